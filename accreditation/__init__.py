@@ -1,0 +1,1 @@
+"""The application around the award: imports, storage, workflow, reports, CLI and pages."""

@@ -1,0 +1,5 @@
+import sys
+
+from accreditation.cli import main
+
+sys.exit(main())

@@ -1,0 +1,95 @@
+"""`python -m accreditation …`: a thin shell over the library. Each module in `accreditation/commands/` that
+defines `register(subparsers, parent)` adds its commands. Errors print one line in the user's language."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import pkgutil
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+from accreditation import commands
+from accreditation.errors import UserError
+from accreditation.i18n import LANGUAGES, env_language, t
+from criteria import CriteriaLoadError, load_criteria
+from criteria.schema import Criteria
+from scoring.answers import AnswerError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    lang_help = "language of messages (default: vi, or $ACCREDITATION_LANG)"
+    parser = argparse.ArgumentParser(prog="python -m accreditation", description=t("cli.description", "en"))
+    parser.add_argument("--lang", choices=LANGUAGES, default=env_language(), help=lang_help)
+    # Subcommands accept --lang too; SUPPRESS keeps them from resetting a --lang given before the command.
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=lang_help)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{commands.__name__}.{info.name}")
+        if hasattr(module, "register"):
+            module.register(sub, parent)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    lang = args.lang
+    try:
+        return int(args.func(args) or 0)
+    except CriteriaLoadError as exc:
+        print(t("cli.criteria_problems", lang, count=len(exc.issues), source=exc.source), file=sys.stderr)
+        for line in exc.messages(lang):
+            print(f"  {line}", file=sys.stderr)
+        return 1
+    except (UserError, AnswerError) as exc:
+        print(f"{_prefix(lang)}{exc.message(lang)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last line of defence: one line, no traceback, unless debugging
+        if os.environ.get("ACCREDITATION_DEBUG"):
+            raise
+        print(f"{_prefix(lang)}{t('cli.internal_error', lang, kind=type(exc).__name__)}", file=sys.stderr)
+        return 70
+
+
+def _prefix(lang: str) -> str:
+    return "lỗi: " if lang == "vi" else "error: "
+
+
+# ---------------------------------------------------------------------------------------- shared by commands
+
+
+def read_bytes(path: str) -> bytes:
+    p = Path(path)
+    if not p.is_file():
+        raise UserError.from_key("cli.file_missing", path=path)
+    try:
+        return p.read_bytes()
+    except OSError as exc:
+        raise UserError.from_key("cli.file_unreadable", path=path, reason=exc.strerror or str(exc)) from None
+
+
+def read_json(path: str) -> Any:
+    raw = read_bytes(path)
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise UserError.from_key("cli.file_unreadable", path=path, reason=f"not UTF-8 ({exc.reason})") from None
+    except json.JSONDecodeError as exc:
+        raise UserError.from_key("cli.bad_json", path=path, line=exc.lineno, column=exc.colno, reason=exc.msg) from None
+
+
+def criteria_from(path: str | None) -> Criteria:
+    if path and not Path(path).exists():
+        raise UserError.from_key("cli.file_missing", path=path)
+    return load_criteria(path)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")

@@ -1,0 +1,96 @@
+"""`criteria validate | show | export | import`: check, inspect and round-trip the criteria files."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from accreditation.cli import criteria_from, print_json
+from accreditation.errors import UserError
+from accreditation.i18n import t
+from criteria import DEFAULT_CRITERIA
+from criteria.schema import Criteria
+
+
+def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("criteria", parents=[parent], help="validate, show, export or import the criteria")
+    csub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    v = csub.add_parser("validate", parents=[parent], help="check a criteria folder or workbook; list every problem")
+    v.add_argument("criteria", nargs="?", default=None, metavar="PATH",
+                   help=f"a criteria folder or .xlsx workbook (default: {DEFAULT_CRITERIA.name})")
+    v.set_defaults(func=validate)
+
+    s = csub.add_parser("show", parents=[parent], help="print the loaded criteria")
+    s.add_argument("--json", action="store_true", required=True, help="as JSON (the only format)")
+    s.add_argument("--criteria", default=None, metavar="PATH")
+    s.set_defaults(func=show)
+
+    e = csub.add_parser("export", parents=[parent], help="write the criteria to an Excel workbook")
+    e.add_argument("--xlsx", required=True, metavar="FILE")
+    e.add_argument("--criteria", default=None, metavar="PATH")
+    e.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    e.set_defaults(func=export)
+
+    i = csub.add_parser("import", parents=[parent], help="validate a workbook and write it back as the CSV files")
+    i.add_argument("workbook", metavar="FILE")
+    i.add_argument("--out", default=str(DEFAULT_CRITERIA), metavar="FOLDER",
+                   help="where to write the CSV files (default: the shipped criteria folder)")
+    i.set_defaults(func=import_)
+
+
+def validate(args: argparse.Namespace) -> int:
+    c = criteria_from(args.criteria)
+    print(t("cli.criteria_ok", args.lang, criteria_id=c.settings.criteria_id, version=c.version,
+            effective_date=c.settings.effective_date, sections=len(c.sections), indicators=len(c.indicators),
+            bands=len(c.bands)))
+    return 0
+
+
+def as_json(c: Criteria) -> dict:
+    return {
+        "settings": c.settings.model_dump(mode="json"),
+        "fingerprint": c.fingerprint,
+        "sections": [
+            {**s.model_dump(mode="json"),
+             "indicators": [i.id for i in c.indicators_in(s.id)]}
+            for s in c.sections
+        ],
+        "indicators": [
+            {**i.model_dump(mode="json", exclude={"row", "list_name"}),
+             "type": f"{i.kind} {i.list_name}" if i.list_name else i.kind,
+             "choices": [ch.model_dump(mode="json", exclude={"list_name"}) for ch in c.lists[i.list_name].choices]
+             if i.list_name else []}
+            for i in c.indicators
+        ],
+        "bands": [b.model_dump(mode="json") for b in c.bands],
+        "priorities": [p.model_dump(mode="json") for p in c.priorities.values()],
+    }
+
+
+def show(args: argparse.Namespace) -> int:
+    print_json(as_json(criteria_from(args.criteria)))
+    return 0
+
+
+def export(args: argparse.Namespace) -> int:
+    from criteria.workbook import write_workbook
+
+    folder = Path(args.criteria) if args.criteria else DEFAULT_CRITERIA
+    criteria_from(str(folder))  # refuse to export an invalid set
+    out = Path(args.xlsx)
+    if out.exists() and not args.force:
+        raise UserError.from_key("cli.out_exists", path=out)
+    write_workbook(folder, out)
+    print(t("cli.exported", args.lang, path=out))
+    return 0
+
+
+def import_(args: argparse.Namespace) -> int:
+    from accreditation.cli import read_bytes
+    from criteria.workbook import import_workbook
+
+    read_bytes(args.workbook)  # a clear message for a missing file
+    written = import_workbook(Path(args.workbook), Path(args.out))
+    print(t("cli.imported", args.lang, source=args.workbook, count=len(written), folder=args.out))
+    return 0
