@@ -1,5 +1,6 @@
-"""User-facing text of the application, from TOML catalogs (locales/vi.toml, locales/en.toml). Criteria text comes
-from the criteria files, not from here. Vietnamese is the default."""
+"""User-facing text of the application, from TOML catalogs: `locales/<area>.<lang>.toml` (one pair per area, so
+features keep their texts apart), merged per language. Criteria text comes from the criteria files, not from here.
+Vietnamese is the default."""
 
 from __future__ import annotations
 
@@ -15,8 +16,6 @@ DEFAULT_LANGUAGE = "vi"
 
 @lru_cache(maxsize=None)
 def catalog(lang: str) -> dict[str, str]:
-    with open(LOCALES / f"{lang}.toml", "rb") as f:
-        data = tomllib.load(f)
     flat: dict[str, str] = {}
 
     def walk(prefix: str, node: dict) -> None:
@@ -27,7 +26,9 @@ def catalog(lang: str) -> dict[str, str]:
             else:
                 flat[name] = str(value)
 
-    walk("", data)
+    for path in sorted(LOCALES.glob(f"*.{lang}.toml")):
+        with open(path, "rb") as f:
+            walk("", tomllib.load(f))
     return flat
 
 
