@@ -213,8 +213,30 @@ class _Parser:
         self.take()
         right = self.operand()
         op = op_tok.value
+        fast = self._fast_equality(op, left, right)
+        if fast is not None:
+            return fast
         lget, rget = self._getter(left), self._getter(right)
         return lambda a: _compare(op, lget(a), rget(a))
+
+    @staticmethod
+    def _fast_equality(op: str, left: tuple[str, Any], right: tuple[str, Any]) -> Predicate | None:
+        """`${q} = 'text'` is by far the commonest condition: compare directly when the text is not a number."""
+        if op not in ("=", "!=") or left[0] != "ref" or right[0] != "const" or not isinstance(right[1], str):
+            return None
+        if _as_number(right[1]) is not None:
+            return None
+        name, const = left[1], right[1]
+
+        def equal(a: Answers) -> bool:
+            v = a.get(name)
+            if v is None or v.__class__ is list:
+                return False
+            return (v if v.__class__ is str else str(v)) == const
+
+        if op == "=":
+            return equal
+        return lambda a: a.get(name) is not None and a.get(name).__class__ is not list and not equal(a)
 
     def ref(self) -> str:
         tok = self.expect("ref")

@@ -175,29 +175,32 @@ def assess(criteria: Criteria, answers: AnswerSet | Mapping[str, Any],
 
     for step in plan.steps:
         sid = step.id
-        if step.relevant is not None and not step.relevant(visible):
+        relevant = step.relevant
+        if relevant is not None and not relevant(visible):
             add(hidden[sid])
             continue
         value = get_value(sid)
+        weight = step.weight
         if value is None or value == "" or value == []:
-            if step.weight > 0:
-                den[step.section] += step.weight
+            if weight > 0:
+                den[step.section] += weight
                 unanswered.append(sid)
             add(not_answered[sid])
             continue
         visible[sid] = value
         source = get_source(sid, "answers")
-        if step.weight <= 0:
+        if weight <= 0:
             _check_plain(step, value)
             add(_answered(cache, plan, step, value, source, "not_expected", None))
             continue
-        fast = step.single.get(value) if value.__class__ is str else None
+        is_text = value.__class__ is str
+        fast = step.single.get(value) if is_text else None
         ratio, knockout = fast if fast is not None else _ratio(step, value)
         if ratio is None:
-            results.append(_answered(cache, plan, step, value, source, "not_expected", None, "na"))
+            add(_answered(cache, plan, step, value, source, "not_expected", None, "na"))
             continue
-        num[step.section] += step.weight * ratio
-        den[step.section] += step.weight
+        num[step.section] += weight * ratio
+        den[step.section] += weight
         if knockout:
             knockouts.append(sid)
         if ratio < 1.0 or knockout:
@@ -213,9 +216,10 @@ def assess(criteria: Criteria, answers: AnswerSet | Mapping[str, Any],
         else:
             ev_status = "missing" if step.evidence == "required" else "self_declared"
             n_declared += 1
-            if step.evidence == "required":
+            if ev_status == "missing":
                 missing_required.append(sid)
-        results.append(_answered(cache, plan, step, value, source, ev_status, (ratio, knockout)))
+        hit = cache.get((sid, value, source, ev_status, "answered")) if is_text else None
+        add(hit if hit is not None else _answered(cache, plan, step, value, source, ev_status, (ratio, knockout)))
 
     sections: dict[str, float | None] = {}
     weighted = 0.0
