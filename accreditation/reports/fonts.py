@@ -1,0 +1,79 @@
+"""Fonts, colours and text helpers shared by the PDF builders.
+
+DejaVu Sans (+ Bold) ship in `assets/fonts/` because reportlab's built-in fonts lack most Vietnamese letters
+(reference/tech.md §2). reportlab embeds TrueType fonts as subsets without GPOS, so combining accents cannot be
+placed: every string is NFC-normalised (precomposed letters) before it is drawn."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib.colors import Color, HexColor
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+FONT_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
+REGULAR = "DejaVuSans"
+BOLD = "DejaVuSans-Bold"
+
+INK = HexColor("#1f2a30")
+MUTED = HexColor("#5b6770")
+GREEN = HexColor("#1b5e3b")
+GREEN_LIGHT = HexColor("#e8f1ec")
+GOLD = HexColor("#b38b2d")
+AMBER = HexColor("#9a5b00")
+AMBER_LIGHT = HexColor("#fdf3e1")
+RED = HexColor("#a4262c")
+RED_LIGHT = HexColor("#fbeaea")
+GRID = HexColor("#c9d1d6")
+HEADER_BG = HexColor("#e9eef1")
+
+PRIORITY_COLOURS: dict[str, tuple[Color, Color]] = {
+    "critical": (RED, RED_LIGHT),
+    "major": (AMBER, AMBER_LIGHT),
+    "minor": (GREEN, GREEN_LIGHT),
+}
+
+_registered = False
+
+
+def register_fonts() -> None:
+    """Register DejaVu Sans and its bold once per process (about 40 ms)."""
+    global _registered
+    if _registered:
+        return
+    pdfmetrics.registerFont(TTFont(REGULAR, FONT_DIR / "DejaVuSans.ttf"))
+    pdfmetrics.registerFont(TTFont(BOLD, FONT_DIR / "DejaVuSans-Bold.ttf"))
+    pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD)
+    _registered = True
+
+
+def nfc(text: object) -> str:
+    """Any value as NFC text (precomposed Vietnamese letters), surrounding whitespace removed."""
+    return unicodedata.normalize("NFC", "" if text is None else str(text)).strip()
+
+
+def para(text: object) -> str:
+    """NFC text escaped for a reportlab Paragraph (which parses a small XML markup)."""
+    return escape(nfc(text))
+
+
+def vn_date(d: date) -> str:
+    """dd/mm/yyyy, as dates are written in Viet Nam."""
+    return f"{d.day:02d}/{d.month:02d}/{d.year}"
+
+
+def vnd(amount: int) -> str:
+    """An amount in dong with dots between thousands, as written in Viet Nam: 1.500.000 ₫."""
+    return f"{amount:,}".replace(",", ".") + " ₫"
+
+
+def both(key: str, **params: object) -> "Text":
+    """A catalog text in both languages (the PDFs are bilingual: Vietnamese first, English below)."""
+    from accreditation.i18n import t
+    from criteria.schema import Text
+
+    return Text(vi=nfc(t(key, "vi", **params)), en=nfc(t(key, "en", **params)))

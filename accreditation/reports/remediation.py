@@ -1,0 +1,279 @@
+"""The remediation plan: a multi-page, bilingual PDF (landscape A4) with "Trang x/y · Page x/y" numbering.
+
+It opens with the child-protection protocol when a child was found in unlawful work, then a summary (score, tier
+or not eligible, knock-outs, fine exposure), then one table row per action, whose header repeats on every page.
+It renders `Result.remediation` as it is: the plan never re-derives a score. Pure and deterministic."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from datetime import date, timedelta
+from typing import Any, Mapping
+
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from accreditation.reports.fonts import (
+    BOLD, GREEN, GRID, HEADER_BG, INK, MUTED, PRIORITY_COLOURS, RED, RED_LIGHT, REGULAR, both, nfc, para,
+    register_fonts, vn_date, vnd,
+)
+from criteria.schema import Criteria, Text
+from scoring.result import Action, Result
+
+PAGE = landscape(A4)
+MARGIN = 36
+CREATOR = "vn-clf-award (python -m accreditation)"
+EN_COLOUR = "#5b6770"
+
+
+def _style(name: str, size: float = 8, font: str = REGULAR, colour=INK, leading: float | None = None,
+           **kw: Any) -> ParagraphStyle:
+    return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading or size * 1.22, textColor=colour, **kw)
+
+
+CELL = _style("cell", 7.4)
+HEAD = _style("head", 7.6, BOLD)
+TITLE = _style("title", 18, BOLD, GREEN, spaceAfter=2)
+SUBTITLE = _style("subtitle", 10, REGULAR, MUTED, spaceAfter=8)
+H2 = _style("h2", 11, BOLD, INK, spaceBefore=10, spaceAfter=5)
+BODY = _style("body", 8.6)
+PROTOCOL_TITLE = _style("ptitle", 12, BOLD, RED, spaceAfter=4)
+PROTOCOL = _style("protocol", 8.6, leftIndent=14, firstLineIndent=-14, spaceAfter=2.5)
+
+
+def _bi(vi: str, en: str, sep: str = "<br/>") -> str:
+    """Paragraph markup: Vietnamese, then English in grey. Arguments are already escaped markup."""
+    if not en or en == vi:
+        return vi
+    return f'{vi}{sep}<font color="{EN_COLOUR}">{en}</font>'
+
+
+def _text(t: Text) -> str:
+    return _bi(para(t.vi), para(t.en))
+
+
+def _key(key: str, bold: bool = False, **params: object) -> str:
+    t = both(key, **params)
+    vi, en = para(t.vi), para(t.en)
+    return _bi(f"<b>{vi}</b>", f"<b>{en}</b>") if bold else _bi(vi, en)
+
+
+def _deadline(action: Action, criteria: Criteria, as_of: date) -> str:
+    level = criteria.priorities.get(action.priority)
+    days = action.deadline_days if action.deadline_days is not None else (level.deadline_days if level else None)
+    parts = []
+    if level:
+        parts.append(f"<b>{_bi(para(level.label.vi), para(level.label.en), ' / ')}</b>")
+    if level and days == level.deadline_days:
+        parts.append(_text(level.deadline))
+    elif days == 0:
+        parts.append(_key("plan.immediately"))
+    elif days is not None:
+        parts.append(_key("plan.within_days", days=days))
+    if days is not None:
+        due = both("plan.due", date=vn_date(as_of + timedelta(days=days)))
+        parts.append(f"<b>{para(due.vi)}</b>" if due.vi == due.en else _bi(f"<b>{para(due.vi)}</b>", para(due.en)))
+    return "<br/>".join(parts)
+
+
+def _fine(action: Action) -> str:
+    lo, hi = action.fine_min_vnd, action.fine_max_vnd
+    if lo is None and hi is None:
+        return ""
+    amount = vnd(lo or 0) if hi is None or lo == hi else f"{vnd(lo or 0)} – {vnd(hi)}"
+    label = both("plan.fine")
+    return f"<b>{para(label.vi)} / {para(label.en)}:</b> {para(amount)}"
+
+
+def _finding(action: Action) -> str:
+    out = _text(action.finding)
+    ref = []
+    if action.indicator:
+        ref.append(para(action.indicator))
+    if action.rule:
+        ref.append(para(action.rule))
+    if action.source in ("roster", "suppliers"):
+        src = both(f"plan.source_{action.source}")
+        ref.append(f"{para(src.vi)} / {para(src.en)}")
+    if action.ref:
+        w = both("plan.where")
+        ref.append(f"{para(w.vi)} / {para(w.en)}: {para(action.ref)}")
+    if ref:
+        out += f'<br/><font color="{EN_COLOUR}" size="6.6">{" · ".join(ref)}</font>'
+    return out
+
+
+def fine_exposure(actions: list[Action]) -> tuple[int, int] | None:
+    """Sum of the possible fines over the plan's actions (min, max), or None when no action carries a fine."""
+    fined = [a for a in actions if a.fine_min_vnd is not None or a.fine_max_vnd is not None]
+    if not fined:
+        return None
+    lo = sum(a.fine_min_vnd or 0 for a in fined)
+    hi = sum(a.fine_max_vnd if a.fine_max_vnd is not None else (a.fine_min_vnd or 0) for a in fined)
+    return lo, hi
+
+
+def _protocol(count: int) -> list[Any]:
+    items = [Paragraph(_key("protocol.title", bold=True), PROTOCOL_TITLE),
+             Paragraph(_key("protocol.intro", count=count), BODY), Spacer(1, 4)]
+    for n in range(1, 7):
+        t = both(f"protocol.step{n}")
+        items.append(Paragraph(f"{n}. <b>{para(t.vi)}</b><br/>"
+                               f'<font color="{EN_COLOUR}">{para(t.en)}</font>', PROTOCOL))
+    box = Table([[items]], colWidths=[PAGE[0] - 2 * MARGIN])
+    box.setStyle(TableStyle([
+        ("BOX", (0, 0), (-1, -1), 1.5, RED), ("BACKGROUND", (0, 0), (-1, -1), RED_LIGHT),
+        ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+        ("TOPPADDING", (0, 0), (-1, -1), 8), ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+    ]))
+    return [box, Spacer(1, 8)]
+
+
+def _summary(result: Result, criteria: Criteria) -> list[Any]:
+    band = criteria.band(result.tier)
+    tier = _text(band.label) if band else f'<font color="#a4262c"><b>{_key("plan.not_eligible")}</b></font>'
+    if result.knockouts:
+        kos = "<br/>".join(f"<b>{para(k)}</b> – {_text(criteria.indicator(k).label)}"
+                           if criteria.has_indicator(k) else para(k) for k in result.knockouts)
+    else:
+        kos = _key("plan.none")
+    exposure = fine_exposure(result.remediation)
+    fines = (para(f"{vnd(exposure[0])} – {vnd(exposure[1])}") if exposure and exposure[0] != exposure[1]
+             else para(vnd(exposure[0])) if exposure else _key("plan.fines_none"))
+    counts = Counter(a.priority for a in result.remediation)
+    actions = f"<b>{len(result.remediation)}</b>: " + _key("plan.actions_count", critical=counts["critical"],
+                                                           major=counts["major"], minor=counts["minor"], )
+    rows = [
+        ("plan.score", f"<b>{result.total:.1f}</b> / 100"),
+        ("plan.tier", tier),
+        ("plan.knockouts", kos),
+        ("plan.fines", fines),
+        ("plan.actions", actions),
+    ]
+    if not result.complete:
+        rows.append(("plan.incomplete", _key("plan.incomplete_count", count=len(result.unanswered))))
+    sections = []
+    for sid, score in result.sections.items():
+        label = criteria.section(sid).label if sid in {s.id for s in criteria.sections} else Text(vi=sid, en=sid)
+        value = f"{score:.1f}" if score is not None else _key("plan.section_na")
+        sections.append(f"{_bi(para(label.vi), para(label.en), ' / ')}: <b>{value}</b>")
+    rows.append(("plan.sections", "<br/>".join(sections)))
+    data = [[Paragraph(_key(k, bold=True), CELL), Paragraph(v, CELL)] for k, v in rows]
+    table = Table(data, colWidths=[150, PAGE[0] - 2 * MARGIN - 150])
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.4, GRID), ("BACKGROUND", (0, 0), (0, -1), HEADER_BG),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return [Paragraph(_key("plan.summary", bold=True), H2), table]
+
+
+COLUMNS = ("plan.col_no", "plan.col_priority", "plan.col_finding", "plan.col_action", "plan.col_responsible",
+           "plan.col_evidence", "plan.col_legal")
+WIDTHS = (20, 92, 170, 175, 74, 118, 120.9)  # sums to the frame width of landscape A4 with 36 pt margins
+
+
+def _actions_table(result: Result, criteria: Criteria, as_of: date) -> list[Any]:
+    head = [Paragraph(_key(k, bold=True), HEAD) for k in COLUMNS]
+    rows = [head]
+    style = [
+        ("GRID", (0, 0), (-1, -1), 0.4, GRID), ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3), ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    for n, a in enumerate(result.remediation, 1):
+        legal = _text(a.legal_basis)
+        fine = _fine(a)
+        if fine:
+            legal = f"{legal}<br/>{fine}" if legal else fine
+        rows.append([
+            Paragraph(str(n), CELL), Paragraph(_deadline(a, criteria, as_of), CELL), Paragraph(_finding(a), CELL),
+            Paragraph(_text(a.action), CELL), Paragraph(_text(a.responsible), CELL),
+            Paragraph(_text(a.evidence), CELL), Paragraph(legal, CELL),
+        ])
+        fg, bg = PRIORITY_COLOURS.get(a.priority, (INK, HEADER_BG))
+        style += [("BACKGROUND", (1, n), (1, n), bg), ("LINEBEFORE", (0, n), (0, n), 2.5, fg)]
+    table = Table(rows, colWidths=WIDTHS, repeatRows=1, splitByRow=0, splitInRow=40)
+    table.setStyle(TableStyle(style))
+    return [Paragraph(_key("plan.table_title", bold=True), H2), table]
+
+
+def render_remediation_plan(result: Result, criteria: Criteria, company: Mapping[str, Any], as_of: date) -> bytes:
+    """The remediation plan PDF (bytes) for `result`, as of `as_of` (deadlines count from it). Pure and
+    deterministic. `company` is the answers file's company block (name, tax_code, address, province, sector)."""
+    register_fonts()
+    name = nfc(company.get("name"))
+    tax = nfc(company.get("tax_code"))
+    doc_title = both("plan.doc_title")
+    header = f"{doc_title.vi} / {doc_title.en} – {name}".strip(" –")
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buf, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + 10, bottomMargin=MARGIN,
+        title=header, author=name or CREATOR, creator=CREATOR, producer=CREATOR, lang="vi-VN", invariant=1,
+        subject=nfc(f"{criteria.settings.scheme_name.vi} / {criteria.settings.scheme_name.en} – "
+                    f"{result.criteria_id} {result.criteria_version}"),
+        keywords=f"remediation plan, {result.criteria_id} {result.criteria_version}, {as_of.isoformat()}"
+                 + (f", tax code {tax}" if tax else ""),
+    )
+    story: list[Any] = [Paragraph(_key("plan.title", bold=True).replace("<br/>", " · "), TITLE)]
+    who = [f"<b>{para(name)}</b>"] if name else []
+    if tax:
+        who.append(f"{para(both('plan.tax_code').vi)} / {para(both('plan.tax_code').en)}: {para(tax)}")
+    place = ", ".join(s for s in (nfc(company.get("address")), nfc(company.get("province"))) if s)
+    if place:
+        who.append(para(place))
+    crit, when = both("plan.criteria"), both("plan.as_of")
+    who.append(f"{para(crit.vi)} / {para(crit.en)}: {para(result.criteria_id)} {para(result.criteria_version)}"
+               f" · {para(when.vi)} / {para(when.en)}: {vn_date(as_of)}")
+    story.append(Paragraph("<br/>".join(who), SUBTITLE))
+
+    children = sum(1 for a in result.remediation if a.child_protection)
+    if children:
+        story += _protocol(children)
+    story += _summary(result, criteria)
+    if result.remediation:
+        story += _actions_table(result, criteria, as_of)
+    else:
+        story += [Spacer(1, 10), Paragraph(_key("plan.no_actions"), BODY)]
+
+    def page_header(canvas: Canvas, _doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(REGULAR, 7)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(MARGIN, PAGE[1] - MARGIN + 2, nfc(header)[:150])
+        canvas.drawRightString(PAGE[0] - MARGIN, PAGE[1] - MARGIN + 2,
+                               f"{result.criteria_id} {result.criteria_version}")
+        canvas.restoreState()
+
+    doc.build(story, onFirstPage=page_header, onLaterPages=page_header, canvasmaker=_NumberedCanvas)
+    return buf.getvalue()
+
+
+class _NumberedCanvas(Canvas):
+    """Two-pass page numbering: pages are kept until the end, when the total is known."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict] = []
+
+    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self._page_number(total)
+            super().showPage()
+        super().save()
+
+    def _page_number(self, total: int) -> None:
+        text = both("plan.page", page=self._pageNumber, pages=total)
+        self.setFont(REGULAR, 7.5)
+        self.setFillColor(MUTED)
+        self.drawCentredString(PAGE[0] / 2, MARGIN - 16, f"{text.vi}  ·  {text.en}")

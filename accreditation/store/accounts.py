@@ -1,0 +1,28 @@
+"""Organisations and users. Passwords are argon2 hashes; repeated failures lock an account for a while."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from accreditation.store.db import MIGRATIONS
+
+ROLES = ("sme", "assessor", "brand", "admin")
+ORG_KINDS = ("sme", "chamber", "brand", "admin")
+
+
+@MIGRATIONS(name="accounts_0001_create")
+def _create(db: Database) -> None:
+    db["organisations"].create({
+        "id": int, "kind": str, "name": str, "tax_code": str, "address": str, "province": str, "sector": str,
+        "size": int, "products": str, "invite_code": str, "created_at": str,
+    }, pk="id", not_null={"kind", "name", "created_at"})
+    db["organisations"].create_index(["invite_code"], unique=True)
+    db["users"].create({
+        "id": int, "email": str, "name": str, "password_hash": str, "role": str, "organisation_id": int,
+        "language": str, "lead": int, "active": int, "failed_logins": int, "locked_until": str, "created_at": str,
+    }, pk="id", not_null={"email", "role", "organisation_id", "created_at"},
+        defaults={"language": "vi", "lead": 0, "active": 1, "failed_logins": 0},
+        foreign_keys=[("organisation_id", "organisations", "id")])
+    db["users"].create_index(["email"], unique=True)
+    db["sessions"].create({"token_hash": str, "user_id": int, "created_at": str, "expires_at": str},
+                          pk="token_hash", foreign_keys=[("user_id", "users", "id")])

@@ -1,0 +1,82 @@
+"""Opening the database and applying its migrations.
+
+There is ONE migration set, `MIGRATIONS`. Each store module registers its own migrations on it with the
+decorator (`@MIGRATIONS(name="certificates_0001_create")`); `MIGRATION_MODULES` lists those modules and its order
+is the order migrations are applied in on a new database. Add a module at the END of the list, and never rename
+or reorder an applied migration: the name is what `_sqlite_migrations` remembers.
+
+Concurrency (reference/tech.md §6): WAL, a 30 s busy timeout, and `write_tx` (`BEGIN IMMEDIATE`) instead of
+`db.atomic()` for multi-statement writes, which fails at once under concurrent writers in WAL mode."""
+
+from __future__ import annotations
+
+import importlib
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from accreditation.settings import data_dir
+
+MIGRATIONS = Migrations("accreditation")
+
+# Store modules that register migrations, in the order they are applied. Append new modules at the end.
+MIGRATION_MODULES: tuple[str, ...] = (
+    "accreditation.store.certificates",
+    "accreditation.store.accounts",
+    "accreditation.store.assessments",
+    "accreditation.store.audit",
+)
+
+DB_NAME = "accreditation.db"
+
+
+def default_path() -> Path:
+    return data_dir() / DB_NAME
+
+
+def _register_migrations() -> None:
+    for name in MIGRATION_MODULES:
+        importlib.import_module(name)  # registering happens at import, once per process
+
+
+def open_db(path: str | Path | None = None) -> Database:
+    """The database at `path` (default: `data_dir()/accreditation.db`), migrated to the current schema.
+
+    `":memory:"` gives a private in-memory database (tests). The connection may be shared across threads
+    (Streamlit); SQLite serialises the writes."""
+    target = str(default_path() if path is None else path)
+    conn = sqlite3.connect(target, timeout=30, check_same_thread=False)
+    db = Database(conn)
+    if target != ":memory:":
+        db.enable_wal()
+    db.execute("PRAGMA foreign_keys = ON")
+    migrate(db)
+    return db
+
+
+def migrate(db: Database) -> None:
+    """Apply pending migrations, all in one write transaction so two processes opening a new database at the same
+    time do not both try to create it (the second one waits, then finds nothing pending)."""
+    _register_migrations()
+    if not MIGRATIONS.pending(db):
+        return
+    with write_tx(db):
+        MIGRATIONS.apply(db)  # each migration's own atomic() becomes a savepoint inside this transaction
+
+
+@contextmanager
+def write_tx(db: Database) -> Iterator[Database]:
+    """A write transaction that takes the write lock up front (`BEGIN IMMEDIATE`), so it waits for the busy
+    timeout instead of failing when another writer holds the lock. Commits on success, rolls back on error."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.rollback()
+        raise
+    else:
+        db.commit()
