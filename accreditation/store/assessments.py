@@ -52,6 +52,10 @@ def _create(db: Database) -> None:
         "reviewer_id": int, "at": str,
     }, pk=("assessment_id", "indicator_id"), foreign_keys=[("assessment_id", "assessments", "id")])
 
+    # The exact criteria sheets each assessment was pinned to, by fingerprint (see workflow.criteria_for).
+    db["criteria_sets"].create({"fingerprint": str, "criteria_id": str, "version": str, "effective_date": str,
+                                "sheets": str, "created_at": str}, pk="fingerprint")
+
     # Sharing with brands.
     db["shares"].create({
         "id": int, "organisation_id": int, "brand_id": int, "created_at": str, "created_by": int,

@@ -1,0 +1,207 @@
+"""Local accounts: argon2 password hashes, login throttling, session tokens, and the demo data of a first run."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlite_utils import Database
+
+from accreditation.errors import UserError
+from accreditation.store import audit
+from accreditation.store.accounts import ORG_KINDS, ROLES
+from accreditation.store.db import write_tx
+
+HASHER = PasswordHasher()  # argon2id with the library's recommended parameters
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+SESSION_HOURS = 12
+_DUMMY_HASH = HASHER.hash("timing-equaliser")  # verified against for unknown e-mails, so both cost the same
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: what `can()` and the audit log are given."""
+
+    id: int
+    email: str
+    name: str
+    role: str
+    organisation_id: int
+    language: str = "vi"
+    lead: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "email": self.email, "role": self.role, "organisation_id": self.organisation_id,
+                "lead": self.lead}
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def create_organisation(db: Database, *, kind: str, name: str, **fields: Any) -> int:
+    if kind not in ORG_KINDS:
+        raise ValueError(f"unknown organisation kind {kind!r}")
+    row = {"kind": kind, "name": name.strip(), "created_at": audit.now(), **fields}
+    if kind == "brand" and not row.get("invite_code"):
+        row["invite_code"] = secrets.token_hex(4).upper()
+    with write_tx(db):
+        org_id = db["organisations"].insert(row).last_pk
+        audit.record(db, actor=None, action="organisation.create", entity="organisation", entity_id=org_id,
+                     after={"kind": kind, "name": row["name"]})
+    return int(org_id)
+
+
+def create_user(db: Database, *, email: str, password: str, role: str, organisation_id: int, name: str = "",
+                language: str = "vi", lead: bool = False, actor: Actor | None = None) -> int:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    if len(password) < 8:
+        raise UserError("mật khẩu phải có ít nhất 8 ký tự", "the password must have at least 8 characters")
+    email = normalise_email(email)
+    if db["users"].count_where("email = ?", [email]):
+        raise UserError(f"đã có tài khoản với e-mail {email}", f"an account with e-mail {email} already exists")
+    with write_tx(db):
+        user_id = db["users"].insert({
+            "email": email, "name": name or email, "password_hash": HASHER.hash(password), "role": role,
+            "organisation_id": organisation_id, "language": language, "lead": int(lead), "active": 1,
+            "failed_logins": 0, "created_at": audit.now(),
+        }).last_pk
+        audit.record(db, actor=actor.as_dict() if actor else None, action="user.create", entity="user",
+                     entity_id=user_id, after={"email": email, "role": role, "organisation_id": organisation_id})
+    return int(user_id)
+
+
+def actor_from_row(row: dict[str, Any]) -> Actor:
+    return Actor(id=row["id"], email=row["email"], name=row["name"] or row["email"], role=row["role"],
+                 organisation_id=row["organisation_id"], language=row["language"] or "vi", lead=bool(row["lead"]))
+
+
+def get_actor(db: Database, user_id: int) -> Actor | None:
+    rows = list(db["users"].rows_where("id = ? and active = 1", [user_id]))
+    return actor_from_row(rows[0]) if rows else None
+
+
+LOGIN_FAILED = UserError("e-mail hoặc mật khẩu không đúng", "wrong e-mail or password")
+
+
+def authenticate(db: Database, email: str, password: str) -> Actor:
+    """The user with these credentials, or UserError. After MAX_FAILURES wrong passwords in a row the account is
+    locked for LOCK_MINUTES, whatever password is tried."""
+    email = normalise_email(email)
+    rows = list(db["users"].rows_where("email = ? and active = 1", [email]))
+    if not rows:
+        try:
+            HASHER.verify(_DUMMY_HASH, password + "x")
+        except VerificationError:
+            pass
+        raise LOGIN_FAILED
+    user = rows[0]
+    if user["locked_until"] and datetime.fromisoformat(user["locked_until"]) > _now():
+        minutes = max(1, int((datetime.fromisoformat(user["locked_until"]) - _now()).total_seconds() // 60) + 1)
+        raise UserError(f"tài khoản tạm khóa do nhập sai mật khẩu nhiều lần; thử lại sau {minutes} phút",
+                        f"the account is locked after repeated wrong passwords; try again in {minutes} minutes")
+    try:
+        HASHER.verify(user["password_hash"], password)
+    except (VerificationError, InvalidHashError):
+        failures = (user["failed_logins"] or 0) + 1
+        update: dict[str, Any] = {"failed_logins": failures}
+        if failures >= MAX_FAILURES:
+            update = {"failed_logins": 0, "locked_until": (_now() + timedelta(minutes=LOCK_MINUTES)).isoformat()}
+        with write_tx(db):
+            db["users"].update(user["id"], update)
+            if "locked_until" in update:
+                audit.record(db, actor=None, action="user.locked", entity="user", entity_id=user["id"])
+        raise LOGIN_FAILED from None
+    if user["failed_logins"] or user["locked_until"] or HASHER.check_needs_rehash(user["password_hash"]):
+        with write_tx(db):
+            db["users"].update(user["id"], {"failed_logins": 0, "locked_until": None,
+                                            "password_hash": HASHER.hash(password)})
+    return actor_from_row(user)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(db: Database, actor: Actor) -> str:
+    """A random session token (only its hash is stored); the app keeps it in the URL so a refresh keeps the login."""
+    token = secrets.token_urlsafe(24)
+    with write_tx(db):
+        db["sessions"].insert({"token_hash": _token_hash(token), "user_id": actor.id, "created_at": audit.now(),
+                               "expires_at": (_now() + timedelta(hours=SESSION_HOURS)).isoformat()})
+    return token
+
+
+def resume_session(db: Database, token: str | None) -> Actor | None:
+    if not token:
+        return None
+    rows = list(db["sessions"].rows_where("token_hash = ?", [_token_hash(token)]))
+    if not rows or datetime.fromisoformat(rows[0]["expires_at"]) <= _now():
+        return None
+    return get_actor(db, rows[0]["user_id"])
+
+
+def end_session(db: Database, token: str | None) -> None:
+    if token:
+        with write_tx(db):
+            db["sessions"].delete_where("token_hash = ?", [_token_hash(token)])
+
+
+def set_language(db: Database, actor: Actor, language: str) -> None:
+    with write_tx(db):
+        db["users"].update(actor.id, {"language": language})
+
+
+def user_for_email(db: Database, email: str) -> Actor | None:
+    """For sign-in through an identity provider (st.login): the local user with this e-mail, if any."""
+    rows = list(db["users"].rows_where("email = ? and active = 1", [normalise_email(email)]))
+    return actor_from_row(rows[0]) if rows else None
+
+
+# --------------------------------------------------------------------------------------------------- demo data
+
+DEMO_PASSWORD = "demo-2026"
+DEMO_USERS = (
+    # (e-mail, role, organisation key, name, lead)
+    ("sme@demo.vn", "sme", "sme", "Nguyễn Thị Lan (HR)", False),
+    ("assessor@demo.vn", "assessor", "chamber", "Trần Văn Minh (VCCI)", True),
+    ("brand@demo.vn", "brand", "brand", "Le Anh Buyer", False),
+    ("admin@demo.vn", "admin", "admin", "Quản trị viên", False),
+)
+
+
+def demo_enabled() -> bool:
+    return os.environ.get("ACCREDITATION_DEMO", "1") not in ("0", "false", "no")
+
+
+def ensure_demo_data(db: Database) -> list[tuple[str, str, str]] | None:
+    """On a database without users, create the demo organisations and users. Returns their credentials when it
+    created them (to print), else None."""
+    if not demo_enabled() or db["users"].count:
+        return None
+    orgs = {
+        "sme": create_organisation(db, kind="sme", name="Công ty TNHH May mặc Thuận An Xanh", tax_code="3709123455",
+                                   address="Đường ĐT743, phường Thuận Giao", province="Thành phố Hồ Chí Minh",
+                                   sector="garment", size=850, products="Áo sơ mi, quần âu xuất khẩu"),
+        "chamber": create_organisation(db, kind="chamber", name="VCCI — Văn phòng giới sử dụng lao động (demo)"),
+        "brand": create_organisation(db, kind="brand", name="Demo Apparel Brand Ltd.", invite_code="BRAND-DEMO"),
+        "admin": create_organisation(db, kind="admin", name="Ban quản lý Giải thưởng (demo)"),
+    }
+    created = []
+    for email, role, org, name, lead in DEMO_USERS:
+        create_user(db, email=email, password=DEMO_PASSWORD, role=role, organisation_id=orgs[org], name=name,
+                    lead=lead)
+        created.append((role, email, DEMO_PASSWORD))
+    return created

@@ -1,0 +1,386 @@
+"""Assessments through their life: a draft pinned to a criteria version, answers saved one by one (autosave),
+evidence files, roster and supplier check results, submission, assessor decisions, and new versions.
+
+Status transitions are a small explicit state machine (`TRANSITIONS`); anything else is refused with a message.
+Every change is written together with its audit-log entry in one `BEGIN IMMEDIATE` transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mimetypes
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from accreditation.accounts import Actor
+from accreditation.errors import UserError
+from accreditation.settings import data_dir
+from accreditation.store import audit
+from accreditation.store.db import write_tx
+from criteria.loader import Sheet, build_criteria, read_sheets
+from criteria.schema import Criteria
+from scoring import AnswerSet, DerivedAnswers, Result, assess, validate_answers
+
+# ------------------------------------------------------------------------------------------- state machine
+
+STATUSES = ("draft", "submitted", "in_review", "changes_requested", "approved", "rejected")
+EDITABLE = ("draft",)
+# (status, action) -> new status
+TRANSITIONS: dict[tuple[str, str], str] = {
+    ("draft", "submit"): "submitted",
+    ("submitted", "start_review"): "in_review",
+    ("submitted", "request_changes"): "changes_requested",
+    ("in_review", "request_changes"): "changes_requested",
+    ("submitted", "approve"): "approved",
+    ("in_review", "approve"): "approved",
+    ("submitted", "reject"): "rejected",
+    ("in_review", "reject"): "rejected",
+}
+STATUS_LABELS = {
+    "draft": ("Bản nháp", "Draft"),
+    "submitted": ("Đã nộp, chờ thẩm định", "Submitted, awaiting review"),
+    "in_review": ("Đang thẩm định", "In review"),
+    "changes_requested": ("Cần bổ sung", "Changes requested"),
+    "approved": ("Đã phê duyệt", "Approved"),
+    "rejected": ("Không đạt", "Rejected"),
+}
+ACTION_LABELS = {
+    "submit": ("nộp", "submit"),
+    "start_review": ("bắt đầu thẩm định", "start the review"),
+    "request_changes": ("yêu cầu bổ sung", "request changes"),
+    "approve": ("phê duyệt", "approve"),
+    "reject": ("từ chối", "reject"),
+}
+
+
+def status_label(status: str, lang: str = "vi") -> str:
+    vi, en = STATUS_LABELS.get(status, (status, status))
+    return en if lang == "en" else vi
+
+
+def next_status(status: str, action: str) -> str:
+    """The status after `action`, or UserError naming why it is not allowed."""
+    target = TRANSITIONS.get((status, action))
+    if target is None:
+        a_vi, a_en = ACTION_LABELS.get(action, (action, action))
+        raise UserError(f"không thể {a_vi} một đánh giá ở trạng thái \"{status_label(status, 'vi')}\"",
+                        f"cannot {a_en} an assessment that is \"{status_label(status, 'en')}\"")
+    return target
+
+
+# ------------------------------------------------------------------------------------- criteria snapshots
+
+
+def _snapshot(db: Database, criteria: Criteria) -> None:
+    """Keep the exact criteria an assessment is pinned to, so it can be re-scored after the files change."""
+    if db["criteria_sets"].count_where("fingerprint = ?", [criteria.fingerprint]):
+        return
+    sheets, issues, _ = read_sheets(criteria.source)
+    if issues:
+        return
+    data = {name: {"header": s.header, "rows": s.rows} for name, s in sheets.items()}
+    db["criteria_sets"].insert({"fingerprint": criteria.fingerprint, "criteria_id": criteria.settings.criteria_id,
+                                "version": criteria.version, "effective_date": str(criteria.settings.effective_date),
+                                "sheets": json.dumps(data, ensure_ascii=False), "created_at": audit.now()},
+                               ignore=True)
+
+
+@lru_cache(maxsize=16)
+def _criteria_from_snapshot(sheets_json: str, source: str) -> Criteria:
+    data = json.loads(sheets_json)
+    sheets = {name: Sheet(name, f"{name}.csv", d["header"], [(r, c) for r, c in d["rows"]])
+              for name, d in data.items()}
+    return build_criteria(sheets, source)
+
+
+def criteria_for(db: Database, assessment: dict[str, Any], current: Criteria) -> Criteria:
+    """The criteria an assessment was pinned to: the current set if unchanged, else its stored snapshot."""
+    if assessment["criteria_fingerprint"] == current.fingerprint:
+        return current
+    rows = list(db["criteria_sets"].rows_where("fingerprint = ?", [assessment["criteria_fingerprint"]]))
+    if not rows:
+        return current
+    return _criteria_from_snapshot(rows[0]["sheets"], f"snapshot {rows[0]['version']}")
+
+
+# --------------------------------------------------------------------------------------------- assessments
+
+
+def get(db: Database, assessment_id: int) -> dict[str, Any]:
+    rows = list(db["assessments"].rows_where("id = ?", [assessment_id]))
+    if not rows:
+        raise UserError(f"không có đánh giá số {assessment_id}", f"there is no assessment {assessment_id}")
+    return rows[0]
+
+
+def history(db: Database, organisation_id: int) -> list[dict[str, Any]]:
+    return list(db["assessments"].rows_where("organisation_id = ?", [organisation_id], order_by="version"))
+
+
+def latest(db: Database, organisation_id: int) -> dict[str, Any] | None:
+    rows = list(db["assessments"].rows_where("organisation_id = ?", [organisation_id], order_by="version desc",
+                                             limit=1))
+    return rows[0] if rows else None
+
+
+def start_draft(db: Database, actor: Actor, organisation_id: int, criteria: Criteria) -> dict[str, Any]:
+    """The organisation's draft to work on: the latest if still a draft; else a new version that carries over the
+    previous answers, evidence and check results, pinned to the current criteria."""
+    prev = latest(db, organisation_id)
+    if prev is not None and prev["status"] in EDITABLE:
+        return prev
+    with write_tx(db):
+        _snapshot(db, criteria)
+        version = (prev["version"] + 1) if prev else 1
+        new_id = db["assessments"].insert({
+            "organisation_id": organisation_id, "version": version, "parent_id": prev["id"] if prev else None,
+            "criteria_id": criteria.settings.criteria_id, "criteria_version": criteria.version,
+            "criteria_fingerprint": criteria.fingerprint, "status": "draft", "created_at": audit.now(),
+            "created_by": actor.id, "updated_at": audit.now(),
+        }).last_pk
+        if prev is not None:
+            _carry_over(db, prev["id"], new_id, criteria)
+        audit.record(db, actor=actor.as_dict(), action="assessment.create", entity="assessment", entity_id=new_id,
+                     after={"version": version, "criteria_version": criteria.version})
+    _store_result(db, new_id, criteria)
+    return get(db, new_id)
+
+
+def _carry_over(db: Database, old_id: int, new_id: int, criteria: Criteria) -> None:
+    for row in db["answers"].rows_where("assessment_id = ?", [old_id]):
+        if criteria.has_indicator(row["indicator_id"]):
+            db["answers"].insert({**row, "assessment_id": new_id})
+    for row in db["evidence"].rows_where("assessment_id = ?", [old_id]):
+        db["evidence"].insert({**{k: v for k, v in row.items() if k != "id"}, "assessment_id": new_id})
+    for kind in ("roster", "suppliers"):
+        check = _latest_check(db, old_id, kind)
+        if check:
+            check_id = db["checks"].insert({**{k: v for k, v in check.items() if k != "id"},
+                                            "assessment_id": new_id}).last_pk
+            db["findings"].insert_all({**{k: v for k, v in f.items() if k != "id"}, "check_id": check_id}
+                                      for f in db["findings"].rows_where("check_id = ?", [check["id"]]))
+
+
+def _require_editable(assessment: dict[str, Any]) -> None:
+    if assessment["status"] not in EDITABLE:
+        raise UserError(
+            f"đánh giá phiên bản {assessment['version']} đã khóa ({status_label(assessment['status'], 'vi')}); "
+            "hãy tạo phiên bản mới để sửa",
+            f"assessment version {assessment['version']} is locked ({status_label(assessment['status'], 'en')}); "
+            "start a new version to make changes")
+
+
+def answer_set(db: Database, assessment_id: int) -> AnswerSet:
+    out = AnswerSet()
+    for row in db["answers"].rows_where("assessment_id = ?", [assessment_id]):
+        out.values[row["indicator_id"]] = json.loads(row["value"])
+        if row["comment"]:
+            out.comments[row["indicator_id"]] = row["comment"]
+    for row in db["evidence"].rows_where("assessment_id = ?", [assessment_id], order_by="id"):
+        out.evidence.setdefault(row["indicator_id"], []).append(row["filename"])
+    return out
+
+
+def save_answer(db: Database, actor: Actor, assessment_id: int, indicator_id: str, value: Any,
+                criteria: Criteria) -> Result:
+    """Save one answer (None clears it) and return the new result. Refuses a value the question does not allow."""
+    assessment = get(db, assessment_id)
+    _require_editable(assessment)
+    if value is not None and value != [] and value != "":
+        validate_answers(criteria, {indicator_id: value})
+    elif not criteria.has_indicator(indicator_id):
+        validate_answers(criteria, {indicator_id: "?"})
+    with write_tx(db):
+        before = list(db["answers"].rows_where("assessment_id = ? and indicator_id = ?",
+                                               [assessment_id, indicator_id]))
+        if value is None or value == [] or value == "":
+            db["answers"].delete_where("assessment_id = ? and indicator_id = ?", [assessment_id, indicator_id])
+        else:
+            db["answers"].upsert({"assessment_id": assessment_id, "indicator_id": indicator_id,
+                                  "value": json.dumps(value, ensure_ascii=False), "updated_at": audit.now(),
+                                  "updated_by": actor.id}, pk=("assessment_id", "indicator_id"))
+        audit.record(db, actor=actor.as_dict(), action="answer.save", entity="assessment", entity_id=assessment_id,
+                     before={indicator_id: json.loads(before[0]["value"])} if before else None,
+                     after={indicator_id: value})
+    return _store_result(db, assessment_id, criteria)
+
+
+EVIDENCE_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+
+
+def evidence_dir() -> Path:
+    path = data_dir() / "evidence"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def add_evidence(db: Database, actor: Actor, assessment_id: int, indicator_id: str, filename: str, data: bytes,
+                 criteria: Criteria) -> Result:
+    """Store an evidence file on disk by its SHA-256 (the same file twice is kept once) and record it."""
+    assessment = get(db, assessment_id)
+    _require_editable(assessment)
+    ext = Path(filename).suffix.lower().lstrip(".")
+    if ext not in EVIDENCE_TYPES:
+        raise UserError(f"{filename}: chỉ nhận tệp PDF, PNG hoặc JPG", f"{filename}: only PDF, PNG or JPG files")
+    if len(data) > MAX_EVIDENCE_BYTES:
+        raise UserError(f"{filename}: tệp lớn hơn 10 MB", f"{filename}: the file is larger than 10 MB")
+    if not data:
+        raise UserError(f"{filename}: tệp rỗng", f"{filename}: the file is empty")
+    digest = hashlib.sha256(data).hexdigest()
+    target = evidence_dir() / digest
+    if not target.exists():
+        tmp = target.with_suffix(".part")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+    with write_tx(db):
+        ev_id = db["evidence"].insert({
+            "assessment_id": assessment_id, "indicator_id": indicator_id, "sha256": digest,
+            "filename": Path(filename).name, "size": len(data),
+            "mime": EVIDENCE_TYPES.get(ext) or mimetypes.guess_type(filename)[0], "uploaded_by": actor.id,
+            "uploaded_at": audit.now()}).last_pk
+        audit.record(db, actor=actor.as_dict(), action="evidence.add", entity="assessment", entity_id=assessment_id,
+                     after={"indicator": indicator_id, "evidence_id": ev_id, "sha256": digest})
+    return _store_result(db, assessment_id, criteria)
+
+
+def evidence_files(db: Database, assessment_id: int, indicator_id: str | None = None) -> list[dict[str, Any]]:
+    where, params = "assessment_id = ?", [assessment_id]
+    if indicator_id:
+        where += " and indicator_id = ?"
+        params.append(indicator_id)
+    return list(db["evidence"].rows_where(where, params, order_by="id"))
+
+
+def remove_evidence(db: Database, actor: Actor, assessment_id: int, evidence_id: int, criteria: Criteria) -> Result:
+    _require_editable(get(db, assessment_id))
+    with write_tx(db):
+        db["evidence"].delete_where("id = ? and assessment_id = ?", [evidence_id, assessment_id])
+        audit.record(db, actor=actor.as_dict(), action="evidence.remove", entity="assessment",
+                     entity_id=assessment_id, before={"evidence_id": evidence_id})
+    return _store_result(db, assessment_id, criteria)
+
+
+def evidence_path(row: dict[str, Any]) -> Path:
+    return evidence_dir() / row["sha256"]
+
+
+# ----------------------------------------------------------------------------------------- check results
+
+
+@dataclass(frozen=True)
+class CheckRecord:
+    kind: str  # roster | suppliers
+    filename: str
+    file_sha256: str
+    as_of: str
+    rows: int
+    summary: dict[str, Any]
+    derived: DerivedAnswers
+    findings: list[dict[str, Any]]  # each: row, ref, rule, severity, plus data kept as JSON (no personal data)
+
+
+def record_check(db: Database, actor: Actor, assessment_id: int, check: CheckRecord, criteria: Criteria) -> Result:
+    """Replace the assessment's roster (or supplier) result with a new one. The file itself is not kept."""
+    _require_editable(get(db, assessment_id))
+    with write_tx(db):
+        check_id = db["checks"].insert({
+            "assessment_id": assessment_id, "kind": check.kind, "filename": check.filename,
+            "file_sha256": check.file_sha256, "as_of": check.as_of, "rows": check.rows,
+            "summary": json.dumps(check.summary, ensure_ascii=False, default=str),
+            "derived": check.derived.model_dump_json(), "created_at": audit.now(), "created_by": actor.id,
+        }).last_pk
+        db["findings"].insert_all(
+            {"check_id": check_id, "row": f.get("row"), "ref": f.get("ref"), "rule": f.get("rule"),
+             "severity": f.get("severity"), "data": json.dumps(f, ensure_ascii=False, default=str)}
+            for f in check.findings)
+        audit.record(db, actor=actor.as_dict(), action=f"check.{check.kind}", entity="assessment",
+                     entity_id=assessment_id, after={"check_id": check_id, "rows": check.rows,
+                                                     "findings": len(check.findings), "summary": check.summary})
+    return _store_result(db, assessment_id, criteria)
+
+
+def _latest_check(db: Database, assessment_id: int, kind: str) -> dict[str, Any] | None:
+    rows = list(db["checks"].rows_where("assessment_id = ? and kind = ?", [assessment_id, kind],
+                                        order_by="id desc", limit=1))
+    return rows[0] if rows else None
+
+
+def latest_check(db: Database, assessment_id: int, kind: str) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+    check = _latest_check(db, assessment_id, kind)
+    if check is None:
+        return None
+    findings = [json.loads(f["data"]) for f in db["findings"].rows_where("check_id = ?", [check["id"]],
+                                                                          order_by="id")]
+    return {**check, "summary": json.loads(check["summary"] or "{}")}, findings
+
+
+def derived_answers(db: Database, assessment_id: int) -> list[DerivedAnswers]:
+    out = []
+    for kind in ("roster", "suppliers"):
+        check = _latest_check(db, assessment_id, kind)
+        if check and check["derived"]:
+            out.append(DerivedAnswers.model_validate_json(check["derived"]))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- results
+
+
+def evaluate(db: Database, assessment_id: int, criteria: Criteria) -> Result:
+    return assess(criteria, answer_set(db, assessment_id), derived_answers(db, assessment_id))
+
+
+def _store_result(db: Database, assessment_id: int, criteria: Criteria) -> Result:
+    result = evaluate(db, assessment_id, criteria)
+    with write_tx(db):
+        db["assessments"].update(assessment_id, {"total": result.total, "tier": result.tier,
+                                                 "eligible": int(result.eligible),
+                                                 "result": result.model_dump_json(), "updated_at": audit.now()})
+    return result
+
+
+def stored_result(assessment: dict[str, Any]) -> Result | None:
+    return Result.model_validate_json(assessment["result"]) if assessment.get("result") else None
+
+
+def submit(db: Database, actor: Actor, assessment_id: int, criteria: Criteria) -> dict[str, Any]:
+    """Lock the version and send it for review. Every visible question must be answered."""
+    assessment = get(db, assessment_id)
+    target = next_status(assessment["status"], "submit")
+    result = evaluate(db, assessment_id, criteria)
+    if result.unanswered:
+        ids = ", ".join(result.unanswered[:8]) + (" …" if len(result.unanswered) > 8 else "")
+        raise UserError(f"còn {len(result.unanswered)} câu hỏi chưa trả lời: {ids}",
+                        f"{len(result.unanswered)} questions are not answered yet: {ids}")
+    with write_tx(db):
+        db["assessments"].update(assessment_id, {"status": target, "submitted_at": audit.now(),
+                                                 "submitted_by": actor.id})
+        audit.record(db, actor=actor.as_dict(), action="assessment.submit", entity="assessment",
+                     entity_id=assessment_id, before={"status": assessment["status"]},
+                     after={"status": target, "total": result.total, "tier": result.tier})
+    return get(db, assessment_id)
+
+
+def transition(db: Database, actor: Actor, assessment_id: int, action: str, comment: str = "",
+               extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An assessor's step (start_review, request_changes, approve, reject); the caller checks permissions."""
+    assessment = get(db, assessment_id)
+    target = next_status(assessment["status"], action)
+    if action in ("request_changes", "reject") and not comment.strip():
+        raise UserError("cần ghi nhận xét cho quyết định này", "a comment is required for this decision")
+    update = {"status": target, **(extra or {})}
+    if action != "start_review":
+        update.update({"decided_at": audit.now(), "decided_by": actor.id, "decision_comment": comment.strip()})
+    else:
+        update["assigned_to"] = assessment["assigned_to"] or actor.id
+    with write_tx(db):
+        db["assessments"].update(assessment_id, update)
+        audit.record(db, actor=actor.as_dict(), action=f"assessment.{action}", entity="assessment",
+                     entity_id=assessment_id, before={"status": assessment["status"]}, after=update,
+                     comment=comment)
+    return get(db, assessment_id)

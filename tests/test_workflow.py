@@ -1,0 +1,153 @@
+"""Drafts, autosaved answers, evidence, check results, submission and versions, against a real SQLite file."""
+
+import json
+
+import pytest
+from argon2 import PasswordHasher
+
+from accreditation import accounts, workflow
+from accreditation.errors import UserError
+from accreditation.store import audit
+from accreditation.store.db import open_db
+from criteria import default_criteria
+from scoring import DerivedAnswers
+
+C = default_criteria()
+EXAMPLE = json.loads((__import__("pathlib").Path(__file__).resolve().parent.parent / "examples" / "strong.json")
+                     .read_text("utf-8"))
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    monkeypatch.setenv("ACCREDITATION_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    database = open_db(tmp_path / "t.db")
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def sme(db):
+    org = accounts.create_organisation(db, kind="sme", name="Công ty TNHH Thử")
+    uid = accounts.create_user(db, email="HR@Example.vn ", password="long-enough", role="sme", organisation_id=org)
+    return accounts.get_actor(db, uid)
+
+
+def values(example):
+    return {k: (v["value"] if isinstance(v, dict) else v) for k, v in example["answers"].items()}
+
+
+def test_answers_are_saved_one_by_one_and_survive_a_new_connection(db, sme, tmp_path):
+    draft = workflow.start_draft(db, sme, sme.organisation_id, C)
+    result = workflow.save_answer(db, sme, draft["id"], "POL-01", "yes", C)
+    assert result.indicator("POL-01").status == "answered"
+    again = open_db(tmp_path / "t.db")
+    assert workflow.answer_set(again, draft["id"]).values == {"POL-01": "yes"}
+    assert workflow.get(again, draft["id"])["total"] == result.total
+    workflow.save_answer(db, sme, draft["id"], "POL-01", None, C)  # clearing an answer
+    assert workflow.answer_set(db, draft["id"]).values == {}
+
+
+def test_a_bad_answer_is_refused_and_nothing_is_saved(db, sme):
+    draft = workflow.start_draft(db, sme, sme.organisation_id, C)
+    with pytest.raises(Exception) as info:
+        workflow.save_answer(db, sme, draft["id"], "POL-01", "sometimes", C)
+    assert "POL-01" in str(info.value)
+    assert workflow.answer_set(db, draft["id"]).values == {}
+
+
+def test_submit_needs_every_visible_question_then_locks_the_version(db, sme):
+    draft = workflow.start_draft(db, sme, sme.organisation_id, C)
+    workflow.save_answer(db, sme, draft["id"], "POL-01", "yes", C)
+    with pytest.raises(UserError) as info:
+        workflow.submit(db, sme, draft["id"], C)
+    assert "questions are not answered yet" in info.value.en
+    for key, value in values(EXAMPLE).items():
+        workflow.save_answer(db, sme, draft["id"], key, value, C)
+    submitted = workflow.submit(db, sme, draft["id"], C)
+    assert submitted["status"] == "submitted" and submitted["tier"] == "champion"
+    with pytest.raises(UserError) as info:
+        workflow.save_answer(db, sme, draft["id"], "POL-01", "no", C)
+    assert "locked" in info.value.en and "đã khóa" in info.value.vi
+    # a later edit starts version 2 with the answers carried over
+    v2 = workflow.start_draft(db, sme, sme.organisation_id, C)
+    assert (v2["version"], v2["status"], v2["parent_id"]) == (2, "draft", draft["id"])
+    assert workflow.answer_set(db, v2["id"]).values == workflow.answer_set(db, draft["id"]).values
+    assert workflow.get(db, draft["id"])["status"] == "submitted"
+
+
+@pytest.mark.parametrize("status, action, allowed", [
+    (s, a, (s, a) in workflow.TRANSITIONS) for s in workflow.STATUSES for a in workflow.ACTION_LABELS
+])
+def test_the_state_machine_allows_only_its_transitions(status, action, allowed):
+    if allowed:
+        assert workflow.next_status(status, action) == workflow.TRANSITIONS[(status, action)]
+    else:
+        with pytest.raises(UserError) as info:
+            workflow.next_status(status, action)
+        assert info.value.en.startswith("cannot ")
+
+
+def test_check_results_feed_the_score_and_carry_to_the_next_version(db, sme):
+    draft = workflow.start_draft(db, sme, sme.organisation_id, C)
+    derived = DerivedAnswers(source="roster", values={"roster.minimum_age": "found", "roster.has_minors": "yes"})
+    check = workflow.CheckRecord(kind="roster", filename="roster.csv", file_sha256="ab" * 32, as_of="2026-11-22",
+                                 rows=3, summary={"critical": 1}, derived=derived,
+                                 findings=[{"row": 2, "ref": "row 2, employee E-2", "rule": "age.under_13",
+                                            "severity": "critical"}])
+    result = workflow.record_check(db, sme, draft["id"], check, C)
+    assert "YW-01" in result.knockouts
+    stored, findings = workflow.latest_check(db, draft["id"], "roster")
+    assert stored["rows"] == 3 and findings[0]["rule"] == "age.under_13"
+
+
+def test_evidence_is_kept_once_by_hash_and_recorded(db, sme, tmp_path):
+    draft = workflow.start_draft(db, sme, sme.organisation_id, C)
+    workflow.add_evidence(db, sme, draft["id"], "POL-01", "chính sách.pdf", b"%PDF-1.4 policy", C)
+    workflow.add_evidence(db, sme, draft["id"], "POL-02", "copy.pdf", b"%PDF-1.4 policy", C)
+    files = workflow.evidence_files(db, draft["id"])
+    assert [f["indicator_id"] for f in files] == ["POL-01", "POL-02"] and files[0]["sha256"] == files[1]["sha256"]
+    assert len(list((tmp_path / "evidence").iterdir())) == 1
+    assert workflow.answer_set(db, draft["id"]).evidence == {"POL-01": ["chính sách.pdf"], "POL-02": ["copy.pdf"]}
+    with pytest.raises(UserError):
+        workflow.add_evidence(db, sme, draft["id"], "POL-01", "macro.docm", b"x", C)
+
+
+def test_the_audit_log_cannot_be_edited(db, sme):
+    draft = workflow.start_draft(db, sme, sme.organisation_id, C)
+    workflow.save_answer(db, sme, draft["id"], "POL-01", "yes", C)
+    entries = audit.entries(db, "assessment", draft["id"])
+    assert [e["action"] for e in entries] == ["assessment.create", "answer.save"]
+    assert entries[1]["actor"] == "hr@example.vn"
+    import sqlite3
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute("UPDATE audit_log SET action = 'x'")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute("DELETE FROM audit_log")
+
+
+def test_login_is_throttled_after_repeated_failures(db, sme):
+    for _ in range(accounts.MAX_FAILURES):
+        with pytest.raises(UserError, match="wrong e-mail or password"):
+            accounts.authenticate(db, "hr@example.vn", "wrong-password")
+    with pytest.raises(UserError) as info:
+        accounts.authenticate(db, "hr@example.vn", "long-enough")  # even the right password, for a while
+    assert "locked" in info.value.en
+    with pytest.raises(UserError, match="wrong e-mail or password"):
+        accounts.authenticate(db, "nobody@example.vn", "whatever1")
+
+
+def test_sessions_resume_and_end(db, sme):
+    actor = accounts.authenticate(db, " HR@example.vn", "long-enough")
+    token = accounts.start_session(db, actor)
+    assert accounts.resume_session(db, token) == actor
+    assert accounts.resume_session(db, token + "x") is None
+    accounts.end_session(db, token)
+    assert accounts.resume_session(db, token) is None
+
+
+def test_demo_data_is_created_once(db):
+    created = accounts.ensure_demo_data(db)
+    assert {role for role, _, _ in created} == {"sme", "assessor", "brand", "admin"}
+    assert accounts.ensure_demo_data(db) is None
+    assert accounts.authenticate(db, "sme@demo.vn", accounts.DEMO_PASSWORD).role == "sme"
