@@ -1,0 +1,50 @@
+"""The documents a company takes away, built from what is stored: its certificate (re-rendered byte for byte from
+the registry entry) and its remediation plan. Pure of the UI, so pages and tests use the same bytes."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlite_utils import Database
+
+from accreditation.accounts import Actor
+from accreditation.reports.certificate import CertificateData, issue_certificate, render_certificate
+from accreditation.reports.remediation import render_remediation_plan
+from accreditation.store import audit
+from accreditation.store import certificates as registry
+from accreditation.store.db import write_tx
+from criteria.schema import Criteria
+from scoring import Result
+
+
+def company_of(org: dict[str, Any]) -> dict[str, Any]:
+    return {k: org.get(k) or "" for k in ("name", "tax_code", "address", "province", "sector")}
+
+
+def issue_for_assessment(db: Database, actor: Actor, assessment: dict[str, Any], result: Result,
+                         criteria: Criteria, org: dict[str, Any], issued: date, verified: bool = False,
+                         issuer: str = "self-assessment") -> registry.Certificate:
+    """Record a certificate for an eligible assessment and link it to the assessment."""
+    draft = registry.CertificateDraft(
+        company_name=org["name"], tax_code=org.get("tax_code") or "", tier=result.tier, score=result.total,
+        criteria_id=criteria.settings.criteria_id, criteria_version=criteria.version, issued=issued,
+        expires=registry.expiry_date(issued, criteria.settings.validity_months), issuer=issuer, verified=verified,
+        address=org.get("address") or "", province=org.get("province") or "",
+        criteria_fingerprint=criteria.fingerprint)
+    cert, _pdf = issue_certificate(db, criteria, draft)
+    with write_tx(db):
+        db["assessments"].update(assessment["id"], {"certificate_id": cert.id})
+        audit.record(db, actor=actor.as_dict(), action="certificate.issue", entity="assessment",
+                     entity_id=assessment["id"], after={"certificate": cert.id, "verified": verified,
+                                                        "tier": cert.tier, "score": cert.score})
+    return cert
+
+
+def certificate_pdf(db: Database, certificate_id: str, criteria: Criteria) -> bytes:
+    cert = registry.get(db, certificate_id)
+    return render_certificate(CertificateData.from_certificate(cert, criteria))
+
+
+def remediation_pdf(result: Result, criteria: Criteria, org: dict[str, Any], as_of: date) -> bytes:
+    return render_remediation_plan(result, criteria, company_of(org), as_of)

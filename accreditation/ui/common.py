@@ -1,0 +1,152 @@
+"""What every page shares: the database, the criteria, who is signed in, the language, and error display."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from typing import Iterator
+
+import streamlit as st
+from sqlite_utils import Database
+
+from accreditation import accounts
+from accreditation.accounts import Actor
+from accreditation.errors import UserError
+from accreditation.i18n import LANGUAGES, normalise_language, t
+from accreditation.store.db import open_db
+from criteria import CriteriaLoadError, default_criteria
+from criteria.schema import Criteria, Text
+from scoring import AnswerError
+
+log = logging.getLogger("accreditation.ui")
+SESSION_PARAM = "s"
+
+
+@st.cache_resource(show_spinner=False)
+def _database() -> Database:
+    db = open_db()
+    created = accounts.ensure_demo_data(db)
+    if created:  # first run: show the demo accounts in the terminal that started the app
+        print("\nDemo accounts (password for all: %s):" % accounts.DEMO_PASSWORD, flush=True)
+        for role, email, _ in created:
+            print(f"  {role:<9} {email}", flush=True)
+        print(flush=True)
+    return db
+
+
+def db() -> Database:
+    return _database()
+
+
+def criteria() -> Criteria:
+    return default_criteria()
+
+
+def lang() -> str:
+    if "lang" not in st.session_state:
+        actor = current_actor()
+        st.session_state["lang"] = normalise_language(
+            actor.language if actor else st.query_params.get("lang") or "vi")
+    return st.session_state["lang"]
+
+
+def tr(key: str, **params: object) -> str:
+    return t(key, lang(), **params)
+
+
+def txt(text: Text) -> str:
+    return text.get(lang())
+
+
+def current_actor() -> Actor | None:
+    """The signed-in user: from this session, else from the session token in the URL (survives a refresh), else
+    from an identity provider's login (st.login) mapped to a local user by e-mail."""
+    actor = st.session_state.get("actor")
+    if actor is not None:
+        return actor
+    token = st.query_params.get(SESSION_PARAM)
+    actor = accounts.resume_session(db(), token) if token else None
+    if actor is None and _oidc_email():
+        actor = accounts.user_for_email(db(), _oidc_email())
+    if actor is not None:
+        st.session_state["actor"] = actor
+        st.session_state["token"] = token
+    return actor
+
+
+def _oidc_email() -> str | None:
+    try:
+        if st.user.get("is_logged_in") and st.user.get("email"):
+            return str(st.user.get("email"))
+    except Exception:  # st.user is unavailable outside a configured deployment
+        return None
+    return None
+
+
+def sign_in(actor: Actor) -> None:
+    token = accounts.start_session(db(), actor)
+    st.session_state["actor"] = actor
+    st.session_state["token"] = token
+    st.session_state["lang"] = normalise_language(actor.language)
+    st.query_params[SESSION_PARAM] = token
+
+
+def sign_out() -> None:
+    accounts.end_session(db(), st.session_state.get("token"))
+    for key in list(st.session_state.keys()):
+        if key != "lang":
+            del st.session_state[key]
+    st.query_params.clear()
+
+
+def keep_session_in_url() -> None:
+    token = st.session_state.get("token")
+    if token and st.query_params.get(SESSION_PARAM) != token:
+        st.query_params[SESSION_PARAM] = token
+
+
+def language_switch() -> None:
+    def changed() -> None:
+        choice = st.session_state["lang_switch"]
+        st.session_state["lang"] = choice
+        actor = st.session_state.get("actor")
+        if actor is not None:
+            accounts.set_language(db(), actor, choice)
+            st.session_state["actor"] = accounts.get_actor(db(), actor.id)
+
+    current = lang()
+    st.session_state["lang_switch"] = current
+    st.sidebar.segmented_control(
+        "Ngôn ngữ / Language", options=list(LANGUAGES), key="lang_switch", on_change=changed,
+        format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code])
+
+
+def show_error(exc: Exception) -> None:
+    if isinstance(exc, (UserError, AnswerError)):
+        st.error(exc.message(lang()))
+    elif isinstance(exc, CriteriaLoadError):
+        st.error(tr("app.criteria_invalid"))
+        for line in exc.messages(lang()):
+            st.write(line)
+    else:
+        log.exception("unexpected error in a page")  # to the server log, never to the user
+        st.error(tr("app.unexpected_error"))
+
+
+@contextmanager
+def friendly_errors() -> Iterator[None]:
+    """Run a page body: user errors become messages in the user's language, never a traceback."""
+    try:
+        yield
+    except Exception as exc:  # noqa: BLE001 - the page must not show a traceback (st.stop/st.rerun are not Exceptions)
+        show_error(exc)
+
+
+def flash(kind: str, message: str) -> None:
+    """A message to show after the rerun that a callback triggers."""
+    st.session_state.setdefault("_flash", []).append((kind, message))
+
+
+def show_flashes() -> None:
+    for kind, message in st.session_state.pop("_flash", []):
+        getattr(st, kind)(message)

@@ -1,0 +1,42 @@
+"""Sign-in with a local account (argon2, throttled), or through an identity provider when one is configured."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from accreditation import accounts
+from accreditation.ui import common
+from accreditation.ui.common import tr
+
+
+def _oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def login_page() -> None:
+    st.title(tr("login.heading"))
+    st.write(tr("login.intro"))
+    with st.form("login", border=True):
+        email = st.text_input(tr("login.email"), key="login_email", autocomplete="username")
+        password = st.text_input(tr("login.password"), type="password", key="login_password",
+                                 autocomplete="current-password")
+        submitted = st.form_submit_button(tr("login.submit"), type="primary")
+    if submitted:
+        if not email.strip() or not password:
+            st.error(tr("login.missing"))
+        else:
+            actor = accounts.authenticate(common.db(), email, password)  # UserError shown by the page wrapper
+            common.sign_in(actor)
+            st.rerun()
+    if _oidc_configured():
+        email = common._oidc_email()
+        if email and accounts.user_for_email(common.db(), email) is None:
+            st.warning(tr("login.oidc_unknown", email=email))
+        elif st.button(tr("login.oidc")):
+            st.login()
+    if accounts.demo_enabled():
+        emails = {role: email for email, role, _, _, _ in accounts.DEMO_USERS}
+        st.info(tr("login.demo", password=accounts.DEMO_PASSWORD, **emails))

@@ -1,0 +1,86 @@
+"""The company's home and profile pages."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from accreditation import workflow
+from accreditation.store import audit
+from accreditation.store.db import write_tx
+from accreditation.ui import common
+from accreditation.ui.common import tr
+
+
+def organisation(org_id: int) -> dict:
+    return common.db()["organisations"].get(org_id)
+
+
+def home_page() -> None:
+    actor = common.current_actor()
+    org = organisation(actor.organisation_id)
+    st.title(tr("home.welcome", name=actor.name))
+    if actor.role != "sme":
+        key = f"home.role_intro_{actor.role}"
+        st.write(tr(key, org=org["name"], code=org.get("invite_code") or "—"))
+        return
+    st.write(tr("home.org", org=org["name"]))
+    st.caption(tr("home.steps"))
+    latest = workflow.latest(common.db(), actor.organisation_id)
+    if latest is None:
+        st.info(tr("home.no_assessment"))
+    else:
+        result = workflow.stored_result(latest)
+        visible = [i for i in result.indicators if i.status != "hidden"] if result else []
+        answered = sum(1 for i in visible if i.status in ("answered", "na"))
+        st.info(tr("home.current", version=latest["version"], status=workflow.status_label(latest["status"],
+                                                                                            common.lang()),
+                   answered=answered, total=len(visible), score=f"{latest['total'] or 0:g}"))
+    st.page_link("accreditation/ui/pages/questionnaire.py", label=tr("home.start"), icon="📝")
+
+
+def profile_page() -> None:
+    from scoring.provinces import load_provinces, match_province
+    from scoring.tax_codes import classify
+
+    actor = common.current_actor()
+    database = common.db()
+    org = organisation(actor.organisation_id)
+    c = common.criteria()
+    st.title(tr("profile.heading"))
+    sectors = [ch for ch in c.lists["sector"].choices] if "sector" in c.lists else []
+    provinces = [p.name for p in load_provinces().current]  # the 34 units since 1 July 2025
+    match = match_province(org["province"]) if org["province"] else None
+    current_province = match.name if match else None
+    with st.form("profile"):
+        name = st.text_input(tr("profile.name"), value=org["name"] or "")
+        tax_code = st.text_input(tr("profile.tax_code"), value=org["tax_code"] or "")
+        address = st.text_input(tr("profile.address"), value=org["address"] or "")
+        province = st.selectbox(tr("profile.province"), options=provinces,
+                                index=provinces.index(current_province) if current_province in provinces else None,
+                                placeholder=tr("profile.choose"))
+        sector_names = [ch.name for ch in sectors]
+        sector = st.selectbox(tr("profile.sector"), options=sector_names,
+                              index=sector_names.index(org["sector"]) if org["sector"] in sector_names else None,
+                              format_func=lambda n: common.txt(next(ch.label for ch in sectors if ch.name == n)),
+                              placeholder=tr("profile.choose"))
+        size = st.number_input(tr("profile.size"), min_value=0, step=1, value=org["size"])
+        products = st.text_area(tr("profile.products"), value=org["products"] or "")
+        saved = st.form_submit_button(tr("profile.save"), type="primary")
+    if not saved:
+        return
+    if not name.strip():
+        st.error(tr("profile.name_required"))
+        return
+    if tax_code.strip():
+        check = classify(tax_code)
+        if not check.valid:
+            st.error(tr("profile.tax_invalid", value=tax_code.strip()))
+            return
+        tax_code = check.code
+    update = {"name": name.strip(), "tax_code": tax_code.strip(), "address": address.strip(), "province": province,
+              "sector": sector, "size": int(size) if size is not None else None, "products": products.strip()}
+    with write_tx(database):
+        database["organisations"].update(org["id"], update)
+        audit.record(database, actor=actor.as_dict(), action="organisation.update", entity="organisation",
+                     entity_id=org["id"], before={k: org.get(k) for k in update}, after=update)
+    st.success(tr("profile.saved"))
