@@ -1,0 +1,49 @@
+"""`roster FILE --as-of YYYY-MM-DD`: check a workforce roster (CSV/XLSX) against the law on minor workers and print
+the findings as JSON. `roster --template OUT.csv|OUT.xlsx` writes the roster template."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("roster", parents=[parent],
+                       help="check a workforce roster (CSV/XLSX) against the law on minor workers; print JSON")
+    p.add_argument("file", nargs="?", metavar="FILE", help="the roster, .csv or .xlsx")
+    p.add_argument("--as-of", default=None, metavar="YYYY-MM-DD", help="the date ages are counted on (default: today)")
+    p.add_argument("--sheet", default=None, metavar="NAME", help="the workbook sheet (default: the first with the headers)")
+    p.add_argument("--template", default=None, metavar="OUT", help="write the roster template (.csv or .xlsx) and exit")
+    p.add_argument("--example", action="store_true", help="with --template: add two example rows")
+    p.add_argument("--force", action="store_true", help="with --template: overwrite OUT if it exists")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    # Imported here so that other commands do not pay for pandas and pyarrow.
+    from accreditation.cli import print_json, read_bytes
+    from accreditation.errors import UserError
+    from accreditation.roster import check_roster_file, write_roster_template
+
+    if args.template:
+        out = Path(args.template)
+        if out.suffix.lower() not in (".csv", ".xlsx"):
+            raise UserError.from_key("roster.template_suffix", path=out)
+        if out.exists() and not args.force:
+            raise UserError.from_key("cli.out_exists", path=out)
+        write_roster_template(out, example=args.example)
+        print_json({"template": str(out)})
+        return 0
+    if not args.file:
+        raise UserError.from_key("roster.no_file")
+    as_of = date.today()
+    if args.as_of:
+        try:
+            as_of = date.fromisoformat(args.as_of)
+        except ValueError:
+            raise UserError.from_key("roster.bad_as_of", value=args.as_of) from None
+    data = read_bytes(args.file)
+    result, info = check_roster_file(data, args.file, as_of, sheet=args.sheet)
+    print_json({"file": info, **result.to_json()})
+    return 0
