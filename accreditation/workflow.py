@@ -165,6 +165,14 @@ def _carry_over(db: Database, old_id: int, new_id: int, criteria: Criteria) -> N
                                       for f in db["findings"].rows_where("check_id = ?", [check["id"]]))
 
 
+def resource(db: Database, assessment: dict[str, Any]) -> dict[str, Any]:
+    """An assessment as `permissions.can` sees it: its owner, status, assessor and the brands it is shared with."""
+    shared = [r["brand_id"] for r in db["shares"].rows_where(
+        "organisation_id = ? and withdrawn_at is null", [assessment["organisation_id"]])]
+    return {"organisation_id": assessment["organisation_id"], "status": assessment["status"],
+            "assigned_to": assessment.get("assigned_to"), "shared_with": shared}
+
+
 def _require_editable(assessment: dict[str, Any]) -> None:
     if assessment["status"] not in EDITABLE:
         raise UserError(

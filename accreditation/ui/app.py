@@ -3,10 +3,12 @@ cannot be reached, not even by its URL."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
+from accreditation.permissions import can
 from accreditation.ui import common
 from accreditation.ui.common import tr
 
@@ -14,25 +16,48 @@ PAGES = Path(__file__).resolve().parent / "pages"
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
-def _page(name: str, key: str, url: str, icon: str, default: bool = False) -> st.Page:
-    """A page file under accreditation/ui/pages/, addressed relative to streamlit_app.py."""
-    return st.Page(str((PAGES / f"{name}.py").relative_to(ROOT)), title=tr(f"nav.{key}"), url_path=url, icon=icon,
-                   default=default)
+@dataclass(frozen=True)
+class PageSpec:
+    action: str  # the permission that shows the page (see accreditation/permissions.py)
+    file: str  # under accreditation/ui/pages/
+    title: str  # catalog key
+    url: str
+    icon: str
+    group: str  # catalog key of the menu group
 
 
-def pages_for(actor) -> dict[str, list[st.Page]] | list[st.Page]:
-    if actor is None:
-        return [_page("login", "login", "login", "🔑", default=True)]
-    if actor.role == "sme":
-        return {
-            tr("nav.workspace"): [
-                _page("home", "home", "home", "🏠", default=True),
-                _page("profile", "profile", "profile", "🏢"),
-                _page("questionnaire", "questionnaire", "self-assessment", "📝"),
-                _page("documents", "results", "results", "📄"),
-            ],
-        }
-    return [_page("home", "home", "home", "🏠", default=True)]
+# Every page of the app, in menu order. A role gets the pages `can` allows it; the first is its home page.
+REGISTRY: tuple[PageSpec, ...] = (
+    PageSpec("page.login", "login", "nav.login", "login", "🔑", "nav.account"),
+    PageSpec("page.home", "home", "nav.home", "home", "🏠", "nav.workspace"),
+    PageSpec("page.profile", "profile", "nav.profile", "profile", "🏢", "nav.workspace"),
+    PageSpec("page.questionnaire", "questionnaire", "nav.questionnaire", "self-assessment", "📝", "nav.workspace"),
+    PageSpec("page.roster", "roster", "nav.roster", "roster", "👷", "nav.workspace"),
+    PageSpec("page.suppliers", "suppliers", "nav.suppliers", "suppliers", "🚚", "nav.workspace"),
+    PageSpec("page.documents", "documents", "nav.results", "results", "📄", "nav.workspace"),
+    PageSpec("page.sharing", "sharing", "nav.sharing", "sharing", "🤝", "nav.workspace"),
+    PageSpec("page.queue", "queue", "nav.queue", "queue", "📥", "nav.review"),
+    PageSpec("page.review", "review", "nav.review_page", "review", "🔍", "nav.review"),
+    PageSpec("page.portfolio", "portfolio", "nav.portfolio", "portfolio", "📊", "nav.brand"),
+    PageSpec("page.admin", "admin", "nav.admin_page", "admin", "⚙️", "nav.admin"),
+    PageSpec("page.verify", "verify", "nav.verify", "verify", "✅", "nav.public"),
+)
+
+
+def allowed_pages(actor) -> list[PageSpec]:
+    """The pages `actor` may open. A page file that is not there yet is left out rather than breaking the menu;
+    tests/test_app_pages.py checks that every role's list is complete."""
+    return [p for p in REGISTRY if can(actor, p.action) and (PAGES / f"{p.file}.py").exists()]
+
+
+def pages_for(actor) -> dict[str, list[st.Page]]:
+    menu: dict[str, list[st.Page]] = {}
+    specs = allowed_pages(actor)
+    for n, spec in enumerate(specs):
+        page = st.Page(str((PAGES / f"{spec.file}.py").relative_to(ROOT)), title=tr(spec.title),
+                       url_path=spec.url, icon=spec.icon, default=n == 0)
+        menu.setdefault(tr(spec.group), []).append(page)
+    return menu
 
 
 def run() -> None:

@@ -1,0 +1,118 @@
+"""Who may do what: permissions as data (`RULES`) plus one pure function, `can(actor, action, resource)`.
+
+A rule says that a role may take an action when a condition on the actor and the resource holds. Anything not
+granted by a rule is refused. Every page and every action of the app asks `can`; the router lists only the pages
+a role may see, so the others cannot be reached by URL either.
+
+A resource is a plain dict. For an assessment: `organisation_id`, `status`, `assigned_to`, and `shared_with` (the
+brand organisations the company shares its results with)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+Resource = Mapping[str, Any] | None
+
+ANONYMOUS = "anonymous"
+ROLES = ("sme", "assessor", "brand", "admin")
+NOT_DRAFT = ("submitted", "in_review", "changes_requested", "approved", "rejected")
+
+
+def _own_org(actor: Any, resource: Resource) -> bool:
+    return resource is not None and resource.get("organisation_id") == actor.organisation_id
+
+
+def _own_draft(actor: Any, resource: Resource) -> bool:
+    return _own_org(actor, resource) and resource.get("status") == "draft"
+
+
+def _reviewable(actor: Any, resource: Resource) -> bool:
+    """Submitted work that is unassigned or assigned to this assessor; a lead assessor sees all of it."""
+    if resource is None or resource.get("status") not in NOT_DRAFT:
+        return False
+    return bool(actor.lead) or resource.get("assigned_to") in (None, actor.id)
+
+
+def _shared_with_me(actor: Any, resource: Resource) -> bool:
+    return (resource is not None and resource.get("status") in NOT_DRAFT
+            and actor.organisation_id in (resource.get("shared_with") or ()))
+
+
+def _lead(actor: Any, resource: Resource) -> bool:
+    return bool(actor.lead)
+
+
+def _always(actor: Any, resource: Resource) -> bool:
+    return True
+
+
+CONDITIONS: dict[str, Callable[[Any, Resource], bool]] = {
+    "always": _always,
+    "own_org": _own_org,
+    "own_draft": _own_draft,
+    "reviewable": _reviewable,
+    "shared_with_me": _shared_with_me,
+    "lead": _lead,
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    role: str  # a role, or "anonymous" for someone not signed in, or "*" for everyone signed in
+    action: str
+    condition: str = "always"
+
+
+RULES: tuple[Rule, ...] = (
+    # Anyone, signed in or not, may verify a certificate.
+    Rule(ANONYMOUS, "page.verify"), Rule("*", "page.verify"), Rule(ANONYMOUS, "certificate.verify"),
+    Rule("*", "certificate.verify"),
+    Rule(ANONYMOUS, "page.login"),
+    Rule("*", "page.home"),
+    # Companies: their own organisation's work only.
+    Rule("sme", "page.profile"), Rule("sme", "page.questionnaire"), Rule("sme", "page.roster"),
+    Rule("sme", "page.suppliers"), Rule("sme", "page.documents"), Rule("sme", "page.sharing"),
+    Rule("sme", "organisation.edit", "own_org"),
+    Rule("sme", "assessment.view", "own_org"),
+    Rule("sme", "assessment.edit", "own_draft"),
+    Rule("sme", "assessment.submit", "own_draft"),
+    Rule("sme", "share.manage", "own_org"),
+    # Assessors: submitted work, assigned to them or unassigned; a lead assessor sees all.
+    Rule("assessor", "page.queue"), Rule("assessor", "page.review"),
+    Rule("assessor", "assessment.view", "reviewable"),
+    Rule("assessor", "assessment.review", "reviewable"),
+    Rule("assessor", "assessment.decide", "reviewable"),
+    Rule("assessor", "certificate.revoke", "lead"),
+    # Brands: only what suppliers chose to share with them.
+    Rule("brand", "page.portfolio"),
+    Rule("brand", "assessment.view", "shared_with_me"),
+    # Administrators: users and criteria versions; they may revoke certificates too.
+    Rule("admin", "page.admin"),
+    Rule("admin", "users.manage"), Rule("admin", "criteria.manage"), Rule("admin", "certificate.revoke"),
+)
+
+_BY_ROLE_ACTION: dict[tuple[str, str], tuple[str, ...]] = {}
+for _rule in RULES:
+    _BY_ROLE_ACTION.setdefault((_rule.role, _rule.action), ())
+    _BY_ROLE_ACTION[(_rule.role, _rule.action)] += (_rule.condition,)
+ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(r.action for r in RULES))
+
+
+def can(actor: Any, action: str, resource: Resource = None) -> bool:
+    """True when a rule grants `action` on `resource` to `actor` (None when nobody is signed in)."""
+    if actor is None:
+        return bool(_BY_ROLE_ACTION.get((ANONYMOUS, action)))
+    for role in (actor.role, "*"):
+        for condition in _BY_ROLE_ACTION.get((role, action), ()):
+            if CONDITIONS[condition](actor, resource):
+                return True
+    return False
+
+
+def require(actor: Any, action: str, resource: Resource = None) -> None:
+    """Refuse with a message (not a traceback) when `can` says no."""
+    if not can(actor, action, resource):
+        from accreditation.errors import UserError
+
+        raise UserError("bạn không có quyền thực hiện việc này", "you are not allowed to do this")

@@ -1,0 +1,131 @@
+"""Every role × action × ownership case, as one table."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from accreditation.permissions import ACTIONS, RULES, can
+
+
+@dataclass(frozen=True)
+class A:
+    id: int
+    role: str
+    organisation_id: int
+    lead: bool = False
+
+
+SME = A(1, "sme", organisation_id=10)
+OTHER_SME = A(2, "sme", organisation_id=11)
+ASSESSOR = A(3, "assessor", organisation_id=20)
+OTHER_ASSESSOR = A(4, "assessor", organisation_id=20)
+LEAD = A(5, "assessor", organisation_id=20, lead=True)
+BRAND = A(6, "brand", organisation_id=30)
+OTHER_BRAND = A(7, "brand", organisation_id=31)
+ADMIN = A(8, "admin", organisation_id=40)
+
+
+def work(status="submitted", assigned_to=None, shared_with=(30,)):
+    return {"organisation_id": 10, "status": status, "assigned_to": assigned_to, "shared_with": list(shared_with)}
+
+
+CASES = [
+    # (actor, action, resource, allowed)
+    (None, "page.login", None, True),
+    (None, "page.verify", None, True),
+    (None, "certificate.verify", None, True),
+    (None, "page.home", None, False),
+    (None, "assessment.view", work(), False),
+    (SME, "page.login", None, False),
+    (SME, "page.verify", None, True),
+    (SME, "page.questionnaire", None, True),
+    (SME, "page.queue", None, False),
+    (SME, "page.portfolio", None, False),
+    (SME, "page.admin", None, False),
+    (SME, "assessment.view", work("draft"), True),
+    (SME, "assessment.view", work("approved"), True),
+    (OTHER_SME, "assessment.view", work("submitted"), False),
+    (SME, "assessment.edit", work("draft"), True),
+    (SME, "assessment.edit", work("submitted"), False),
+    (OTHER_SME, "assessment.edit", work("draft"), False),
+    (SME, "assessment.submit", work("draft"), True),
+    (OTHER_SME, "assessment.submit", work("draft"), False),
+    (SME, "assessment.decide", work(), False),
+    (SME, "share.manage", {"organisation_id": 10}, True),
+    (OTHER_SME, "share.manage", {"organisation_id": 10}, False),
+    (SME, "organisation.edit", {"organisation_id": 10}, True),
+    (OTHER_SME, "organisation.edit", {"organisation_id": 10}, False),
+    (SME, "certificate.revoke", None, False),
+    (ASSESSOR, "page.queue", None, True),
+    (ASSESSOR, "page.questionnaire", None, False),
+    (ASSESSOR, "assessment.view", work("draft"), False),
+    (ASSESSOR, "assessment.view", work("submitted"), True),
+    (ASSESSOR, "assessment.view", work("in_review", assigned_to=3), True),
+    (OTHER_ASSESSOR, "assessment.view", work("in_review", assigned_to=3), False),
+    (LEAD, "assessment.view", work("in_review", assigned_to=3), True),
+    (LEAD, "assessment.view", work("draft"), False),
+    (ASSESSOR, "assessment.decide", work("in_review", assigned_to=3), True),
+    (OTHER_ASSESSOR, "assessment.decide", work("in_review", assigned_to=3), False),
+    (ASSESSOR, "assessment.edit", work("submitted"), False),
+    (ASSESSOR, "certificate.revoke", None, False),
+    (LEAD, "certificate.revoke", None, True),
+    (ASSESSOR, "users.manage", None, False),
+    (BRAND, "page.portfolio", None, True),
+    (BRAND, "page.queue", None, False),
+    (BRAND, "assessment.view", work("approved", shared_with=(30,)), True),
+    (OTHER_BRAND, "assessment.view", work("approved", shared_with=(30,)), False),
+    (BRAND, "assessment.view", work("draft", shared_with=(30,)), False),  # drafts are never shown
+    (BRAND, "assessment.view", work("approved", shared_with=()), False),  # withdrawn
+    (BRAND, "assessment.decide", work(), False),
+    (ADMIN, "page.admin", None, True),
+    (ADMIN, "users.manage", None, True),
+    (ADMIN, "criteria.manage", None, True),
+    (ADMIN, "certificate.revoke", None, True),
+    (ADMIN, "assessment.view", work(), False),
+    (ADMIN, "page.questionnaire", None, False),
+]
+
+
+# Which pages each kind of visitor gets (the router lists exactly these).
+PAGES = {
+    #                 anonymous sme    assessor brand  admin
+    "page.login":      (True,   False, False,   False, False),
+    "page.verify":     (True,   True,  True,    True,  True),
+    "page.home":       (False,  True,  True,    True,  True),
+    "page.profile":    (False,  True,  False,   False, False),
+    "page.questionnaire": (False, True, False,  False, False),
+    "page.roster":     (False,  True,  False,   False, False),
+    "page.suppliers":  (False,  True,  False,   False, False),
+    "page.documents":  (False,  True,  False,   False, False),
+    "page.sharing":    (False,  True,  False,   False, False),
+    "page.queue":      (False,  False, True,    False, False),
+    "page.review":     (False,  False, True,    False, False),
+    "page.portfolio":  (False,  False, False,   True,  False),
+    "page.admin":      (False,  False, False,   False, True),
+}
+for page, allowed in PAGES.items():
+    for actor, ok in zip((None, SME, ASSESSOR, BRAND, ADMIN), allowed):
+        CASES.append((actor, page, None, ok))
+CASES += [
+    (ASSESSOR, "assessment.review", work("submitted"), True),
+    (OTHER_ASSESSOR, "assessment.review", work("in_review", assigned_to=3), False),
+    (LEAD, "assessment.review", work("in_review", assigned_to=3), True),
+    (SME, "assessment.review", work("submitted"), False),
+]
+
+
+@pytest.mark.parametrize("actor, action, resource, allowed", CASES)
+def test_permission_table(actor, action, resource, allowed):
+    assert can(actor, action, resource) is allowed
+
+
+def test_every_action_in_the_rules_is_covered_by_the_table():
+    assert set(ACTIONS) <= {case[1] for case in CASES}
+
+
+def test_an_unknown_action_is_refused_for_everyone():
+    assert not any(can(a, "assessment.delete", work()) for a in (None, SME, ASSESSOR, LEAD, BRAND, ADMIN))
+
+
+def test_rules_name_only_known_roles():
+    assert {r.role for r in RULES} <= {"anonymous", "*", "sme", "assessor", "brand", "admin"}
