@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 PROVINCES_FILE = Path(__file__).resolve().parent.parent / "criteria" / "provinces.csv"
 
-_PREFIX = re.compile(r"^(?:thanh pho|tp|t p|tinh)\s+")
-_SUFFIX = re.compile(r"\s+(?:city|province)$")
+_PREFIX = re.compile(r"^(?:thanh pho|tp|t p|tinh) +")
+_SUFFIX = re.compile(r" +(?:city|province)$")
 
 
 def fold(text: str) -> str:
@@ -115,7 +116,9 @@ class ProvinceTable:
     def match_series(self, s: pd.Series) -> pd.DataFrame:
         """For each cell: `province` (current name, or NA if unknown or blank), `former` (the old name given, or NA)
         and `blank`."""
-        keys = fold_series(s)
+        codes, uniques = pd.factorize(s.astype("string").fillna(""), sort=False)
+        keys = pd.Series(fold_series(pd.Series(uniques, dtype="string")).to_numpy(dtype=object)[codes]
+                         if len(uniques) else np.array([], dtype=object), index=s.index, dtype="string")
         current = keys.map({k: v[0] for k, v in self._keys.items()})
         former = keys.map({k: v[1] for k, v in self._keys.items() if v[1]})
         return pd.DataFrame({"province": current.astype("string"), "former": former.astype("string"),

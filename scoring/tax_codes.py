@@ -27,13 +27,13 @@ KINDS: tuple[str, ...] = ("enterprise", "branch", "personal_id", "invalid", "mis
 Error = Literal["", "format", "check_digit", "province_zero", "sequence_zero", "branch_zero"]
 
 WEIGHTS = np.array([31, 29, 23, 19, 17, 13, 7, 5, 3], dtype=np.int64)
-_SEPARATORS = re.compile(r"[\s.]+")
-_SHAPE = re.compile(r"(\d{10})(?:-(\d{3}))?|(\d{12})")
+_SEPARATORS = re.compile(r"[ \t\r\n.]+")
+_SHAPE = re.compile(r"([0-9]{10})(?:-([0-9]{3}))?|([0-9]{12})")
 
 
 def check_digit(body: str) -> str | None:
     """The check digit of a 9-digit body, or None when the body has none (r = 0)."""
-    if len(body) != 9 or not body.isdigit():
+    if not re.fullmatch(r"[0-9]{9}", body):
         raise ValueError("the body of a tax code is 9 digits")
     r = int(np.dot(WEIGHTS, [int(c) for c in body])) % 11
     if r == 0:
@@ -75,11 +75,10 @@ def normalise(raw: object) -> tuple[str, bool]:
     if raw is None or (isinstance(raw, float) and np.isnan(raw)):
         return "", False
     text = str(raw).strip()
-    if text.endswith(".0") and text[:-2].isdigit():  # a number read as a float
+    if re.fullmatch(r"[0-9]+\.0", text):  # a number read as a float
         text = text[:-2]
     text = _SEPARATORS.sub("", text).replace("–", "-").replace("—", "-")
-    text = re.sub(r"\s*-\s*", "-", text)
-    if re.fullmatch(r"\d{9}(-\d{3})?|\d{11}", text):
+    if re.fullmatch(r"[0-9]{9}(-[0-9]{3})?|[0-9]{11}", text):
         return "0" + text, True
     return text, False
 
@@ -123,17 +122,18 @@ def classify_series(raw: pd.Series) -> pd.DataFrame:
     """`classify` for a whole column: a frame with `code` (normalised), `kind`, `error`, `restored` and `display`
     (the code as it may be shown: personal ID numbers masked), aligned on `raw`'s index."""
     text = raw.astype("string").fillna("").str.strip()
-    text = text.str.replace(r"^(\d+)\.0$", r"\1", regex=True)
-    text = text.str.replace(r"[\s.]+", "", regex=True).str.replace(r"[–—]", "-", regex=True)
-    restore = text.str.fullmatch(r"\d{9}(?:-\d{3})?|\d{11}").fillna(False).astype(bool)
+    as_float = text.str.fullmatch(r"[0-9]+\.0").fillna(False).astype(bool)  # a number read as a float
+    text = text.where(~as_float, text.str.slice(0, -2))
+    text = text.str.replace(r"[ \t\r\n.]+", "", regex=True).str.replace(r"[–—]", "-", regex=True)
+    restore = text.str.fullmatch(r"[0-9]{9}(?:-[0-9]{3})?|[0-9]{11}").fillna(False).astype(bool)
     code = text.where(~restore, "0" + text)
 
     n = len(code)
     kind = np.full(n, "invalid", dtype=object)
     error = np.full(n, "format", dtype=object)
     missing = (code == "").to_numpy(dtype=bool)
-    personal = code.str.fullmatch(r"\d{12}").fillna(False).to_numpy(dtype=bool)
-    ent = code.str.fullmatch(r"\d{10}(?:-\d{3})?").fillna(False).to_numpy(dtype=bool)
+    personal = code.str.fullmatch(r"[0-9]{12}").fillna(False).to_numpy(dtype=bool)
+    ent = code.str.fullmatch(r"[0-9]{10}(?:-[0-9]{3})?").fillna(False).to_numpy(dtype=bool)
 
     if ent.any():
         heads = code[ent].str.slice(0, 10)

@@ -1,0 +1,51 @@
+"""`suppliers FILE [--as-of YYYY-MM-DD]`: flag the child-labour risk of each supplier in a list and print JSON."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from accreditation.cli import read_bytes
+from accreditation.errors import UserError
+
+
+def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("suppliers", parents=[parent],
+                       help="flag the child-labour risk of each supplier in a list (CSV/XLSX) and print JSON")
+    p.add_argument("file", metavar="FILE", help="supplier list: CSV or XLSX (see criteria/templates/)")
+    p.add_argument("--as-of", default=None, metavar="YYYY-MM-DD", help="assessment date (default: today)")
+    p.add_argument("--sheet", default=None, metavar="NAME", help="workbook sheet (default: the first that fits)")
+    p.add_argument("--registry", default=None, metavar="DB",
+                   help="certificate registry (SQLite) used to check certificate_id; without it certificates "
+                        "are reported but do not lower the risk")
+    p.set_defaults(func=run)
+
+
+def _as_of(text: str | None) -> date:
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserError.from_key("suppliers.bad_date", value=text) from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from accreditation.suppliers import check_suppliers, registry_lookup, write_result_json
+
+    as_of = _as_of(args.as_of)
+    data = read_bytes(args.file)
+    lookup = None
+    if args.registry:
+        if not Path(args.registry).is_file():
+            raise UserError.from_key("cli.file_missing", path=args.registry)
+        from accreditation.store.db import open_db
+
+        lookup = registry_lookup(open_db(args.registry), as_of)
+    result = check_suppliers(data, Path(args.file).name, as_of, certificate_status=lookup, sheet=args.sheet)
+    sys.stdout.flush()
+    write_result_json(result, args.lang, sys.stdout.buffer)
+    sys.stdout.buffer.flush()
+    return 0

@@ -1,0 +1,99 @@
+"""The supplier-list check at the edge: decode an uploaded list with the generic importer, flag each supplier with
+the pure rules of `scoring.supply_chain`, and hand back a `SupplierResult` (its `derived()` feeds the assessment).
+
+    result = check_suppliers(data, "nha_cung_cap.xlsx", as_of=date.today(), certificate_status=registry_lookup(db))
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from accreditation.errors import UserError
+from accreditation.i18n import t
+from accreditation.imports import ImportedTable, TableSpec, load_table_spec, read_table, write_template
+from scoring.supply_chain import CertificateLookup, SupplierResult, assess_suppliers
+from scoring.tax_codes import classify
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "criteria" / "templates"
+TEMPLATE_NAME = "supplier_template"
+
+
+@lru_cache(maxsize=1)
+def supplier_spec() -> TableSpec:
+    return load_table_spec("suppliers")
+
+
+def _problem(p: Any) -> dict[str, Any]:
+    """An importer cell problem as a result problem; a tax-code cell may hold a personal number, so it is masked."""
+    vi, en = p.vi, p.en
+    if p.column == "tax_code" and p.value:
+        shown = classify(p.value).masked()
+        vi, en = vi.replace(str(p.value), shown), en.replace(str(p.value), shown)
+    return {"row": int(p.row), "column": p.column, "vi": vi, "en": en}
+
+
+def check_suppliers(data: bytes, filename: str, as_of: date, certificate_status: CertificateLookup | None = None,
+                    sheet: str | None = None) -> SupplierResult:
+    """Read a supplier list (CSV or workbook, any of the roster's encodings and header languages) and flag it.
+    A whole-file problem raises `TableError` (a `UserError`); bad cells become `problems` in the result."""
+    table: ImportedTable = read_table(data, filename, supplier_spec(), sheet=sheet)
+    if table.rows == 0:
+        raise UserError.from_key("suppliers.no_rows", file=filename)
+    return assess_suppliers(table.frame, as_of, certificate_status=certificate_status,
+                            problems=[_problem(p) for p in table.problems])
+
+
+def registry_lookup(db: Any, as_of: date) -> CertificateLookup:
+    """A certificate lookup over the award's registry: (status on `as_of`, holder's tax code), or None."""
+    from accreditation.store import certificates as registry
+
+    def lookup(cert_id: str) -> tuple[str, str] | None:
+        cert = registry.get(db, cert_id)
+        return None if cert is None else (cert.status(as_of), cert.tax_code)
+
+    return lookup
+
+
+def write_templates(folder: Path = TEMPLATES) -> list[Path]:
+    """(Re)write criteria/templates/supplier_template.csv and .xlsx from the column spec."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for ext in ("csv", "xlsx"):
+        path = folder / f"{TEMPLATE_NAME}.{ext}"
+        write_template(supplier_spec(), path)  # headers only: example rows left in would be flagged as suppliers
+        out.append(path)
+    return out
+
+
+def write_result_json(result: SupplierResult, lang: str, out: BinaryIO) -> None:
+    """Write the CLI's JSON to a binary stream: summary and catalog (level names, reason and action texts, sources)
+    indented; `problems` and `suppliers` one compact line per item, the suppliers' reasons and actions referring
+    to the catalog by id. 50,000 suppliers are joined in pyarrow and written as bytes, never as 50,000 strings."""
+    head = {"as_of": result.as_of.isoformat(), "summary": result.summary_dict(lang), **result.catalog(lang)}
+    text = json.dumps(head, ensure_ascii=False, indent=2)[:-2]
+    problems = [json.dumps({"row": p["row"], "column": p["column"], "message": p[lang]}, ensure_ascii=False)
+                for p in result.problems]
+    text += ',\n  "problems": ' + ("[\n    " + ",\n    ".join(problems) + "\n  ]" if problems else "[]")
+    body = result.entries_buffer(lang, ",\n    ")
+    if body is None:
+        out.write((text + ',\n  "suppliers": []\n}\n').encode("utf-8"))
+        return
+    out.write((text + ',\n  "suppliers": [\n    ').encode("utf-8"))
+    out.write(body)
+    out.write(b"\n  ]\n}\n")
+
+
+def result_json(result: SupplierResult, lang: str) -> str:
+    """`write_result_json` as a string."""
+    buf = io.BytesIO()
+    write_result_json(result, lang, buf)
+    return buf.getvalue().decode("utf-8")
+
+
+def message(key: str, lang: str, **params: object) -> str:
+    return t(key, lang, **params)
