@@ -11,6 +11,7 @@ import base64
 import hashlib
 import json
 import os
+import tempfile
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -79,8 +80,8 @@ def _load_or_create(folder: Path) -> Ed25519PrivateKey:
         key = Ed25519PrivateKey.generate()
         pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
-        tmp = folder / f".{PRIVATE_KEY_FILE}.{os.getpid()}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd, name = tempfile.mkstemp(prefix=f".{PRIVATE_KEY_FILE}.", suffix=".tmp", dir=folder)  # mode 0600
+        tmp = Path(name)
         try:
             os.write(fd, pem)
         finally:

@@ -118,7 +118,7 @@ def _fit_paragraph(text_markup: str, font: str, colour, width: float, height: fl
                                textColor=colour)
         p = Paragraph(text_markup, style)
         _, h = p.wrap(width, height)
-        if h <= height or size <= minimum:
+        if (h <= height and p.minWidth() <= width) or size <= minimum:
             return p
         size = max(minimum, size - (1.0 if size > 14 else 0.5))
 

@@ -29,6 +29,20 @@ CREATOR = "vn-clf-award (python -m accreditation)"
 EN_COLOUR = "#5b6770"
 
 
+class _Para(Paragraph):
+    """A Paragraph that remembers its line breaks for a width. A long table is measured again every time it is
+    split across a page, so without this each cell is wrapped once per remaining page (quadratic in pages)."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        cached = self.__dict__.get("_wrapped")
+        if cached is not None and cached[0] == availWidth:
+            _, self._wrapWidths, self.blPara, self.width, self.height = cached
+            return self.width, self.height
+        width, height = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, self._wrapWidths, self.blPara, width, height)
+        return width, height
+
+
 def _style(name: str, size: float = 8, font: str = REGULAR, colour=INK, leading: float | None = None,
            **kw: Any) -> ParagraphStyle:
     return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading or size * 1.22, textColor=colour, **kw)
@@ -116,9 +130,17 @@ def fine_exposure(actions: list[Action]) -> tuple[int, int] | None:
     return lo, hi
 
 
-def _protocol(count: int) -> list[Any]:
+def needs_child_protection(result: Result) -> bool:
+    """A child was found in unlawful work: an action says so (roster checks), or a knock-out was declared (in
+    this award every knock-out is a child in unlawful work: below the minimum age, or a minor in prohibited work)."""
+    knockouts = set(result.knockouts)
+    return any(a.child_protection or (a.indicator in knockouts and a.priority == "critical")
+               for a in result.remediation)
+
+
+def _protocol() -> list[Any]:
     items = [Paragraph(_key("protocol.title", bold=True), PROTOCOL_TITLE),
-             Paragraph(_key("protocol.intro", count=count), BODY), Spacer(1, 4)]
+             Paragraph(_key("protocol.intro"), BODY), Spacer(1, 4)]
     for n in range(1, 7):
         t = both(f"protocol.step{n}")
         items.append(Paragraph(f"{n}. <b>{para(t.vi)}</b><br/>"
@@ -177,7 +199,7 @@ WIDTHS = (20, 92, 170, 175, 74, 118, 120.9)  # sums to the frame width of landsc
 
 
 def _actions_table(result: Result, criteria: Criteria, as_of: date) -> list[Any]:
-    head = [Paragraph(_key(k, bold=True), HEAD) for k in COLUMNS]
+    head = [_Para(_key(k, bold=True), HEAD) for k in COLUMNS]
     rows = [head]
     style = [
         ("GRID", (0, 0), (-1, -1), 0.4, GRID), ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
@@ -191,9 +213,9 @@ def _actions_table(result: Result, criteria: Criteria, as_of: date) -> list[Any]
         if fine:
             legal = f"{legal}<br/>{fine}" if legal else fine
         rows.append([
-            Paragraph(str(n), CELL), Paragraph(_deadline(a, criteria, as_of), CELL), Paragraph(_finding(a), CELL),
-            Paragraph(_text(a.action), CELL), Paragraph(_text(a.responsible), CELL),
-            Paragraph(_text(a.evidence), CELL), Paragraph(legal, CELL),
+            _Para(str(n), CELL), _Para(_deadline(a, criteria, as_of), CELL), _Para(_finding(a), CELL),
+            _Para(_text(a.action), CELL), _Para(_text(a.responsible), CELL),
+            _Para(_text(a.evidence), CELL), _Para(legal, CELL),
         ])
         fg, bg = PRIORITY_COLOURS.get(a.priority, (INK, HEADER_BG))
         style += [("BACKGROUND", (1, n), (1, n), bg), ("LINEBEFORE", (0, n), (0, n), 2.5, fg)]
@@ -231,9 +253,8 @@ def render_remediation_plan(result: Result, criteria: Criteria, company: Mapping
                f" · {para(when.vi)} / {para(when.en)}: {vn_date(as_of)}")
     story.append(Paragraph("<br/>".join(who), SUBTITLE))
 
-    children = sum(1 for a in result.remediation if a.child_protection)
-    if children:
-        story += _protocol(children)
+    if needs_child_protection(result):
+        story += _protocol()
     story += _summary(result, criteria)
     if result.remediation:
         story += _actions_table(result, criteria, as_of)

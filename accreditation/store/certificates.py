@@ -146,21 +146,31 @@ class Certificate:
         return out
 
 
+# Short keys keep the QR code small (a smaller code prints larger modules and encodes faster).
+PAYLOAD_KEYS = {"v": "format", "id": "id", "tax": "tax_code", "tier": "tier", "score": "score", "iss": "issued",
+                "exp": "expires", "crit": "criteria", "vf": "verified", "kid": "key_id"}
+
+
 def payload_for(cert_id: str, draft: CertificateDraft, key_id: str) -> dict[str, Any]:
-    """The signed content of a certificate code. ASCII-safe after canonicalisation; scores as strings (no floats
-    in signed JSON)."""
+    """The signed content of a certificate code: id, tax code, tier, score, issue and expiry dates, criteria,
+    whether an assessor verified it, and which key signed it. No floats in signed JSON: the score is a string."""
     return {
         "v": PAYLOAD_FORMAT,
         "id": cert_id,
-        "tax_code": draft.tax_code,
+        "tax": draft.tax_code,
         "tier": draft.tier,
         "score": f"{draft.score:.1f}",
-        "issued": draft.issued.isoformat(),
-        "expires": draft.expires.isoformat(),
-        "criteria": f"{draft.criteria_id} {draft.criteria_version}".strip(),
-        "verified": bool(draft.verified),
-        "kid": key_id,
+        "iss": draft.issued.isoformat(),
+        "exp": draft.expires.isoformat(),
+        "crit": f"{draft.criteria_id} {draft.criteria_version}".strip(),
+        "vf": bool(draft.verified),
+        "kid": key_id[:8],
     }
+
+
+def describe_payload(payload: dict[str, Any]) -> dict[str, Any]:
+    """A signed payload with its keys spelt out, for people."""
+    return {PAYLOAD_KEYS.get(k, k): v for k, v in payload.items()}
 
 
 def verification_url(cert_id: str, payload_json: str, signature: str, base: str | None = None) -> str:

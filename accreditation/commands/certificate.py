@@ -1,0 +1,143 @@
+"""`certificate ANSWERS.json --out FILE.pdf`: issue a self-assessed certificate; `certificates list | show |
+revoke`: the registry."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from accreditation.cli import criteria_from, print_json, read_json
+from accreditation.errors import UserError
+from accreditation.i18n import t
+from scoring import parse_answers_document
+
+
+def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("certificate", parents=[parent],
+                       help="issue a (self-assessed) certificate PDF for an eligible company and record it")
+    p.add_argument("answers", metavar="ANSWERS.json")
+    p.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the certificate")
+    p.add_argument("--criteria", default=None, metavar="PATH", help="criteria folder or workbook")
+    p.add_argument("--as-of", default=None, metavar="YYYY-MM-DD", help="date of issue (default: today)")
+    p.add_argument("--issuer", default="self-assessment", help="who issues it (default: self-assessment)")
+    p.add_argument("--force", action="store_true", help="overwrite FILE.pdf if it exists")
+    p.set_defaults(func=issue)
+
+    r = sub.add_parser("certificates", parents=[parent], help="list, show or revoke issued certificates")
+    rsub = r.add_subparsers(dest="action", required=True, metavar="ACTION")
+    ls = rsub.add_parser("list", parents=[parent], help="list certificates, newest first")
+    ls.add_argument("--tax-code", default=None, help="only this company's certificates")
+    ls.add_argument("--as-of", default=None, metavar="YYYY-MM-DD", help="date for the status (default: today)")
+    ls.add_argument("--json", action="store_true", help="as JSON")
+    ls.set_defaults(func=list_)
+    sh = rsub.add_parser("show", parents=[parent], help="show one certificate as JSON")
+    sh.add_argument("id", metavar="CERTIFICATE_ID")
+    sh.add_argument("--as-of", default=None, metavar="YYYY-MM-DD")
+    sh.set_defaults(func=show)
+    rv = rsub.add_parser("revoke", parents=[parent], help="revoke a certificate, with a reason")
+    rv.add_argument("id", metavar="CERTIFICATE_ID")
+    rv.add_argument("--reason", required=True, help="why it is revoked (shown to anyone who verifies it)")
+    rv.add_argument("--by", required=True, help="who revokes it")
+    rv.set_defaults(func=revoke)
+
+
+def as_of_date(value: str | None) -> date:
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UserError.from_key("reports.bad_date", value=value) from None
+
+
+def check_out_path(path: str, force: bool) -> Path:
+    out = Path(path)
+    if out.exists() and not force:
+        raise UserError.from_key("cli.out_exists", path=out)
+    return out
+
+
+def write_atomically(out: Path, data: bytes) -> None:
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserError.from_key("cli.file_unreadable", path=out, reason=exc.strerror or str(exc)) from None
+
+
+def issue(args: argparse.Namespace) -> int:
+    from accreditation.assessment import certificate_refusal, evaluate
+    from accreditation.reports.certificate import issue_certificate
+    from accreditation.store import open_db
+    from accreditation.store.certificates import CertificateDraft, expiry_date
+
+    day = as_of_date(args.as_of)
+    out = check_out_path(args.out, args.force)
+    criteria = criteria_from(args.criteria)
+    answers = parse_answers_document(read_json(args.answers), criteria)
+    result = evaluate(criteria, answers, day).result
+    refusal = certificate_refusal(result)
+    if refusal:
+        raise refusal
+    company = answers.company
+    missing = [f for f in ("name", "tax_code") if not str(company.get(f) or "").strip()]
+    if missing:
+        raise UserError.from_key("reports.company_missing", fields=", ".join(f"company.{f}" for f in missing))
+    draft = CertificateDraft(
+        company_name=str(company["name"]).strip(), tax_code=str(company["tax_code"]).strip(),
+        address=str(company.get("address") or "").strip(), province=str(company.get("province") or "").strip(),
+        tier=str(result.tier), score=result.total, criteria_id=result.criteria_id,
+        criteria_version=result.criteria_version, criteria_fingerprint=result.criteria_fingerprint, issued=day,
+        expires=expiry_date(day, criteria.settings.validity_months), issuer=args.issuer.strip() or "self-assessment",
+        verified=False,
+    )
+    cert, pdf = issue_certificate(open_db(), criteria, draft)
+    write_atomically(out, pdf)
+    band = criteria.band(cert.tier)
+    print(t("reports.certificate_written", args.lang, id=cert.id, tier=band.label.get(args.lang) if band else cert.tier,
+            score=f"{cert.score:.1f}", expires=cert.expires.isoformat(), path=out))
+    return 0
+
+
+def list_(args: argparse.Namespace) -> int:
+    from accreditation.store import open_db
+    from accreditation.store.certificates import list_certificates
+
+    day = as_of_date(args.as_of)
+    certs = list_certificates(open_db(), tax_code=args.tax_code)
+    if args.json:
+        print_json([c.public_details(day) for c in certs])
+        return 0
+    if not certs:
+        print(t("reports.no_certificates", args.lang))
+    for c in certs:
+        sys.stdout.write(f"{c.id}  {c.status(day):8}  {c.issued}  {c.expires}  {c.tier:10}  {c.score:5.1f}  "
+                         f"{c.tax_code}  {c.company_name}\n")
+    return 0
+
+
+def show(args: argparse.Namespace) -> int:
+    from accreditation.store import open_db
+    from accreditation.store.certificates import get
+
+    cert = get(open_db(), args.id)
+    if cert is None:
+        raise UserError.from_key("reports.unknown_certificate", id=args.id)
+    day = as_of_date(args.as_of)
+    print_json({**cert.public_details(day), "pdf_sha256": cert.pdf_sha256, "verification_url":
+                cert.verification_url(), "revoked_by": cert.revoked_by})
+    return 0
+
+
+def revoke(args: argparse.Namespace) -> int:
+    from accreditation.store import open_db
+    from accreditation.store.certificates import revoke as revoke_certificate
+
+    cert = revoke_certificate(open_db(), args.id, args.reason, args.by)
+    print(t("reports.revoked", args.lang, id=cert.id, reason=cert.revoked_reason))
+    return 0

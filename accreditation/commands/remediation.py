@@ -1,0 +1,35 @@
+"""`remediation ANSWERS.json --out FILE.pdf`: write the remediation plan (any result, complete or not)."""
+
+from __future__ import annotations
+
+import argparse
+
+from accreditation.cli import criteria_from, read_json
+from accreditation.commands.certificate import as_of_date, check_out_path, write_atomically
+from accreditation.i18n import t
+from scoring import parse_answers_document
+
+
+def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("remediation", parents=[parent], help="write the remediation plan PDF for an answers file")
+    p.add_argument("answers", metavar="ANSWERS.json")
+    p.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the plan")
+    p.add_argument("--criteria", default=None, metavar="PATH", help="criteria folder or workbook")
+    p.add_argument("--as-of", default=None, metavar="YYYY-MM-DD",
+                   help="assessment date; deadlines count from it (default: today)")
+    p.add_argument("--force", action="store_true", help="overwrite FILE.pdf if it exists")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from accreditation.assessment import evaluate
+    from accreditation.reports.remediation import render_remediation_plan
+
+    day = as_of_date(args.as_of)
+    out = check_out_path(args.out, args.force)
+    criteria = criteria_from(args.criteria)
+    answers = parse_answers_document(read_json(args.answers), criteria)
+    result = evaluate(criteria, answers, day).result
+    write_atomically(out, render_remediation_plan(result, criteria, answers.company, day))
+    print(t("reports.plan_written", args.lang, count=len(result.remediation), path=out))
+    return 0

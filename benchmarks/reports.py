@@ -1,0 +1,115 @@
+"""Throughput of the PDF builders, against a bare reportlab one-page PDF with the same fonts.
+
+    python benchmarks/reports.py [--seconds 3]
+
+Targets (issue "PDF certificate, remediation plan"): a certificate under 3x the bare page, an 80-action
+remediation plan under 15x. Fonts are registered before timing (once per process, as in the app)."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from reportlab.lib.pagesizes import A4, landscape  # noqa: E402
+from reportlab.pdfgen.canvas import Canvas  # noqa: E402
+
+from accreditation.reports.certificate import CertificateData, render_certificate  # noqa: E402
+from accreditation.reports.fonts import BOLD, REGULAR, register_fonts  # noqa: E402
+from accreditation.reports.remediation import render_remediation_plan  # noqa: E402
+from criteria import default_criteria  # noqa: E402
+from criteria.schema import Text  # noqa: E402
+from scoring import assess  # noqa: E402
+from scoring.result import Action  # noqa: E402
+from accreditation.signing import canonical_json  # noqa: E402
+from accreditation.store.certificates import CertificateDraft, payload_for, verification_url  # noqa: E402
+
+AS_OF = date(2026, 12, 5)
+COMPANY = {"name": "Công ty TNHH Dệt may Hưng Yên Thịnh Vượng", "tax_code": "0901234567",
+           "address": "Lô B3, Khu công nghiệp Phố Nối A", "province": "Hưng Yên"}
+
+BASE = "http://localhost:8501"
+DRAFT = CertificateDraft(company_name=COMPANY["name"], tax_code=COMPANY["tax_code"], tier="pioneer", score=82.5,
+                         criteria_id="VN-CLF-REF", criteria_version="2026.1", issued=AS_OF,
+                         expires=date(2028, 12, 4), issuer="self-assessment")
+
+
+def bare_page() -> bytes:
+    """The baseline: one landscape page, both fonts, a few Vietnamese lines."""
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=landscape(A4), invariant=1)
+    c.setFont(BOLD, 24)
+    c.drawString(60, 500, "Giấy chứng nhận – Công ty TNHH Dệt may Hưng Yên")
+    c.setFont(REGULAR, 12)
+    c.drawString(60, 470, "Doanh nghiệp hướng tới không sử dụng lao động trẻ em – Certificate")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def certificate_data(n: int) -> CertificateData:
+    criteria = default_criteria()
+    cid = f"VN-CLF-2026-{n:06d}"
+    return CertificateData(
+        certificate_id=cid, scheme_name=criteria.settings.scheme_name, company_name=COMPANY["name"],
+        tax_code=COMPANY["tax_code"], address=COMPANY["address"], province=COMPANY["province"],
+        tier_id="pioneer", tier_label=criteria.band("pioneer").label, score=82.5, criteria_id="VN-CLF-REF",
+        criteria_version=criteria.version, issued=AS_OF, expires=date(2028, 12, 4), issuer="self-assessment",
+        verified=False, lookup_url=f"{BASE}/?verify={cid}",
+        # a real payload; the signature is a placeholder of the real length (86 characters)
+        verification_url=verification_url(cid, canonical_json(payload_for(cid, DRAFT, "0" * 16)).decode(),
+                                          "S" * 80 + f"{n:06d}", BASE),
+    )
+
+
+def plan_inputs(actions: int = 80):
+    criteria = default_criteria()
+    ind = criteria.indicators
+    result = assess(criteria, {})
+    items = []
+    for n in range(actions):
+        i = ind[n % len(ind)]
+        priority = ("critical", "major", "minor")[n % 3]
+        items.append(Action(priority=priority, source="answers", indicator=i.id,
+                            finding=Text(vi=f"{i.label.vi} — Trả lời: Chưa", en=f"{i.label.en} — Answer: No"),
+                            action=i.remediation, legal_basis=i.legal_basis, responsible=i.responsible,
+                            evidence=i.evidence_hint, deadline_days=criteria.priorities[priority].deadline_days))
+    return result.model_copy(update={"remediation": items}), criteria
+
+
+def rate(fn, seconds: float) -> tuple[float, float]:
+    fn()  # warm up
+    n, start = 0, time.perf_counter()
+    while True:
+        fn()
+        n += 1
+        elapsed = time.perf_counter() - start
+        if elapsed >= seconds:
+            return n / elapsed, elapsed / n
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=3.0, help="time per measurement")
+    args = parser.parse_args()
+    register_fonts()
+    counter = iter(range(1, 10**9))
+    result, criteria = plan_inputs(80)
+    base, base_s = rate(bare_page, args.seconds)
+    cert, cert_s = rate(lambda: render_certificate(certificate_data(next(counter))), args.seconds)
+    plan, plan_s = rate(lambda: render_remediation_plan(result, criteria, COMPANY, AS_OF), args.seconds)
+    pages = render_remediation_plan(result, criteria, COMPANY, AS_OF).count(b"/Type /Page\n")
+    print(f"bare reportlab page (DejaVu):  {base:8.1f}/s  {base_s * 1000:7.1f} ms")
+    print(f"certificate (with QR):         {cert:8.1f}/s  {cert_s * 1000:7.1f} ms  "
+          f"ratio {cert_s / base_s:5.2f}x  (target < 3x)")
+    print(f"remediation plan, 80 actions:  {plan:8.1f}/s  {plan_s * 1000:7.1f} ms  "
+          f"ratio {plan_s / base_s:5.2f}x  (target < 15x; {pages} pages)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,158 @@
+"""The remediation plan PDF, read back with pypdf and pdftotext."""
+
+import io
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from accreditation.reports.remediation import fine_exposure, render_remediation_plan
+from criteria import default_criteria
+from criteria.schema import Text
+from scoring import assess, parse_answers_document
+from scoring.result import Action
+from test_certificate_pdf import pdftotext
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+AS_OF = date(2026, 12, 5)
+COMPANY = {"name": "Cơ sở Mây tre đan Phú Vinh – Đồ gỗ Mỹ nghệ Đồng Kỵ", "tax_code": "0108765438",
+           "address": "Thôn Phú Vinh, xã Phú Nghĩa", "province": "Hà Nội"}
+
+
+def example(name):
+    criteria = default_criteria()
+    answers = parse_answers_document(json.loads((EXAMPLES / f"{name}.json").read_text("utf-8")), criteria)
+    return assess(criteria, answers), criteria, answers.company
+
+
+def pages(pdf):
+    return [re.sub(r"[ \t]+", " ", p.extract_text()) for p in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def flat(text):
+    return re.sub(r"\s+", " ", text)
+
+
+def child_action(**changes):
+    base = dict(priority="critical", source="roster", rule="minimum_age", ref="row 12, employee E-014",
+                finding=Text(vi="Người lao động 13 tuổi làm việc trong xưởng nhuộm",
+                             en="A 13-year-old worker in the dyeing workshop"),
+                action=Text(vi="Áp dụng quy trình bảo vệ trẻ em", en="Apply the child protection protocol"),
+                legal_basis=Text(vi="Bộ luật Lao động 2019, Điều 143", en="Labour Code 2019, art. 143"),
+                responsible=Text(vi="Giám đốc", en="Director"), evidence=Text(vi="Biên bản", en="Minutes"),
+                deadline_days=0, fine_min_vnd=50_000_000, fine_max_vnd=75_000_000, child_protection=True)
+    return Action(**{**base, **changes})
+
+
+def numbered_actions(n, criteria):
+    out = []
+    for i in range(n):
+        priority = ("critical", "major", "minor")[i % 3]
+        out.append(Action(priority=priority, source="answers", indicator=f"IND-{i:02d}",
+                          finding=Text(vi=f"Phát hiện số {i + 1}: thiếu hồ sơ độ tuổi", en=f"Finding no. {i + 1}"),
+                          action=Text(vi=f"Việc số {i + 1}: lập sổ theo dõi", en=f"Action no. {i + 1}"),
+                          responsible=Text(vi="Phòng nhân sự", en="HR department"),
+                          evidence=Text(vi="Sổ theo dõi", en="Register"),
+                          legal_basis=Text(vi="Điều 146", en="art. 146"),
+                          deadline_days=criteria.priorities[priority].deadline_days))
+    return out
+
+
+def test_company_name_and_diacritics_come_back_exactly(tmp_path):
+    result, criteria, _ = example("middling")
+    pdf = render_remediation_plan(result, criteria, COMPANY, AS_OF)
+    text = pages(pdf)
+    assert COMPANY["name"] in text[0]
+    assert COMPANY["name"] in flat(pdftotext(pdf, tmp_path))
+    meta = PdfReader(io.BytesIO(pdf)).metadata
+    assert COMPANY["name"] in meta.title and "VN-CLF-REF 2026.1" in meta["/Keywords"]
+    assert PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/Lang"] == "vi-VN"
+
+
+def test_summary_comes_first_with_score_tier_and_counts():
+    result, criteria, company = example("middling")
+    first = flat(pages(render_remediation_plan(result, criteria, company, AS_OF))[0])
+    assert "KẾ HOẠCH KHẮC PHỤC" in first and "REMEDIATION PLAN" in first
+    assert f"{result.total:.1f} / 100" in first
+    band = criteria.band(result.tier)
+    assert band.label.vi in first and band.label.en in first
+    assert first.index("KẾ HOẠCH KHẮC PHỤC") < first.index("Tóm tắt")
+    assert "BẢO VỆ TRẺ EM" not in first
+
+
+def test_not_eligible_knockouts_and_the_child_protocol_first():
+    result, criteria, company = example("failing")
+    first = flat(pages(render_remediation_plan(result, criteria, company, AS_OF))[0])
+    assert "Chưa đủ điều kiện nhận chứng nhận" in first and "Not eligible for a certificate" in first
+    assert "YW-01" in first
+    # a declared knock-out is a child in unlawful work: the protocol opens the plan, before the summary
+    assert first.index("BẢO VỆ TRẺ EM – LÀM NGAY") < first.index("Tóm tắt")
+    for words in ("KHÔNG sa thải", "do NOT dismiss", "Tiếp tục trả lương", "Keep paying", "cha mẹ", "parents",
+                  "111", "labour agency of the provincial People's Committee", "trở lại trường học",
+                  "vocational training", "Theo dõi", "Follow up"):
+        assert words in first, words
+
+
+def test_roster_findings_open_the_protocol_and_name_workers_by_employee_id_only():
+    criteria = default_criteria()
+    result = assess(criteria, {})
+    result = result.model_copy(update={"remediation": [child_action(), *result.remediation]})
+    pdf = render_remediation_plan(result, criteria, COMPANY, AS_OF)
+    text = flat(" ".join(pages(pdf)))
+    assert text.index("BẢO VỆ TRẺ EM") < text.index("Tóm tắt")
+    assert "row 12, employee E-014" in text
+    assert "50.000.000 ₫ – 75.000.000 ₫" in text  # fine exposure in the summary and the row
+    assert "Ngay lập tức" in text and "Hạn: 05/12/2026" in text  # deadline 0 days: due on the assessment date
+
+
+def test_deadlines_come_from_the_criteria_priorities():
+    criteria = default_criteria()
+    result = assess(criteria, {}).model_copy(update={"remediation": numbered_actions(3, criteria)})
+    text = flat(" ".join(pages(render_remediation_plan(result, criteria, COMPANY, AS_OF))))
+    for pid, due in (("critical", "12/12/2026"), ("major", "04/01/2027"), ("minor", "05/03/2027")):
+        level = criteria.priorities[pid]
+        assert level.deadline.vi in text and level.deadline.en in text
+        assert f"Hạn: {due}" in text and f"Due: {due}" in text
+
+
+def test_eighty_actions_span_pages_with_numbering_and_repeated_headers():
+    criteria = default_criteria()
+    result = assess(criteria, {}).model_copy(update={"remediation": numbered_actions(80, criteria)})
+    pdf = render_remediation_plan(result, criteria, COMPANY, AS_OF)
+    texts = pages(pdf)
+    n = len(texts)
+    assert n >= 3
+    for i, page in enumerate(texts, 1):
+        assert f"Trang {i}/{n}" in page and f"Page {i}/{n}" in page
+    table_pages = [p for p in texts if "Phát hiện số" in p]
+    assert len(table_pages) >= 2
+    for page in table_pages:  # the header row repeats on every page of the table
+        assert "Việc cần làm" in page and "Required action" in page and "Legal basis" in page
+    everything = flat(" ".join(texts))
+    for i in range(1, 81):
+        assert f"Phát hiện số {i}:" in everything and f"Việc số {i}:" in everything
+    assert "80: 27 nghiêm trọng, 27 quan trọng, 26 cần cải thiện" in everything
+
+
+def test_identical_input_gives_identical_bytes():
+    result, criteria, company = example("failing")
+    assert render_remediation_plan(result, criteria, company, AS_OF) == \
+        render_remediation_plan(result, criteria, company, AS_OF)
+    assert render_remediation_plan(result, criteria, company, AS_OF) != \
+        render_remediation_plan(result, criteria, company, date(2026, 12, 6))
+
+
+def test_nothing_to_do():
+    criteria = default_criteria()
+    result = assess(criteria, {}).model_copy(update={"remediation": []})
+    text = flat(pages(render_remediation_plan(result, criteria, {}, AS_OF))[0])
+    assert "Không có việc cần khắc phục" in text and "Nothing to remediate" in text
+
+
+def test_fine_exposure_sums_ranges():
+    assert fine_exposure([]) is None
+    a = child_action()
+    b = child_action(fine_min_vnd=1_000_000, fine_max_vnd=None)
+    assert fine_exposure([a, b]) == (51_000_000, 76_000_000)
