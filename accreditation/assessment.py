@@ -15,6 +15,9 @@ from scoring.answers import AnswerSet
 from scoring.result import Result
 
 
+Upload = tuple[bytes, str]  # (file content, file name): the name tells CSV from a workbook
+
+
 @dataclass(frozen=True)
 class Evaluation:
     result: Result
@@ -22,12 +25,29 @@ class Evaluation:
     supplier_result: Any = None
 
 
-def evaluate(criteria: Criteria, answers: AnswerSet, as_of: date) -> Evaluation:
-    """Score `answers` as of `as_of`.
+def evaluate(criteria: Criteria, answers: AnswerSet, roster: Upload | None = None, suppliers: Upload | None = None,
+             as_of: date | None = None, certificate_status: Any = None) -> Evaluation:
+    """Score `answers` as of `as_of` (default today), with the roster and supplier checks when their files are
+    given as (bytes, filename). Their derived answers take precedence over declared ones, and their findings
+    join the remediation plan (roster deadlines from the criteria's priorities). `certificate_status` is the
+    supplier check's lookup of award certificates (`accreditation.suppliers.registry_lookup(db, as_of)`).
+    A file that cannot be read raises `accreditation.imports.TableError` (a UserError)."""
+    day = as_of or date.today()
+    derived = []
+    roster_result = supplier_result = None
+    if roster is not None:
+        from accreditation.roster import check_roster  # pandas/pyarrow: imported only when a roster is given
 
-    The roster and supplier checks (`accreditation.roster`, `accreditation.suppliers`) are not part of this
-    version yet; when they land, their derived answers are passed to `assess` here and nowhere else."""
-    return Evaluation(result=assess(criteria, answers))
+        roster_result = check_roster(roster[0], roster[1], day)
+        deadlines = {p.id: p.deadline_days for p in criteria.priorities.values()}
+        derived.append(roster_result.derived(deadlines))
+    if suppliers is not None:
+        from accreditation.suppliers import check_suppliers
+
+        supplier_result = check_suppliers(suppliers[0], suppliers[1], day, certificate_status=certificate_status)
+        derived.append(supplier_result.derived())
+    return Evaluation(result=assess(criteria, answers, derived), roster_result=roster_result,
+                      supplier_result=supplier_result)
 
 
 def certificate_refusal(result: Result) -> UserError | None:

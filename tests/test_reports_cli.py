@@ -120,3 +120,47 @@ def test_keys_export_and_offline_verification_with_the_public_key(env, tmp_path)
 def test_every_command_has_help(env, command):
     p = run(env, *command, "--help")
     assert p.returncode == 0 and "usage:" in p.stdout
+
+
+ROSTER_WITH_A_CHILD = """employee_id,full_name,date_of_birth,job_code,workplace_code,hours_per_day,hours_per_week
+NV001,Nguyễn Văn An,17/05/1990,GENERAL,GENERAL,8,48
+E-014,Trần Thị Bích,02/10/2014,GENERAL,GENERAL,8,48
+"""
+
+
+def test_a_roster_with_a_child_refuses_the_certificate_and_opens_the_plan_with_the_protocol(env, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER_WITH_A_CHILD, "utf-8")
+    p = run(env, "certificate", EXAMPLES / "strong.json", "--roster", roster, "--out", tmp_path / "c.pdf",
+            "--as-of", "2026-12-05")
+    assert p.returncode == 2 and "not eligible" in p.stderr and "YW-01" in p.stderr
+    out = tmp_path / "plan.pdf"
+    p = run(env, "remediation", EXAMPLES / "strong.json", "--roster", roster,
+            "--suppliers", ROOT / "tests" / "data" / "suppliers_example.csv", "--out", out, "--as-of", "2026-12-05")
+    assert p.returncode == 0, p.stderr
+    text = " ".join(page.extract_text() for page in PdfReader(out).pages)
+    assert text.index("BẢO VỆ TRẺ EM") < text.index("Tóm tắt")
+    assert "E-014" in text
+    assert "Trần Thị Bích" not in text and "Nguyễn Văn An" not in text  # employee ids only, never names
+
+
+def test_evaluate_composes_answers_roster_and_suppliers():
+    from datetime import date
+
+    from accreditation.assessment import evaluate
+    from criteria import default_criteria
+    from scoring import parse_answers_document
+
+    criteria = default_criteria()
+    answers = parse_answers_document(json.loads((EXAMPLES / "strong.json").read_text("utf-8")), criteria)
+    plain = evaluate(criteria, answers, as_of=date(2026, 12, 5))
+    assert plain.result.eligible and plain.roster_result is None and plain.supplier_result is None
+    both = evaluate(criteria, answers, (ROSTER_WITH_A_CHILD.encode(), "roster.csv"),
+                    ((ROOT / "tests" / "data" / "suppliers_example.csv").read_bytes(), "suppliers_example.csv"),
+                    as_of=date(2026, 12, 5))
+    assert not both.result.eligible and "YW-01" in both.result.knockouts
+    assert both.roster_result.minors == 1 and both.supplier_result is not None
+    child = [a for a in both.result.remediation if a.child_protection]
+    assert child and all("E-014" in (a.ref or "") for a in child)
+    assert child[0].deadline_days == criteria.priorities["critical"].deadline_days
+    assert {a.source for a in both.result.remediation} >= {"answers", "roster", "suppliers"}

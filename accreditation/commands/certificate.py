@@ -24,6 +24,8 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
     p.add_argument("--as-of", default=None, metavar="YYYY-MM-DD", help="date of issue (default: today)")
     p.add_argument("--issuer", default="self-assessment", help="who issues it (default: self-assessment)")
     p.add_argument("--force", action="store_true", help="overwrite FILE.pdf if it exists")
+    p.add_argument("--roster", default=None, metavar="FILE", help="workforce roster (CSV or workbook) to check")
+    p.add_argument("--suppliers", default=None, metavar="FILE", help="supplier list (CSV or workbook) to check")
     p.set_defaults(func=issue)
 
     r = sub.add_parser("certificates", parents=[parent], help="list, show or revoke issued certificates")
@@ -60,6 +62,26 @@ def check_out_path(path: str, force: bool) -> Path:
     return out
 
 
+def uploads(args: argparse.Namespace) -> tuple[tuple[bytes, str] | None, tuple[bytes, str] | None]:
+    """The --roster and --suppliers files as (bytes, name)."""
+    from accreditation.cli import read_bytes
+
+    def one(path: str | None) -> tuple[bytes, str] | None:
+        return None if path is None else (read_bytes(path), Path(path).name)
+
+    return one(args.roster), one(args.suppliers)
+
+
+def supplier_lookup(args: argparse.Namespace, day: date):
+    """With --suppliers, suppliers' award certificates are looked up in this registry."""
+    if not args.suppliers:
+        return None
+    from accreditation.store import open_db
+    from accreditation.suppliers import registry_lookup
+
+    return registry_lookup(open_db(), day)
+
+
 def write_atomically(out: Path, data: bytes) -> None:
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
@@ -80,7 +102,8 @@ def issue(args: argparse.Namespace) -> int:
     out = check_out_path(args.out, args.force)
     criteria = criteria_from(args.criteria)
     answers = parse_answers_document(read_json(args.answers), criteria)
-    result = evaluate(criteria, answers, day).result
+    result = evaluate(criteria, answers, *uploads(args), as_of=day,
+                      certificate_status=supplier_lookup(args, day)).result
     refusal = certificate_refusal(result)
     if refusal:
         raise refusal

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 
 from accreditation.cli import criteria_from, read_json
-from accreditation.commands.certificate import as_of_date, check_out_path, write_atomically
+from accreditation.commands.certificate import (as_of_date, check_out_path, supplier_lookup, uploads,
+    write_atomically)
 from accreditation.i18n import t
 from scoring import parse_answers_document
 
@@ -18,6 +19,8 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
     p.add_argument("--as-of", default=None, metavar="YYYY-MM-DD",
                    help="assessment date; deadlines count from it (default: today)")
     p.add_argument("--force", action="store_true", help="overwrite FILE.pdf if it exists")
+    p.add_argument("--roster", default=None, metavar="FILE", help="workforce roster (CSV or workbook) to check")
+    p.add_argument("--suppliers", default=None, metavar="FILE", help="supplier list (CSV or workbook) to check")
     p.set_defaults(func=run)
 
 
@@ -29,7 +32,8 @@ def run(args: argparse.Namespace) -> int:
     out = check_out_path(args.out, args.force)
     criteria = criteria_from(args.criteria)
     answers = parse_answers_document(read_json(args.answers), criteria)
-    result = evaluate(criteria, answers, day).result
+    result = evaluate(criteria, answers, *uploads(args), as_of=day,
+                      certificate_status=supplier_lookup(args, day)).result
     write_atomically(out, render_remediation_plan(result, criteria, answers.company, day))
     print(t("reports.plan_written", args.lang, count=len(result.remediation), path=out))
     return 0
