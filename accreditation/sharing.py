@@ -1,0 +1,108 @@
+"""A company shares its results with a brand, and can withdraw them.
+
+A share is per organisation, not per assessment: while it is active, the brand sees the company's latest submitted
+(never draft) result. The company picks the brand from the list of brand organisations, or types the invitation
+code the brand gave it. Every write runs in one `BEGIN IMMEDIATE` transaction with its audit-log entry, so two
+clicks cannot create two shares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+from accreditation.accounts import Actor
+from accreditation.errors import UserError
+from accreditation.permissions import require
+from accreditation.store import audit
+from accreditation.store.db import write_tx
+
+
+def normalise_code(code: str) -> str:
+    return "".join(code.split()).upper()
+
+
+def brands(db: Database) -> list[dict[str, Any]]:
+    """The brand organisations a company can share with (id and name only: never their invitation codes)."""
+    return db.execute_returning_dicts(
+        "SELECT id, name FROM organisations WHERE kind = 'brand' ORDER BY name COLLATE NOCASE, id")
+
+
+def brand_for_code(db: Database, code: str) -> dict[str, Any]:
+    """The brand with this invitation code (case and spaces do not matter), or UserError."""
+    wanted = normalise_code(code or "")
+    if wanted:
+        rows = db.execute_returning_dicts(
+            "SELECT id, name FROM organisations WHERE kind = 'brand' AND upper(invite_code) = ?", [wanted])
+        if rows:
+            return rows[0]
+    raise UserError(f"không có nhãn hàng nào với mã mời \"{(code or '').strip()}\"; hãy kiểm tra lại mã",
+                    f"no brand has the invitation code \"{(code or '').strip()}\"; check the code")
+
+
+def _brand(db: Database, brand_id: int) -> dict[str, Any]:
+    rows = db.execute_returning_dicts("SELECT id, name FROM organisations WHERE id = ? AND kind = 'brand'",
+                                      [brand_id])
+    if not rows:
+        raise UserError(f"không có nhãn hàng số {brand_id}", f"there is no brand {brand_id}")
+    return rows[0]
+
+
+def _active(db: Database, organisation_id: int, brand_id: int) -> dict[str, Any] | None:
+    rows = db.execute_returning_dicts(
+        "SELECT * FROM shares WHERE organisation_id = ? AND brand_id = ? AND withdrawn_at IS NULL",
+        [organisation_id, brand_id])
+    return rows[0] if rows else None
+
+
+def share(db: Database, actor: Actor, organisation_id: int, *, brand_id: int | None = None,
+          invite_code: str | None = None) -> dict[str, Any]:
+    """Share `organisation_id`'s results with a brand, named by id or by invitation code. Returns the share."""
+    require(actor, "share.manage", {"organisation_id": organisation_id})
+    if (brand_id is None) == (not (invite_code or "").strip()):
+        raise UserError("hãy chọn một nhãn hàng hoặc nhập mã mời", "choose a brand or type an invitation code")
+    brand = _brand(db, brand_id) if brand_id is not None else brand_for_code(db, invite_code or "")
+    with write_tx(db):
+        if _active(db, organisation_id, brand["id"]):
+            raise UserError(f"doanh nghiệp đã chia sẻ kết quả với {brand['name']}",
+                            f"the company already shares its results with {brand['name']}")
+        share_id = db["shares"].insert({
+            "organisation_id": organisation_id, "brand_id": brand["id"], "created_at": audit.now(),
+            "created_by": actor.id, "withdrawn_at": None}).last_pk
+        audit.record(db, actor=actor.as_dict(), action="share.create", entity="share", entity_id=share_id,
+                     after={"organisation_id": organisation_id, "brand_id": brand["id"],
+                            "by": "invite_code" if brand_id is None else "brand"})
+    return db["shares"].get(share_id)
+
+
+def withdraw(db: Database, actor: Actor, share_id: int) -> dict[str, Any]:
+    """Stop sharing: from now on the brand sees nothing of the company. The share row stays, marked withdrawn."""
+    with write_tx(db):
+        rows = db.execute_returning_dicts("SELECT * FROM shares WHERE id = ?", [share_id])
+        if rows:
+            require(actor, "share.manage", {"organisation_id": rows[0]["organisation_id"]})
+        if not rows or rows[0]["withdrawn_at"]:
+            raise UserError("không có chia sẻ nào đang hiệu lực để rút lại", "there is no active share to withdraw")
+        when = audit.now()
+        db["shares"].update(share_id, {"withdrawn_at": when})
+        audit.record(db, actor=actor.as_dict(), action="share.withdraw", entity="share", entity_id=share_id,
+                     before={"withdrawn_at": None}, after={"withdrawn_at": when,
+                                                           "organisation_id": rows[0]["organisation_id"],
+                                                           "brand_id": rows[0]["brand_id"]})
+    return db["shares"].get(share_id)
+
+
+def list_shares(db: Database, organisation_id: int, include_withdrawn: bool = False) -> list[dict[str, Any]]:
+    """The company's shares with the brand's name, newest first."""
+    where = "" if include_withdrawn else "AND s.withdrawn_at IS NULL"
+    return db.execute_returning_dicts(
+        f"""SELECT s.id, s.brand_id, o.name AS brand_name, s.created_at, s.withdrawn_at
+            FROM shares s JOIN organisations o ON o.id = s.brand_id
+            WHERE s.organisation_id = ? {where} ORDER BY s.created_at DESC, s.id DESC""", [organisation_id])
+
+
+def shared_companies(db: Database, brand_id: int) -> list[int]:
+    """The organisations that currently share with `brand_id`."""
+    return [r[0] for r in db.execute(
+        "SELECT DISTINCT organisation_id FROM shares WHERE brand_id = ? AND withdrawn_at IS NULL ORDER BY 1",
+        [brand_id]).fetchall()]

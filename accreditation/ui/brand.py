@@ -1,0 +1,272 @@
+"""The brand's portfolio page: its suppliers' submitted results, certificates and re-assessment dates; filters,
+sorting, charts, a drill-down per supplier, and CSV/XLSX downloads.
+
+The data is one SQL query (`accreditation.portfolio`), cached per (database, brand, data version, day): the data
+version moves with every audited change and every certificate issued or revoked, so a rerun that only changes a
+filter, the sort or the page costs no database work."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from accreditation import portfolio as pf
+from accreditation import workflow
+from accreditation.permissions import require
+from accreditation.ui import common, result_panel
+from accreditation.ui.common import tr
+
+PAGE_SIZES = (25, 50, 100, 500)
+RISK_COLOURS = {"critical": "#9b2c2c", "high": "#dd6b20", "medium": "#d69e2e", "low": "#38a169",
+                "not_checked": "#a0aec0"}
+
+
+def _data_version(database) -> tuple:
+    row = database.execute(
+        "SELECT (SELECT MAX(id) FROM audit_log), (SELECT COUNT(*) FROM certificates), "
+        "(SELECT COUNT(*) FROM certificates WHERE revoked_at IS NOT NULL), "
+        "(SELECT COUNT(*) FROM shares WHERE withdrawn_at IS NULL)").fetchone()
+    path = database.execute("PRAGMA database_list").fetchone()[2]
+    return (path, *row)
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def _portfolio(brand_id: int, version: tuple, as_of: str) -> tuple[pd.DataFrame, int]:
+    df = pf.portfolio(common.db(), brand_id, date.fromisoformat(as_of))
+    return df, int(df.attrs.get("awaiting", 0))
+
+
+def load(brand_id: int, as_of: date) -> tuple[pd.DataFrame, int]:
+    database = common.db()
+    return _portfolio(brand_id, _data_version(database), as_of.isoformat())
+
+
+def _fmt_day(value) -> str:
+    return value.strftime("%d/%m/%Y") if isinstance(value, (pd.Timestamp, date)) and not pd.isna(value) else "—"
+
+
+def portfolio_page() -> None:
+    actor = common.current_actor()
+    require(actor, "page.portfolio")
+    database = common.db()
+    criteria = common.criteria()
+    lang = common.lang()
+    as_of = date.today()
+    brand = database["organisations"].get(actor.organisation_id)
+    st.title(tr("brand.heading"))
+    st.markdown(tr("brand.intro", brand=brand["name"], code=brand.get("invite_code") or "—"))
+    df, awaiting = load(actor.organisation_id, as_of)
+    if awaiting:
+        st.info(tr("brand.awaiting", count=awaiting))
+    if df.empty:
+        st.info(tr("brand.empty"))
+        return
+    _metrics(df, as_of)
+    view = _filters(df, criteria, as_of)
+    st.caption(tr("brand.as_of", date=as_of.strftime("%d/%m/%Y")) + " " + tr("brand.privacy"))
+    if view.empty:
+        st.warning(tr("brand.no_match"))
+        return
+    _charts(view, criteria, as_of)
+    page = _table(view, criteria, lang)
+    _downloads(view, criteria, lang, as_of)
+    _drill_down(actor, database, page, criteria, as_of)
+
+
+def _metrics(df: pd.DataFrame, as_of: date) -> None:
+    cols = st.columns(5)
+    cols[0].metric(tr("brand.m_suppliers"), f"{len(df):,}".replace(",", "."))
+    cols[1].metric(tr("brand.m_active"), int((df["certificate_status"] == "active").sum()))
+    cols[2].metric(tr("brand.m_knockouts"), int((df["knockout_count"] > 0).sum()))
+    cols[3].metric(tr("brand.m_expiring"), len(pf.expiring(df, as_of)))
+    cols[4].metric(tr("brand.m_overdue"), int(df["reassessment_overdue"].sum()))
+
+
+def _options(series: pd.Series) -> list[str]:
+    return sorted(series.dropna().unique().tolist(), key=str.casefold)
+
+
+def _filters(df: pd.DataFrame, criteria, as_of: date) -> pd.DataFrame:
+    lang = common.lang()
+    tiers = pf.tier_labels(criteria, lang)
+    sectors = pf.sector_labels(criteria, lang)
+    with st.expander(tr("brand.filters"), expanded=True):
+        search = st.text_input(tr("brand.search"), key="pf_search")
+        c1, c2, c3 = st.columns(3)
+        tier_opts = [b.id for b in reversed(criteria.bands)] + ["none"]
+        tier = c1.multiselect(tr("brand.f_tier"), tier_opts, key="pf_tier",
+                              format_func=lambda v: tiers.get(None if v == "none" else v, v))
+        risk = c2.multiselect(tr("brand.f_risk"), list(pf.RISK_LEVELS), key="pf_risk",
+                              format_func=lambda v: tr(f"brand.risk.{v}"))
+        cert = c3.multiselect(tr("brand.f_cert"), list(pf.CERTIFICATE_STATUSES), key="pf_cert",
+                              format_func=lambda v: tr(f"brand.cert.{v}"))
+        c4, c5, c6 = st.columns(3)
+        province = c4.multiselect(tr("brand.f_province"), _options(df["province"]), key="pf_province")
+        sector = c5.multiselect(tr("brand.f_sector"), _options(df["sector"]), key="pf_sector",
+                                format_func=lambda v: sectors.get(v, v))
+        knockouts = c6.checkbox(tr("brand.f_knockouts"), key="pf_knockouts")
+        s1, s2 = st.columns([3, 1])
+        sort_by = s1.selectbox(tr("brand.sort_by"), list(pf.SORT_KEYS), key="pf_sort",
+                               format_func=lambda v: tr(f"brand.sort.{v}"))
+        descending = s2.toggle(tr("brand.descending"), key="pf_desc")
+    view = pf.filter_portfolio(
+        df, tiers=[None if t == "none" else t for t in tier], risk_levels=risk, certificate_statuses=cert,
+        provinces=province, sectors=sector, search=search, knockouts_only=knockouts, as_of=as_of)
+    return pf.sort_portfolio(view, sort_by, descending, tier_order=[b.id for b in criteria.bands])
+
+
+def _bar(data: pd.DataFrame, label: str, colours: dict[str, str] | None = None) -> alt.Chart:
+    count = tr("brand.count")
+    data = data.rename(columns={"label": label, "count": count})
+    colour = (alt.Color("key:N", scale=alt.Scale(domain=list(colours), range=list(colours.values())), legend=None)
+              if colours else alt.value("#2b6cb0"))
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X(f"{count}:Q", axis=alt.Axis(tickMinStep=1)), y=alt.Y(f"{label}:N", sort=None, title=None),
+        color=colour, tooltip=[label, count]).properties(height=30 * len(data) + 20)
+
+
+def _charts(view: pd.DataFrame, criteria, as_of: date) -> None:
+    lang = common.lang()
+    tiers = pf.tier_labels(criteria, lang)
+    st.subheader(tr("brand.charts"))
+    c1, c2, c3 = st.columns(3)
+    t = pf.counts(view, "tier", [b.id for b in reversed(criteria.bands)] + [None])
+    t["label"] = t["key"].map(lambda k: tiers.get(k, k))
+    c1.caption(tr("brand.chart_tiers"))
+    c1.altair_chart(_bar(t, tr("brand.f_tier")), width="stretch")
+    r = pf.counts(view, "risk_level", pf.RISK_LEVELS)
+    r["label"] = r["key"].map(lambda k: tr(f"brand.risk.{k}"))
+    c2.caption(tr("brand.chart_risk"))
+    c2.altair_chart(_bar(r, tr("brand.f_risk"), RISK_COLOURS), width="stretch")
+    e = pf.expiry_buckets(view, as_of)
+    c3.caption(tr("brand.chart_expiry"))
+    if e["count"].sum() == 0:
+        c3.write(tr("brand.no_expiry"))
+    else:
+        e["label"] = e["key"].map(lambda k: tr(f"brand.expiry.{k}"))
+        c3.altair_chart(_bar(e, tr("brand.days")), width="stretch")
+
+
+def _table(view: pd.DataFrame, criteria, lang: str) -> pd.DataFrame:
+    p1, p2 = st.columns([1, 3])
+    size = p1.selectbox(tr("brand.page_size"), PAGE_SIZES, index=1, key="pf_page_size")
+    pages = max(1, math.ceil(len(view) / size))
+    if st.session_state.get("pf_page", 1) > pages:
+        st.session_state["pf_page"] = pages
+    page_no = p2.number_input(tr("brand.page"), min_value=1, max_value=pages, step=1, key="pf_page")
+    page = view.iloc[(page_no - 1) * size: page_no * size]
+    st.caption(tr("brand.showing", shown=len(page), total=len(view), page=page_no, pages=pages))
+    shown = pf.for_people(page, lang, criteria, columns=(
+        "company", "tax_code", "province", "tier", "score", "verified", "knockouts", "top_risks", "risk_level",
+        "certificate_status", "certificate_expires", "reassessment_due", "reassessment_basis", "status"))
+    col = lambda name: tr(f"brand.col.{name}")  # noqa: E731
+    st.dataframe(shown, hide_index=True, width="stretch", key="pf_table", column_config={
+        col("score"): st.column_config.NumberColumn(format="%.1f"),
+        col("verified"): st.column_config.CheckboxColumn(),
+        col("certificate_expires"): st.column_config.DateColumn(format="DD/MM/YYYY"),
+        col("reassessment_due"): st.column_config.DateColumn(format="DD/MM/YYYY"),
+    })
+    st.caption(tr("brand.due_note"))
+    st.caption(tr("brand.risk_note"))
+    return page
+
+
+def _downloads(view: pd.DataFrame, criteria, lang: str, as_of: date) -> None:
+    st.subheader(tr("brand.export"))
+    stem = f"nha-cung-cap-{as_of.isoformat()}"
+    c1, c2 = st.columns(2)
+    c1.download_button(tr("brand.csv"), key="pf_csv", mime="text/csv", file_name=f"{stem}.csv",
+                       data=lambda: pf.export_csv(pf.for_people(view, lang, criteria)))
+    c2.download_button(tr("brand.xlsx"), key="pf_xlsx", file_name=f"{stem}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       data=lambda: pf.export_xlsx(pf.for_people(view, lang, criteria)))
+    st.caption(tr("brand.export_note"))
+
+
+def _drill_down(actor, database, page: pd.DataFrame, criteria, as_of: date) -> None:
+    st.subheader(tr("brand.drill"))
+    names = dict(zip(page["assessment_id"].tolist(),
+                     (page["company"].fillna("") + " · " + page["tax_code"].fillna("")).tolist()))
+    chosen = st.selectbox(tr("brand.drill_pick"), list(names), key="pf_supplier", index=None,
+                          format_func=lambda i: names.get(i, str(i)))
+    if chosen is None or chosen not in names:
+        return
+    assessment = workflow.get(database, int(chosen))
+    require(actor, "assessment.view", workflow.resource(database, assessment))
+    row = page[page["assessment_id"] == chosen].iloc[0]
+    _details(database, assessment, row, criteria, as_of)
+
+
+def _details(database, assessment: dict, row: pd.Series, criteria, as_of: date) -> None:
+    lang = common.lang()
+    pinned = workflow.criteria_for(database, assessment, criteria)
+    result = workflow.stored_result(assessment)
+    st.markdown(f"**{row['company']}** · {row['tax_code'] or ''} · {row['province'] or ''}")
+    st.caption(tr("brand.drill_status", status=workflow.status_label(assessment["status"], lang),
+                  version=assessment["version"], date=_fmt_day(row["submitted"]),
+                  criteria=f"{pinned.settings.criteria_id} {pinned.version}"))
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(tr("brand.self_score"), f"{row['self_score']:g}" if not pd.isna(row["self_score"]) else "—")
+    c2.metric(tr("brand.verified_score"),
+              f"{row['verified_score']:g}" if row["verified"] else tr("brand.not_verified"))
+    c3.metric(tr("brand.tier"), pf.tier_labels(pinned, lang).get(row["tier"] if not pd.isna(row["tier"]) else None,
+                                                                 str(row["tier"])))
+    c4.metric(tr("brand.certificate"), tr(f"brand.cert.{row['certificate_status']}"))
+    if row["certificate_status"] != "none":
+        st.write(tr("brand.certificate_line", id=row["certificate_id"], status=tr(f"brand.cert.{row['certificate_status']}"),
+                    expires=_fmt_day(row["certificate_expires"])))
+    st.write(tr("brand.due_line", date=_fmt_day(row["reassessment_due"]),
+                basis=tr(f"brand.basis.{row['reassessment_basis']}")))
+    if row["reassessment_overdue"]:
+        st.warning(tr("brand.overdue"))
+    if result is None:
+        return
+    if result.knockouts:
+        st.error(tr("brand.knockouts", ids=", ".join(result.knockouts)))
+    else:
+        st.success(tr("brand.no_knockouts"))
+    left, right = st.columns(2, gap="large")
+    with left:
+        chart = result_panel.section_chart(result, pinned)
+        if chart is not None:
+            st.caption(tr("brand.sections"))
+            st.altair_chart(chart, width="stretch")
+        _checks(database, assessment["id"])
+    with right:
+        st.markdown(f"**{tr('brand.top_actions')}**")
+        if not result.remediation:
+            st.write(tr("brand.nothing_to_fix"))
+        for action in result.remediation[:5]:
+            label = f"{action.indicator} · " if action.indicator else (f"{action.rule} · " if action.rule else "")
+            st.markdown(f"{pf.PRIORITY_ICON.get(action.priority, '')} {label}{action.finding.get(lang)}  \n"
+                        f"→ {action.action.get(lang)}")  # `ref` left out: it names rows and employee ids
+        if len(result.remediation) > 5:
+            st.caption(tr("brand.more_actions", count=len(result.remediation) - 5))
+
+
+def _checks(database, assessment_id: int) -> None:
+    summaries = pf.check_summaries(database, assessment_id)
+    st.markdown(f"**{tr('brand.checks')}**")
+    roster = summaries["roster"]
+    if roster:
+        st.write(tr("brand.roster", rows=roster["rows"], date=roster["as_of"], critical=roster["critical"],
+                    major=roster["major"], minor=roster["minor"]))
+        if roster["minors"] is not None:
+            st.caption(tr("brand.roster_minors", count=roster["minors"]))
+    else:
+        st.caption(tr("brand.no_roster"))
+    suppliers = summaries["suppliers"]
+    if suppliers:
+        st.write(tr("brand.suppliers", count=suppliers["suppliers"], date=suppliers["as_of"]))
+        levels = ", ".join(f"{tr(f'brand.risk.{k}')} {v}" for k, v in suppliers["by_level"].items()
+                           if k in pf.RISK_RANK and v)
+        if levels:
+            st.caption(tr("brand.supplier_levels", levels=levels))
+        if suppliers["informal_units"] is not None:
+            st.caption(tr("brand.supplier_informal", count=suppliers["informal_units"]))
+    else:
+        st.caption(tr("brand.no_suppliers"))

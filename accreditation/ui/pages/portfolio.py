@@ -1,0 +1,4 @@
+from accreditation.ui import brand, common
+
+with common.friendly_errors():
+    brand.portfolio_page()

@@ -1,0 +1,87 @@
+"""The company's sharing page: who sees its results, withdraw a share, share with a brand picked from the list or
+named by the invitation code the brand gave."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from accreditation import sharing, workflow
+from accreditation.errors import UserError
+from accreditation.permissions import require
+from accreditation.ui import common
+from accreditation.ui.common import tr
+
+
+def _day(iso: str | None) -> str:
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if iso else ""
+
+
+def sharing_page() -> None:
+    actor = common.current_actor()
+    require(actor, "page.sharing")
+    require(actor, "share.manage", {"organisation_id": actor.organisation_id})
+    database = common.db()
+    st.title(tr("share.heading"))
+    st.write(tr("share.intro"))
+    if not any(a["status"] != "draft" for a in workflow.history(database, actor.organisation_id)):
+        st.info(tr("share.nothing_submitted"))
+    _current(actor, database)
+    _add(actor, database)
+    _history(database, actor.organisation_id)
+
+
+def _withdraw(actor, share_id: int, brand: str) -> None:
+    try:
+        sharing.withdraw(common.db(), actor, share_id)
+        common.flash("success", tr("share.withdrawn", brand=brand))
+    except UserError as exc:
+        common.flash("error", exc.message(common.lang()))
+
+
+def _current(actor, database) -> None:
+    st.subheader(tr("share.current"))
+    shares = sharing.list_shares(database, actor.organisation_id)
+    if not shares:
+        st.caption(tr("share.none"))
+    for row in shares:
+        c1, c2 = st.columns([4, 1], vertical_alignment="center")
+        c1.markdown(f"**{row['brand_name']}** · {tr('share.since', date=_day(row['created_at']))}")
+        c2.button(tr("share.withdraw"), key=f"withdraw:{row['id']}", help=tr("share.withdraw_help"),
+                  on_click=_withdraw, args=(actor, row["id"], row["brand_name"]))
+
+
+def _add(actor, database) -> None:
+    st.subheader(tr("share.add"))
+    mode = st.radio(tr("share.how"), ["list", "code"], key="share_mode", horizontal=True,
+                    format_func=lambda m: tr(f"share.by_{m}"))
+    taken = {r["brand_id"] for r in sharing.list_shares(database, actor.organisation_id)}
+    brand_id, code = None, None
+    if mode == "list":
+        choices = {b["id"]: b["name"] for b in sharing.brands(database) if b["id"] not in taken}
+        if not choices:
+            st.caption(tr("share.no_brands"))
+            return
+        brand_id = st.selectbox(tr("share.brand"), list(choices), index=None, key="share_brand",
+                                placeholder=tr("share.choose"), format_func=lambda i: choices.get(i, str(i)))
+    else:
+        code = st.text_input(tr("share.code"), key="share_code", help=tr("share.code_help"))
+    if st.button(tr("share.button"), type="primary", key="share_submit"):
+        try:
+            row = sharing.share(database, actor, actor.organisation_id, brand_id=brand_id, invite_code=code)
+        except UserError as exc:
+            st.error(exc.message(common.lang()))
+            return
+        name = database["organisations"].get(row["brand_id"])["name"]
+        common.flash("success", tr("share.shared", brand=name))
+        st.rerun()
+
+
+def _history(database, organisation_id: int) -> None:
+    rows = [r for r in sharing.list_shares(database, organisation_id, include_withdrawn=True) if r["withdrawn_at"]]
+    if not rows:
+        return
+    st.subheader(tr("share.history"))
+    st.dataframe(pd.DataFrame([{tr("share.col_brand"): r["brand_name"], tr("share.col_since"): _day(r["created_at"]),
+                                tr("share.col_until"): _day(r["withdrawn_at"])} for r in rows]),
+                 hide_index=True, width="stretch")
