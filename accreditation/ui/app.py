@@ -50,9 +50,12 @@ def allowed_pages(actor) -> list[PageSpec]:
     return [p for p in REGISTRY if can(actor, p.action) and (PAGES / f"{p.file}.py").exists()]
 
 
-def pages_for(actor) -> dict[str, list[st.Page]]:
+def pages_for(actor, verifying: bool = False) -> dict[str, list[st.Page]]:
+    """The menu for `actor`. `verifying`: the URL carries ?verify=… (a scanned QR code), so the verify page opens."""
     menu: dict[str, list[st.Page]] = {}
     specs = allowed_pages(actor)
+    if verifying:
+        specs.sort(key=lambda p: p.action != "page.verify")
     for n, spec in enumerate(specs):
         page = st.Page(str((PAGES / f"{spec.file}.py").relative_to(ROOT)), title=tr(spec.title),
                        url_path=spec.url, icon=spec.icon, default=n == 0)
@@ -62,6 +65,7 @@ def pages_for(actor) -> dict[str, list[st.Page]]:
 
 def run() -> None:
     st.set_page_config(page_title=tr("app.title"), page_icon="🛡️", layout="wide")
+    common.db()  # the first run creates the database and the demo accounts, and prints them
     actor = common.current_actor()
     common.keep_session_in_url()
     common.language_switch()
@@ -73,6 +77,6 @@ def run() -> None:
     c = common.criteria()
     if c.settings.status == "reference":
         st.sidebar.caption(tr("app.reference_notice", version=c.version), help=common.txt(c.settings.notice))
-    nav = st.navigation(pages_for(actor))
+    nav = st.navigation(pages_for(actor, verifying=bool(st.query_params.get("verify"))))
     common.show_flashes()
     nav.run()

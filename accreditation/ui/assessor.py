@@ -1,0 +1,238 @@
+"""The assessor's pages: the queue, and the review screen of one assessment."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from accreditation import review, workflow
+from accreditation.errors import UserError
+from accreditation.permissions import can
+from accreditation.ui import common, result_panel
+from accreditation.ui.common import tr, txt
+from criteria.schema import Criteria, Indicator
+from scoring import AnswerError, Result
+
+SEVERITY_ICON = {"critical": "🔴", "major": "🟠", "minor": "🟡"}
+
+
+def _status_options() -> list[str]:
+    return list(review.QUEUE_STATUSES)
+
+
+def queue_page() -> None:
+    actor = common.current_actor()
+    database = common.db()
+    criteria = common.criteria()
+    st.title(tr("assessor.queue_heading"))
+    c1, c2, c3, c4 = st.columns(4)
+    statuses = c1.multiselect(tr("assessor.status"), _status_options(), default=["submitted", "in_review"],
+                              format_func=lambda s: workflow.status_label(s, common.lang()), key="queue_status")
+    sectors = [ch.name for ch in criteria.lists["sector"].choices] if "sector" in criteria.lists else []
+    sector = c2.selectbox(tr("assessor.sector"), sectors, index=None, placeholder=tr("assessor.all"),
+                          format_func=lambda n: txt(criteria.lists["sector"].get(n).label), key="queue_sector")
+    from scoring.provinces import load_provinces
+
+    province = c3.selectbox(tr("assessor.province"), [p.name for p in load_provinces().current], index=None,
+                            placeholder=tr("assessor.all"), key="queue_province")
+    min_days = c4.number_input(tr("assessor.min_days"), min_value=0, step=1, value=0, key="queue_days")
+    frame = review.queue(database, actor, statuses=tuple(statuses) or review.QUEUE_STATUSES, sector=sector,
+                         province=province, min_days=int(min_days) or None)
+    st.caption(tr("assessor.count", count=len(frame)))
+    if frame.empty:
+        st.info(tr("assessor.empty"))
+        return
+    shown = pd.DataFrame({
+        "ID": frame["id"],
+        tr("assessor.company"): frame["company"],
+        tr("assessor.province"): frame["province"],
+        tr("assessor.status"): [workflow.status_label(s, common.lang()) for s in frame["status"]],
+        tr("assessor.score"): frame["total"],
+        tr("assessor.tier"): [result_panel.tier_label(criteria, t) for t in frame["tier"]],
+        tr("assessor.days"): frame["days_waiting"],
+        tr("assessor.assessor"): frame["assessor"].fillna("—"),
+    })
+    event = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                         key="queue_table")
+    rows = event.selection.rows if event and event.selection else []
+    chosen = st.selectbox(tr("assessor.open"), list(frame["id"]), index=rows[0] if rows else None,
+                          format_func=lambda i: f"#{i} · {frame.loc[frame['id'] == i, 'company'].iloc[0]}",
+                          placeholder=tr("assessor.choose"), key="queue_choice")
+    if chosen is not None and st.button(tr("assessor.open_button"), type="primary"):
+        st.session_state["review_id"] = int(chosen)
+        st.switch_page("accreditation/ui/pages/review.py")
+
+
+def _answer_text(criteria: Criteria, indicator: Indicator, value: Any) -> str:
+    if value is None:
+        return "—"
+    clist = criteria.choices_for(indicator)
+    values = value if isinstance(value, list) else [value]
+    if clist is None:
+        return ", ".join(map(str, values))
+    return "; ".join(txt(clist.get(str(v)).label) if clist.get(str(v)) else str(v) for v in values)
+
+
+def _evidence(database, assessment_id: int, indicator_id: str) -> None:
+    for row in workflow.evidence_files(database, assessment_id, indicator_id):
+        path = workflow.evidence_path(row)
+        st.caption(f"📎 {row['filename']} · {row['size'] // 1024 + 1} KB · SHA-256 {row['sha256'][:12]}…")
+        if not path.exists():
+            continue
+        if row["mime"] and row["mime"].startswith("image/"):
+            st.image(str(path), width=360)
+        elif row["mime"] == "application/pdf":
+            with st.expander(tr("assessor.preview")):
+                try:
+                    st.pdf(path.read_bytes(), height=420)
+                except Exception:  # the viewer component may be missing; the download still works
+                    pass
+                st.download_button(tr("assessor.download"), path.read_bytes(), file_name=row["filename"],
+                                   mime="application/pdf", key=f"dl-ev-{row['id']}")
+
+
+def _review_form(database, actor, assessment: dict, criteria: Criteria, indicator: Indicator,
+                 existing: dict | None) -> None:
+    clist = criteria.choices_for(indicator)
+    names = [c.name for c in clist.choices] if clist else []
+    with st.form(f"rv-{assessment['id']}-{indicator.id}", border=False):
+        c1, c2 = st.columns([1, 2])
+        decision = c1.radio(tr("assessor.decision"), ["accept", "adjust"], horizontal=True,
+                            index=0 if not existing or existing["decision"] == "accept" else 1,
+                            format_func=lambda d: tr(f"assessor.{d}"))
+        current = json.loads(existing["value"]) if existing and existing["value"] else None
+        value = c2.selectbox(tr("assessor.adjusted_answer"), names, index=names.index(current)
+                             if current in names else None, format_func=lambda n: txt(clist.get(n).label),
+                             placeholder=tr("assessor.choose"))
+        comment = st.text_input(tr("assessor.comment"), value=(existing or {}).get("comment") or "")
+        if st.form_submit_button(tr("assessor.save_review")):
+            try:
+                review.review_indicator(database, actor, assessment["id"], indicator.id, decision, value, comment,
+                                        criteria)
+                common.flash("success", tr("assessor.review_saved", id=indicator.id))
+                st.rerun()
+            except (UserError, AnswerError) as exc:
+                st.error(exc.message(common.lang()))
+
+
+def _checks(database, assessment_id: int) -> None:
+    for kind in ("roster", "suppliers"):
+        latest = workflow.latest_check(database, assessment_id, kind)
+        st.markdown(f"**{tr(f'assessor.check_{kind}')}**")
+        if latest is None:
+            st.caption(tr("assessor.no_check"))
+            continue
+        check, findings = latest
+        st.caption(tr("assessor.check_line", filename=check["filename"], rows=check["rows"], as_of=check["as_of"],
+                      count=len(findings)))
+        if findings:
+            table = pd.DataFrame([{
+                tr("assessor.row"): f.get("row"),
+                tr("assessor.ref"): f.get("ref") or f.get("employee_id") or "",
+                tr("assessor.severity"): f"{SEVERITY_ICON.get(f.get('severity'), '')} {f.get('severity', '')}",
+                tr("assessor.rule"): f.get("rule"),
+                tr("assessor.message"): (f.get("message") or {}).get(common.lang(), "")
+                if isinstance(f.get("message"), dict) else str(f.get("message") or ""),
+            } for f in findings])
+            st.dataframe(table, hide_index=True, width="stretch", height=min(400, 36 + 35 * len(table)))
+
+
+def review_page() -> None:
+    actor = common.current_actor()
+    database = common.db()
+    st.title(tr("assessor.review_heading"))
+    assessment_id = st.session_state.get("review_id") or st.query_params.get("a")
+    if not assessment_id:
+        st.info(tr("assessor.pick_from_queue"))
+        return
+    assessment = workflow.get(database, int(assessment_id))
+    if not can(actor, "assessment.view", workflow.resource(database, assessment)):
+        st.error(tr("assessor.not_allowed"))
+        return
+    criteria = workflow.criteria_for(database, assessment, common.criteria())
+    org = database["organisations"].get(assessment["organisation_id"])
+    st.subheader(f"{org['name']} · {org.get('tax_code') or ''}")
+    st.caption(tr("q.version_line", version=assessment["version"],
+                  status=workflow.status_label(assessment["status"], common.lang()),
+                  criteria=f"{criteria.settings.criteria_id} {criteria.version}"))
+    declared: Result = workflow.stored_result(assessment) or workflow.evaluate(database, assessment["id"], criteria)
+    verified = review.verified_result(database, assessment["id"], criteria)
+    in_review = assessment["status"] == "in_review"
+    if assessment["status"] == "submitted":
+        if st.button(tr("assessor.start"), type="primary"):
+            review.start(database, actor, assessment["id"])
+            st.rerun()
+    left, right = st.columns([3, 2], gap="large")
+    with right:
+        c1, c2 = st.columns(2)
+        c1.metric(tr("assessor.declared_score"), f"{declared.total:g}")
+        c2.metric(tr("assessor.verified_score"), f"{verified.total:g}",
+                  delta=f"{verified.total - declared.total:+g}" if verified.total != declared.total else None)
+        result_panel.render(verified, criteria)
+        _decisions(database, actor, assessment, criteria, verified)
+    with left:
+        done = review.reviews(database, assessment["id"])
+        answers = workflow.answer_set(database, assessment["id"])
+        for section in criteria.sections:
+            items = [i for i in criteria.indicators_in(section.id) if verified.indicator(i.id).status != "hidden"]
+            if not items:
+                continue
+            reviewed = sum(1 for i in items if i.id in done)
+            with st.expander(f"{txt(section.label)} — {tr('assessor.reviewed', done=reviewed, total=len(items))}"):
+                for ind in items:
+                    outcome = verified.indicator(ind.id)
+                    st.markdown(f"**{ind.id}** · {txt(ind.label)}")
+                    source = "" if outcome.source == "answers" else f" ({tr('q.derived_' + outcome.source)})"
+                    st.write(f"{tr('assessor.answer')}: {_answer_text(criteria, ind, answers.values.get(ind.id))}"
+                             f"{source}")
+                    if answers.comments.get(ind.id):
+                        st.caption(answers.comments[ind.id])
+                    if ind.id in done:
+                        r = done[ind.id]
+                        st.caption(f"✔ {tr('assessor.' + r['decision'])}"
+                                   + (f" → {_answer_text(criteria, ind, json.loads(r['value']))}" if r["value"] else "")
+                                   + (f" · {r['comment']}" if r["comment"] else ""))
+                    _evidence(database, assessment["id"], ind.id)
+                    if in_review and ind.weight > 0 and outcome.source == "answers":
+                        _review_form(database, actor, assessment, criteria, ind, done.get(ind.id))
+                    st.divider()
+        _checks(database, assessment["id"])
+
+
+def _decisions(database, actor, assessment: dict, criteria: Criteria, verified: Result) -> None:
+    if assessment["status"] not in ("submitted", "in_review"):
+        if assessment.get("decision_comment"):
+            st.info(tr("docs.decision", comment=assessment["decision_comment"]))
+        if assessment.get("certificate_id"):
+            st.success(tr("assessor.certificate", id=assessment["certificate_id"]))
+            if can(actor, "certificate.revoke"):
+                with st.form("revoke"):
+                    reason = st.text_input(tr("assessor.revoke_reason"))
+                    if st.form_submit_button(tr("assessor.revoke")):
+                        review.revoke_certificate(database, actor, assessment["certificate_id"], reason)
+                        common.flash("warning", tr("assessor.revoked", id=assessment["certificate_id"]))
+                        st.rerun()
+        return
+    if not can(actor, "assessment.decide", workflow.resource(database, assessment)):
+        return
+    st.markdown(f"**{tr('assessor.decide')}**")
+    with st.form("decision"):
+        choice = st.radio(tr("assessor.decision"), ["approve", "request_changes", "reject"],
+                          format_func=lambda d: tr(f"assessor.do_{d}"))
+        comment = st.text_area(tr("assessor.decision_comment"))
+        submitted = st.form_submit_button(tr("assessor.confirm"), type="primary")
+    if not submitted:
+        return
+    if choice == "approve":
+        cert = review.approve(database, actor, assessment["id"], criteria, comment)
+        common.flash("success", tr("assessor.approved", id=cert.id))
+    elif choice == "request_changes":
+        review.request_changes(database, actor, assessment["id"], comment)
+        common.flash("info", tr("assessor.changes_requested"))
+    else:
+        review.reject(database, actor, assessment["id"], comment, criteria)
+        common.flash("info", tr("assessor.rejected"))
+    st.rerun()

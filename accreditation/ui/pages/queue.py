@@ -1,0 +1,4 @@
+from accreditation.ui import assessor, common
+
+with common.friendly_errors():
+    assessor.queue_page()
