@@ -15,6 +15,8 @@ from typing import Any, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict
 
 from criteria.law import LawTables, Rule
@@ -88,10 +90,9 @@ class RosterResult(BaseModel):
             "derived": self.values,
             "findings": [
                 {"row": f.row, "employee_id": f.employee_id, "rule": f.rule, "severity": f.severity,
-                 "legal_basis": f.legal_basis.model_dump(), "message": f.message.model_dump(),
-                 "action": f.action.model_dump(),
+                 "legal_basis": _pair(f.legal_basis), "message": _pair(f.message), "action": _pair(f.action),
                  **({"fine_min_vnd": f.fine_min_vnd, "fine_max_vnd": f.fine_max_vnd,
-                     "fine_basis": f.fine_basis.model_dump()} if f.fine_min_vnd is not None else {})}
+                     "fine_basis": _pair(f.fine_basis)} if f.fine_min_vnd is not None else {})}
                 for f in self.findings
             ],
             "not_in_force": self.not_in_force,
@@ -101,6 +102,10 @@ class RosterResult(BaseModel):
 # --------------------------------------------------------------------------------------------------- helpers
 
 
+def _pair(text: Text | None) -> dict[str, str] | None:
+    return None if text is None else {"vi": text.vi, "en": text.en}  # model_dump() is 5x slower per call
+
+
 class _Params(dict):
     """Template parameters; `{hours}` takes `hours_vi` or `hours_en` when the text differs by language."""
 
@@ -108,10 +113,6 @@ class _Params(dict):
 
     def __missing__(self, key: str) -> str:
         return str(self.get(f"{key}_{self.lang}", "?"))
-
-
-def _fmt_date(d: Any) -> str:
-    return "" if d is None or pd.isna(d) else pd.Timestamp(d).strftime("%d/%m/%Y")
 
 
 def _num(x: float) -> str:
@@ -128,6 +129,43 @@ def _parts(s: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     y = s.dt.year.to_numpy(dtype=float, na_value=np.nan)
     md = (s.dt.month * 100 + s.dt.day).to_numpy(dtype=float, na_value=np.nan)
     return y, md, valid
+
+
+def _trusted(cls: type[BaseModel], fields: dict[str, Any]) -> Any:
+    """`cls.model_construct(**fields)` without its per-call overhead, for values this module built itself: a
+    100,000-row roster can yield thousands of findings. tests/test_workforce.py checks it equals model_construct."""
+    obj = cls.__new__(cls)
+    object.__setattr__(obj, "__dict__", fields)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(fields))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
+def _np_bool(arr: Any) -> np.ndarray:
+    return np.asarray(arr.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _np_int(arr: Any) -> np.ndarray:
+    return pc.cast(arr, pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
+
+
+def _values_at(s: pd.Series, idx: np.ndarray) -> dict[int, Any]:
+    """Cell values of the flagged rows only (converting whole string columns to Python objects is slow)."""
+    if not len(idx) or s.name is None:
+        return {}
+    return {int(i): v for i, v in zip(idx, s.iloc[idx].to_numpy(dtype=object, na_value=None)) if v is not None}
+
+
+def _dates_at(s: pd.Series, idx: np.ndarray) -> dict[int, str]:
+    if not len(idx) or s.name is None:
+        return {}
+    text = np.datetime_as_string(s.iloc[idx].to_numpy(dtype="datetime64[D]"), unit="D")
+    return {int(i): f"{t[8:10]}/{t[5:7]}/{t[:4]}" for i, t in zip(idx, text) if t != "NaT"}
+
+
+def position_of_problem(problems: list[Any], position: pd.Series) -> set[int]:
+    return {int(position[p.row]) for p in problems if p.row in position.index}
 
 
 def _birthday(dob: pd.Timestamp, years: int) -> date:
@@ -191,31 +229,35 @@ def check_workforce(frame: pd.DataFrame, as_of: date, law: LawTables, problems: 
     too_old = has_dob & (age >= max_age)
     known = has_dob & ~future & ~too_old & ~hired_before_birth
 
-    # --- CCCD: 12 digits PPP G YY RRRRRR; G = century and sex (0/1: 1900s, 2/3: 2000s); no check digit
-    ids = col("id_number")
+    # --- CCCD: 12 digits PPP G YY RRRRRR; G = century and sex (0/1: 1900s, 2/3: 2000s); no check digit.
+    # Done on the arrow array: Python-level string ops would cost ~100 ms and tens of MB on 100,000 rows.
     cccd_year = np.full(n, -1)
     id_reason: dict[int, tuple[str, str]] = {}
     dup_id = np.zeros(n, bool)
+    id_key = None
     if "id_number" in frame.columns:
-        digits = ids.astype("str").str.replace(r"[\s.\-]", "", regex=True)
-        digits = digits.where(ids.notna())
-        only_digits = digits.str.fullmatch(r"\d+").fillna(False).to_numpy(dtype=bool)
-        length = digits.str.len().fillna(0).to_numpy(dtype=int)
-        # Excel drops the leading zero of a number-typed ID (province codes start with 0)
-        digits = digits.where(~(only_digits & (length == 11)), "0" + digits)
-        length = np.where(only_digits & (length == 11), 12, length)
+        raw_ids = pa.array(frame["id_number"].astype("str").array) if n else pa.array([], pa.string())
+        digits = pc.replace_substring_regex(raw_ids, r"[\s.\-]", "")
+        only_digits = _np_bool(pc.match_substring_regex(digits, r"^\d+$"))
+        length = pc.utf8_length(digits).fill_null(0).to_numpy(zero_copy_only=False).astype(int)
+        pad = only_digits & (length == 11)  # Excel drops the leading zero of a number-typed ID (codes start 0)
+        if pad.any():
+            digits = pc.if_else(pa.array(pad), pc.binary_join_element_wise("0", digits, ""), digits)
+            length = np.where(pad, 12, length)
         is12 = only_digits & (length == 12)
-        g = pd.to_numeric(digits.str.slice(3, 4), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        yy = pd.to_numeric(digits.str.slice(4, 6), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        none = pa.scalar(None, pa.string())
+        g = _np_int(pc.if_else(pa.array(is12), pc.utf8_slice_codeunits(digits, 3, 4), none))
+        yy = _np_int(pc.if_else(pa.array(is12), pc.utf8_slice_codeunits(digits, 4, 6), none))
         century_ok = is12 & (g <= 3)
-        cccd_year = np.where(century_ok, 1900 + 100 * (np.nan_to_num(g) // 2) + np.nan_to_num(yy), -1).astype(int)
+        cccd_year = np.where(century_ok, 1900 + 100 * (g // 2) + yy, -1)
         for i in np.flatnonzero(is12 & ~century_ok):
             id_reason[i] = (f"chữ số thứ 4 là {int(g[i])}, không phải mã thế kỷ của người đang đi làm (0–3)",
                             f"its 4th digit is {int(g[i])}, not a century code of a working-age person (0–3)")
         for i in np.flatnonzero(only_digits & (length != 12) & (length != 9)):
             id_reason[i] = (f"có {length[i]} chữ số", f"it has {length[i]} digits")
-        key = digits.where(pd.Series(is12, index=frame.index), ids.astype("str").str.strip().str.upper())
-        dup_id = key.duplicated(keep=False).to_numpy() & ids.notna().to_numpy()
+        id_key = pd.Series(pd.array(pc.if_else(pa.array(is12), digits, pc.utf8_upper(raw_ids)), dtype="str"),
+                           index=frame.index)
+        dup_id = id_key.duplicated(keep=False).to_numpy() & id_key.notna().to_numpy()
     year_mismatch = known & (cccd_year > 0) & (cccd_year != np.nan_to_num(dob_y, nan=-1).astype(int))
     certain = known & ~year_mismatch  # rows whose age the roster can vouch for
 
@@ -307,12 +349,23 @@ def check_workforce(frame: pd.DataFrame, as_of: date, law: LawTables, problems: 
     }
 
     # ------------------------------------------------------------------ wording (only the flagged rows)
-    emp_values = emp.to_numpy(dtype=object, na_value=None)
-    job_values = job.to_numpy(dtype=object, na_value=None)
-    place_values = place.to_numpy(dtype=object, na_value=None)
-    dob_values = dob.to_numpy()
-    hire_values = hire.to_numpy()
-    hc_values = hc.to_numpy()
+    union = np.zeros(n, bool)
+    for m in masks.values():
+        if not callable(m):
+            union |= m
+    union |= (job_given & ~job_known) | (place_given & ~place_known) | np.isin(np.arange(n), list(position_of_problem(
+        problems, position)))
+    for rid in ("time.under15_hours", "time.15_17_hours", "paper.health_u15_stale", "paper.health_15_17_stale"):
+        r = _rule(law, rid)
+        if r is not None:
+            union |= masks[rid](r)
+    picked = np.flatnonzero(union)
+    emp_values = _values_at(emp, picked)
+    job_values = _values_at(job, picked)
+    place_values = _values_at(place, picked)
+    dob_values = _dates_at(dob, picked)
+    hire_values = _dates_at(hire, picked)
+    hc_values = _dates_at(hc, picked)
     as_of_text = as_of.strftime("%d/%m/%Y")
 
     def others(mask_dup: np.ndarray, key: pd.Series) -> dict[int, str]:
@@ -321,7 +374,7 @@ def check_workforce(frame: pd.DataFrame, as_of: date, law: LawTables, problems: 
         if not len(idx):
             return out
         groups: dict[Any, list[int]] = {}
-        for i, k in zip(idx, key.to_numpy(dtype=object)[idx]):
+        for i, k in zip(idx, key.iloc[idx].to_numpy(dtype=object)):
             groups.setdefault(k, []).append(i)
         for members in groups.values():
             for i in members:
@@ -330,19 +383,21 @@ def check_workforce(frame: pd.DataFrame, as_of: date, law: LawTables, problems: 
         return out
 
     dup_others: dict[str, dict[int, str]] = {}
+    rule_params = {r.id: {k: _num(v) for k, v in r.params.items()} for r in law.rules}
 
     def params(i: int, rule: Rule) -> _Params:
-        p = _Params(row=int(rows[i]), employee_id=emp_values[i] or "?", age=int(age[i]) if age[i] >= 0 else "?",
-                    job_code=job_values[i] or "—", workplace_code=place_values[i] or "—", as_of=as_of_text,
-                    dob=_fmt_date(dob_values[i]), **{k: _num(v) for k, v in rule.params.items()})
+        p = _Params(rule_params[rule.id])
+        p.update(row=int(rows[i]), employee_id=emp_values.get(i) or "?", age=int(age[i]) if age[i] >= 0 else "?",
+                 job_code=job_values.get(i) or "—", workplace_code=place_values.get(i) or "—", as_of=as_of_text,
+                 dob=dob_values.get(i, ""))
         rid = rule.id
         if rid.endswith("_hours"):
             p["hours_vi"] = f"{_num(hpd[i])} giờ/ngày, {_num(hpw[i])} giờ/tuần"
             p["hours_en"] = f"{_num(hpd[i])} h/day, {_num(hpw[i])} h/week"
         elif rid.endswith("_stale"):
-            p["check_date"] = _fmt_date(hc_values[i])
+            p["check_date"] = hc_values.get(i, "")
         elif rid.startswith("age.hired"):
-            p["hire_date"] = _fmt_date(hire_values[i])
+            p["hire_date"] = hire_values.get(i, "")
             p["age_at_hire"] = int(age_at_hire[i])
         elif rid == "time.not_recorded":
             missing = [c for c in time_cols if time_missing[c][i]]
@@ -352,21 +407,28 @@ def check_workforce(frame: pd.DataFrame, as_of: date, law: LawTables, problems: 
             if too_old[i]:
                 p["reason_vi"], p["reason_en"] = f"{int(age[i])} tuổi", f"aged {int(age[i])}"
             else:
-                p["reason_vi"] = f"sau ngày vào làm {_fmt_date(hire_values[i])}"
-                p["reason_en"] = f"after the hire date {_fmt_date(hire_values[i])}"
+                p["reason_vi"] = f"sau ngày vào làm {hire_values.get(i, '')}"
+                p["reason_en"] = f"after the hire date {hire_values.get(i, '')}"
         elif rid == "id.birth_year_mismatch":
             p["cccd_year"], p["dob_year"] = int(cccd_year[i]), int(dob_y[i])
         elif rid == "id.format":
             p["reason_vi"], p["reason_en"] = id_reason[i]
         elif rid == "data.duplicate_id_number":
-            p["other_rows"] = dup_others.setdefault(rid, others(dup_id, key))[i]
+            if rid not in dup_others:
+                dup_others[rid] = others(dup_id, id_key)
+            p["other_rows"] = dup_others[rid][i]
         elif rid == "data.duplicate_employee_id":
-            p["other_rows"] = dup_others.setdefault(rid, others(dup_emp, emp))[i]
+            if rid not in dup_others:
+                dup_others[rid] = others(dup_emp, emp)
+            p["other_rows"] = dup_others[rid][i]
         return p
 
     findings: list[tuple[int, int, int, Finding]] = []  # (row, severity rank, rule order, finding)
     not_in_force: list[str] = []
     flagged: dict[str, np.ndarray] = {}
+
+    fine_cache: dict[tuple[str, Any], tuple[Any, Any, Any]] = {}
+    bands: dict[tuple[str, date], Any] = {}
 
     def add(order: int, rule: Rule, i: int, p: _Params) -> None:
         texts = []
@@ -379,9 +441,14 @@ def check_workforce(frame: pd.DataFrame, as_of: date, law: LawTables, problems: 
             when = as_of
             if rule.id.startswith("age.hired"):  # a past violation: the decree in force when it ended (D283 art. 67)
                 years = 13 if rule.id == "age.hired_under13" else 15
-                when = min(as_of, _birthday(pd.Timestamp(dob_values[i]), years) - timedelta(days=1))
-            band = law.fine(rule.fine_band, when)
-            if band is not None:
+                when = min(as_of, _birthday(dob.iloc[i], years) - timedelta(days=1))
+            band = bands.get((rule.fine_band, when), False)
+            if band is False:
+                band = bands[(rule.fine_band, when)] = law.fine(rule.fine_band, when)
+            cached = fine_cache.get((rule.id, band.decree if band else None))
+            if cached is not None:
+                fine_min, fine_max, fine_basis = cached
+            elif band is not None:
                 k = band.organisation_multiplier
                 fine_min, fine_max = band.fine_min_vnd * k, band.fine_max_vnd * k
                 clause = f"{band.clause}{rule.fine_point}"
@@ -390,10 +457,11 @@ def check_workforce(frame: pd.DataFrame, as_of: date, law: LawTables, problems: 
                 decree_vi = band.decree.replace("Decree ", "Nghị định ").replace("ND-CP", "NĐ-CP")
                 fine_basis = Text(vi=f"{decree_vi} {clause.replace('art. ', 'Đ.')}{per_vi}; mức cho tổ chức (x{k})",
                                   en=f"{band.decree} {clause}{per_en}; organisation rate (x{k})")
-        f = Finding.model_construct(row=int(rows[i]), employee_id=emp_values[i], rule=rule.id,
-                                    severity=rule.severity, groups=rule.groups, legal_basis=rule.legal_basis,
-                                    message=Text(vi=texts[0], en=texts[1]), action=rule.action,
-                                    fine_min_vnd=fine_min, fine_max_vnd=fine_max, fine_basis=fine_basis)
+                fine_cache[(rule.id, band.decree)] = (fine_min, fine_max, fine_basis)
+        f = _trusted(Finding, dict(row=int(rows[i]), employee_id=emp_values.get(i), rule=rule.id,
+                                   severity=rule.severity, groups=rule.groups, legal_basis=rule.legal_basis,
+                                   message=_trusted(Text, dict(vi=texts[0], en=texts[1])), action=rule.action,
+                                   fine_min_vnd=fine_min, fine_max_vnd=fine_max, fine_basis=fine_basis))
         findings.append((int(rows[i]), _RANK[rule.severity], order, f))
 
     order = {r.id: n for n, r in enumerate(law.rules)}
@@ -419,7 +487,7 @@ def check_workforce(frame: pd.DataFrame, as_of: date, law: LawTables, problems: 
             unknown_rows |= bad_code
             for i in np.flatnonzero(bad_code):
                 p = params(int(i), unknown_rule)
-                p.update(column=name, value=values[i])
+                p.update(column=name, value=values.get(int(i)))
                 add(order[unknown_rule.id], unknown_rule, int(i), p)
     kinds = {c: ("data.bad_date" if pd.api.types.is_datetime64_any_dtype(frame[c]) else
                  "data.bad_value" if pd.api.types.is_bool_dtype(frame[c]) else "data.bad_number")

@@ -43,7 +43,31 @@ def run(args: argparse.Namespace) -> int:
             as_of = date.fromisoformat(args.as_of)
         except ValueError:
             raise UserError.from_key("roster.bad_as_of", value=args.as_of) from None
+    # The system allocator returns pyarrow's parse buffers to the OS; the default (mimalloc) keeps ~50 MB more
+    # resident on a 100,000-row roster. A process-wide choice, so it is made here, at the entry point.
+    import gc
+
+    import pyarrow
+
+    pyarrow.set_memory_pool(pyarrow.system_memory_pool())
+    # The check creates a few thousand objects per thousand findings; without this, each full collection walks
+    # the ~1M objects pandas and pydantic left behind at import (measured: ~15% of the run on 100,000 rows).
+    gc.freeze()
     data = read_bytes(args.file)
     result, info = check_roster_file(data, args.file, as_of, sheet=args.sheet)
-    print_json({"file": info, **result.to_json()})
+    _print(({"file": info, **result.to_json()}))
     return 0
+
+
+def _print(data: dict) -> None:
+    """Indented for a person at a terminal; compact when piped, where the C encoder is 10x faster (a 100,000-row
+    roster can have thousands of findings)."""
+    import json
+    import sys
+
+    if sys.stdout.isatty():
+        from accreditation.cli import print_json
+
+        print_json(data)
+    else:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
