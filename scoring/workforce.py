@@ -242,7 +242,7 @@ def check_workforce(frame: pd.DataFrame, as_of: date, law: LawTables, problems: 
         length = pc.utf8_length(digits).fill_null(0).to_numpy(zero_copy_only=False).astype(int)
         pad = only_digits & (length == 11)  # Excel drops the leading zero of a number-typed ID (codes start 0)
         if pad.any():
-            digits = pc.if_else(pa.array(pad), pc.binary_join_element_wise("0", digits, ""), digits)
+            digits = pc.if_else(pa.array(pad), pc.utf8_lpad(digits, width=12, padding="0"), digits)
             length = np.where(pad, 12, length)
         is12 = only_digits & (length == 12)
         none = pa.scalar(None, pa.string())
