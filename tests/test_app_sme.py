@@ -141,3 +141,24 @@ def test_the_profile_refuses_an_invalid_tax_code(data_dir):
     assert "Mã số thuế `0100000001` không hợp lệ" in texts(at)
     db = open_db(data_dir / "accreditation.db")
     assert db["organisations"].get(1)["tax_code"] == "3709123455"  # nothing saved
+
+
+@pytest.mark.parametrize("issued_days_ago, expected", [
+    (10, "còn hiệu lực đến"),
+    (730 - 30, "hãy tự đánh giá lại và nộp"),  # 24-month validity: about 30 days left
+    (800, "đã hết hiệu lực"),
+])
+def test_home_page_warns_before_a_certificate_expires(data_dir, issued_days_ago, expected):
+    from datetime import date, timedelta
+
+    from seed import submitted_assessment
+    from accreditation import documents, accounts
+    from criteria import default_criteria
+
+    db, sme, assessment = submitted_assessment(data_dir)
+    result = workflow.stored_result(assessment)
+    documents.issue_for_assessment(db, sme, assessment, result, default_criteria(),
+                                   db["organisations"].get(sme.organisation_id),
+                                   issued=date.today() - timedelta(days=issued_days_ago))
+    at = sign_in("sme@demo.vn")
+    assert expected in texts(at)

@@ -25,7 +25,10 @@ def home_page() -> None:
         return
     st.write(tr("home.org", org=org["name"]))
     st.caption(tr("home.steps"))
+    _certificate_notice(actor.organisation_id)
     latest = workflow.latest(common.db(), actor.organisation_id)
+    if latest is not None and latest["status"] in ("changes_requested", "rejected") and latest["decision_comment"]:
+        st.warning(tr("docs.decision", comment=latest["decision_comment"]))
     if latest is None:
         st.info(tr("home.no_assessment"))
     else:
@@ -36,6 +39,34 @@ def home_page() -> None:
                                                                                             common.lang()),
                    answered=answered, total=len(visible), score=f"{latest['total'] or 0:g}"))
     st.page_link("accreditation/ui/pages/questionnaire.py", label=tr("home.start"), icon="📝")
+
+
+REASSESS_DAYS = 60  # the home page warns this many days before a certificate expires
+
+
+def _certificate_notice(organisation_id: int) -> None:
+    """The company's current certificate: expiring soon → re-assess; expired or revoked → say so plainly."""
+    from datetime import date
+
+    from accreditation.store import certificates as registry
+
+    rows = [r for r in workflow.history(common.db(), organisation_id) if r.get("certificate_id")]
+    if not rows:
+        return
+    cert = registry.get(common.db(), rows[-1]["certificate_id"])
+    if cert is None:
+        return
+    today = date.today()
+    status = cert.status(today)
+    days = (cert.expires - today).days
+    if status == "revoked":
+        st.error(tr("home.cert_revoked", id=cert.id, date=(cert.revoked_at or "")[:10]))
+    elif status == "expired":
+        st.error(tr("home.cert_expired", id=cert.id, date=cert.expires.strftime("%d/%m/%Y")))
+    elif days <= REASSESS_DAYS:
+        st.warning(tr("home.cert_expiring", id=cert.id, date=cert.expires.strftime("%d/%m/%Y"), days=days))
+    else:
+        st.success(tr("home.cert_active", id=cert.id, date=cert.expires.strftime("%d/%m/%Y")))
 
 
 def profile_page() -> None:

@@ -1,0 +1,122 @@
+"""Administration: users and organisations, and the criteria versions in use."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from accreditation import accounts
+from accreditation.permissions import require
+from accreditation.store import audit
+from accreditation.store.accounts import ROLES
+from accreditation.store.db import write_tx
+from accreditation.ui import common
+from accreditation.ui.common import tr
+from criteria import CriteriaLoadError
+from criteria.loader import DEFAULT_CRITERIA, load_criteria
+
+ORG_KIND_FOR_ROLE = {"sme": "sme", "assessor": "chamber", "brand": "brand", "admin": "admin"}
+
+
+def admin_page() -> None:
+    actor = common.current_actor()
+    st.title(tr("admin.heading"))
+    users_tab, criteria_tab = st.tabs([tr("admin.users"), tr("admin.criteria")])
+    with users_tab:
+        require(actor, "users.manage")
+        _users(actor)
+    with criteria_tab:
+        require(actor, "criteria.manage")
+        _criteria()
+
+
+def _users(actor) -> None:
+    database = common.db()
+    rows = list(database.query(
+        "select u.id, u.email, u.name, u.role, u.lead, u.active, o.name as organisation from users u "
+        "join organisations o on o.id = u.organisation_id order by u.id"))
+    st.dataframe(pd.DataFrame([{
+        "ID": r["id"], tr("admin.email"): r["email"], tr("admin.name"): r["name"],
+        tr("admin.role"): tr(f"roles.{r['role']}") + (" ★" if r["lead"] else ""),
+        tr("admin.organisation"): r["organisation"],
+        tr("admin.active"): "✔" if r["active"] else "—"} for r in rows]), hide_index=True, width="stretch")
+    st.subheader(tr("admin.new_user"))
+    orgs = list(database.query("select id, name, kind from organisations order by name"))
+    with st.form("new_user", clear_on_submit=True):
+        c1, c2 = st.columns(2)
+        email = c1.text_input(tr("admin.email"))
+        name = c2.text_input(tr("admin.name"))
+        role = c1.selectbox(tr("admin.role"), ROLES, format_func=lambda r: tr(f"roles.{r}"))
+        lead = c2.checkbox(tr("admin.lead"))
+        org_id = c1.selectbox(tr("admin.organisation"), [o["id"] for o in orgs], index=None,
+                              format_func=lambda i: next(o["name"] for o in orgs if o["id"] == i),
+                              placeholder=tr("admin.new_org_placeholder"))
+        new_org = c2.text_input(tr("admin.new_org"))
+        password = st.text_input(tr("admin.password"), type="password")
+        if st.form_submit_button(tr("admin.create"), type="primary"):
+            if org_id is None:
+                if not new_org.strip():
+                    st.error(tr("admin.org_required"))
+                    return
+                org_id = accounts.create_organisation(database, kind=ORG_KIND_FOR_ROLE[role], name=new_org)
+            accounts.create_user(database, email=email, password=password, role=role, organisation_id=org_id,
+                                 name=name, lead=lead and role == "assessor", actor=actor)
+            st.success(tr("admin.created", email=accounts.normalise_email(email)))
+    st.subheader(tr("admin.deactivate"))
+    active = [r for r in rows if r["active"] and r["id"] != actor.id]
+    with st.form("deactivate"):
+        user_id = st.selectbox(tr("admin.user"), [r["id"] for r in active], index=None,
+                               format_func=lambda i: next(r["email"] for r in active if r["id"] == i))
+        if st.form_submit_button(tr("admin.deactivate_button")) and user_id is not None:
+            with write_tx(database):
+                database["users"].update(user_id, {"active": 0})
+                database["sessions"].delete_where("user_id = ?", [user_id])
+                audit.record(database, actor=actor.as_dict(), action="user.deactivate", entity="user",
+                             entity_id=user_id)
+            st.rerun()
+
+
+def _criteria() -> None:
+    current = common.criteria()
+    s = current.settings
+    st.write(tr("admin.criteria_current", id=s.criteria_id, version=s.version, date=s.effective_date,
+                sections=len(current.sections), indicators=len(current.indicators)))
+    st.caption(f"SHA-256 {current.fingerprint}")
+    used = list(common.db().query(
+        "select a.criteria_version as version, a.criteria_fingerprint as fingerprint, count(*) as assessments "
+        "from assessments a group by 1, 2 order by 1"))
+    if used:
+        st.markdown(f"**{tr('admin.versions_in_use')}**")
+        st.dataframe(pd.DataFrame([{
+            tr("admin.version"): u["version"], tr("admin.assessments"): u["assessments"],
+            tr("admin.current"): "✔" if u["fingerprint"] == current.fingerprint else tr("admin.snapshot")}
+            for u in used]), hide_index=True)
+
+    def workbook() -> bytes:
+        from criteria.workbook import write_workbook
+
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "criteria.xlsx"
+            write_workbook(DEFAULT_CRITERIA, out)
+            return out.read_bytes()
+
+    st.download_button(tr("admin.export"), data=workbook, file_name=f"criteria-{s.version}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    uploaded = st.file_uploader(tr("admin.validate"), type=["xlsx"], key="criteria_upload", max_upload_size=10)
+    if uploaded is not None:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / Path(uploaded.name).name
+            path.write_bytes(uploaded.getvalue())
+            try:
+                candidate = load_criteria(path)
+            except CriteriaLoadError as exc:
+                st.error(tr("admin.invalid", count=len(exc.issues)))
+                for line in exc.messages(common.lang()):
+                    st.write(line)
+                return
+        st.success(tr("admin.valid", id=candidate.settings.criteria_id, version=candidate.version,
+                      indicators=len(candidate.indicators)))
+        st.caption(tr("admin.install_hint"))

@@ -1,0 +1,35 @@
+"""The administrator's page: users and criteria."""
+
+from apptest import data_dir, goto, sign_in, texts  # noqa: F401 - data_dir is a fixture
+from accreditation import accounts
+from accreditation.store.db import open_db
+
+
+def test_admin_creates_a_user_who_can_then_sign_in(data_dir):
+    at = goto(sign_in("admin@demo.vn"), "admin")
+    assert not at.exception and "Người dùng" in [t.label for t in at.tabs]
+    form = {t.label: t for t in at.text_input}
+    form["E-mail"].input("new.assessor@vcci.vn")
+    form["Họ tên"].input("Phạm Thu Hà")
+    form["Tổ chức mới"].input("VCCI Hải Phòng")
+    form["Mật khẩu (ít nhất 8 ký tự)"].input("long-password")
+    at.selectbox[0].set_value("assessor")
+    next(b for b in at.button if b.label == "Tạo tài khoản").click().run()
+    assert "Đã tạo tài khoản new.assessor@vcci.vn." in texts(at)
+    db = open_db(data_dir / "accreditation.db")
+    assert accounts.authenticate(db, "new.assessor@vcci.vn", "long-password").role == "assessor"
+
+
+def test_a_short_password_is_refused_with_a_message(data_dir):
+    at = goto(sign_in("admin@demo.vn"), "admin")
+    form = {t.label: t for t in at.text_input}
+    form["E-mail"].input("x@y.vn")
+    form["Tổ chức mới"].input("Org")
+    form["Mật khẩu (ít nhất 8 ký tự)"].input("short")
+    next(b for b in at.button if b.label == "Tạo tài khoản").click().run()
+    assert "mật khẩu phải có ít nhất 8 ký tự" in texts(at) and not at.exception
+
+
+def test_the_criteria_tab_shows_the_version_in_use(data_dir):
+    at = goto(sign_in("admin@demo.vn"), "admin")
+    assert "Đang dùng: VN-CLF-REF phiên bản 2026.1" in texts(at)
