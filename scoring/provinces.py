@@ -117,11 +117,18 @@ class ProvinceTable:
         """For each cell: `province` (current name, or NA if unknown or blank), `former` (the old name given, or NA)
         and `blank`."""
         codes, uniques = pd.factorize(s.astype("string").fillna(""), sort=False)
-        keys = pd.Series(fold_series(pd.Series(uniques, dtype="string")).to_numpy(dtype=object)[codes]
-                         if len(uniques) else np.array([], dtype=object), index=s.index, dtype="string")
-        current = keys.map({k: v[0] for k, v in self._keys.items()})
-        former = keys.map({k: v[1] for k, v in self._keys.items() if v[1]})
-        return pd.DataFrame({"province": current.astype("string"), "former": former.astype("string"),
+        keys = fold_series(pd.Series(uniques, dtype="string"))  # fold and look up each distinct name once
+        cur = keys.map({k: v[0] for k, v in self._keys.items()}).astype(object).to_numpy()
+        old = keys.map({k: v[1] for k, v in self._keys.items() if v[1]}).astype(object).to_numpy()
+        blank_u = (keys == "").to_numpy(dtype=bool)
+        if len(uniques) == 0:
+            cur = old = np.array([], dtype=object)
+            blank_u = np.array([], dtype=bool)
+        current = pd.Series(cur[codes] if len(s) else cur, index=s.index, dtype="string")
+        former = pd.Series(old[codes] if len(s) else old, index=s.index, dtype="string")
+        keys = pd.Series(np.where(blank_u[codes], "", "x") if len(s) else np.array([], dtype=object),
+                         index=s.index, dtype=object)
+        return pd.DataFrame({"province": current, "former": former,
                              "blank": (keys == "").to_numpy(dtype=bool)}, index=s.index)
 
 

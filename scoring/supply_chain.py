@@ -388,10 +388,10 @@ class SupplierResult(BaseModel):
         def action(a: ActionText) -> Any:
             return {"id": a.id, "text": a.text.get(lang)} if texts else a.id
 
-        rs = [json.dumps([reason(self.reasons[i]) for i in ids], ensure_ascii=False, separators=(",", ":"))
-              for ids in self.reason_sets]
-        acts = [json.dumps([action(self.actions[i]) for i in ids], ensure_ascii=False, separators=(",", ":"))
-                for ids in self.action_sets]
+        rfrag = [json.dumps(reason(r), ensure_ascii=False, separators=(",", ":")) for r in self.reasons]
+        afrag = [json.dumps(action(a), ensure_ascii=False, separators=(",", ":")) for a in self.actions]
+        rs = ["[" + ",".join([rfrag[i] for i in ids]) + "]" for ids in self.reason_sets]
+        acts = ["[" + ",".join([afrag[i] for i in ids]) + "]" for ids in self.action_sets]
         return rs, acts
 
     def catalog(self, lang: str = "vi") -> dict[str, Any]:
@@ -422,9 +422,9 @@ class SupplierResult(BaseModel):
         parts = ['{"row":', t["row"].astype("string"),
                  ',"tax_code":', _json_str(t["tax_display"]),
                  ',"tax_code_kind":"', t["tax_kind"].astype("string"),
-                 '","supplier_type":', _json_str(t["type"]),
-                 ',"province":', _json_str(t["province"]),
-                 ',"province_former":', _json_str(t["province_former"]),
+                 '","supplier_type":', _json_cat(t["type"]),
+                 ',"province":', _json_cat(t["province"]),
+                 ',"province_former":', _json_cat(t["province_former"]),
                  ',"tier":', t["tier"].astype("string").fillna("null"),
                  ',"level":"', t["level"].astype("string"),
                  '","duplicate_of":', t["duplicate_of"].astype("string").fillna("null"),
@@ -503,6 +503,13 @@ def _json_str(s: pd.Series) -> pd.Series:
     esc = (s.str.replace("\\", "\\\\", regex=False).str.replace('"', '\\"', regex=False)
            .str.replace(r"[\x00-\x1f]", " ", regex=True))
     return ('"' + esc + '"').fillna("null")
+
+
+def _json_cat(s: pd.Series) -> pa.Array:
+    """JSON literals for a column with few distinct values: each distinct value is encoded once."""
+    codes, uniques = pd.factorize(s.to_numpy(dtype=object, na_value=None), use_na_sentinel=True)
+    enc = pa.array([json.dumps(u, ensure_ascii=False) for u in uniques] + ["null"], pa.string())
+    return enc.take(pa.array(np.where(codes < 0, len(uniques), codes)))
 
 
 def _certificate_json(t: pd.DataFrame) -> pd.Series:
@@ -662,9 +669,11 @@ def assess_suppliers(frame: pd.DataFrame, as_of: date, data: RiskData | None = N
             status[i] = st if st in ("active", "expired", "revoked") else "unknown"
             if who:
                 holder[i] = str(who).strip()
-        cert_status = cert.map(status).astype("string")
+        cert_status = cert.copy()
+        cert_status[has_cert] = cert[has_cert].map(status)
         if holder:  # a certificate counts only for the company it was issued to (a branch shares its parent's)
-            who = cert.map(holder).astype("string")
+            who = pd.Series(pd.NA, index=frame.index, dtype="string")
+            who[has_cert] = cert[has_cert].map(holder).astype("string")
             own = tax["code"].astype("string")
             same = (who.str.slice(0, 10) == own.str.slice(0, 10)).fillna(False)
             cert_status = cert_status.where(who.isna() | same, "other_holder")
@@ -746,7 +755,7 @@ def assess_suppliers(frame: pd.DataFrame, as_of: date, data: RiskData | None = N
 
     problems.extend(_problems(table, tax, prov_raw, prov_unknown, type_unrecognised, audit_future, tier_np))
     summary = _summary(table, tax, goods, data, prov_raw, prov_unknown, n)
-    return SupplierResult(
+    return SupplierResult.model_construct(  # built here from checked parts: no need to validate 50,000 rows again
         as_of=as_of, table=table,
         reasons=[Reason(id=r.id, effect=r.effect, level=r.level, text=r.text, sources=r.sources) for r in reasons],
         reason_sets=reason_sets,

@@ -25,6 +25,7 @@ import pandas as pd
 Kind = Literal["enterprise", "branch", "personal_id", "invalid", "missing"]
 KINDS: tuple[str, ...] = ("enterprise", "branch", "personal_id", "invalid", "missing")
 Error = Literal["", "format", "check_digit", "province_zero", "sequence_zero", "branch_zero"]
+ERRORS: tuple[str, ...] = ("", "format", "check_digit", "province_zero", "sequence_zero", "branch_zero")
 
 WEIGHTS = np.array([31, 29, 23, 19, 17, 13, 7, 5, 3], dtype=np.int64)
 _SEPARATORS = re.compile(r"[ \t\r\n.]+")
@@ -158,14 +159,14 @@ def classify_series(raw: pd.Series) -> pd.DataFrame:
     kind[missing] = "missing"
     error[missing] = ""
 
-    code_s = pd.Series(code.to_numpy(dtype=object), index=raw.index, dtype="string")
-    kind_s = pd.Series(kind, index=raw.index, dtype="string")
-    display = code_s.where(kind_s != "personal_id",
-                           "********" + code_s.str.slice(8, 12))
+    code_s = pd.Series(pd.array(code.array), index=raw.index).astype("string")
+    kind_cat = pd.Categorical(kind, categories=KINDS)
+    personal_s = pd.Series(personal, index=raw.index)
+    display = code_s.where(~personal_s, "********" + code_s.str.slice(8, 12))
     return pd.DataFrame({
         "code": code_s,
-        "kind": kind_s,
-        "error": pd.Series(error, index=raw.index, dtype="string"),
+        "kind": kind_cat,
+        "error": pd.Categorical(error, categories=ERRORS),
         "restored": restore.to_numpy(dtype=bool) & ~missing,
         "display": display,
     }, index=raw.index)
