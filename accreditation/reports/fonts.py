@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib.colors import Color, HexColor
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -45,6 +46,9 @@ def register_fonts() -> None:
     global _registered
     if _registered:
         return
+    # Binary (Flate-only) streams instead of reportlab's default ASCII85 on top: pure-Python base85 encoding took
+    # a quarter of a remediation plan's time, and 8-bit PDFs are the norm. Process-wide reportlab setting.
+    rl_config.useA85 = 0
     pdfmetrics.registerFont(TTFont(REGULAR, FONT_DIR / "DejaVuSans.ttf"))
     pdfmetrics.registerFont(TTFont(BOLD, FONT_DIR / "DejaVuSans-Bold.ttf"))
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD)

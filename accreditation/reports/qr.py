@@ -14,12 +14,12 @@ from functools import lru_cache
 from itertools import chain, zip_longest
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 from reportlab.graphics.barcode import qrencoder
 from reportlab.pdfgen.canvas import Canvas
 
 QUIET_ZONE = 4  # modules of white margin required around the symbol
-_FINDER = np.array([1, 0, 1, 1, 1, 0, 1, 0, 0, 0, 0], dtype=bool)
+_FINDER_CODE = 0b10111010000  # dark-light-dark×3-light-dark, then 4 light modules
+_FINDER_CODE_REV = 0b00001011101
 _EXP, _LOG = qrencoder.EXP_TABLE, qrencoder.LOG_TABLE
 
 
@@ -30,43 +30,74 @@ def _generator_logs(ec_count: int) -> tuple[int, ...]:
     return tuple(_LOG[c] for c in poly.num[1:])
 
 
-def _ec_codewords(data: list[int], ec_count: int) -> list[int]:
-    """The Reed-Solomon remainder of `data` (the error-correction codewords), by long division in GF(256)."""
-    gen = _generator_logs(ec_count)
-    rem = [0] * ec_count
-    for byte in data:
-        factor = byte ^ rem[0]
-        rem = rem[1:]
-        rem.append(0)
-        if factor:
-            lf = _LOG[factor]
-            for i, lg in enumerate(gen):
-                rem[i] ^= _EXP[(lf + lg) % 255]
-    return rem
+def _gf_mul_table() -> np.ndarray:
+    exp = np.array(_EXP[:255] * 2, dtype=np.uint8)
+    log = np.array(_LOG, dtype=np.int32)
+    table = exp[(log[:, None] + log[None, :]) % 255]
+    table[0, :] = 0
+    table[:, 0] = 0
+    return table
+
+
+_GF_MUL = _gf_mul_table()  # a x b in GF(256), 64 KB
+
+
+def _ec_codewords(blocks: list[list[int]], ec_count: int) -> list[list[int]]:
+    """The Reed-Solomon remainders (error-correction codewords) of equally long data blocks, all blocks at once:
+    long division by the generator polynomial in GF(256)."""
+    gen = np.array([_EXP[lg] for lg in _generator_logs(ec_count)], dtype=np.uint8)
+    data = np.array(blocks, dtype=np.uint8)
+    rem = np.zeros((len(blocks), ec_count), dtype=np.uint8)
+    for j in range(data.shape[1]):
+        factor = data[:, j] ^ rem[:, 0]
+        rem[:, :-1] = rem[:, 1:]
+        rem[:, -1] = 0
+        rem ^= _GF_MUL[factor[:, None], gen[None, :]]
+    return rem.tolist()
 
 
 def codewords(q: qrencoder.QRCode) -> list[int]:
     """All codewords of `q` (data then error correction, interleaved by block), as `QRCode.createData` makes them."""
     blocks = qrencoder.QRRSBlock.getRSBlocks(q.version, q.errorCorrectLevel)
     total = sum(b.dataCount for b in blocks)
-    buffer = qrencoder.QRBitBuffer()
-    for segment in q.dataList:
-        segment.write(buffer, q.version)
-    if buffer.getLengthInBits() > total * 8:
-        raise ValueError("QR data too long")
-    if buffer.getLengthInBits() + 4 <= total * 8:
-        buffer.put(0, 4)
-    while buffer.getLengthInBits() % 8:
-        buffer.putBit(False)
-    data = list(buffer.buffer)
+    data = _data_bytes(q, total)
     pads = (qrencoder.QRCode.PAD0, qrencoder.QRCode.PAD1)
     data += [pads[i % 2] for i in range(total - len(data))]
-    dc, ec, offset = [], [], 0
+    dc, offset = [], 0
     for b in blocks:
         dc.append(data[offset:offset + b.dataCount])
         offset += b.dataCount
-        ec.append(_ec_codewords(dc[-1], b.totalCount - b.dataCount))
+    ec_count = blocks[0].totalCount - blocks[0].dataCount  # the same for every block of a symbol
+    ec: list[list[int]] = [[] for _ in blocks]
+    for size in sorted({len(d) for d in dc}):  # at most two block lengths
+        idx = [i for i, d in enumerate(dc) if len(d) == size]
+        for i, words in zip(idx, _ec_codewords([dc[i] for i in idx], ec_count)):
+            ec[i] = words
     return [d for group in chain(zip_longest(*dc), zip_longest(*ec)) for d in group if d is not None]
+
+
+def _data_bytes(q: qrencoder.QRCode, total: int) -> list[int]:
+    """The data codewords before padding: segments, terminator, zero bits to a byte boundary. A single 8-bit
+    segment (every URL) is built with integer arithmetic; anything else goes through reportlab's bit buffer."""
+    if len(q.dataList) == 1 and type(q.dataList[0]) is qrencoder.QR8bitByte:
+        seg = q.dataList[0]
+        raw = seg.data if isinstance(seg.data, bytes) else seg.data.encode("latin-1")
+        length_bits = seg.getLengthBits(q.version)
+        bits = 4 + length_bits + 8 * len(raw)
+        value = (((seg.mode << length_bits) | len(raw)) << (8 * len(raw))) | int.from_bytes(raw, "big")
+    else:
+        buffer = qrencoder.QRBitBuffer()
+        for segment in q.dataList:
+            segment.write(buffer, q.version)
+        bits = buffer.getLengthInBits()
+        value = int.from_bytes(bytes(buffer.buffer), "big") >> (8 * len(buffer.buffer) - bits)
+    if bits > total * 8:
+        raise ValueError("QR data too long")
+    if bits + 4 <= total * 8:  # terminator
+        value, bits = value << 4, bits + 4
+    pad = -bits % 8
+    value, bits = value << pad, bits + pad
+    return list(value.to_bytes(bits // 8, "big"))
 
 
 @lru_cache(maxsize=None)
@@ -86,29 +117,30 @@ def _masks(rows: np.ndarray, cols: np.ndarray) -> list[np.ndarray]:
     ]
 
 
-def _runs_penalty(m: np.ndarray) -> int:
-    """Rule 1: each run of 5+ same-coloured modules in a row or column scores 3 + (length - 5)."""
-    total = 0
-    for grid in (m, m.T):
-        n = grid.shape[0]
-        flat = np.concatenate([grid.astype(np.int8), np.full((n, 1), 2, np.int8)], axis=1).ravel()
-        starts = np.concatenate(([0], np.flatnonzero(np.diff(flat)) + 1))
-        lengths = np.diff(np.concatenate((starts, [flat.size])))
-        keep = (flat[starts] != 2) & (lengths >= 5)
-        total += int((lengths[keep] - 2).sum())
-    return total
-
-
-def _penalty(m: np.ndarray) -> int:
-    score = _runs_penalty(m)
-    a = m[:-1, :-1]
-    score += 3 * int(((a == m[1:, :-1]) & (a == m[:-1, 1:]) & (a == m[1:, 1:])).sum())  # rule 2: 2x2 blocks
-    for grid in (m, m.T):  # rule 3: finder-like patterns with 4 light modules on one side
-        windows = sliding_window_view(grid, 11, axis=1)
-        hits = (windows == _FINDER).all(axis=2) | (windows == _FINDER[::-1]).all(axis=2)
-        score += 40 * int(hits.sum())
-    dark = 100.0 * m.sum() / m.size  # rule 4: balance of dark and light
-    return score + 10 * int(abs(dark - 50) // 5)
+def _penalties(stack: np.ndarray) -> np.ndarray:
+    """ISO/IEC 18004 §7.8.3 penalty scores of k candidate symbols at once (stack: k x n x n, bool)."""
+    k, n, _ = stack.shape
+    grids = np.concatenate([stack, stack.transpose(0, 2, 1)])  # rows and columns alike: 2k grids
+    # rule 1: each run of 5+ same-coloured modules in a row or column scores 3 + (length - 5)
+    flat = np.concatenate([grids.astype(np.int8), np.full((2 * k, n, 1), 2, np.int8)], axis=2).ravel()
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(flat)) + 1))
+    lengths = np.diff(np.concatenate((starts, [flat.size])))
+    keep = (flat[starts] != 2) & (lengths >= 5)
+    per_grid = np.bincount(starts[keep] // (n * (n + 1)), weights=lengths[keep] - 2, minlength=2 * k)
+    score = per_grid[:k] + per_grid[k:]
+    # rule 2: 2x2 blocks of one colour, 3 each
+    a = stack[:, :-1, :-1]
+    score += 3 * ((a == stack[:, 1:, :-1]) & (a == stack[:, :-1, 1:]) & (a == stack[:, 1:, 1:])).sum(axis=(1, 2))
+    # rule 3: finder-like 1:1:3:1:1 patterns with 4 light modules on one side, 40 each
+    g = grids.astype(np.int16)
+    code = np.zeros((2 * k, n, n - 10), dtype=np.int16)  # each 11-module window as an 11-bit number
+    for i in range(11):
+        code = (code << 1) | g[:, :, i:n - 10 + i]
+    hits = ((code == _FINDER_CODE) | (code == _FINDER_CODE_REV)).sum(axis=(1, 2))
+    score += 40 * (hits[:k] + hits[k:])
+    # rule 4: balance of dark and light, 10 per 5% away from half
+    dark = 100.0 * stack.sum(axis=(1, 2)) / (n * n)
+    return score + 10 * (np.abs(dark - 50) // 5)
 
 
 def _function_patterns(q: qrencoder.QRCode) -> None:
@@ -144,15 +176,12 @@ def qr_matrix(data: str, level: str = "M") -> list[list[bool]]:
     bits[: len(raw)] = raw
     frows, fcols = _format_cells(q.moduleCount)
     base = np.array(q.modules, dtype=bool)
-    best, best_score = base, None
+    stack = np.repeat(base[None], 8, axis=0)
     for k, mask in enumerate(_masks(rows, cols)):
-        m = base.copy()
-        m[rows, cols] = bits ^ mask
+        stack[k, rows, cols] = bits ^ mask
         q.setupTypeInfo(False, k)  # the format bits (error correction level + mask) differ per mask
-        m[frows, fcols] = [q.modules[r][c] for r, c in zip(frows.tolist(), fcols.tolist())]
-        score = _penalty(m)
-        if best_score is None or score < best_score:
-            best, best_score = m, score
+        stack[k, frows, fcols] = [q.modules[r][c] for r, c in zip(frows.tolist(), fcols.tolist())]
+    best = stack[int(np.argmin(_penalties(stack)))]  # the first of equals, as the standard's loop would pick
     return best.tolist()
 
 

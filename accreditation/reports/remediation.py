@@ -16,6 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from accreditation.reports.table import Block, FastTable
 from accreditation.reports.fonts import (
     BOLD, GREEN, GRID, HEADER_BG, INK, MUTED, PRIORITY_COLOURS, RED, RED_LIGHT, REGULAR, both, nfc, para,
     register_fonts, vn_date, vnd,
@@ -27,20 +28,6 @@ PAGE = landscape(A4)
 MARGIN = 36
 CREATOR = "vn-clf-award (python -m accreditation)"
 EN_COLOUR = "#5b6770"
-
-
-class _Para(Paragraph):
-    """A Paragraph that remembers its line breaks for a width. A long table is measured again every time it is
-    split across a page, so without this each cell is wrapped once per remaining page (quadratic in pages)."""
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        cached = self.__dict__.get("_wrapped")
-        if cached is not None and cached[0] == availWidth:
-            _, self._wrapWidths, self.blPara, self.width, self.height = cached
-            return self.width, self.height
-        width, height = super().wrap(availWidth, availHeight)
-        self._wrapped = (availWidth, self._wrapWidths, self.blPara, width, height)
-        return width, height
 
 
 def _style(name: str, size: float = 8, font: str = REGULAR, colour=INK, leading: float | None = None,
@@ -73,51 +60,6 @@ def _key(key: str, bold: bool = False, **params: object) -> str:
     t = both(key, **params)
     vi, en = para(t.vi), para(t.en)
     return _bi(f"<b>{vi}</b>", f"<b>{en}</b>") if bold else _bi(vi, en)
-
-
-def _deadline(action: Action, criteria: Criteria, as_of: date) -> str:
-    level = criteria.priorities.get(action.priority)
-    days = action.deadline_days if action.deadline_days is not None else (level.deadline_days if level else None)
-    parts = []
-    if level:
-        parts.append(f"<b>{_bi(para(level.label.vi), para(level.label.en), ' / ')}</b>")
-    if level and days == level.deadline_days:
-        parts.append(_text(level.deadline))
-    elif days == 0:
-        parts.append(_key("plan.immediately"))
-    elif days is not None:
-        parts.append(_key("plan.within_days", days=days))
-    if days is not None:
-        due = both("plan.due", date=vn_date(as_of + timedelta(days=days)))
-        parts.append(f"<b>{para(due.vi)}</b>" if due.vi == due.en else _bi(f"<b>{para(due.vi)}</b>", para(due.en)))
-    return "<br/>".join(parts)
-
-
-def _fine(action: Action) -> str:
-    lo, hi = action.fine_min_vnd, action.fine_max_vnd
-    if lo is None and hi is None:
-        return ""
-    amount = vnd(lo or 0) if hi is None or lo == hi else f"{vnd(lo or 0)} – {vnd(hi)}"
-    label = both("plan.fine")
-    return f"<b>{para(label.vi)} / {para(label.en)}:</b> {para(amount)}"
-
-
-def _finding(action: Action) -> str:
-    out = _text(action.finding)
-    ref = []
-    if action.indicator:
-        ref.append(para(action.indicator))
-    if action.rule:
-        ref.append(para(action.rule))
-    if action.source in ("roster", "suppliers"):
-        src = both(f"plan.source_{action.source}")
-        ref.append(f"{para(src.vi)} / {para(src.en)}")
-    if action.ref:
-        w = both("plan.where")
-        ref.append(f"{para(w.vi)} / {para(w.en)}: {para(action.ref)}")
-    if ref:
-        out += f'<br/><font color="{EN_COLOUR}" size="6.6">{" · ".join(ref)}</font>'
-    return out
 
 
 def fine_exposure(actions: list[Action]) -> tuple[int, int] | None:
@@ -196,31 +138,75 @@ def _summary(result: Result, criteria: Criteria) -> list[Any]:
 COLUMNS = ("plan.col_no", "plan.col_priority", "plan.col_finding", "plan.col_action", "plan.col_responsible",
            "plan.col_evidence", "plan.col_legal")
 WIDTHS = (20, 92, 170, 175, 74, 118, 120.9)  # sums to the frame width of landscape A4 with 36 pt margins
+SIZE, SMALL, LEADING = 7.4, 6.6, 9.0
+
+
+def _b(text: str, bold: bool = False, grey: bool = False, size: float = SIZE) -> Block:
+    return Block(text, BOLD if bold else REGULAR, size, MUTED if grey else INK)
+
+
+def _pair(t: Text, bold: bool = False) -> list[Block]:
+    vi, en = nfc(t.vi), nfc(t.en)
+    if not en or en == vi:
+        return [_b(vi or en, bold)] if (vi or en) else []
+    return [_b(vi, bold), _b(en, bold, grey=True)]
+
+
+def _deadline_blocks(action: Action, criteria: Criteria, as_of: date) -> list[Block]:
+    level = criteria.priorities.get(action.priority)
+    days = action.deadline_days if action.deadline_days is not None else (level.deadline_days if level else None)
+    out: list[Block] = []
+    if level:
+        out.append(_b(f"{nfc(level.label.vi)} / {nfc(level.label.en)}", bold=True))
+    if level and days == level.deadline_days:
+        out += _pair(level.deadline)
+    elif days == 0:
+        out += _pair(both("plan.immediately"))
+    elif days is not None:
+        out += _pair(both("plan.within_days", days=days))
+    if days is not None:
+        due = both("plan.due", date=vn_date(as_of + timedelta(days=days)))
+        out += [_b(due.vi, bold=True)] + ([_b(due.en, grey=True)] if due.en != due.vi else [])
+    return out
+
+
+def _finding_blocks(action: Action) -> list[Block]:
+    out = _pair(action.finding)
+    ref = []
+    if action.indicator:
+        ref.append(action.indicator)
+    if action.rule:
+        ref.append(action.rule)
+    if action.source in ("roster", "suppliers"):
+        src = both(f"plan.source_{action.source}")
+        ref.append(f"{src.vi} / {src.en}")
+    if action.ref:
+        w = both("plan.where")
+        ref.append(f"{w.vi} / {w.en}: {nfc(action.ref)}")
+    if ref:
+        out.append(_b(" · ".join(ref), grey=True, size=SMALL))
+    return out
+
+
+def _legal_blocks(action: Action) -> list[Block]:
+    out = _pair(action.legal_basis)
+    lo, hi = action.fine_min_vnd, action.fine_max_vnd
+    if lo is not None or hi is not None:
+        amount = vnd(lo or 0) if hi is None or lo == hi else f"{vnd(lo or 0)} – {vnd(hi)}"
+        label = both("plan.fine")
+        out.append(_b(f"{label.vi} / {label.en}: {amount}", bold=True))
+    return out
 
 
 def _actions_table(result: Result, criteria: Criteria, as_of: date) -> list[Any]:
-    head = [_Para(_key(k, bold=True), HEAD) for k in COLUMNS]
-    rows = [head]
-    style = [
-        ("GRID", (0, 0), (-1, -1), 0.4, GRID), ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3), ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-    ]
+    header = [_pair(both(k), bold=True) for k in COLUMNS]
+    rows, fills = [], []
     for n, a in enumerate(result.remediation, 1):
-        legal = _text(a.legal_basis)
-        fine = _fine(a)
-        if fine:
-            legal = f"{legal}<br/>{fine}" if legal else fine
-        rows.append([
-            _Para(str(n), CELL), _Para(_deadline(a, criteria, as_of), CELL), _Para(_finding(a), CELL),
-            _Para(_text(a.action), CELL), _Para(_text(a.responsible), CELL),
-            _Para(_text(a.evidence), CELL), _Para(legal, CELL),
-        ])
+        rows.append([[_b(str(n))], _deadline_blocks(a, criteria, as_of), _finding_blocks(a), _pair(a.action),
+                     _pair(a.responsible), _pair(a.evidence), _legal_blocks(a)])
         fg, bg = PRIORITY_COLOURS.get(a.priority, (INK, HEADER_BG))
-        style += [("BACKGROUND", (1, n), (1, n), bg), ("LINEBEFORE", (0, n), (0, n), 2.5, fg)]
-    table = Table(rows, colWidths=WIDTHS, repeatRows=1, splitByRow=0, splitInRow=40)
-    table.setStyle(TableStyle(style))
+        fills.append((bg, fg))
+    table = FastTable(header, rows, WIDTHS, fills, leading=LEADING, pad=3)
     return [Paragraph(_key("plan.table_title", bold=True), H2), table]
 
 
