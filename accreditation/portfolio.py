@@ -33,9 +33,10 @@ RISK_RANK = {"not_checked": -1, "low": 0, "medium": 1, "high": 2, "critical": 3}
 CERTIFICATE_STATUSES = ("active", "expired", "revoked", "none")
 PRIORITY_ICON = {"critical": "🔴", "major": "🟠", "minor": "🟡"}
 
-# Everything in one statement. The window functions pick, per organisation, the latest non-draft assessment and
-# the latest non-draft assessment that carries a certificate (a newer version that was not eligible does not hide
-# a certificate that is still in the registry). Only shared organisations' assessments are ranked.
+# Everything in one statement. `latest` picks, per shared organisation, the latest non-draft assessment using only
+# the columns stored before the large `result` JSON (reading a column after it would walk the JSON's overflow pages
+# for every version); the final join reads each latest row once. The certificate is the latest assessment's or,
+# when that version was not eligible, the newest earlier non-draft one's that is still in the registry.
 _RESULT_PATHS = ["$.knockouts"] + [f"$.remediation[{i}].{k}" for i in range(TOP_RISKS)
                                     for k in ("priority", "indicator", "rule")]
 _LEVEL_PATHS = [f"$.by_level.{level}" for level in ("critical", "high", "medium", "low")]
@@ -43,33 +44,36 @@ PORTFOLIO_SQL = f"""
 WITH shared AS (
     SELECT organisation_id, MIN(created_at) AS shared_at
     FROM shares WHERE brand_id = :brand AND withdrawn_at IS NULL GROUP BY organisation_id
-), ranked AS (
-    SELECT a.id, a.organisation_id, a.version, a.status, a.total, a.tier, a.verified_total, a.verified_tier,
-           a.submitted_at, a.decided_at, a.certificate_id, a.criteria_version,
-           ROW_NUMBER() OVER (PARTITION BY a.organisation_id ORDER BY a.version DESC) AS rn,
-           ROW_NUMBER() OVER (PARTITION BY a.organisation_id
-                              ORDER BY (a.certificate_id IS NOT NULL) DESC, a.version DESC) AS cert_rn
-    FROM assessments a JOIN shared s ON s.organisation_id = a.organisation_id
-    WHERE a.status <> 'draft'
+), latest AS (
+    SELECT organisation_id, id FROM (
+        SELECT a.organisation_id, a.id,
+               ROW_NUMBER() OVER (PARTITION BY a.organisation_id ORDER BY a.version DESC) AS rn
+        FROM assessments a JOIN shared s ON s.organisation_id = a.organisation_id
+        WHERE a.status <> 'draft')
+    WHERE rn = 1
 ), supplier_checks AS (
     SELECT ch.assessment_id, ch.summary,
            ROW_NUMBER() OVER (PARTITION BY ch.assessment_id ORDER BY ch.id DESC) AS rn
-    FROM checks ch JOIN ranked r ON r.id = ch.assessment_id AND r.rn = 1
+    FROM checks ch JOIN latest l ON l.id = ch.assessment_id
     WHERE ch.kind = 'suppliers'
 )
 SELECT o.id AS organisation_id, o.name AS company, o.tax_code AS tax_code_raw, o.province, o.sector, o.size,
-       s.shared_at, l.id AS assessment_id, l.version, l.status, l.total AS self_score, l.tier AS self_tier,
-       l.verified_total AS verified_score, l.verified_tier, l.submitted_at, l.decided_at, l.criteria_version,
+       s.shared_at, a.id AS assessment_id, a.version, a.status, a.total AS self_score, a.tier AS self_tier,
+       a.submitted_at, a.decided_at, a.criteria_version,
        json_extract(a.result, {", ".join(f"'{p}'" for p in _RESULT_PATHS)}) AS result_bits,
+       a.verified_total AS verified_score, a.verified_tier,
        json_extract(sc.summary, {", ".join(f"'{p}'" for p in _LEVEL_PATHS)}) AS supplier_levels,
        c.id AS certificate_id, c.issued AS certificate_issued, c.expires AS certificate_expires,
        c.revoked_at AS certificate_revoked_at, c.verified AS certificate_verified
 FROM shared s
 JOIN organisations o ON o.id = s.organisation_id
-LEFT JOIN ranked l ON l.organisation_id = o.id AND l.rn = 1
+LEFT JOIN latest l ON l.organisation_id = o.id
 LEFT JOIN assessments a ON a.id = l.id
-LEFT JOIN ranked lc ON lc.organisation_id = o.id AND lc.cert_rn = 1 AND lc.certificate_id IS NOT NULL
-LEFT JOIN certificates c ON c.id = lc.certificate_id
+LEFT JOIN certificates c ON c.id = COALESCE(a.certificate_id, (
+    SELECT p.certificate_id FROM assessments p
+    WHERE p.organisation_id = o.id AND p.version < a.version AND p.status <> 'draft'
+      AND p.certificate_id IS NOT NULL
+    ORDER BY p.version DESC LIMIT 1))
 LEFT JOIN supplier_checks sc ON sc.assessment_id = l.id AND sc.rn = 1
 ORDER BY o.name COLLATE NOCASE, o.id
 """
@@ -88,23 +92,41 @@ def _day(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values.astype("string").str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
 
 
-def _bits(text: str | None) -> tuple[str, int, str]:
-    """(knock-out ids, how many, top risks) from the extracted result fields."""
-    if not text:
-        return "", 0, ""
-    values = json.loads(text)
-    knockouts = json.loads(values[0]) if isinstance(values[0], str) else (values[0] or [])
-    risks = []
+def _shown_tax_codes(raw: pd.Series) -> pd.Series:
+    """Tax codes as they may be shown: a personal 12-digit identification number (a household business) masked.
+    Only codes that could be personal numbers (11-12 digits, a leading zero lost) go through the full check."""
+    codes = raw.astype("string")
+    digits = codes.str.replace(r"\D", "", regex=True).str.len()
+    maybe = digits.isin([11, 12]).fillna(False).astype(bool)
+    if maybe.any():
+        codes = codes.copy()
+        codes[maybe] = classify_series(raw[maybe])["display"].astype("string")
+    return codes
+
+
+def _result_bits(texts: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(knock-out ids, how many, top risks) from the extracted result fields, vectorised: the text is
+    `[[ids…],priority,indicator,rule,priority,…]` and ids never hold commas or quotes (criteria ID pattern)."""
+    text = texts.astype("string")
+    parts = text.str.extract(r"^\[\[([^\]]*)\],?(.*)\]$")
+    knock = parts[0].str.replace('"', "", regex=False).str.replace(",", ", ", regex=False).fillna("")
+    count = (parts[0].fillna("").str.count('"') // 2).astype("int64")
+    tokens = parts[1].fillna("").str.replace('"', "", regex=False).str.split(",", expand=True)
+    risks = pd.Series("", index=texts.index, dtype="string")
     for i in range(TOP_RISKS):
-        priority, indicator, rule = values[1 + 3 * i: 4 + 3 * i]
-        if priority is None:
+        if tokens.shape[1] < 3 * i + 3:
             break
-        risks.append(f"{PRIORITY_ICON.get(priority, '')} {indicator or rule or '?'}".strip())
-    return ", ".join(knockouts), len(knockouts), ", ".join(risks)
+        priority, indicator, rule = (tokens[3 * i + k].astype("string").replace("null", pd.NA) for k in range(3))
+        item = (priority.map(PRIORITY_ICON).astype("string").fillna("") + " "
+                + indicator.fillna(rule).fillna("?")).str.strip()
+        item = item.where(priority.notna() & (priority != ""))
+        sep = pd.Series(", ", index=texts.index, dtype="string").where(risks != "", "")
+        risks = (risks + (sep + item).fillna("")).where(item.notna(), risks)
+    return knock.astype("string"), count, risks
 
 
 def _supplier_level(text: str | None) -> str | None:
-    if not text:
+    if not isinstance(text, str) or not text:
         return None
     counts = json.loads(text)
     for level, count in zip(("critical", "high", "medium", "low"), counts):
@@ -116,7 +138,8 @@ def _supplier_level(text: str | None) -> str | None:
 def portfolio(db: Database, brand_org_id: int, as_of: date) -> pd.DataFrame:
     """The brand's suppliers with a submitted result, one row each (columns: `COLUMNS`). Companies that share but
     have not submitted anything yet are not rows; their number is in `df.attrs["awaiting"]`."""
-    raw = pd.DataFrame(db.execute_returning_dicts(PORTFOLIO_SQL, {"brand": brand_org_id}))
+    cursor = db.execute(PORTFOLIO_SQL, {"brand": brand_org_id})
+    raw = pd.DataFrame(cursor.fetchall(), columns=[d[0] for d in cursor.description], dtype="object")
     if raw.empty:
         out = pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
         out.attrs["awaiting"] = 0
@@ -128,8 +151,7 @@ def portfolio(db: Database, brand_org_id: int, as_of: date) -> pd.DataFrame:
         "organisation_id": raw["organisation_id"].astype("int64"),
         "assessment_id": raw["assessment_id"].astype("int64"),
         "company": raw["company"].astype("string"),
-        "tax_code": classify_series(raw["tax_code_raw"])["display"].astype("string") if len(raw)
-        else pd.Series(dtype="string"),
+        "tax_code": _shown_tax_codes(raw["tax_code_raw"]),
         "province": raw["province"].astype("string"),
         "sector": raw["sector"].astype("string"),
         "size": pd.to_numeric(raw["size"], errors="coerce").astype("Int64"),
@@ -146,10 +168,7 @@ def portfolio(db: Database, brand_org_id: int, as_of: date) -> pd.DataFrame:
     df["verified_tier"] = raw["verified_tier"].astype("string")
     df["score"] = df["verified_score"].where(verified, df["self_score"])
     df["tier"] = df["verified_tier"].where(verified, df["self_tier"])
-    bits = [_bits(t) for t in raw["result_bits"]]
-    df["knockouts"] = pd.Series([b[0] for b in bits], dtype="string")
-    df["knockout_count"] = pd.Series([b[1] for b in bits], dtype="int64")
-    df["top_risks"] = pd.Series([b[2] for b in bits], dtype="string")
+    df["knockouts"], df["knockout_count"], df["top_risks"] = _result_bits(raw["result_bits"])
     level = pd.Series([_supplier_level(t) for t in raw["supplier_levels"]], dtype="object")
     level = level.where(df["knockout_count"] == 0, "critical").fillna("not_checked")
     df["risk_level"] = level.astype("string")
@@ -182,6 +201,28 @@ def portfolio(db: Database, brand_org_id: int, as_of: date) -> pd.DataFrame:
     df = df[list(COLUMNS)]
     df.attrs["awaiting"] = awaiting
     return df
+
+
+# Audited actions that only ever change drafts (or nothing a brand sees): they leave the portfolio as it was.
+DRAFT_ONLY_ACTIONS = ("answer.save", "evidence.add", "evidence.remove", "check.roster", "check.suppliers",
+                      "assessment.create", "review.indicator", "user.create", "user.locked")
+
+
+def data_version(db: Database, brand_org_id: int) -> tuple:
+    """Changes whenever the brand's portfolio may have changed: the newest audited change that is not draft-only
+    (submissions, decisions, certificates, shares, company profiles), the registry's size and revocations (also
+    when revoked outside the app), and the brand's active shares. Cheap enough to ask on every rerun; SMEs
+    autosaving their drafts do not move it."""
+    marks = ", ".join("?" for _ in DRAFT_ONLY_ACTIONS)
+    row = db.execute(
+        f"""SELECT (SELECT id FROM audit_log WHERE action NOT IN ({marks}) ORDER BY id DESC LIMIT 1),
+                   (SELECT COUNT(*) FROM certificates),
+                   (SELECT COUNT(*) FROM certificates WHERE revoked_at IS NOT NULL),
+                   (SELECT COUNT(*) FROM shares WHERE brand_id = ? AND withdrawn_at IS NULL),
+                   (SELECT MAX(id) FROM shares WHERE brand_id = ?)""",
+        [*DRAFT_ONLY_ACTIONS, brand_org_id, brand_org_id]).fetchone()
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    return (path, *row)
 
 
 # ------------------------------------------------------------------------------------------- filters, sorting
@@ -305,7 +346,7 @@ def counts(df: pd.DataFrame, column: str, order: Iterable[Any]) -> pd.DataFrame:
     values = df[column].astype("object").where(df[column].notna(), None)
     tally = values.value_counts(dropna=False)
     keys = order + [k for k in tally.index if k not in order]
-    return pd.DataFrame({"key": keys, "count": [int(tally.get(k, 0)) if k is not None
+    return pd.DataFrame({"key": pd.Series(keys, dtype="object"), "count": [int(tally.get(k, 0)) if k is not None
                                                  else int(values.isna().sum()) for k in keys]})
 
 

@@ -2,8 +2,8 @@
 sorting, charts, a drill-down per supplier, and CSV/XLSX downloads.
 
 The data is one SQL query (`accreditation.portfolio`), cached per (database, brand, data version, day): the data
-version moves with every audited change and every certificate issued or revoked, so a rerun that only changes a
-filter, the sort or the page costs no database work."""
+version (`portfolio.data_version`) moves with submissions, decisions, certificates, shares and profile changes, not
+with SMEs autosaving drafts, so a rerun that only changes a filter, the sort or the page costs no database work."""
 
 from __future__ import annotations
 
@@ -25,15 +25,6 @@ RISK_COLOURS = {"critical": "#9b2c2c", "high": "#dd6b20", "medium": "#d69e2e", "
                 "not_checked": "#a0aec0"}
 
 
-def _data_version(database) -> tuple:
-    row = database.execute(
-        "SELECT (SELECT MAX(id) FROM audit_log), (SELECT COUNT(*) FROM certificates), "
-        "(SELECT COUNT(*) FROM certificates WHERE revoked_at IS NOT NULL), "
-        "(SELECT COUNT(*) FROM shares WHERE withdrawn_at IS NULL)").fetchone()
-    path = database.execute("PRAGMA database_list").fetchone()[2]
-    return (path, *row)
-
-
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
 def _portfolio(brand_id: int, version: tuple, as_of: str) -> tuple[pd.DataFrame, int]:
     df = pf.portfolio(common.db(), brand_id, date.fromisoformat(as_of))
@@ -41,8 +32,7 @@ def _portfolio(brand_id: int, version: tuple, as_of: str) -> tuple[pd.DataFrame,
 
 
 def load(brand_id: int, as_of: date) -> tuple[pd.DataFrame, int]:
-    database = common.db()
-    return _portfolio(brand_id, _data_version(database), as_of.isoformat())
+    return _portfolio(brand_id, pf.data_version(common.db(), brand_id), as_of.isoformat())
 
 
 def _fmt_day(value) -> str:

@@ -1,0 +1,386 @@
+"""The brand portfolio as data: who is in it (shared, submitted, never drafts), certificate status and re-assessment
+dates on an as-of date, risk levels, filters and sorting, and the CSV/XLSX exports with formula neutralisation.
+
+The helpers at the top (`company`, `submitted`) are shared with test_sharing.py and test_app_brand.py."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from argon2 import PasswordHasher
+
+from accreditation import accounts, documents, sharing, workflow
+from accreditation import portfolio as pf
+from accreditation.permissions import can
+from accreditation.store import certificates as registry
+from accreditation.store.db import open_db, write_tx
+from criteria import default_criteria
+from scoring import DerivedAnswers
+
+C = default_criteria()
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+TODAY = date.today()
+
+
+def example(name: str) -> dict:
+    doc = json.loads((EXAMPLES / f"{name}.json").read_text("utf-8"))
+    return {k: (v["value"] if isinstance(v, dict) else v) for k, v in doc["answers"].items()}
+
+
+def company(db, name: str, **fields) -> accounts.Actor:
+    """A company with one HR user; returns the user."""
+    org = accounts.create_organisation(db, kind="sme", name=name, **fields)
+    email = f"hr{org}@example.vn"
+    uid = accounts.create_user(db, email=email, password="long-enough", role="sme", organisation_id=org)
+    return accounts.get_actor(db, uid)
+
+
+def submitted(db, actor: accounts.Actor, answers: str = "strong", issued: date | None = None,
+              supplier_levels: dict | None = None) -> dict:
+    """Answer as an example does, optionally record a supplier-list check, submit, and issue the self-assessed
+    certificate when eligible (as the documents page does), dated `issued`."""
+    draft = workflow.start_draft(db, actor, actor.organisation_id, C)
+    for key, value in example(answers).items():
+        workflow.save_answer(db, actor, draft["id"], key, value, C)
+    if supplier_levels is not None:
+        workflow.record_check(db, actor, draft["id"], workflow.CheckRecord(
+            kind="suppliers", filename="ncc.csv", file_sha256="x", as_of=TODAY.isoformat(),
+            rows=sum(supplier_levels.values()),
+            summary={"suppliers": sum(supplier_levels.values()), "by_level": supplier_levels,
+                     "informal_units": 2},
+            derived=DerivedAnswers(source="suppliers", values={}), findings=[]), C)
+    done = workflow.submit(db, actor, draft["id"], C)
+    result = workflow.stored_result(done)
+    if result.eligible:
+        org = db["organisations"].get(actor.organisation_id)
+        documents.issue_for_assessment(db, actor, done, result, C, org, issued=issued or TODAY)
+    return workflow.get(db, done["id"])
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    monkeypatch.setenv("ACCREDITATION_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    database = open_db(tmp_path / "t.db")
+    accounts.ensure_demo_data(database)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def brand(db):
+    return accounts.user_for_email(db, "brand@demo.vn")
+
+
+def share(db, actor, code="BRAND-DEMO"):
+    return sharing.share(db, actor, actor.organisation_id, invite_code=code)
+
+
+# ------------------------------------------------------------------------------------------------ who is in it
+
+
+def test_the_brand_sees_shared_submitted_companies_only(db, brand):
+    shared = company(db, "Công ty Chia Sẻ", province="Đồng Nai", sector="garment")
+    submitted(db, shared)
+    share(db, shared)
+    unshared = company(db, "Công ty Không Chia Sẻ")
+    submitted(db, unshared)
+    draft_only = company(db, "Công ty Mới Nháp")
+    workflow.start_draft(db, draft_only, draft_only.organisation_id, C)
+    share(db, draft_only)
+    other_brand = accounts.create_organisation(db, kind="brand", name="Other Brand", invite_code="OTHER-1")
+    elsewhere = company(db, "Công ty Nhãn Khác")
+    submitted(db, elsewhere)
+    sharing.share(db, elsewhere, elsewhere.organisation_id, brand_id=other_brand)
+
+    df = pf.portfolio(db, brand.organisation_id, TODAY)
+    assert df["company"].tolist() == ["Công ty Chia Sẻ"]
+    assert df.attrs["awaiting"] == 1  # shared, nothing submitted yet: counted, not shown
+    assert list(df.columns) == list(pf.COLUMNS)
+    row = df.iloc[0]
+    assert (row["status"], row["tier"], row["score"], row["verified"]) == ("submitted", "champion", 99.0, False)
+    assert row["province"] == "Đồng Nai" and row["certificate_status"] == "active"
+
+
+def test_a_newer_draft_never_shows_the_brand_keeps_seeing_the_submitted_version(db, brand):
+    sme = company(db, "Công ty Phiên Bản")
+    first = submitted(db, sme)
+    share(db, sme)
+    draft = workflow.start_draft(db, sme, sme.organisation_id, C)
+    workflow.save_answer(db, sme, draft["id"], "YW-01", "found", C)  # a knock-out in the draft
+    df = pf.portfolio(db, brand.organisation_id, TODAY)
+    assert df["assessment_id"].tolist() == [first["id"]]
+    assert df.iloc[0]["knockout_count"] == 0 and df.iloc[0]["version"] == 1
+
+
+def test_a_withdrawn_share_disappears_from_the_portfolio(db, brand):
+    sme = company(db, "Công ty Rút Lại")
+    submitted(db, sme)
+    row = share(db, sme)
+    assert len(pf.portfolio(db, brand.organisation_id, TODAY)) == 1
+    sharing.withdraw(db, sme, row["id"])
+    df = pf.portfolio(db, brand.organisation_id, TODAY)
+    assert df.empty and df.attrs["awaiting"] == 0
+
+
+def test_every_row_is_one_the_permission_rules_let_the_brand_view(db, brand):
+    for i, answers in enumerate(("strong", "middling", "failing")):
+        sme = company(db, f"Công ty {i}")
+        submitted(db, sme, answers)
+        share(db, sme)
+    hidden = company(db, "Công ty Ẩn")
+    submitted(db, hidden)
+    df = pf.portfolio(db, brand.organisation_id, TODAY)
+    assert len(df) == 3
+    for assessment_id in df["assessment_id"]:
+        assert can(brand, "assessment.view", workflow.resource(db, workflow.get(db, int(assessment_id))))
+    hidden_latest = workflow.latest(db, hidden.organisation_id)
+    assert not can(brand, "assessment.view", workflow.resource(db, hidden_latest))
+
+
+# ---------------------------------------------------------------------------------- certificates and due dates
+
+
+def test_certificate_status_and_reassessment_follow_the_registry_on_the_as_of_date(db, brand):
+    validity = C.settings.validity_months
+    sme = company(db, "Công ty Hết Hạn")
+    issued = TODAY - timedelta(days=40)
+    done = submitted(db, sme, issued=issued)
+    share(db, sme)
+    expires = registry.expiry_date(issued, validity)
+    cert = registry.get(db, done["certificate_id"])
+    assert cert.expires == expires
+    for as_of, status in ((TODAY, "active"), (expires, "active"), (expires + timedelta(days=1), "expired")):
+        row = pf.portfolio(db, brand.organisation_id, as_of).iloc[0]
+        assert row["certificate_status"] == status == cert.status(as_of)
+        assert row["certificate_expires"].date() == expires
+        assert row["reassessment_due"].date() == expires and row["reassessment_basis"] == "certificate"
+        assert row["reassessment_overdue"] == (status == "expired")
+    registry.revoke(db, cert.id, "thử thu hồi", by="test")
+    row = pf.portfolio(db, brand.organisation_id, TODAY).iloc[0]
+    assert row["certificate_status"] == "revoked" == registry.get(db, cert.id).status(TODAY)
+    assert row["reassessment_due"].date() == TODAY  # a revoked certificate: re-assess now
+
+
+def test_without_a_certificate_reassessment_is_due_twelve_months_after_the_submission(db, brand):
+    sme = company(db, "Công ty Chưa Đạt")
+    done = submitted(db, sme, "failing")
+    share(db, sme)
+    row = pf.portfolio(db, brand.organisation_id, TODAY).iloc[0]
+    submitted_on = date.fromisoformat(done["submitted_at"][:10])
+    assert row["certificate_status"] == "none" and pd.isna(row["certificate_expires"])
+    assert row["reassessment_due"].date() == registry.add_months(submitted_on, 12)
+    assert row["reassessment_basis"] == "submission"
+
+
+def test_an_older_certificate_stays_visible_when_a_newer_version_is_not_eligible(db, brand):
+    sme = company(db, "Công ty Hai Phiên Bản")
+    first = submitted(db, sme)
+    share(db, sme)
+    second = submitted(db, sme, "failing")
+    row = pf.portfolio(db, brand.organisation_id, TODAY).iloc[0]
+    assert row["assessment_id"] == second["id"] and row["tier"] is pd.NA
+    assert row["certificate_id"] == first["certificate_id"] and row["certificate_status"] == "active"
+
+
+# ------------------------------------------------------------------------------------------ risk and privacy
+
+
+def test_knockouts_top_risks_and_risk_levels(db, brand):
+    failing = company(db, "A Failing")
+    submitted(db, failing, "failing")
+    share(db, failing)
+    checked = company(db, "B Checked")
+    submitted(db, checked, supplier_levels={"critical": 0, "high": 2, "medium": 5, "low": 10})
+    share(db, checked)
+    plain = company(db, "C Plain")
+    submitted(db, plain)
+    share(db, plain)
+    df = pf.portfolio(db, brand.organisation_id, TODAY).set_index("company")
+    assert df.loc["A Failing", "knockouts"] == "YW-01" and df.loc["A Failing", "knockout_count"] == 1
+    assert df.loc["A Failing", "top_risks"].startswith("🔴 YW-01")
+    assert df.loc["A Failing", "top_risks"].count(",") == pf.TOP_RISKS - 1
+    assert df.loc["A Failing", "risk_level"] == "critical"  # a knock-out makes the risk critical
+    assert df.loc["B Checked", "risk_level"] == "high"  # the highest level in its own supplier list
+    assert df.loc["C Plain", "risk_level"] == "not_checked"
+
+
+def test_a_personal_tax_code_is_masked(db, brand):
+    household = company(db, "Hộ kinh doanh Bà Tư", tax_code="001085012345")
+    submitted(db, household)
+    share(db, household)
+    df = pf.portfolio(db, brand.organisation_id, TODAY)
+    assert df.iloc[0]["tax_code"] == "********2345"
+    exported = pf.export_csv(pf.for_people(df, "vi", C)).decode("utf-8-sig")
+    assert "001085012345" not in exported and "********2345" in exported
+
+
+def test_the_drill_down_summaries_hold_counts_only(db):
+    sme = company(db, "Công ty Kiểm Tra")
+    done = submitted(db, sme, supplier_levels={"critical": 1, "high": 0, "medium": 0, "low": 3})
+    summaries = pf.check_summaries(db, done["id"])
+    assert summaries["roster"] is None
+    assert summaries["suppliers"] == {"suppliers": 4, "as_of": TODAY.isoformat(),
+                                      "by_level": {"critical": 1, "high": 0, "medium": 0, "low": 3},
+                                      "informal_units": 2}
+
+
+# --------------------------------------------------------------------------------------- filters and sorting
+
+FRAME = pd.DataFrame({
+    "company": pd.Series(["Công ty Thuận An", "Xưởng Đá", "ANH EM", "Bình Minh"], dtype="string"),
+    "tax_code": pd.Series(["3709123455", "0100109106", None, "0312345678"], dtype="string"),
+    "tier": pd.Series(["champion", None, "committed", "pioneer"], dtype="string"),
+    "score": [95.0, 20.0, 65.0, None],
+    "risk_level": pd.Series(["low", "critical", "not_checked", "high"], dtype="string"),
+    "risk_rank": [0, 3, -1, 2],
+    "certificate_status": pd.Series(["active", "none", "expired", "revoked"], dtype="string"),
+    "province": pd.Series(["Đồng Nai", "Tây Ninh", "Đồng Nai", None], dtype="string"),
+    "sector": pd.Series(["garment", "furniture", "garment", "seafood"], dtype="string"),
+    "knockout_count": [0, 1, 0, 0],
+    "reassessment_due": pd.to_datetime(["2027-01-01", "2026-01-01", None, "2026-12-01"]),
+    "certificate_expires": pd.to_datetime(["2027-01-01", None, "2025-01-01", "2026-12-01"]),
+    "submitted": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-03-01", "2025-04-01"]),
+})
+
+
+@pytest.mark.parametrize("kwargs, expected", [
+    ({}, ["Công ty Thuận An", "Xưởng Đá", "ANH EM", "Bình Minh"]),
+    ({"tiers": ["champion", "pioneer"]}, ["Công ty Thuận An", "Bình Minh"]),
+    ({"tiers": [None]}, ["Xưởng Đá"]),  # not eligible
+    ({"risk_levels": ["critical", "high"]}, ["Xưởng Đá", "Bình Minh"]),
+    ({"certificate_statuses": ["expired", "revoked"]}, ["ANH EM", "Bình Minh"]),
+    ({"provinces": ["Đồng Nai"], "sectors": ["garment"]}, ["Công ty Thuận An", "ANH EM"]),
+    ({"search": "THUẬN an"}, ["Công ty Thuận An"]),  # case-folded, Vietnamese included
+    ({"search": "anh em"}, ["ANH EM"]),
+    ({"search": "0100109"}, ["Xưởng Đá"]),
+    ({"knockouts_only": True}, ["Xưởng Đá"]),
+    ({"due_within_days": 30, "as_of": date(2026, 11, 15)}, ["Xưởng Đá", "Bình Minh"]),
+    ({"tiers": ["champion"], "risk_levels": ["critical"]}, []),
+])
+def test_filters(kwargs, expected):
+    assert pf.filter_portfolio(FRAME, **kwargs)["company"].tolist() == expected
+
+
+@pytest.mark.parametrize("by, descending, expected", [
+    ("company", False, ["ANH EM", "Bình Minh", "Công ty Thuận An", "Xưởng Đá"]),
+    ("score", True, ["Công ty Thuận An", "ANH EM", "Xưởng Đá", "Bình Minh"]),  # missing last
+    ("tier", True, ["Công ty Thuận An", "Bình Minh", "ANH EM", "Xưởng Đá"]),  # band order, not eligible last
+    ("risk_level", True, ["Xưởng Đá", "Bình Minh", "Công ty Thuận An", "ANH EM"]),  # not checked last
+    ("certificate_expires", False, ["ANH EM", "Bình Minh", "Công ty Thuận An", "Xưởng Đá"]),
+])
+def test_sorting(by, descending, expected):
+    out = pf.sort_portfolio(FRAME, by, descending, tier_order=[b.id for b in C.bands])
+    assert out["company"].tolist() == expected
+
+
+def test_sorting_refuses_an_unknown_key():
+    with pytest.raises(ValueError):
+        pf.sort_portfolio(FRAME, "tax_code")
+
+
+def test_chart_counts_and_expiry_buckets():
+    assert pf.counts(FRAME, "risk_level", pf.RISK_LEVELS)["count"].tolist() == [1, 1, 0, 1, 1]
+    tiers = pf.counts(FRAME, "tier", ["champion", "pioneer", "committed", None])
+    assert tiers["key"].tolist() == ["champion", "pioneer", "committed", None]  # None: not eligible
+    assert tiers["count"].tolist() == [1, 1, 1, 1]
+    frame = pd.DataFrame({"certificate_status": ["active"] * 5 + ["revoked"],
+                          "days_to_expiry": pd.array([0, 30, 31, 90, 91, 10], dtype="Int64")})
+    buckets = pf.expiry_buckets(frame, TODAY)
+    assert buckets["count"].tolist() == [2, 1, 1]  # 91 days out and the revoked one are not counted
+
+
+# --------------------------------------------------------------------------------------------------- exports
+
+NASTY = ["=HYPERLINK(\"http://x\",\"y\")", "+84 912", "-2+3", "@SUM(A1)", "\tTab", "\rCR", "Bình thường"]
+
+
+def nasty_frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "name": pd.Series(NASTY, dtype="string"),
+        "score": [1.5, -2.0, 0.0, 100.0, None, 3.0, 7.25],
+        "count": pd.array([1, -3, 0, 2, None, 5, 6], dtype="Int64"),
+        "when": pd.to_datetime(["2026-01-02"] * 6 + [None]),
+        "ok": [True, False, True, False, True, False, True],
+    })
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@x", "'@x"), ("\tx", "'\tx"), ("\rx", "'\rx"),
+    ("a=1", "a=1"), ("", ""), (-1.5, -1.5), (3, 3), (None, None),
+])
+def test_neutralise(value, expected):
+    assert pf.neutralise(value) == expected
+
+
+def test_csv_export_neutralises_formulas_and_keeps_numbers():
+    data = pf.export_csv(nasty_frame())
+    assert data.startswith(b"\xef\xbb\xbf")  # Excel opens UTF-8 with a BOM correctly
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert rows[0] == ["name", "score", "count", "when", "ok"]
+    assert [r[0] for r in rows[1:]] == ["'" + v for v in NASTY[:-1]] + ["Bình thường"]
+    assert [r[1] for r in rows[1:]] == ["1.5", "-2.0", "0.0", "100.0", "", "3.0", "7.25"]
+    assert rows[2][2] == "-3" and rows[5][2] == ""
+    assert rows[1][3] == "2026-01-02" and rows[7][3] == "" and rows[1][4] == "true"
+
+
+def test_xlsx_export_neutralises_formulas_and_keeps_numbers_and_dates():
+    wb = openpyxl.load_workbook(io.BytesIO(pf.export_xlsx(nasty_frame())))
+    ws = wb.active
+    cells = list(ws.iter_rows(values_only=False))
+    assert [c.value for c in cells[0]] == ["name", "score", "count", "when", "ok"]
+    assert all(c.data_type != "f" for row in cells for c in row)  # no formula anywhere
+    names = [row[0].value.replace("\n", "\r") for row in cells[1:]]  # XML reads a stored CR back as LF
+    assert names == ["'" + v for v in NASTY[:-1]] + ["Bình thường"]
+    assert [row[1].value for row in cells[1:]] == [1.5, -2, 0, 100, None, 3, 7.25]
+    assert cells[2][2].value == -3 and isinstance(cells[2][2].value, int)
+    assert cells[1][3].value.date() == date(2026, 1, 2) and cells[7][3].value is None
+    assert cells[1][4].value is True
+
+
+def test_the_exported_portfolio_is_in_the_users_language_and_a_company_name_cannot_inject(db, brand):
+    sme = company(db, "=cmd|' /C calc'!A0")
+    submitted(db, sme)
+    share(db, sme)
+    df = pf.portfolio(db, brand.organisation_id, TODAY)
+    vi = list(csv.reader(io.StringIO(pf.export_csv(pf.for_people(df, "vi", C)).decode("utf-8-sig"))))
+    en = list(csv.reader(io.StringIO(pf.export_csv(pf.for_people(df, "en", C)).decode("utf-8-sig"))))
+    assert vi[0][:3] == ["Doanh nghiệp", "Mã số thuế", "Tỉnh, thành phố"]
+    assert en[0][:3] == ["Company", "Tax code", "Province or city"]
+    assert vi[1][0] == "'=cmd|' /C calc'!A0"
+    record = dict(zip(en[0], en[1]))
+    assert record["Tier"] == "Champion" and record["Certificate status"] == "Active"
+    assert record["Status"] == "Submitted, awaiting review" and record["Score"] == "99.0"
+    ws = openpyxl.load_workbook(io.BytesIO(pf.export_xlsx(pf.for_people(df, "en", C)))).active
+    assert ws["A2"].value == "'=cmd|' /C calc'!A0" and ws["A2"].data_type == "s"
+
+
+# ------------------------------------------------------------------------------------------------ caching key
+
+
+def test_the_data_version_moves_with_what_the_brand_sees_not_with_draft_autosaves(db, brand):
+    sme = company(db, "Công ty Phiên Bản Dữ Liệu")
+    before = pf.data_version(db, brand.organisation_id)
+    draft = workflow.start_draft(db, sme, sme.organisation_id, C)
+    workflow.save_answer(db, sme, draft["id"], "POL-01", "yes", C)
+    assert pf.data_version(db, brand.organisation_id) == before  # drafts change nothing a brand sees
+    share(db, sme)
+    after_share = pf.data_version(db, brand.organisation_id)
+    assert after_share != before
+    for key, value in example("strong").items():
+        workflow.save_answer(db, sme, draft["id"], key, value, C)
+    done = workflow.submit(db, sme, draft["id"], C)
+    assert pf.data_version(db, brand.organisation_id) != after_share
+    org = db["organisations"].get(sme.organisation_id)
+    cert = documents.issue_for_assessment(db, sme, done, workflow.stored_result(done), C, org, issued=TODAY)
+    moved = pf.data_version(db, brand.organisation_id)
+    with write_tx(db):  # a revocation written outside the app's audited path still moves it
+        db.execute("UPDATE certificates SET revoked_at = ? WHERE id = ?", [f"{TODAY}T00:00:00+00:00", cert.id])
+    assert pf.data_version(db, brand.organisation_id) != moved
