@@ -1,0 +1,213 @@
+"""Sharing and the brand portfolio in the app (AppTest): the company shares from its sharing page, the brand signs in,
+sees the supplier, filters, drills down and downloads; who can reach which page; error paths without tracebacks."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from apptest import APP, ROOT, app, data_dir, goto, sign_in, texts  # noqa: F401 - data_dir is a fixture
+from accreditation import accounts, sharing, workflow
+from accreditation.store.db import open_db
+from accreditation.ui.app import allowed_pages
+from test_portfolio import company, submitted
+
+
+def database(data_dir):
+    return open_db(data_dir / "accreditation.db")
+
+
+def demo_sme_submits(data_dir, answers="strong"):
+    """The demo company (created by the app's first run) submits a self-assessment, as the documents page does."""
+    sign_in("sme@demo.vn")  # first run: demo data
+    db = database(data_dir)
+    sme = accounts.user_for_email(db, "sme@demo.vn")
+    return db, sme, submitted(db, sme, answers)
+
+
+def button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_the_company_shares_with_the_invitation_code_and_the_brand_sees_it(data_dir):
+    db, sme, done = demo_sme_submits(data_dir)
+    at = goto(sign_in("sme@demo.vn"), "sharing")
+    assert at.title[0].value == "Chia sẻ kết quả với nhãn hàng" and not at.exception
+    assert "Doanh nghiệp chưa chia sẻ kết quả với nhãn hàng nào." in texts(at)
+    at.radio(key="share_mode").set_value("code").run()
+    at.text_input(key="share_code").input("brand-demo").run()
+    button(at, "Chia sẻ").click().run()
+    assert not at.exception
+    assert "Đã chia sẻ kết quả với Demo Apparel Brand Ltd.." in texts(at)
+    assert "**Demo Apparel Brand Ltd\\.**" in texts(at)  # names are markdown-escaped
+
+    # the brand's journey
+    at = sign_in("brand@demo.vn")
+    at = goto(at, "portfolio")
+    assert not at.exception and not at.error
+    assert at.title[0].value == "Danh mục nhà cung cấp"
+    assert "**BRAND-DEMO**" in texts(at)  # the code to give to suppliers
+    table = at.dataframe[0].value
+    assert table["Doanh nghiệp"].tolist() == ["Công ty TNHH May mặc Thuận An Xanh"]
+    assert table["Hạng"].tolist() == ["Điển hình"] and table["Tình trạng chứng nhận"].tolist() == ["Còn hiệu lực"]
+    assert [m.value for m in at.metric][:2] == ["1", "1"]
+
+    # filter: a risk level the supplier does not have, then back
+    at.multiselect(key="pf_risk").set_value(["critical"]).run()
+    assert "Không có nhà cung cấp nào khớp với bộ lọc." in texts(at) and not at.exception
+    at.multiselect(key="pf_risk").set_value([]).run()
+    at.text_input(key="pf_search").input("thuận an").run()
+    assert len(at.dataframe[0].value) == 1
+
+    # drill-down
+    at.selectbox(key="pf_supplier").set_value(done["id"]).run()
+    assert not at.exception and not at.error
+    page = texts(at)
+    assert f"Giấy chứng nhận {done['certificate_id']}: Còn hiệu lực" in page
+    assert "Không có vi phạm loại trừ." in page and "Chưa tải danh sách lao động." in page
+    assert "Việc cần khắc phục trước" in page
+
+    # downloads: labels and a click (the bytes are tested in test_portfolio.py)
+    assert [b.label for b in at.get("download_button")] == ["Tải CSV", "Tải Excel (XLSX)"]
+    at.get("download_button")[0].click().run()
+    assert not at.exception
+
+
+def test_the_brand_never_sees_drafts_unshared_companies_or_withdrawn_shares(data_dir):
+    db, sme, done = demo_sme_submits(data_dir)
+    lonely = company(db, "Công ty Không Chia Sẻ")
+    submitted(db, lonely)
+    drafty = company(db, "Công ty Chỉ Có Nháp")
+    workflow.start_draft(db, drafty, drafty.organisation_id, workflow_criteria())
+    sharing.share(db, drafty, drafty.organisation_id, invite_code="BRAND-DEMO")
+    row = sharing.share(db, sme, sme.organisation_id, invite_code="BRAND-DEMO")
+
+    at = goto(sign_in("brand@demo.vn"), "portfolio")
+    assert at.dataframe[0].value["Doanh nghiệp"].tolist() == ["Công ty TNHH May mặc Thuận An Xanh"]
+    assert "1 doanh nghiệp đã chia sẻ nhưng chưa nộp kết quả" in texts(at)
+    assert "Công ty Không Chia Sẻ" not in texts(at) and "Công ty Chỉ Có Nháp" not in texts(at)
+
+    # the company withdraws from its page; the brand's next rerun no longer shows it
+    sme_at = goto(sign_in("sme@demo.vn"), "sharing")
+    sme_at.button(key=f"withdraw:{row['id']}").click().run()
+    assert "Đã rút lại chia sẻ với Demo Apparel Brand Ltd.." in texts(sme_at)
+    assert "Doanh nghiệp chưa chia sẻ kết quả với nhãn hàng nào." in texts(sme_at)
+    at.run()
+    assert not at.dataframe and "Chưa có nhà cung cấp nào chia sẻ kết quả đã nộp" in texts(at)
+
+
+def workflow_criteria():
+    from criteria import default_criteria
+
+    return default_criteria()
+
+
+def test_the_company_picks_a_brand_from_the_list(data_dir):
+    sign_in("sme@demo.vn")
+    db = database(data_dir)
+    brand_id = accounts.user_for_email(db, "brand@demo.vn").organisation_id
+    at = goto(sign_in("sme@demo.vn"), "sharing")
+    assert "Doanh nghiệp chưa nộp bản tự đánh giá nào" in texts(at)
+    at.selectbox(key="share_brand").set_value(brand_id).run()
+    button(at, "Chia sẻ").click().run()
+    assert "Đã chia sẻ kết quả với Demo Apparel Brand Ltd.." in texts(at)
+    assert sharing.shared_companies(db, brand_id) == [accounts.user_for_email(db, "sme@demo.vn").organisation_id]
+    assert "Không còn nhãn hàng nào khác trong danh sách" in texts(at)  # the brand left the list
+
+
+@pytest.mark.parametrize("code, message", [
+    ("NOT-A-CODE", "không có nhãn hàng nào với mã mời \"NOT-A-CODE\""),
+    ("", "hãy chọn một nhãn hàng hoặc nhập mã mời"),
+])
+def test_a_bad_invitation_code_gives_a_message_not_a_traceback(data_dir, code, message):
+    at = goto(sign_in("sme@demo.vn"), "sharing")
+    at.radio(key="share_mode").set_value("code").run()
+    at.text_input(key="share_code").input(code).run()
+    button(at, "Chia sẻ").click().run()
+    assert message in texts(at) and not at.exception
+
+
+def test_sharing_twice_says_so(data_dir):
+    sign_in("sme@demo.vn")
+    db = database(data_dir)
+    sme = accounts.user_for_email(db, "sme@demo.vn")
+    sharing.share(db, sme, sme.organisation_id, invite_code="BRAND-DEMO")
+    at = goto(sign_in("sme@demo.vn"), "sharing")
+    at.radio(key="share_mode").set_value("code").run()
+    at.text_input(key="share_code").input("BRAND-DEMO").run()
+    button(at, "Chia sẻ").click().run()
+    assert "doanh nghiệp đã chia sẻ kết quả với Demo Apparel Brand Ltd." in texts(at) and not at.exception
+
+
+def test_the_brand_page_in_english(data_dir):
+    demo_sme_submits(data_dir)
+    db = database(data_dir)
+    sme = accounts.user_for_email(db, "sme@demo.vn")
+    sharing.share(db, sme, sme.organisation_id, invite_code="BRAND-DEMO")
+    at = sign_in("brand@demo.vn")
+    at.segmented_control(key="lang_switch").set_value("en").run()
+    at = goto(at, "portfolio")
+    assert at.title[0].value == "Supplier portfolio" and not at.exception
+    assert at.dataframe[0].value["Certificate status"].tolist() == ["Active"]
+    assert "Re-assessment due = the certificate's expiry date" in texts(at)
+
+
+# ------------------------------------------------------------------------------------------- who reaches what
+
+
+def test_the_portfolio_is_not_listed_for_a_company_and_the_brand_cannot_reach_sharing(data_dir):
+    sme_at = sign_in("sme@demo.vn")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        goto(sme_at, "portfolio")
+    brand_at = sign_in("brand@demo.vn")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        goto(brand_at, "sharing")
+    db = database(data_dir)
+    sme = accounts.user_for_email(db, "sme@demo.vn")
+    brand = accounts.user_for_email(db, "brand@demo.vn")
+    assert "sharing" in [p.url for p in allowed_pages(sme)] and "portfolio" not in [p.url for p in allowed_pages(sme)]
+    assert "portfolio" in [p.url for p in allowed_pages(brand)] and "sharing" not in [p.url for p in allowed_pages(brand)]
+
+
+@pytest.mark.parametrize("page, email", [("sharing", "brand@demo.vn"), ("portfolio", "sme@demo.vn"),
+                                         ("portfolio", "assessor@demo.vn")])
+def test_a_page_run_by_the_wrong_role_refuses_with_a_message(data_dir, page, email):
+    """Defence in depth: even run directly (not through the router), each page asks `can` first."""
+    sign_in(email)
+    db = database(data_dir)
+    actor = accounts.user_for_email(db, email)
+    at = AppTest.from_file(str(ROOT / "accreditation" / "ui" / "pages" / f"{page}.py"), default_timeout=30)
+    at.session_state["actor"] = actor
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["bạn không có quyền thực hiện việc này"]
+    assert not at.dataframe and not at.title
+
+
+def test_an_empty_portfolio_says_so(data_dir):
+    at = goto(sign_in("brand@demo.vn"), "portfolio")
+    assert "Chưa có nhà cung cấp nào chia sẻ kết quả đã nộp với quý công ty." in texts(at)
+    assert not at.exception and not at.error
+
+
+def test_paging_through_many_suppliers(data_dir):
+    sign_in("brand@demo.vn")
+    db = database(data_dir)
+    brand_id = accounts.user_for_email(db, "brand@demo.vn").organisation_id
+    rows = [{"kind": "sme", "name": f"Công ty {i:03d}", "created_at": "2026-01-01T00:00:00+00:00"}
+            for i in range(60)]
+    db["organisations"].insert_all(rows)
+    orgs = [r[0] for r in db.execute("SELECT id FROM organisations WHERE name LIKE 'Công ty 0%'").fetchall()]
+    db["assessments"].insert_all({"organisation_id": o, "version": 1, "criteria_version": "2026.1",
+                                  "status": "submitted", "created_at": "2026-01-01", "submitted_at": "2026-01-02",
+                                  "total": 50.0, "tier": None} for o in orgs)
+    db["shares"].insert_all({"organisation_id": o, "brand_id": brand_id, "created_at": "2026-01-01"} for o in orgs)
+    at = goto(sign_in("brand@demo.vn"), "portfolio")
+    assert len(at.dataframe[0].value) == 50 and "50 trên 60 nhà cung cấp (trang 1/2)." in texts(at)
+    at.number_input(key="pf_page").set_value(2).run()
+    assert at.dataframe[0].value["Doanh nghiệp"].tolist() == [f"Công ty {i:03d}" for i in range(50, 60)]
+    at.selectbox(key="pf_sort").set_value("company").run()
+    at.toggle(key="pf_desc").set_value(True).run()
+    assert at.dataframe[0].value["Doanh nghiệp"].tolist()[0] == "Công ty 009"
+    at.selectbox(key="pf_supplier").select_index(0).run()
+    assert not at.exception and not at.error
