@@ -527,8 +527,10 @@ def check_workforce(frame: pd.DataFrame, as_of: date, law: LawTables, problems: 
                 out |= flagged[r.id]
         return out
 
+    # A child under 15 on an art. 147 job is reported once (outside the permitted work) but is also prohibited work.
+    also_prohibited = rows_with("minimum_age", ("critical",)) & job_prohibited
     for group, key in (("minimum_age", "roster.minimum_age"), ("prohibited_work", "roster.prohibited_work")):
-        if rows_with(group, ("critical",)).any():
+        if rows_with(group, ("critical",)).any() or (group == "prohibited_work" and also_prohibited.any()):
             values[key] = "found"
         elif not uncertain.any() and not ((rows_with(group, effect="unknown") | unknown_rows | bad_rows)
                                           & scope).any():

@@ -226,6 +226,9 @@ def test_rules_not_in_force_are_skipped():
     ([{**U15, "job_code": "GENERAL", "night_work": "có", "written_contract": ""}],
      {"roster.has_minors": "yes", "roster.minimum_age": "found", "roster.prohibited_work": "none",
       "roster.working_time": "no", "roster.paperwork": "no"}),
+    ([{**U15, "job_code": "PROHIBITED-JOB-E"}],  # one finding, both answers
+     {"roster.has_minors": "yes", "roster.minimum_age": "found", "roster.prohibited_work": "found",
+      "roster.working_time": "yes", "roster.paperwork": "yes"}),
     ([{"workplace_code": "PROHIBITED-PLACE-C"}],
      {"roster.has_minors": "yes", "roster.minimum_age": "none", "roster.prohibited_work": "found",
       "roster.working_time": "yes", "roster.paperwork": "yes"}),
@@ -303,3 +306,14 @@ def test_rules_have_bilingual_texts_and_known_severities():
             {"minimum_age", "prohibited_work"} & set(r.groups))), r.id
         if r.effect == "violation":
             assert r.legal_basis.vi and r.legal_basis.en and r.effective_from, r.id
+
+
+def test_docs_cover_every_rule_and_column():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "roster.md").read_text(encoding="utf-8")
+    for r in LAW.rules:
+        short = r.id.replace("_missing", "").replace("_stale", "")
+        assert f"`{r.id}`" in doc or f"`{short}" in doc or r.id.split(".")[1] in doc, r.id
+    for c in SPEC.columns:
+        assert f"`{c.name}`" in doc, c.name
