@@ -109,6 +109,7 @@ def browser():
 
 def shot(page, name: str) -> None:
     idle(page)
+    page.evaluate("document.querySelectorAll('[data-testid=stMain], section.main').forEach(e => e.scrollTo(0, 0))")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
@@ -158,7 +159,7 @@ def choose(page, label: str, option: str) -> None:
 
 def test_company_assessor_brand_and_public_journey(server, browser, tmp_path):
     url, data = server
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1500})
     page = context.new_page()
 
     # --- the company

@@ -28,19 +28,19 @@ class PageSpec:
 
 # Every page of the app, in menu order. A role gets the pages `can` allows it; the first is its home page.
 REGISTRY: tuple[PageSpec, ...] = (
-    PageSpec("page.login", "login", "nav.login", "login", "🔑", "nav.account"),
-    PageSpec("page.home", "home", "nav.home", "home", "🏠", "nav.workspace"),
-    PageSpec("page.profile", "profile", "nav.profile", "profile", "🏢", "nav.workspace"),
-    PageSpec("page.questionnaire", "questionnaire", "nav.questionnaire", "self-assessment", "📝", "nav.workspace"),
-    PageSpec("page.roster", "roster", "nav.roster", "roster", "👷", "nav.workspace"),
-    PageSpec("page.suppliers", "suppliers", "nav.suppliers", "suppliers", "🚚", "nav.workspace"),
-    PageSpec("page.documents", "documents", "nav.results", "results", "📄", "nav.workspace"),
-    PageSpec("page.sharing", "sharing", "nav.sharing", "sharing", "🤝", "nav.workspace"),
-    PageSpec("page.queue", "queue", "nav.queue", "queue", "📥", "nav.review"),
-    PageSpec("page.review", "review", "nav.review_page", "review", "🔍", "nav.review"),
-    PageSpec("page.portfolio", "portfolio", "nav.portfolio", "portfolio", "📊", "nav.brand"),
-    PageSpec("page.admin", "admin", "nav.admin_page", "admin", "⚙️", "nav.admin"),
-    PageSpec("page.verify", "verify", "nav.verify", "verify", "✅", "nav.public"),
+    PageSpec("page.login", "login", "nav.login", "login", ":material/login:", "nav.account"),
+    PageSpec("page.home", "home", "nav.home", "home", ":material/home:", "nav.workspace"),
+    PageSpec("page.profile", "profile", "nav.profile", "profile", ":material/apartment:", "nav.workspace"),
+    PageSpec("page.questionnaire", "questionnaire", "nav.questionnaire", "self-assessment", ":material/checklist:", "nav.workspace"),
+    PageSpec("page.roster", "roster", "nav.roster", "roster", ":material/badge:", "nav.workspace"),
+    PageSpec("page.suppliers", "suppliers", "nav.suppliers", "suppliers", ":material/local_shipping:", "nav.workspace"),
+    PageSpec("page.documents", "documents", "nav.results", "results", ":material/description:", "nav.workspace"),
+    PageSpec("page.sharing", "sharing", "nav.sharing", "sharing", ":material/share:", "nav.workspace"),
+    PageSpec("page.queue", "queue", "nav.queue", "queue", ":material/inbox:", "nav.review"),
+    PageSpec("page.review", "review", "nav.review_page", "review", ":material/fact_check:", "nav.review"),
+    PageSpec("page.portfolio", "portfolio", "nav.portfolio", "portfolio", ":material/monitoring:", "nav.brand"),
+    PageSpec("page.admin", "admin", "nav.admin_page", "admin", ":material/settings:", "nav.admin"),
+    PageSpec("page.verify", "verify", "nav.verify", "verify", ":material/verified:", "nav.public"),
 )
 
 
@@ -64,7 +64,7 @@ def pages_for(actor, verifying: bool = False) -> dict[str, list[st.Page]]:
 
 
 def run() -> None:
-    st.set_page_config(page_title=tr("app.title"), page_icon="🛡️", layout="wide")
+    st.set_page_config(page_title=tr("app.title"), page_icon=":material/verified_user:", layout="wide")
     common.db()  # the first run creates the database and the demo accounts, and prints them
     actor = common.current_actor()
     common.keep_session_in_url()

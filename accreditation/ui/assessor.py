@@ -16,7 +16,7 @@ from accreditation.ui.common import tr, txt
 from criteria.schema import Criteria, Indicator
 from scoring import AnswerError, Result
 
-SEVERITY_ICON = {"critical": "🔴", "major": "🟠", "minor": "🟡"}
+SEVERITY_ICON = {"critical": "●", "major": "●", "minor": "○"}
 
 
 def _status_options() -> list[str]:
@@ -79,7 +79,7 @@ def _answer_text(criteria: Criteria, indicator: Indicator, value: Any) -> str:
 def _evidence(database, assessment_id: int, indicator_id: str) -> None:
     for row in workflow.evidence_files(database, assessment_id, indicator_id):
         path = workflow.evidence_path(row)
-        st.caption(f"📎 {row['filename']} · {row['size'] // 1024 + 1} KB · SHA-256 {row['sha256'][:12]}…")
+        st.caption(f":material/attach_file: {row['filename']} · {row['size'] // 1024 + 1} KB · SHA-256 {row['sha256'][:12]}…")
         if not path.exists():
             continue
         if row["mime"] and row["mime"].startswith("image/"):
@@ -192,7 +192,7 @@ def review_page() -> None:
                         st.caption(answers.comments[ind.id])
                     if ind.id in done:
                         r = done[ind.id]
-                        st.caption(f"✔ {tr('assessor.' + r['decision'])}"
+                        st.caption(f":material/check: {tr('assessor.' + r['decision'])}"
                                    + (f" → {_answer_text(criteria, ind, json.loads(r['value']))}" if r["value"] else "")
                                    + (f" · {r['comment']}" if r["comment"] else ""))
                     _evidence(database, assessment["id"], ind.id)

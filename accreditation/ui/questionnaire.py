@@ -89,7 +89,7 @@ def _evidence(indicator: Indicator, criteria: Criteria, assessment_id: int, disa
     st.caption(tr("q.evidence_required" if indicator.evidence == "required" else "q.evidence_optional", hint=hint))
     for row in workflow.evidence_files(common.db(), assessment_id, indicator.id):
         c1, c2 = st.columns([5, 1])
-        c1.write(f"📎 {row['filename']} ({row['size'] // 1024 + 1} KB)")
+        c1.write(f":material/attach_file: {row['filename']} ({row['size'] // 1024 + 1} KB)")
         if not disabled:
             c2.button(tr("q.remove"), key=f"rm:{row['id']}", on_click=_remove, args=(assessment_id, row["id"], criteria))
     if not disabled:
@@ -104,7 +104,7 @@ def _question(indicator: Indicator, criteria: Criteria, assessment_id: int, resu
     outcome = result.indicator(indicator.id)
     with st.container(border=True):
         if indicator.critical:
-            st.caption(f"⚠️ {tr('q.critical')}")
+            st.caption(f":red[:material/gpp_maybe:] {tr('q.critical')}")
         if outcome.source != "answers":
             st.markdown(f"**{indicator.id}** · {txt(indicator.label)}")
             source = tr(f"q.derived_{outcome.source}")

@@ -10,7 +10,8 @@ from accreditation.ui.common import tr, txt
 from criteria.schema import Criteria
 from scoring import Result
 
-PRIORITY_ICON = {"critical": "🔴", "major": "🟠", "minor": "🟡"}
+PRIORITY_ICON = {"critical": ":red[:material/error:]", "major": ":orange[:material/warning:]",
+                 "minor": ":gray[:material/info:]"}
 
 
 def tier_label(criteria: Criteria, tier: str | None) -> str:
@@ -26,16 +27,16 @@ def section_chart(result: Result, criteria: Criteria) -> alt.LayerChart | None:
     data = pd.DataFrame(rows)
     section, score = tr("result.section_label"), tr("result.score_label")
     bars = alt.Chart(data).mark_bar(color="#2b6cb0").encode(
-        x=alt.X(f"{score}:Q", scale=alt.Scale(domain=[0, 100])),
-        y=alt.Y(f"{section}:N", sort=None, title=None),
+        x=alt.X(f"{score}:Q", scale=alt.Scale(domain=[0, 100]), title=score),
+        y=alt.Y(f"{section}:N", sort=None, title=None, axis=alt.Axis(labelLimit=180)),
         tooltip=[section, score])
     floors = pd.DataFrame([{"floor": b.min_section, "band": tr("result.floor", tier=txt(b.label))}
                            for b in criteria.bands if b.min_section > 0])
     layers = [bars]
     if not floors.empty:
         layers.append(alt.Chart(floors).mark_rule(strokeDash=[4, 3], color="#c05621").encode(
-            x="floor:Q", tooltip=["band", "floor"]))
-    return alt.layer(*layers).properties(height=28 * len(rows) + 20)
+            x=alt.X("floor:Q", title=score), tooltip=["band", "floor"]))
+    return alt.layer(*layers).properties(height=36 * len(rows) + 30)
 
 
 def render(result: Result, criteria: Criteria, max_actions: int = 5) -> None:
