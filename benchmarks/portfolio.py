@@ -163,10 +163,14 @@ def main() -> None:
           + f" (database {size_mb:,.0f} MB)")
 
     as_of = date.today()
-    times = [timed(lambda: pf.portfolio(db, brand_id, as_of)) for _ in range(3)]
+    cold = []
+    for _ in range(3):
+        pf._RESULT_MEMO.clear()
+        cold.append(timed(lambda: pf.portfolio(db, brand_id, as_of)))
+    warm = [timed(lambda: pf.portfolio(db, brand_id, as_of)) for _ in range(3)]
     df = pf.portfolio(db, brand_id, as_of)
-    print(f"portfolio(): {len(df):,} rows, one SQL query + assembly: best {min(times):.0f} ms "
-          f"(first {times[0]:.0f} ms)")
+    print(f"portfolio(): {len(df):,} rows; first in a process (reads every result JSON): best {min(cold):.0f} ms; "
+          f"later (result fields remembered): best {min(warm):.0f} ms")
     from criteria import default_criteria
 
     people = pf.for_people(df, "vi", default_criteria())
@@ -175,12 +179,16 @@ def main() -> None:
 
     from apptest import goto, sign_in
 
+    import accreditation.ui.brand  # noqa: F401 - a running server has imported the page's modules (altair …) once
+    import accreditation.ui.result_panel  # noqa: F401
+
     report: list[tuple[str, float]] = []
     at = sign_in("brand@demo.vn")
-    report.append(("first visit (cold cache: the SQL query)", timed(lambda: goto(at, "portfolio"))))
+    pf._RESULT_MEMO.clear()  # a server process that has not read these results yet
+    report.append(("first visit of a new server process (reads every result)", timed(lambda: goto(at, "portfolio"))))
     assert not at.exception, at.exception
     assert "Danh mục nhà cung cấp" == at.title[0].value, at.title
-    warm = [timed(lambda: at.run()) for _ in range(args.reruns)]
+    warm = [timed(lambda: at.run()) for _ in range(args.reruns)]  # noqa: F841
     report.append((f"rerun, nothing changed (median of {args.reruns})", statistics.median(warm)))
     report.append(("filter: risk level = critical", timed(lambda: at.multiselect(key="pf_risk")
                                                            .set_value(["critical"]).run())))
@@ -196,6 +204,17 @@ def main() -> None:
     report.append(("drill-down on a supplier", timed(lambda: at.selectbox(key="pf_supplier").select_index(0).run())))
     assert not at.exception, at.exception
     report.append(("page size 500", timed(lambda: at.selectbox(key="pf_page_size").set_value(500).run())))
+    at.selectbox(key="pf_page_size").set_value(50).run()
+    from accreditation import sharing
+
+    newcomer = accounts.actor_from_row(db["users"].get(1))  # the demo company shares: the data version moves
+    sharing.share(db, newcomer, newcomer.organisation_id, brand_id=brand_id)
+    report.append(("rerun after a supplier shares (cache miss: the query again)", timed(lambda: at.run())))
+    newcomer_row = db["shares"].rows_where("organisation_id = ? and withdrawn_at is null",
+                                           [newcomer.organisation_id])
+    sharing.withdraw(db, newcomer, next(newcomer_row)["id"])
+    report.append(("rerun after it withdraws (cache miss again)", timed(lambda: at.run())))
+    assert not at.exception, at.exception
     width = max(len(label) for label, _ in report)
     print(f"\nAppTest, brand portfolio with {len(df):,} suppliers (target: under 500 ms per rerun):")
     for label, ms in report:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest import APP, ROOT, app, data_dir, goto, sign_in, texts  # noqa: F401 - data_dir is a fixture
+from apptest import ROOT, data_dir, goto, sign_in, texts  # noqa: F401 - data_dir is a fixture
 from accreditation import accounts, sharing, workflow
 from accreditation.store.db import open_db
 from accreditation.ui.app import allowed_pages
@@ -165,8 +165,9 @@ def test_the_portfolio_is_not_listed_for_a_company_and_the_brand_cannot_reach_sh
     db = database(data_dir)
     sme = accounts.user_for_email(db, "sme@demo.vn")
     brand = accounts.user_for_email(db, "brand@demo.vn")
-    assert "sharing" in [p.url for p in allowed_pages(sme)] and "portfolio" not in [p.url for p in allowed_pages(sme)]
-    assert "portfolio" in [p.url for p in allowed_pages(brand)] and "sharing" not in [p.url for p in allowed_pages(brand)]
+    sme_urls, brand_urls = [p.url for p in allowed_pages(sme)], [p.url for p in allowed_pages(brand)]
+    assert "sharing" in sme_urls and "portfolio" not in sme_urls
+    assert "portfolio" in brand_urls and "sharing" not in brand_urls
 
 
 @pytest.mark.parametrize("page, email", [("sharing", "brand@demo.vn"), ("portfolio", "sme@demo.vn"),

@@ -384,3 +384,24 @@ def test_the_data_version_moves_with_what_the_brand_sees_not_with_draft_autosave
     with write_tx(db):  # a revocation written outside the app's audited path still moves it
         db.execute("UPDATE certificates SET revoked_at = ? WHERE id = ?", [f"{TODAY}T00:00:00+00:00", cert.id])
     assert pf.data_version(db, brand.organisation_id) != moved
+
+
+def test_result_fields_are_remembered_per_assessment_version_and_refreshed_when_it_changes(db, brand):
+    sme = company(db, "Công ty Ghi Nhớ")
+    done = submitted(db, sme)
+    share(db, sme)
+    first = pf.portfolio(db, brand.organisation_id, TODAY)
+    assert first.iloc[0]["knockout_count"] == 0
+    assert pf.portfolio(db, brand.organisation_id, TODAY).equals(first)  # the second read comes from the memo
+    failing = pf_result("failing")
+    with write_tx(db):  # an assessor's decision rewrites the stored result (as review.reject does)
+        db["assessments"].update(done["id"], {"status": "rejected", "decided_at": "2099-01-01T00:00:00+00:00",
+                                              "result": failing, "verified_total": 14.5, "verified_tier": None})
+    row = pf.portfolio(db, brand.organisation_id, TODAY).iloc[0]
+    assert (row["knockouts"], row["verified"], row["score"]) == ("YW-01", True, 14.5)
+
+
+def pf_result(name: str) -> str:
+    from scoring import AnswerSet, assess
+
+    return assess(C, AnswerSet(values=example(name)), []).model_dump_json()

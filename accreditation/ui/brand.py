@@ -214,9 +214,10 @@ def _details(database, assessment: dict, row: pd.Series, criteria, as_of: date) 
               f"{row['verified_score']:g}" if row["verified"] else tr("brand.not_verified"))
     c3.metric(tr("brand.tier"), pf.tier_labels(pinned, lang).get(row["tier"] if not pd.isna(row["tier"]) else None,
                                                                  str(row["tier"])))
-    c4.metric(tr("brand.certificate"), tr(f"brand.cert.{row['certificate_status']}"))
+    cert_status = tr(f"brand.cert.{row['certificate_status']}")
+    c4.metric(tr("brand.certificate"), cert_status)
     if row["certificate_status"] != "none":
-        st.write(tr("brand.certificate_line", id=row["certificate_id"], status=tr(f"brand.cert.{row['certificate_status']}"),
+        st.write(tr("brand.certificate_line", id=row["certificate_id"], status=cert_status,
                     expires=_fmt_day(row["certificate_expires"])))
     st.write(tr("brand.due_line", date=_fmt_day(row["reassessment_due"]),
                 basis=tr(f"brand.basis.{row['reassessment_basis']}")))
