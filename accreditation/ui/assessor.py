@@ -49,18 +49,20 @@ def queue_page() -> None:
         "ID": frame["id"],
         tr("assessor.company"): frame["company"],
         tr("assessor.province"): frame["province"],
-        tr("assessor.status"): [workflow.status_label(s, common.lang()) for s in frame["status"]],
+        tr("assessor.status"): frame["status"].map({s: workflow.status_label(s, common.lang())
+                                                    for s in workflow.STATUSES}),
         tr("assessor.score"): frame["total"],
-        tr("assessor.tier"): [result_panel.tier_label(criteria, t) for t in frame["tier"]],
+        tr("assessor.tier"): frame["tier"].map(lambda t: result_panel.tier_label(criteria, t)),
         tr("assessor.days"): frame["days_waiting"],
         tr("assessor.assessor"): frame["assessor"].fillna("—"),
     })
     event = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                          key="queue_table")
     rows = event.selection.rows if event and event.selection else []
-    chosen = st.selectbox(tr("assessor.open"), list(frame["id"]), index=rows[0] if rows else None,
-                          format_func=lambda i: f"#{i} · {frame.loc[frame['id'] == i, 'company'].iloc[0]}",
-                          placeholder=tr("assessor.choose"), key="queue_choice")
+    names = dict(zip(frame["id"].tolist(), frame["company"].tolist()))  # one lookup per option, not a scan
+    chosen = st.selectbox(tr("assessor.open"), list(names), index=rows[0] if rows else None,
+                          format_func=lambda i: f"#{i} · {names[i]}", placeholder=tr("assessor.choose"),
+                          key="queue_choice")
     if chosen is not None and st.button(tr("assessor.open_button"), type="primary"):
         st.session_state["review_id"] = int(chosen)
         st.switch_page("accreditation/ui/pages/review.py")
