@@ -36,7 +36,7 @@ TOP_RISKS = 3
 RISK_LEVELS = ("critical", "high", "medium", "low", "not_checked")  # most severe first
 RISK_RANK = {"not_checked": -1, "low": 0, "medium": 1, "high": 2, "critical": 3}
 CERTIFICATE_STATUSES = ("active", "expired", "revoked", "none")
-PRIORITY_ICON = {"critical": "🔴", "major": "🟠", "minor": "🟡"}
+PRIORITIES = ("critical", "major", "minor")
 
 # The portfolio in one statement. `latest` picks, per shared organisation, the latest non-draft assessment using only
 # the columns stored before the large `result` JSON (reading a column after it would walk the JSON's overflow pages
@@ -120,7 +120,8 @@ def _shown_tax_codes(raw: pd.Series) -> pd.Series:
 
 
 def _result_bits(texts: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """(knock-out ids, how many, top risks) from the extracted result fields, vectorised: the text is
+    """(knock-out ids, how many, top risks as "YW-01 (critical), POL-01 (major)") from the extracted result fields,
+    vectorised: the text is
     `[[ids…],priority,indicator,rule,priority,…]` and ids never hold commas or quotes (criteria ID pattern)."""
     text = texts.astype("string")
     parts = text.str.extract(r"^\[\[([^\]]*)\],?(.*)\]$")
@@ -132,8 +133,7 @@ def _result_bits(texts: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
         if tokens.shape[1] < 3 * i + 3:
             break
         priority, indicator, rule = (tokens[3 * i + k].astype("string").replace("null", pd.NA) for k in range(3))
-        item = (priority.map(PRIORITY_ICON).astype("string").fillna("") + " "
-                + indicator.fillna(rule).fillna("?")).str.strip()
+        item = indicator.fillna(rule).fillna("?") + " (" + priority.fillna("") + ")"
         item = item.where(priority.notna() & (priority != ""))
         sep = pd.Series(", ", index=texts.index, dtype="string").where(risks != "", "")
         risks = (risks + (sep + item).fillna("")).where(item.notna(), risks)
@@ -378,6 +378,12 @@ def for_people(df: pd.DataFrame, lang: str, criteria: Criteria,
             s = s.map(lambda v: t(f"brand.risk.{v}", lang) if isinstance(v, str) else v)
         elif col == "certificate_status":
             s = s.map(lambda v: t(f"brand.cert.{v}", lang) if isinstance(v, str) else v)
+        elif col == "top_risks":
+            s = s.astype("string")
+            for priority in PRIORITIES:
+                level = criteria.priorities.get(priority)
+                label = level.label.get(lang).lower() if level else priority
+                s = s.str.replace(f"({priority})", f"({label})", regex=False)
         elif col == "reassessment_basis":
             s = s.map(lambda v: (t(f"brand.basis.{v}", lang) + (" *" if v == "submission" else ""))
                       if isinstance(v, str) else v)

@@ -205,7 +205,7 @@ def test_knockouts_top_risks_and_risk_levels(db, brand):
     share(db, plain)
     df = pf.portfolio(db, brand.organisation_id, TODAY).set_index("company")
     assert df.loc["A Failing", "knockouts"] == "YW-01" and df.loc["A Failing", "knockout_count"] == 1
-    assert df.loc["A Failing", "top_risks"].startswith("🔴 YW-01")
+    assert df.loc["A Failing", "top_risks"].startswith("YW-01 (critical), POL-01 (major)")
     assert df.loc["A Failing", "top_risks"].count(",") == pf.TOP_RISKS - 1
     assert df.loc["A Failing", "risk_level"] == "critical"  # a knock-out makes the risk critical
     assert df.loc["B Checked", "risk_level"] == "high"  # the highest level in its own supplier list
@@ -358,6 +358,8 @@ def test_the_exported_portfolio_is_in_the_users_language_and_a_company_name_cann
     record = dict(zip(en[0], en[1]))
     assert record["Tier"] == "Champion" and record["Certificate status"] == "Active"
     assert record["Status"] == "Submitted, awaiting review" and record["Score"] == "99.0"
+    assert record["Main risks"] == "FAM-06 (minor), FAM-07 (minor)"
+    assert dict(zip(vi[0], vi[1]))["Rủi ro chính"] == "FAM-06 (cần cải thiện), FAM-07 (cần cải thiện)"
     ws = openpyxl.load_workbook(io.BytesIO(pf.export_xlsx(pf.for_people(df, "en", C)))).active
     assert ws["A2"].value == "'=cmd|' /C calc'!A0" and ws["A2"].data_type == "s"
 

@@ -242,7 +242,8 @@ def _details(database, assessment: dict, row: pd.Series, criteria, as_of: date) 
             st.write(tr("brand.nothing_to_fix"))
         for action in result.remediation[:5]:
             label = f"{action.indicator} · " if action.indicator else (f"{action.rule} · " if action.rule else "")
-            st.markdown(f"{pf.PRIORITY_ICON.get(action.priority, '')} {label}{action.finding.get(lang)}  \n"
+            icon = result_panel.PRIORITY_ICON.get(action.priority, "")
+            st.markdown(f"{icon} {label}{action.finding.get(lang)}  \n"
                         f"→ {action.action.get(lang)}")  # `ref` left out: it names rows and employee ids
         if len(result.remediation) > 5:
             st.caption(tr("brand.more_actions", count=len(result.remediation) - 5))
