@@ -186,6 +186,7 @@ def test_company_assessor_brand_and_public_journey(server, browser, tmp_path):
     idle(page)
     page.get_by_role("button", name="Nộp bản tự đánh giá").click()
     expect(page.get_by_text("Đã nộp phiên bản 1.")).to_be_visible(timeout=30_000)
+    idle(page)  # the button must belong to the finished rerun, not the one being replaced
     with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name="Tải giấy chứng nhận (PDF)").click()
     pdf_path = tmp_path / download.value.suggested_filename
