@@ -217,6 +217,21 @@ def save_answer(db: Database, actor: Actor, assessment_id: int, indicator_id: st
     return _store_result(db, assessment_id, criteria)
 
 
+def save_answers(db: Database, actor: Actor, assessment_id: int, values: dict[str, Any],
+                 criteria: Criteria) -> Result:
+    """Save many answers at once (an import, demo data): validated first, one transaction, one result."""
+    _require_editable(get(db, assessment_id))
+    validate_answers(criteria, values)
+    with write_tx(db):
+        db["answers"].upsert_all(({"assessment_id": assessment_id, "indicator_id": key,
+                                   "value": json.dumps(value, ensure_ascii=False), "updated_at": audit.now(),
+                                   "updated_by": actor.id} for key, value in values.items()),
+                                 pk=("assessment_id", "indicator_id"))
+        audit.record(db, actor=actor.as_dict(), action="answer.save_many", entity="assessment",
+                     entity_id=assessment_id, after=values)
+    return _store_result(db, assessment_id, criteria)
+
+
 EVIDENCE_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 

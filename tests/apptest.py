@@ -19,6 +19,7 @@ PAGES = "accreditation/ui/pages"
 def data_dir(tmp_path, monkeypatch):
     """Every test gets its own database (the app opens it once per process, so the cache is cleared too)."""
     monkeypatch.setenv("ACCREDITATION_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("ACCREDITATION_DEMO", "accounts")  # the demo suppliers are tested in test_demo.py
     monkeypatch.setattr(accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     from accreditation.ui import common
 

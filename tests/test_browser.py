@@ -82,14 +82,14 @@ def server(tmp_path_factory):
 
 
 def _seed(data: Path) -> None:
-    """The company has answered every section but the first one before the journey starts."""
+    """The first run's demo data, and the demo company has answered every section but the first one."""
     os.environ["ACCREDITATION_DATA_DIR"] = str(data)
-    from accreditation import accounts, workflow
+    from accreditation import accounts, demo, workflow
     from accreditation.store.db import open_db
     from criteria import default_criteria
 
     db = open_db(data / "accreditation.db")
-    accounts.ensure_demo_data(db)
+    demo.ensure_demo_data(db)
     sme = accounts.user_for_email(db, "sme@demo.vn")
     criteria = default_criteria()
     draft = workflow.start_draft(db, sme, sme.organisation_id, criteria)

@@ -30,7 +30,8 @@ def queue_page() -> None:
     st.title(tr("assessor.queue_heading"))
     c1, c2, c3, c4 = st.columns(4)
     statuses = c1.multiselect(tr("assessor.status"), _status_options(), default=["submitted", "in_review"],
-                              format_func=lambda s: workflow.status_label(s, common.lang()), key="queue_status")
+                              format_func=lambda s: workflow.status_label(s, common.lang()), key="queue_status",
+                              placeholder=tr("app.all"))
     sectors = [ch.name for ch in criteria.lists["sector"].choices] if "sector" in criteria.lists else []
     sector = c2.selectbox(tr("assessor.sector"), sectors, index=None, placeholder=tr("assessor.all"),
                           format_func=lambda n: txt(criteria.lists["sector"].get(n).label), key="queue_sector")

@@ -96,15 +96,15 @@ def _filters(df: pd.DataFrame, criteria, as_of: date) -> pd.DataFrame:
         search = st.text_input(tr("brand.search"), key="pf_search")
         c1, c2, c3 = st.columns(3)
         tier_opts = [b.id for b in reversed(criteria.bands)] + ["none"]
-        tier = c1.multiselect(tr("brand.f_tier"), tier_opts, key="pf_tier",
+        tier = c1.multiselect(tr("brand.f_tier"), tier_opts, key="pf_tier", placeholder=tr("app.all"),
                               format_func=lambda v: tiers.get(None if v == "none" else v, v))
-        risk = c2.multiselect(tr("brand.f_risk"), list(pf.RISK_LEVELS), key="pf_risk",
+        risk = c2.multiselect(tr("brand.f_risk"), list(pf.RISK_LEVELS), key="pf_risk", placeholder=tr("app.all"),
                               format_func=lambda v: tr(f"brand.risk.{v}"))
-        cert = c3.multiselect(tr("brand.f_cert"), list(pf.CERTIFICATE_STATUSES), key="pf_cert",
+        cert = c3.multiselect(tr("brand.f_cert"), list(pf.CERTIFICATE_STATUSES), key="pf_cert", placeholder=tr("app.all"),
                               format_func=lambda v: tr(f"brand.cert.{v}"))
         c4, c5, c6 = st.columns(3)
-        province = c4.multiselect(tr("brand.f_province"), _options(df["province"]), key="pf_province")
-        sector = c5.multiselect(tr("brand.f_sector"), _options(df["sector"]), key="pf_sector",
+        province = c4.multiselect(tr("brand.f_province"), _options(df["province"]), key="pf_province", placeholder=tr("app.all"))
+        sector = c5.multiselect(tr("brand.f_sector"), _options(df["sector"]), key="pf_sector", placeholder=tr("app.all"),
                                 format_func=lambda v: sectors.get(v, v))
         knockouts = c6.checkbox(tr("brand.f_knockouts"), key="pf_knockouts")
         s1, s2 = st.columns([3, 1])

@@ -24,8 +24,10 @@ SESSION_PARAM = "s"
 
 @st.cache_resource(show_spinner=False)
 def _database() -> Database:
+    from accreditation import demo
+
     db = open_db()
-    created = accounts.ensure_demo_data(db)
+    created = demo.ensure_demo_data(db)
     if created:  # first run: show the demo accounts in the terminal that started the app
         print("\nDemo accounts (password for all: %s):" % accounts.DEMO_PASSWORD, flush=True)
         for role, email, _ in created:

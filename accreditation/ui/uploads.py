@@ -219,7 +219,8 @@ def suppliers_page() -> None:
     if focus:
         st.caption(focus.get("definition", ""))
     levels = st.multiselect(tr("uploads.show_levels"), list(LEVELS), default=["critical", "high"],
-                            format_func=lambda lv: tr(f"uploads.level_{lv}"), key="supplier_levels")
+                            format_func=lambda lv: tr(f"uploads.level_{lv}"), key="supplier_levels",
+                            placeholder=tr("app.all"))
     rows = [f for f in findings if f["severity"] in levels]
     if not rows:
         return
