@@ -12,12 +12,16 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
+from typing import TYPE_CHECKING
+
 from accreditation import commands
 from accreditation.errors import UserError
 from accreditation.i18n import LANGUAGES, env_language, t
-from criteria import CriteriaLoadError, load_criteria
-from criteria.schema import Criteria
+from criteria.errors import CriteriaLoadError
 from scoring.answers import AnswerError
+
+if TYPE_CHECKING:
+    from criteria.schema import Criteria
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -85,7 +89,9 @@ def read_json(path: str) -> Any:
         raise UserError.from_key("cli.bad_json", path=path, line=exc.lineno, column=exc.colno, reason=exc.msg) from None
 
 
-def criteria_from(path: str | None) -> Criteria:
+def criteria_from(path: str | None) -> "Criteria":
+    from criteria.loader import load_criteria
+
     if path and not Path(path).exists():
         raise UserError.from_key("cli.file_missing", path=path)
     return load_criteria(path)

@@ -30,9 +30,7 @@ from criteria.schema import (
     Text,
 )
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-DEFAULT_CRITERIA = PACKAGE_DIR / "award"
-DERIVATIONS_FILE = PACKAGE_DIR / "derivations.csv"
+from criteria.paths import DEFAULT_CRITERIA, DERIVATIONS_FILE, PACKAGE_DIR  # noqa: F401 - re-exported
 LANG_NAMES = {"vi": "tiếng Việt (::vi)", "en": "English (::en)"}
 
 

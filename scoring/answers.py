@@ -15,9 +15,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from criteria.schema import Criteria
+if TYPE_CHECKING:  # only for annotations: importing the schema costs pydantic's start-up
+    from criteria.schema import Criteria
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,7 @@ from pathlib import Path
 from accreditation.cli import criteria_from, print_json
 from accreditation.errors import UserError
 from accreditation.i18n import t
-from criteria import DEFAULT_CRITERIA
-from criteria.schema import Criteria
+from criteria.paths import DEFAULT_CRITERIA
 
 
 def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
@@ -47,7 +46,7 @@ def validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def as_json(c: Criteria) -> dict:
+def as_json(c) -> dict:
     return {
         "settings": c.settings.model_dump(mode="json"),
         "fingerprint": c.fingerprint,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from accreditation.cli import criteria_from, print_json, read_json
-from scoring import assess, parse_answers_document
 
 
 def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
@@ -16,6 +15,8 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
 
 
 def run(args: argparse.Namespace) -> int:
+    from scoring import assess, parse_answers_document
+
     criteria = criteria_from(args.criteria)
     data = read_json(args.answers)
     answers = parse_answers_document(data, criteria)
