@@ -92,11 +92,10 @@ def write_atomically(out: Path, data: bytes) -> None:
         raise UserError.from_key("cli.file_unreadable", path=out, reason=exc.strerror or str(exc)) from None
 
 
-def issue(args: argparse.Namespace) -> int:
-    from accreditation.assessment import certificate_refusal, evaluate
-    from accreditation.reports.certificate import issue_certificate
-    from accreditation.store import open_db
-    from accreditation.store.certificates import CertificateDraft, expiry_date
+def evaluate_args(args: argparse.Namespace):
+    """What `certificate` and `remediation` share: the as-of day, the output path (checked before any work), the
+    criteria, the answers, and the result with the roster and supplier checks."""
+    from accreditation.assessment import evaluate
 
     day = as_of_date(args.as_of)
     out = check_out_path(args.out, args.force)
@@ -104,6 +103,16 @@ def issue(args: argparse.Namespace) -> int:
     answers = parse_answers_document(read_json(args.answers), criteria)
     result = evaluate(criteria, answers, *uploads(args), as_of=day,
                       certificate_status=supplier_lookup(args, day)).result
+    return day, out, criteria, answers, result
+
+
+def issue(args: argparse.Namespace) -> int:
+    from accreditation.assessment import certificate_refusal
+    from accreditation.reports.certificate import issue_certificate
+    from accreditation.store import open_db
+    from accreditation.store.certificates import CertificateDraft, expiry_date
+
+    day, out, criteria, answers, result = evaluate_args(args)
     refusal = certificate_refusal(result)
     if refusal:
         raise refusal

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from accreditation.cli import criteria_from, read_json
-from accreditation.commands.certificate import (as_of_date, check_out_path, supplier_lookup, uploads,
-    write_atomically)
+from accreditation.commands.certificate import evaluate_args, write_atomically
 from accreditation.i18n import t
-from scoring import parse_answers_document
 
 
 def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
@@ -25,15 +22,9 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
 
 
 def run(args: argparse.Namespace) -> int:
-    from accreditation.assessment import evaluate
     from accreditation.reports.remediation import render_remediation_plan
 
-    day = as_of_date(args.as_of)
-    out = check_out_path(args.out, args.force)
-    criteria = criteria_from(args.criteria)
-    answers = parse_answers_document(read_json(args.answers), criteria)
-    result = evaluate(criteria, answers, *uploads(args), as_of=day,
-                      certificate_status=supplier_lookup(args, day)).result
+    day, out, criteria, answers, result = evaluate_args(args)
     write_atomically(out, render_remediation_plan(result, criteria, answers.company, day))
     print(t("reports.plan_written", args.lang, count=len(result.remediation), path=out))
     return 0
