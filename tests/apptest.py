@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import pytest
@@ -47,9 +49,14 @@ def goto(at: AppTest, page: str) -> AppTest:
     return at.switch_page(f"{PAGES}/{page}.py").run()
 
 
+def plain(markdown: str) -> str:
+    """Markdown source as the user reads it: escaped characters (common.md) shown as themselves."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def texts(at: AppTest) -> str:
-    """Everything the page says, to search in."""
+    """Everything the page says, as the user reads it, to search in."""
     parts = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
-        parts += [str(e.value) for e in getattr(at, kind)]
+        parts += [plain(str(e.value)) for e in getattr(at, kind)]
     return "\n".join(parts)

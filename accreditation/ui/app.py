@@ -70,7 +70,7 @@ def run() -> None:
     common.keep_session_in_url()
     common.language_switch()
     if actor is not None:
-        st.sidebar.caption(tr("app.signed_in_as", name=actor.name, role=tr(f"roles.{actor.role}")))
+        st.sidebar.caption(tr("app.signed_in_as", name=common.md(actor.name), role=tr(f"roles.{actor.role}")))
         if st.sidebar.button(tr("app.sign_out"), key="sign_out"):
             common.sign_out()
             st.rerun()

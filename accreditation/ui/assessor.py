@@ -82,7 +82,7 @@ def _answer_text(criteria: Criteria, indicator: Indicator, value: Any) -> str:
 def _evidence(database, assessment_id: int, indicator_id: str) -> None:
     for row in workflow.evidence_files(database, assessment_id, indicator_id):
         path = workflow.evidence_path(row)
-        st.caption(f":material/attach_file: {row['filename']} · {row['size'] // 1024 + 1} KB · SHA-256 {row['sha256'][:12]}…")
+        st.caption(f":material/attach_file: {common.md(row['filename'])} · {row['size'] // 1024 + 1} KB · SHA-256 {row['sha256'][:12]}…")
         if not path.exists():
             continue
         if row["mime"] and row["mime"].startswith("image/"):
@@ -129,7 +129,7 @@ def _checks(database, assessment_id: int) -> None:
             st.caption(tr("assessor.no_check"))
             continue
         check, findings = latest
-        st.caption(tr("assessor.check_line", filename=check["filename"], rows=check["rows"], as_of=check["as_of"],
+        st.caption(tr("assessor.check_line", filename=common.md(check["filename"]), rows=check["rows"], as_of=check["as_of"],
                       count=len(findings)))
         if findings:
             table = pd.DataFrame([{
@@ -157,7 +157,7 @@ def review_page() -> None:
         return
     criteria = workflow.criteria_for(database, assessment, common.criteria())
     org = database["organisations"].get(assessment["organisation_id"])
-    st.subheader(f"{org['name']} · {org.get('tax_code') or ''}")
+    st.subheader(f"{common.md(org['name'])} · {common.md(org.get('tax_code'))}")
     st.caption(tr("q.version_line", version=assessment["version"],
                   status=workflow.status_label(assessment["status"], common.lang()),
                   criteria=f"{criteria.settings.criteria_id} {criteria.version}"))
@@ -192,12 +192,12 @@ def review_page() -> None:
                     st.write(f"{tr('assessor.answer')}: {_answer_text(criteria, ind, answers.values.get(ind.id))}"
                              f"{source}")
                     if answers.comments.get(ind.id):
-                        st.caption(answers.comments[ind.id])
+                        st.caption(common.md(answers.comments[ind.id]))
                     if ind.id in done:
                         r = done[ind.id]
                         st.caption(f":material/check: {tr('assessor.' + r['decision'])}"
                                    + (f" → {_answer_text(criteria, ind, json.loads(r['value']))}" if r["value"] else "")
-                                   + (f" · {r['comment']}" if r["comment"] else ""))
+                                   + (f" · {common.md(r['comment'])}" if r["comment"] else ""))
                     _evidence(database, assessment["id"], ind.id)
                     if in_review and ind.weight > 0 and outcome.source == "answers":
                         _review_form(database, actor, assessment, criteria, ind, done.get(ind.id))
@@ -208,7 +208,7 @@ def review_page() -> None:
 def _decisions(database, actor, assessment: dict, criteria: Criteria, verified: Result) -> None:
     if assessment["status"] not in ("submitted", "in_review"):
         if assessment.get("decision_comment"):
-            st.info(tr("docs.decision", comment=assessment["decision_comment"]))
+            st.info(tr("docs.decision", comment=common.md(assessment["decision_comment"])))
         if assessment.get("certificate_id"):
             st.success(tr("assessor.certificate", id=assessment["certificate_id"]))
             if can(actor, "certificate.revoke"):

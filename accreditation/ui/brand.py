@@ -8,7 +8,6 @@ with SMEs autosaving drafts, so a rerun that only changes a filter, the sort or 
 from __future__ import annotations
 
 import math
-import re
 from datetime import date
 
 import altair as alt
@@ -34,13 +33,6 @@ def _portfolio(brand_id: int, version: tuple, as_of: str) -> tuple[pd.DataFrame,
 
 def load(brand_id: int, as_of: date) -> tuple[pd.DataFrame, int]:
     return _portfolio(brand_id, pf.data_version(common.db(), brand_id), as_of.isoformat())
-
-
-def _text(value) -> str:
-    """A company's own text, safe to put in markdown: missing → "", markdown characters escaped."""
-    if value is None or pd.isna(value):
-        return ""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", str(value))
 
 
 def _fmt_day(value) -> str:
@@ -203,8 +195,8 @@ def _details(database, assessment: dict, row: pd.Series, criteria, as_of: date) 
     lang = common.lang()
     pinned = workflow.criteria_for(database, assessment, criteria)
     result = workflow.stored_result(assessment)
-    st.markdown(" · ".join([f"**{_text(row['company'])}**"] + [_text(row[k]) for k in ("tax_code", "province")
-                                                                if _text(row[k])]))
+    st.markdown(" · ".join([f"**{common.md(row['company'])}**"] + [common.md(row[k]) for k in ("tax_code", "province")
+                                                                if common.md(row[k])]))
     st.caption(tr("brand.drill_status", status=workflow.status_label(assessment["status"], lang),
                   version=assessment["version"], date=_fmt_day(row["submitted"]),
                   criteria=f"{pinned.settings.criteria_id} {pinned.version}"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -142,6 +143,24 @@ def friendly_errors() -> Iterator[None]:
         yield
     except Exception as exc:  # noqa: BLE001 - the page must not show a traceback (st.stop/st.rerun are not Exceptions)
         show_error(exc)
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def md(value: object) -> str:
+    """Text a user typed (a company name, a comment, a file name), safe inside markdown: its markdown characters
+    escaped, so that it cannot add links, images or formatting. Missing values become ""."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return _MARKDOWN.sub(r"\\\1", str(value))
 
 
 def flash(kind: str, message: str) -> None:

@@ -48,7 +48,7 @@ def documents_page() -> None:
             st.info(tr("docs.submit_first"))
         else:
             if assessment.get("decision_comment"):
-                st.info(tr("docs.decision", comment=assessment["decision_comment"]))
+                st.info(tr("docs.decision", comment=common.md(assessment["decision_comment"])))
             as_of = _day(assessment["submitted_at"])
             cert_id = assessment.get("certificate_id")
             if cert_id:

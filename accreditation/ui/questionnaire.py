@@ -40,7 +40,7 @@ def _upload(assessment_id: int, indicator_id: str, key: str, criteria: Criteria)
     try:
         workflow.add_evidence(common.db(), common.current_actor(), assessment_id, indicator_id, uploaded.name,
                               uploaded.getvalue(), criteria)
-        common.flash("success", tr("q.evidence_saved", name=uploaded.name))
+        common.flash("success", tr("q.evidence_saved", name=common.md(uploaded.name)))
     except UserError as exc:
         common.flash("error", exc.message(common.lang()))
     # a new widget key drops the uploaded bytes from memory
@@ -89,7 +89,7 @@ def _evidence(indicator: Indicator, criteria: Criteria, assessment_id: int, disa
     st.caption(tr("q.evidence_required" if indicator.evidence == "required" else "q.evidence_optional", hint=hint))
     for row in workflow.evidence_files(common.db(), assessment_id, indicator.id):
         c1, c2 = st.columns([5, 1])
-        c1.write(f":material/attach_file: {row['filename']} ({row['size'] // 1024 + 1} KB)")
+        c1.write(f":material/attach_file: {common.md(row['filename'])} ({row['size'] // 1024 + 1} KB)")
         if not disabled:
             c2.button(tr("q.remove"), key=f"rm:{row['id']}", on_click=_remove, args=(assessment_id, row["id"], criteria))
     if not disabled:
@@ -149,7 +149,7 @@ def questionnaire_page() -> None:
         st.warning(tr("q.locked", version=assessment["version"],
                       status=workflow.status_label(assessment["status"], common.lang())))
         if assessment.get("decision_comment"):
-            st.info(tr("docs.decision", comment=assessment["decision_comment"]))
+            st.info(tr("docs.decision", comment=common.md(assessment["decision_comment"])))
         if st.button(tr("q.new_version"), type="primary"):
             workflow.start_draft(database, actor, actor.organisation_id, current)
             st.rerun()

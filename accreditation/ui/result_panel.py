@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from accreditation.ui.common import tr, txt
+from accreditation.ui.common import md, tr, txt
 from criteria.schema import Criteria
 from scoring import Result
 
@@ -58,7 +58,7 @@ def render(result: Result, criteria: Criteria, max_actions: int = 5) -> None:
     if not result.remediation:
         st.write(tr("result.nothing_to_fix"))
     for action in result.remediation[:max_actions]:
-        label = f"{action.indicator} · " if action.indicator else (f"{action.ref} · " if action.ref else "")
+        label = f"{action.indicator} · " if action.indicator else (f"{md(action.ref)} · " if action.ref else "")
         st.markdown(f"{PRIORITY_ICON[action.priority]} {label}{txt(action.action)}")
     if len(result.remediation) > max_actions:
         st.caption(f"+ {len(result.remediation) - max_actions}")

@@ -3,7 +3,6 @@ named by the invitation code the brand gave."""
 
 from __future__ import annotations
 
-import re
 
 import pandas as pd
 import streamlit as st
@@ -13,11 +12,6 @@ from accreditation.errors import UserError
 from accreditation.permissions import require
 from accreditation.ui import common
 from accreditation.ui.common import tr
-
-
-def _md(text: str) -> str:
-    """An organisation's name, safe in markdown (its markdown characters escaped)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", text or "")
 
 
 def _day(iso: str | None) -> str:
@@ -53,7 +47,7 @@ def _current(actor, database) -> None:
         st.caption(tr("share.none"))
     for row in shares:
         c1, c2 = st.columns([4, 1], vertical_alignment="center")
-        c1.markdown(f"**{_md(row['brand_name'])}** · {tr('share.since', date=_day(row['created_at']))}")
+        c1.markdown(f"**{common.md(row['brand_name'])}** · {tr('share.since', date=_day(row['created_at']))}")
         c2.button(tr("share.withdraw"), key=f"withdraw:{row['id']}", help=tr("share.withdraw_help"),
                   on_click=_withdraw, args=(actor, row["id"], row["brand_name"]))
 

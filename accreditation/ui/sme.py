@@ -18,17 +18,17 @@ def organisation(org_id: int) -> dict:
 def home_page() -> None:
     actor = common.current_actor()
     org = organisation(actor.organisation_id)
-    st.title(tr("home.welcome", name=actor.name))
+    st.title(tr("home.welcome", name=common.md(actor.name)))
     if actor.role != "sme":
         key = f"home.role_intro_{actor.role}"
-        st.write(tr(key, org=org["name"], code=org.get("invite_code") or "—"))
+        st.write(tr(key, org=common.md(org["name"]), code=common.md(org.get("invite_code")) or "—"))
         return
-    st.write(tr("home.org", org=org["name"]))
+    st.write(tr("home.org", org=common.md(org["name"])))
     st.caption(tr("home.steps"))
     _certificate_notice(actor.organisation_id)
     latest = workflow.latest(common.db(), actor.organisation_id)
     if latest is not None and latest["status"] in ("changes_requested", "rejected") and latest["decision_comment"]:
-        st.warning(tr("docs.decision", comment=latest["decision_comment"]))
+        st.warning(tr("docs.decision", comment=common.md(latest["decision_comment"])))
     if latest is None:
         st.info(tr("home.no_assessment"))
     else:

@@ -61,7 +61,7 @@ def _process(kind: str, key: str, as_of_key: str, check: Callable[[bytes, str, d
         record = check(data, uploaded.name, st.session_state.get(as_of_key) or date.today())
         workflow.record_check(common.db(), actor, assessment["id"], record,
                               workflow.criteria_for(common.db(), assessment, common.criteria()))
-        common.flash("success", tr("uploads.checked", name=uploaded.name, rows=record.rows,
+        common.flash("success", tr("uploads.checked", name=common.md(uploaded.name), rows=record.rows,
                                    findings=len(record.findings)))
     except UserError as exc:  # unreadable file, missing columns: nothing is saved, the previous result stays
         common.flash("error", exc.message(common.lang()))
@@ -122,7 +122,7 @@ def roster_page() -> None:
         return
     check, findings = latest
     summary = check["summary"]
-    st.subheader(tr("uploads.result_heading", name=check["filename"], as_of=check["as_of"]))
+    st.subheader(tr("uploads.result_heading", name=common.md(check["filename"]), as_of=check["as_of"]))
     c = st.columns(5)
     c[0].metric(tr("uploads.rows"), summary.get("rows", check["rows"]))
     c[1].metric(tr("uploads.minors"), summary.get("minors", 0))
@@ -203,7 +203,7 @@ def suppliers_page() -> None:
     check, findings = latest
     lang = common.lang()
     summary = check["summary"].get(lang) or check["summary"].get("vi") or {}
-    st.subheader(tr("uploads.result_heading", name=check["filename"], as_of=check["as_of"]))
+    st.subheader(tr("uploads.result_heading", name=common.md(check["filename"]), as_of=check["as_of"]))
     by_level = summary.get("by_level", {})
     cols = st.columns(4)
     for col, level in zip(cols, LEVELS):
