@@ -86,3 +86,18 @@ def test_anyone_verifies_a_certificate_from_its_qr_link_without_signing_in(data_
     at = app(query)
     assert at.title[0].value == "Kiểm tra giấy chứng nhận" and not at.exception
     assert at.success and "Công ty TNHH May mặc Thuận An Xanh" in str([t.value for t in at.table])
+
+
+def test_a_sign_in_through_the_identity_provider_maps_the_email_to_the_local_user_and_role(data_dir):
+    from streamlit.testing.v1 import AppTest
+
+    from apptest import APP, plain
+
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.user = {"email": "Assessor@demo.vn", "is_logged_in": True}  # what st.login leaves in st.user
+    at.run()
+    assert plain(at.title[0].value) == "Xin chào, Trần Văn Minh (VCCI)"
+    stranger = AppTest.from_file(APP, default_timeout=30)
+    stranger.user = {"email": "nobody@example.org", "is_logged_in": True}
+    stranger.run()
+    assert stranger.title[0].value == "Đăng nhập"  # no local account: no access
