@@ -162,3 +162,18 @@ def test_home_page_warns_before_a_certificate_expires(data_dir, issued_days_ago,
                                    issued=date.today() - timedelta(days=issued_days_ago))
     at = sign_in("sme@demo.vn")
     assert expected in texts(at)
+
+
+def test_the_documents_page_says_when_the_certificate_has_expired(data_dir):
+    from datetime import date, timedelta
+
+    from seed import submitted_assessment
+    from accreditation import documents
+    from criteria import default_criteria
+
+    db, sme, assessment = submitted_assessment(data_dir)
+    cert = documents.issue_for_assessment(db, sme, assessment, workflow.stored_result(assessment),
+                                          default_criteria(), db["organisations"].get(sme.organisation_id),
+                                          issued=date.today() - timedelta(days=800))
+    at = goto(sign_in("sme@demo.vn"), "documents")
+    assert f"Giấy chứng nhận {cert.id} đã hết hiệu lực" in texts(at)

@@ -52,6 +52,12 @@ def documents_page() -> None:
             as_of = _day(assessment["submitted_at"])
             cert_id = assessment.get("certificate_id")
             if cert_id:
+                from accreditation.store import certificates as registry
+
+                cert = registry.get(database, cert_id)
+                status = cert.status(date.today()) if cert else "revoked"
+                if status != "active":  # the PDF still says what it said; the registry says it no longer holds
+                    st.error(tr(f"docs.certificate_{status}", id=cert_id))
                 st.download_button(tr("docs.certificate"), type="primary", mime="application/pdf",
                                    file_name=f"{cert_id}.pdf", key="dl-certificate",
                                    data=lambda: documents.certificate_pdf(database, cert_id, criteria))
