@@ -31,7 +31,7 @@ import pyarrow.csv as pacsv
 
 from accreditation.errors import UserError
 from accreditation.i18n import t
-from criteria.schema import Text
+from scoring.bilingual import Bilingual as Text  # no pydantic: the CLI checks must start fast
 
 COLUMNS_DIR = Path(__file__).resolve().parent.parent / "criteria" / "columns"
 KINDS = ("text", "date", "int", "number", "bool", "code")

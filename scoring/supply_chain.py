@@ -13,32 +13,18 @@ and supplier names are never copied into results (a household's name is a person
 
 from __future__ import annotations
 
-import csv
-import json
-import re
-import unicodedata
-from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, Callable, Literal, Optional
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-from pydantic import BaseModel, ConfigDict, Field
 
-from criteria.schema import Text
-from scoring.provinces import ProvinceTable, fold, fold_series, load_provinces
-from scoring.result import Action, DerivedAnswers
+from scoring.provinces import ProvinceTable, fold_series, load_provinces
+from scoring.risk_data import _PUNCT, LEVELS, RANK, TYPES, Good, RiskData, default_risk_data
+from scoring.risk_data import RISK_DIR, RiskDataError, load_risk_data  # noqa: F401  (re-exported for callers)
+from scoring.supplier_result import SupplierResult
 from scoring.tax_codes import classify_series
 
-RISK_DIR = Path(__file__).resolve().parent.parent / "criteria" / "risk"
-LEVELS: tuple[str, ...] = ("low", "medium", "high", "critical")
-RANK = {name: n for n, name in enumerate(LEVELS)}
-TYPES: tuple[str, ...] = ("factory", "workshop", "household_business", "home_worker", "cooperative", "farm",
-                          "labour_agency")
 INFORMAL_TYPES = ("household_business", "home_worker")
 COMPANY_TYPES = ("factory", "labour_agency")  # types that cannot hold a personal tax code
 FOCUS_SPEND_SHARE = 0.80  # spend-critical: the largest suppliers that together make up 80% of listed spend
@@ -51,476 +37,6 @@ CERT_STATES = ("active", "expired", "revoked", "other_holder", "unknown", "unche
 COLUMNS = ("supplier_name", "tax_code", "province", "sector", "products", "tier", "supplier_type", "workers",
            "has_signed_code_of_conduct", "age_verification_in_place", "last_audit_date", "subcontracting_allowed",
            "certificate_id", "annual_spend_vnd")
-
-
-# --------------------------------------------------------------------------------------------- risk data
-
-
-class RiskDataError(ValueError):
-    """A broken risk data file: names the file and row."""
-
-
-@dataclass(frozen=True)
-class Source:
-    id: str
-    title: str
-    published: str
-    url: str
-    status: str
-
-    def cite(self) -> str:
-        return f"{self.title} ({self.published}). {self.url}"
-
-
-@dataclass(frozen=True)
-class ReasonDef:
-    id: str  # "type:workshop", "good:garments", "sector:…", "rule:…"
-    effect: str  # raise | lower | none
-    level: str  # the level it raises to ("" when it does not raise)
-    text: Text
-    sources: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Good:
-    id: str
-    label: Text
-    edition: str
-    cl: bool
-    fl: bool
-    fcl: bool
-    level: str
-    lower_tier_focus: bool
-    pattern_accented: str  # regex over the padded lower-case text ("" = none)
-    pattern_plain: str  # regex over the padded accent-free text
-    source: str
-
-
-@dataclass(frozen=True)
-class ActionDef:
-    id: str
-    trigger: str
-    min_level: str
-    text: Text
-    sources: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class RiskData:
-    sources: dict[str, Source]
-    levels: dict[str, dict[str, Any]]  # level -> {label: Text, priority, description: Text}
-    goods: tuple[Good, ...]
-    sectors: tuple[Good, ...]  # same matching as goods; `level` is the level a match raises to
-    types: dict[str, dict[str, Any]]  # type -> {label, level, aliases}
-    type_aliases: dict[str, str]  # folded alias -> type
-    reasons: tuple[ReasonDef, ...]  # every reason a supplier can get, in output order
-    actions: tuple[ActionDef, ...]
-
-    def reason(self, rid: str) -> ReasonDef:
-        return next(r for r in self.reasons if r.id == rid)
-
-
-def _read(path: Path) -> list[tuple[int, dict[str, str]]]:
-    if not path.is_file():
-        raise RiskDataError(f"{path.name}: file missing")
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        return [(n, {k: (v or "").strip() for k, v in r.items()}) for n, r in enumerate(csv.DictReader(f), 2)]
-
-
-def _need(path: Path, row: int, cells: dict[str, str], *names: str) -> None:
-    for name in names:
-        if not cells.get(name):
-            raise RiskDataError(f"{path.name}, row {row}: '{name}' is empty")
-
-
-def _yes(v: str) -> bool:
-    return v.strip().lower() in ("yes", "true", "1", "có")
-
-
-def _plain(text: str) -> str:
-    s = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in s if unicodedata.category(c) != "Mn")
-
-
-_TONE_SWAP = {  # old-style and new-style tone placement in "oa", "oe", "uy": both spellings are in use
-    "òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "ọa": "oạ", "òe": "oè", "óe": "oé", "ỏe": "oẻ", "õe": "oẽ",
-    "ọe": "oẹ", "ùy": "uỳ", "úy": "uý", "ủy": "uỷ", "ũy": "uỹ", "ụy": "uỵ"}
-_TONE_SWAP.update({v: k for k, v in list(_TONE_SWAP.items())})
-_PUNCT = r"[ \t\r\n,;:./\\()\[\]{}\-_+&|\"'!?*#<>=~%@^`]+"
-
-
-def _keyword_patterns(words: list[str]) -> tuple[str, str]:
-    """Two regexes that find any keyword as whole words in the padded text: keywords with diacritics are matched
-    against the accented text (both tone placements), plain ASCII ones against the accent-free text."""
-    accented: set[str] = set()
-    plain: set[str] = set()
-    for w in words:
-        w = re.sub(_PUNCT, " ", unicodedata.normalize("NFC", w).lower()).strip()
-        if not w:
-            continue
-        if w.isascii():
-            plain.add(w)
-        else:
-            accented.add(w)
-            for a, b in _TONE_SWAP.items():
-                if a in w:
-                    accented.add(w.replace(a, b))
-
-    def rx(ws: set[str]) -> str:
-        return f" (?:{'|'.join(re.escape(w) for w in sorted(ws, key=len, reverse=True))}) " if ws else ""
-
-    return rx(accented), rx(plain)
-
-
-def _sources(path: Path, row: int, text: str, known: dict[str, Source]) -> tuple[str, ...]:
-    ids = tuple(s.strip() for s in text.split("|") if s.strip())
-    for s in ids:
-        if s not in known:
-            raise RiskDataError(f"{path.name}, row {row}: unknown source '{s}' (see sources.csv)")
-    return ids
-
-
-def _level(path: Path, row: int, value: str, allow_empty: bool = False) -> str:
-    if value in LEVELS or (allow_empty and value == ""):
-        return value
-    raise RiskDataError(f"{path.name}, row {row}: level '{value}' is not one of {', '.join(LEVELS)}")
-
-
-def _text(cells: dict[str, str], name: str) -> Text:
-    return Text(vi=cells.get(f"{name}::vi", ""), en=cells.get(f"{name}::en", ""))
-
-
-def load_risk_data(folder: Path = RISK_DIR) -> RiskData:
-    """Read and check the risk tables; errors name the file and row."""
-    p = folder / "sources.csv"
-    sources = {}
-    for row, c in _read(p):
-        _need(p, row, c, "id", "title", "url")
-        sources[c["id"]] = Source(c["id"], c["title"], c.get("published", ""), c["url"], c.get("status", ""))
-
-    p = folder / "levels.csv"
-    levels = {}
-    for row, c in _read(p):
-        levels[_level(p, row, c["level"])] = {"label": _text(c, "label"), "priority": c.get("priority") or None,
-                                              "description": _text(c, "description")}
-    if tuple(levels) != LEVELS:
-        raise RiskDataError(f"{p.name}: levels must be {', '.join(LEVELS)} in this order")
-
-    def goods_like(name: str, key: str, label: str, reason: Callable[[dict[str, str], Text], Text]
-                   ) -> tuple[tuple[Good, ...], list[ReasonDef]]:
-        path = folder / name
-        out, reasons = [], []
-        for row, c in _read(path):
-            _need(path, row, c, key, f"{label}::vi", f"{label}::en", "level", "source")
-            acc, pla = _keyword_patterns(c.get("keywords::vi", "").split("|") + c.get("keywords::en", "").split("|"))
-            if not acc and not pla:
-                raise RiskDataError(f"{path.name}, row {row}: no keywords")
-            srcs = _sources(path, row, c["source"], sources)
-            g = Good(c[key], _text(c, label), c.get("edition", ""), _yes(c.get("cl", "")), _yes(c.get("fl", "")),
-                     _yes(c.get("fcl", "")), _level(path, row, c["level"]), _yes(c.get("lower_tier_focus", "")),
-                     acc, pla, srcs[0])
-            out.append(g)
-            reasons.append(ReasonDef(f"{key}:{g.id}", "raise", g.level, reason(c, g.label), srcs))
-        return tuple(out), reasons
-
-    def good_reason(c: dict[str, str], label: Text) -> Text:
-        kinds_vi = [k for k, flag in (("lao động trẻ em", "cl"), ("lao động cưỡng bức", "fl"),
-                                      ("lao động trẻ em bị cưỡng bức", "fcl")) if _yes(c.get(flag, ""))]
-        kinds_en = [k for k, flag in (("child labour", "cl"), ("forced labour", "fl"),
-                                      ("forced child labour", "fcl")) if _yes(c.get(flag, ""))]
-        return Text(vi=f"Mặt hàng có trong danh sách của Bộ Lao động Hoa Kỳ ({c.get('edition')}) về "
-                       f"{', '.join(kinds_vi)}: {label.vi}.",
-                    en=f"Good on the USDOL list ({c.get('edition')} edition) for {', '.join(kinds_en)}: "
-                       f"{label.en}.")
-
-    goods, good_reasons = goods_like("usdol_goods.csv", "good", "good", good_reason)
-    sectors, sector_reasons = goods_like("sector_prevalence.csv", "sector", "label",
-                                         lambda c, _label: _text(c, "finding"))
-
-    p = folder / "supplier_types.csv"
-    types: dict[str, dict[str, Any]] = {}
-    type_aliases: dict[str, str] = {}
-    type_reasons = []
-    for row, c in _read(p):
-        _need(p, row, c, "type", "label::vi", "label::en", "level")
-        t = c["type"]
-        if t not in TYPES:
-            raise RiskDataError(f"{p.name}, row {row}: type '{t}' is not one of {', '.join(TYPES)}")
-        lvl = _level(p, row, c["level"])
-        types[t] = {"label": _text(c, "label"), "level": lvl}
-        for alias in [t, t.replace("_", " "), c["label::vi"], c["label::en"], *c.get("aliases", "").split("|")]:
-            key = _fold_one(alias)
-            if key:
-                if type_aliases.setdefault(key, t) != t:
-                    raise RiskDataError(f"{p.name}, row {row}: alias '{alias}' already names {type_aliases[key]}")
-        if lvl != "low":
-            _need(p, row, c, "reason::vi", "reason::en", "source")
-            type_reasons.append(ReasonDef(f"type:{t}", "raise", lvl, _text(c, "reason"),
-                                          _sources(p, row, c["source"], sources)))
-    if set(types) != set(TYPES):
-        raise RiskDataError(f"{p.name}: missing types {', '.join(sorted(set(TYPES) - set(types)))}")
-
-    p = folder / "rules.csv"
-    rules = {}
-    for row, c in _read(p):
-        _need(p, row, c, "rule", "effect", "reason::vi", "reason::en", "source")
-        if c["effect"] not in ("raise", "lower", "none"):
-            raise RiskDataError(f"{p.name}, row {row}: effect must be raise, lower or none")
-        lvl = _level(p, row, c.get("level", ""), allow_empty=c["effect"] != "raise")
-        rules[c["rule"]] = ReasonDef(f"rule:{c['rule']}", c["effect"], lvl, _text(c, "reason"),
-                                     _sources(p, row, c["source"], sources))
-    missing = set(_RULES) - set(rules)
-    if missing:
-        raise RiskDataError(f"{p.name}: missing rules {', '.join(sorted(missing))}")
-
-    p = folder / "actions.csv"
-    actions = []
-    for row, c in _read(p):
-        _need(p, row, c, "action", "trigger", "min_level", "action::vi", "action::en", "source")
-        if c["trigger"] not in _TRIGGERS:
-            raise RiskDataError(f"{p.name}, row {row}: trigger '{c['trigger']}' is not one of {', '.join(_TRIGGERS)}")
-        actions.append(ActionDef(c["action"], c["trigger"], _level(p, row, c["min_level"]), _text(c, "action"),
-                                 _sources(p, row, c["source"], sources)))
-
-    reasons = (*[rules[r] for r in _RULES if rules[r].effect == "raise"], *type_reasons, *good_reasons,
-               *sector_reasons, *[rules[r] for r in _RULES if rules[r].effect != "raise"])
-    return RiskData(sources, levels, goods, sectors, types, type_aliases, tuple(reasons), tuple(actions))
-
-
-_RULES = ("informal_listed_good", "personal_tax_code", "type_tax_mismatch", "below_tier1_listed",
-          "subcontracting_listed", "missing_tax_code", "invalid_tax_code", "type_unknown", "certificate_active",
-          "certificate_expired", "certificate_revoked", "certificate_other_holder", "certificate_unknown",
-          "certificate_unchecked")
-_TRIGGERS = ("no_age_verification", "no_recent_audit", "no_code_of_conduct", "subcontracting_allowed",
-             "informal_unit", "listed_good", "bad_tax_code", "critical")
-
-
-@lru_cache(maxsize=2)
-def default_risk_data() -> RiskData:
-    """The shipped risk tables, read once per process."""
-    return load_risk_data(RISK_DIR)
-
-
-def _fold_one(text: str) -> str:
-    return fold(text)
-
-
-# ------------------------------------------------------------------------------------------------ results
-
-
-class Reason(BaseModel):
-    model_config = ConfigDict(frozen=True)
-    id: str
-    effect: str
-    level: str
-    text: Text
-    sources: tuple[str, ...]
-
-
-class ActionText(BaseModel):
-    model_config = ConfigDict(frozen=True)
-    id: str
-    text: Text
-    sources: tuple[str, ...]
-
-
-class Share(BaseModel):
-    count: int
-    of: int
-    share: float | None  # None when `of` is 0
-
-
-class FocusSummary(BaseModel):
-    """Spend-critical or high-risk suppliers and their controls (the issue's "share without age verification or
-    audit")."""
-    definition: Text
-    spend_data: bool  # the list has an annual_spend_vnd column with at least one amount
-    spend_critical: int
-    high_risk: int
-    suppliers: int  # spend-critical or high/critical risk
-    without_age_verification: Share
-    without_recent_audit: Share
-    without_age_verification_or_audit: Share
-
-
-class SupplierSummary(BaseModel):
-    rows: int  # data rows read
-    suppliers: int  # distinct suppliers (duplicates not counted)
-    duplicates: list[dict[str, Any]]  # {row, duplicate_of, key: "tax_code" | "name_province"}
-    by_level: dict[str, int]
-    by_type: dict[str, int]
-    tax_codes: dict[str, int]  # enterprise, branch, personal_id, invalid, missing, leading_zero_restored
-    provinces_mapped: list[dict[str, Any]]  # {from, to, rows}: old names mapped to the 2025 provinces
-    provinces_unknown: list[int]  # rows whose province matched no current or former name
-    listed_goods: dict[str, int]  # USDOL good -> suppliers
-    informal_units: int
-    max_tier: int | None
-    workers_in_high_risk: int
-    certificates: dict[str, int]  # active, expired, revoked, other_holder, unknown, unchecked
-    focus: FocusSummary
-    derived: dict[str, str]
-
-
-class SupplierResult(BaseModel):
-    """Per-supplier results (as a frame: 50,000 suppliers must not cost 50,000 models) plus the summary."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    as_of: date
-    table: Any = Field(exclude=True)  # pandas DataFrame, one row per input row; see `entries`
-    reasons: list[Reason]  # catalog: `table.reason_set` indexes `reason_sets`
-    reason_sets: list[list[int]]
-    actions: list[ActionText]
-    action_sets: list[list[int]]
-    sources: dict[str, dict[str, str]]
-    levels: dict[str, Text]
-    summary: SupplierSummary
-    problems: list[dict[str, Any]]  # {row, column, vi, en}: data the rules could not use
-
-    # ---- per-supplier output
-
-    def _set_json(self, lang: str, texts: bool) -> tuple[list[str], list[str]]:
-        def reason(r: Reason) -> dict[str, Any]:
-            return {"id": r.id, **({"effect": r.effect} if texts or r.effect != "raise" else {}),
-                    **({"level": r.level} if r.level else {}), **({"text": r.text.get(lang)} if texts else {}),
-                    "source": list(r.sources)}
-
-        def action(a: ActionText) -> Any:
-            return {"id": a.id, "text": a.text.get(lang)} if texts else a.id
-
-        rfrag = [json.dumps(reason(r), ensure_ascii=False, separators=(",", ":")) for r in self.reasons]
-        afrag = [json.dumps(action(a), ensure_ascii=False, separators=(",", ":")) for a in self.actions]
-        rs = ["[" + ",".join([rfrag[i] for i in ids]) + "]" for ids in self.reason_sets]
-        acts = ["[" + ",".join([afrag[i] for i in ids]) + "]" for ids in self.action_sets]
-        return rs, acts
-
-    def catalog(self, lang: str = "vi") -> dict[str, Any]:
-        """The texts and sources the compact entries refer to by id."""
-        return {
-            "levels": {k: v.get(lang) for k, v in self.levels.items()},
-            "reasons": {r.id: {"effect": r.effect, **({"level": r.level} if r.level else {}),
-                               "text": r.text.get(lang), "source": list(r.sources)} for r in self.reasons},
-            "actions": {a.id: {"text": a.text.get(lang), "source": list(a.sources)} for a in self.actions},
-            "sources": {k: {"title": v["title"], "published": v["published"], "url": v["url"]}
-                        for k, v in self.sources.items()},
-        }
-
-    def cite(self, source_id: str) -> str:
-        """A source as one line: title (date). URL."""
-        s = self.sources[source_id]
-        return f"{s['title']} ({s['published']}). {s['url']}" if s.get("published") else f"{s['title']}. {s['url']}"
-
-    def entries_json(self, lang: str = "vi", texts: bool = False) -> pd.Series:
-        """One compact JSON object per input row, built with column operations (no loop over suppliers):
-        row, tax_code (masked if personal), tax_code_kind, supplier_type, province, province_former, tier, level,
-        duplicate_of, certificate, reasons (id, effect, level, source ids), actions (ids). With `texts`, reasons
-        and actions carry their text too (for a page that shows a few suppliers); otherwise see `catalog`."""
-        t = self.table
-        rs, acts = self._set_json(lang, texts)
-        reasons = pa.array(rs, pa.string()).take(pa.array(t["reason_set"].to_numpy()))
-        actions = pa.array(acts, pa.string()).take(pa.array(t["action_set"].to_numpy()))
-        parts = ['{"row":', t["row"].astype("string"),
-                 ',"tax_code":', _json_str(t["tax_display"]),
-                 ',"tax_code_kind":"', t["tax_kind"].astype("string"),
-                 '","supplier_type":', _json_cat(t["type"]),
-                 ',"province":', _json_cat(t["province"]),
-                 ',"province_former":', _json_cat(t["province_former"]),
-                 ',"tier":', t["tier"].astype("string").fillna("null"),
-                 ',"level":"', t["level"].astype("string"),
-                 '","duplicate_of":', t["duplicate_of"].astype("string").fillna("null"),
-                 ',"certificate":', _certificate_json(t),
-                 ',"reasons":', reasons, ',"actions":', actions, "}"]
-        arrays = [pa.scalar(p, pa.string()) if isinstance(p, str) else p if isinstance(p, pa.Array) else
-                  pa.array(p.astype("string"), pa.string()) for p in parts]
-        joined = pc.binary_join_element_wise(*arrays, pa.scalar("", pa.string()))  # one pass, in C++
-        return pd.Series(pd.arrays.ArrowStringArray(joined) if len(t) else pd.array([], dtype="string"),
-                         index=t.index, dtype="string")
-
-    def entries_buffer(self, lang: str = "vi", sep: str = ",\n") -> memoryview | None:
-        """All compact entries joined by `sep`, as UTF-8 bytes (joined in C++; None when there are none)."""
-        arr = pa.array(self.entries_json(lang), pa.string())
-        if len(arr) == 0:
-            return None
-        lists = pa.ListArray.from_arrays(pa.array([0, len(arr)], pa.int32()), arr)
-        return memoryview(pc.binary_join(lists, sep)[0].as_buffer())
-
-    def entries(self, lang: str = "vi", texts: bool = True) -> list[dict[str, Any]]:
-        return [json.loads(s) for s in self.entries_json(lang, texts)]
-
-    def entry(self, row: int, lang: str = "vi") -> dict[str, Any]:
-        """The entry of one data row (1-based, as in the file)."""
-        t = self.table
-        pos = int(np.flatnonzero(t["row"].to_numpy() == row)[0])
-        return json.loads(self.entries_json(lang, texts=True).iloc[pos])
-
-    # ---- into the assessment
-
-    def derived(self) -> DerivedAnswers:
-        """The supply-chain answers for the engine, and one remediation action per high or critical supplier
-        (critical priority for critical suppliers, major for high)."""
-        t = self.table
-        pick = t[(~t["duplicate"]) & t["level"].isin(["high", "critical"])]
-        actions: list[Action] = []
-        cache: dict[tuple[str, int, int], tuple[Text, Text, Text]] = {}
-        responsible = Text(vi="Bộ phận mua hàng", en="Purchasing")
-        evidence = Text(vi="Xác nhận kiểm tra tuổi của nhà cung cấp; báo cáo thăm hoặc đánh giá có ngày.",
-                        en="The supplier's age-check confirmation; a dated visit or audit report.")
-        for row, code, kind, level, rset, aset in zip(pick["row"].tolist(), pick["tax_display"].tolist(),
-                                                      pick["tax_kind"].tolist(), pick["level"].tolist(),
-                                                      pick["reason_set"].tolist(), pick["action_set"].tolist()):
-            key = (level, rset, aset)
-            if key not in cache:
-                cache[key] = self._action_texts(level, rset, aset)
-            finding, action, basis = cache[key]
-            ref = f"row {row}, tax code {code}" if kind != "missing" else f"row {row}, no tax code"
-            actions.append(Action(priority="critical" if level == "critical" else "major", source="suppliers",
-                                  rule=f"supplier_risk_{level}", ref=ref, finding=finding, action=action,
-                                  legal_basis=basis, responsible=responsible, evidence=evidence,
-                                  child_protection=False))
-        return DerivedAnswers(source="suppliers", values=dict(self.summary.derived), actions=actions)
-
-    def _action_texts(self, level: str, rset: int, aset: int) -> tuple[Text, Text, Text]:
-        label = self.levels[level]
-        rs = [self.reasons[i] for i in self.reason_sets[rset] if self.reasons[i].effect == "raise"]
-        acts = [self.actions[i] for i in self.action_sets[aset]]
-        srcs = list(dict.fromkeys(s for r in rs for s in r.sources))
-        finding = Text(vi=f"Nhà cung cấp rủi ro {label.vi.lower()}: " + " ".join(r.text.vi for r in rs),
-                       en=f"{label.en} risk supplier: " + " ".join(r.text.en for r in rs))
-        action = Text(vi=" ".join(a.text.vi for a in acts), en=" ".join(a.text.en for a in acts))
-        basis = Text(vi="; ".join(self.sources[s]["title"] for s in srcs),
-                     en="; ".join(self.sources[s]["title"] for s in srcs))
-        return finding, action, basis
-
-    def summary_dict(self, lang: str = "vi") -> dict[str, Any]:
-        d = self.summary.model_dump()
-        d["focus"]["definition"] = self.summary.focus.definition.get(lang)
-        return d
-
-
-def _json_str(s: pd.Series) -> pd.Series:
-    """JSON string literals for a string column, vectorised (null -> null)."""
-    s = s.astype("string")
-    esc = (s.str.replace("\\", "\\\\", regex=False).str.replace('"', '\\"', regex=False)
-           .str.replace(r"[\x00-\x1f]", " ", regex=True))
-    return ('"' + esc + '"').fillna("null")
-
-
-def _json_cat(s: pd.Series) -> pa.Array:
-    """JSON literals for a column with few distinct values: each distinct value is encoded once."""
-    codes, uniques = pd.factorize(s.to_numpy(dtype=object, na_value=None), use_na_sentinel=True)
-    enc = pa.array([json.dumps(u, ensure_ascii=False) for u in uniques] + ["null"], pa.string())
-    return enc.take(pa.array(np.where(codes < 0, len(uniques), codes)))
-
-
-def _certificate_json(t: pd.DataFrame) -> pd.Series:
-    has = t["certificate_status"].notna()
-    out = pd.Series("null", index=t.index, dtype="string")
-    if has.any():
-        sub = t[has]
-        out[has] = ('{"id":' + _json_str(sub["certificate_id"]) + ',"status":"'
-                    + sub["certificate_status"].astype("string") + '","lowered":'
-                    + sub["certificate_lowered"].map({True: "true", False: "false"}).astype("string") + "}")
-    return out
 
 
 # ---------------------------------------------------------------------------------------------------- rules
@@ -755,16 +271,13 @@ def assess_suppliers(frame: pd.DataFrame, as_of: date, data: RiskData | None = N
 
     problems.extend(_problems(table, tax, prov_raw, prov_unknown, type_unrecognised, audit_future, tier_np))
     summary = _summary(table, tax, goods, data, prov_raw, prov_unknown, n)
-    return SupplierResult.model_construct(  # built here from checked parts: no need to validate 50,000 rows again
-        as_of=as_of, table=table,
-        reasons=[Reason(id=r.id, effect=r.effect, level=r.level, text=r.text, sources=r.sources) for r in reasons],
-        reason_sets=reason_sets,
-        actions=[ActionText(id=a.id, text=a.text, sources=a.sources) for a in data.actions],
+    return SupplierResult(
+        as_of=as_of, table=table, reasons=reasons, reason_sets=reason_sets, actions=list(data.actions),
         action_sets=action_sets,
         sources={s.id: {"title": s.title, "published": s.published, "url": s.url, "status": s.status}
                  for s in data.sources.values()},
         levels={k: v["label"] for k, v in data.levels.items()},
-        summary=summary, problems=problems)
+        summary_data=summary, problems=problems)
 
 
 def _sets(matrix: np.ndarray) -> tuple[np.ndarray, list[list[int]]]:
@@ -843,8 +356,8 @@ def _problems(t: pd.DataFrame, tax: pd.DataFrame, prov_raw: pd.Series, prov_unkn
     return out
 
 
-def _share(count: int, of: int) -> Share:
-    return Share(count=int(count), of=int(of), share=round(count / of, 4) if of else None)
+def _share(count: int, of: int) -> dict[str, Any]:
+    return {"count": int(count), "of": int(of), "share": round(count / of, 4) if of else None}
 
 
 def _yes_partly_no(count: int, of: int) -> str:
@@ -854,7 +367,8 @@ def _yes_partly_no(count: int, of: int) -> str:
 
 
 def _summary(t: pd.DataFrame, tax: pd.DataFrame, goods: np.ndarray, data: RiskData, prov_raw: pd.Series,
-             prov_unknown: np.ndarray, n: int) -> SupplierSummary:
+             prov_unknown: np.ndarray, n: int) -> dict[str, Any]:
+    """The company-level summary, as `scoring.supplier_summary.SupplierSummary.model_dump()` would give it."""
     u = ~t["duplicate"].to_numpy(dtype=bool)  # distinct suppliers
     d = t[u]
     nu = int(u.sum())
@@ -901,7 +415,7 @@ def _summary(t: pd.DataFrame, tax: pd.DataFrame, goods: np.ndarray, data: RiskDa
     certs = d["certificate_status"].value_counts()
     max_tier = np.nanmax(tier) if nu and not np.isnan(tier).all() else None
     w = d["workers"].to_numpy(dtype=float)
-    return SupplierSummary(
+    return dict(
         rows=n, suppliers=nu,
         duplicates=[{"row": int(r), "duplicate_of": int(f), "key": "tax_code" if k != "missing" else "name_province"}
                     for r, f, k in zip(t.loc[~u, "row"].tolist(), t.loc[~u, "duplicate_of"].tolist(),
@@ -918,8 +432,8 @@ def _summary(t: pd.DataFrame, tax: pd.DataFrame, goods: np.ndarray, data: RiskDa
         max_tier=int(max_tier) if max_tier is not None else None,
         workers_in_high_risk=int(np.nansum(w[high])),
         certificates={s: int(certs.get(s, 0)) for s in CERT_STATES},
-        focus=FocusSummary(
-            definition=Text(
+        focus=dict(
+            definition=dict(
                 vi=("Nhà cung cấp rủi ro cao hoặc nghiêm trọng, và nhà cung cấp trọng yếu về chi tiêu (những nhà "
                     "cung cấp lớn nhất cộng lại chiếm 80% giá trị mua hàng năm trong danh sách)"
                     if spend_data else "Nhà cung cấp rủi ro cao hoặc nghiêm trọng (danh sách không có giá trị "
