@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 PROVINCES_FILE = Path(__file__).resolve().parent.parent / "criteria" / "provinces.csv"
 
@@ -113,23 +115,25 @@ class ProvinceTable:
         current, former = hit
         return ProvinceMatch(self.units[current], self.units[former] if former else None)
 
+    def match_distinct(self, raw: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Match each distinct cell once: (index of each cell's distinct value; for each distinct value the current
+        name or None, the former name given or None, and whether it is blank). Nulls count as blank."""
+        if isinstance(raw, pa.ChunkedArray):
+            raw = raw.combine_chunks()
+        enc = pc.dictionary_encode(pc.fill_null(raw, ""))
+        codes = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+        keys = fold_series(pd.Series(enc.dictionary.to_pylist(), dtype="string")).tolist()
+        cur = np.array([self._keys.get(k, (None, None))[0] for k in keys], dtype=object)
+        old = np.array([self._keys.get(k, (None, None))[1] for k in keys], dtype=object)
+        return codes, cur, old, np.array([k == "" for k in keys], dtype=bool)
+
     def match_series(self, s: pd.Series) -> pd.DataFrame:
         """For each cell: `province` (current name, or NA if unknown or blank), `former` (the old name given, or NA)
         and `blank`."""
-        codes, uniques = pd.factorize(s.astype("string").fillna(""), sort=False)
-        keys = fold_series(pd.Series(uniques, dtype="string"))  # fold and look up each distinct name once
-        cur = keys.map({k: v[0] for k, v in self._keys.items()}).astype(object).to_numpy()
-        old = keys.map({k: v[1] for k, v in self._keys.items() if v[1]}).astype(object).to_numpy()
-        blank_u = (keys == "").to_numpy(dtype=bool)
-        if len(uniques) == 0:
-            cur = old = np.array([], dtype=object)
-            blank_u = np.array([], dtype=bool)
-        current = pd.Series(cur[codes] if len(s) else cur, index=s.index, dtype="string")
-        former = pd.Series(old[codes] if len(s) else old, index=s.index, dtype="string")
-        keys = pd.Series(np.where(blank_u[codes], "", "x") if len(s) else np.array([], dtype=object),
-                         index=s.index, dtype=object)
-        return pd.DataFrame({"province": current, "former": former,
-                             "blank": (keys == "").to_numpy(dtype=bool)}, index=s.index)
+        codes, cur, old, blank = self.match_distinct(pa.array(s.astype("string[pyarrow]").array))
+        return pd.DataFrame({"province": pd.Series(cur[codes], index=s.index, dtype="string"),
+                             "former": pd.Series(old[codes], index=s.index, dtype="string"),
+                             "blank": blank[codes]}, index=s.index)
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:

@@ -18,12 +18,14 @@ from typing import Any, Callable, Literal, Optional
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from scoring.provinces import ProvinceTable, fold_series, load_provinces
 from scoring.risk_data import _PUNCT, LEVELS, RANK, TYPES, Good, RiskData, default_risk_data
 from scoring.risk_data import RISK_DIR, RiskDataError, load_risk_data  # noqa: F401  (re-exported for callers)
 from scoring.supplier_result import SupplierResult
-from scoring.tax_codes import classify_series
+from scoring.tax_codes import ERRORS, KINDS, TaxCodes, classify_array
 
 INFORMAL_TYPES = ("household_business", "home_worker")
 COMPANY_TYPES = ("factory", "labour_agency")  # types that cannot hold a personal tax code
@@ -61,34 +63,55 @@ def _column(frame: pd.DataFrame, name: str, n: int, dtype: str) -> pd.Series:
     return pd.Series(pd.NA, index=frame.index, dtype="string")
 
 
-def _match_texts(texts: pd.Series, items: tuple[Good, ...]) -> np.ndarray:
-    """n × len(items) booleans: which items' keywords occur in each text. Matching runs once per distinct text."""
-    codes, uniques = pd.factorize(texts.fillna(""), sort=False)
-    u = pd.Series(uniques, dtype="string").str.normalize("NFC").str.lower()
+def _text(frame: pd.DataFrame, name: str, n: int) -> pa.Array:
+    """A text column as one arrow string array (nulls for blanks); the importer's columns are arrow already."""
+    if name not in frame.columns:
+        return pa.nulls(n, pa.string())
+    s = frame[name]
+    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"):
+        s = s.astype("string[pyarrow]")
+    arr = pa.array(s.array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr.cast(pa.string()) if arr.type != pa.string() else arr
+
+
+def _distinct(arr: pa.Array) -> tuple[np.ndarray, list[Any]]:
+    """(index of each cell's distinct value, -1 for null; the distinct values)."""
+    enc = pc.dictionary_encode(arr)
+    codes = np.asarray(enc.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    return codes, enc.dictionary.to_pylist()
+
+
+def _match_texts(texts: list[str], *tables: tuple[Good, ...]) -> list[np.ndarray]:
+    """For each table of goods: len(texts) × len(table) booleans, which items' keywords occur in each text. The caller
+    passes distinct texts, so matching runs once per distinct text."""
+    u = pd.Series(texts, dtype="string").str.normalize("NFC").str.lower()
     acc = " " + u.str.replace(_PUNCT, " ", regex=True) + " "
     plain = (acc.str.replace("đ", "d", regex=False).str.normalize("NFD")
              .str.replace("[\u0300-\u036f]", "", regex=True))
-    out = np.zeros((len(uniques), len(items)), dtype=bool)
-    for j, g in enumerate(items):
-        hit = np.zeros(len(uniques), dtype=bool)
-        if g.pattern_accented:
-            hit |= acc.str.contains(g.pattern_accented, regex=True).fillna(False).to_numpy(dtype=bool)
-        if g.pattern_plain:
-            hit |= plain.str.contains(g.pattern_plain, regex=True).fillna(False).to_numpy(dtype=bool)
-        out[:, j] = hit
-    if len(texts) == 0:
-        return np.zeros((0, len(items)), dtype=bool)
-    return out[codes]
+    out = []
+    for items in tables:
+        hits = np.zeros((len(texts), len(items)), dtype=bool)
+        for j, g in enumerate(items):
+            if g.pattern_accented:
+                hits[:, j] |= acc.str.contains(g.pattern_accented, regex=True).fillna(False).to_numpy(dtype=bool)
+            if g.pattern_plain:
+                hits[:, j] |= plain.str.contains(g.pattern_plain, regex=True).fillna(False).to_numpy(dtype=bool)
+        out.append(hits)
+    return out
 
 
-def _map_types(raw: pd.Series, data: RiskData) -> tuple[pd.Series, np.ndarray]:
-    """(canonical type or NA, mask of cells filled with something that is no known type)."""
-    codes, uniques = pd.factorize(raw.fillna(""), sort=False)
-    mapped = fold_series(pd.Series(uniques, dtype="string")).map(data.type_aliases)
-    arr = mapped.astype(object).where(mapped.notna(), None).to_numpy(dtype=object)
-    typ = pd.Series(arr[codes] if len(arr) else np.array([], dtype=object), index=raw.index, dtype="string")
-    unknown = (raw.fillna("").str.strip() != "").to_numpy(dtype=bool) & typ.isna().to_numpy(dtype=bool)
-    return typ, unknown
+def _map_types(raw: pa.Array, data: RiskData) -> tuple[np.ndarray, np.ndarray]:
+    """(index into TYPES or -1, mask of cells filled with something that is no known type)."""
+    codes, uniques = _distinct(raw)
+    keys = fold_series(pd.Series(uniques, dtype="string")).tolist()
+    known = np.array([TYPES.index(data.type_aliases[k]) if k in data.type_aliases else -1 for k in keys] + [-1],
+                     dtype=np.int64)
+    trimmed = pc.utf8_trim_whitespace(pa.array(uniques, pa.string()))
+    filled = np.append(np.asarray(pc.not_equal(trimmed, "").to_numpy(zero_copy_only=False), dtype=bool), False)
+    typ = known[codes]  # codes -1 (null) picks the appended -1 / False
+    return typ, filled[codes] & (typ < 0)
 
 
 def assess_suppliers(frame: pd.DataFrame, as_of: date, data: RiskData | None = None,
@@ -100,7 +123,10 @@ def assess_suppliers(frame: pd.DataFrame, as_of: date, data: RiskData | None = N
     `rows`: the data-row numbers to report (default: the frame's index when it is 1-based integers, else 1..n).
     `certificate_status(id)` returns 'active', 'expired', 'revoked' or None (not in the register), or a pair
     (status, holder's tax code) so that a certificate of another company is not counted; without it a certificate
-    cannot be checked and does not lower the risk. Only 'active' (verified and in date) lowers the level, by one."""
+    cannot be checked and does not lower the risk. Only 'active' (verified and in date) lowers the level, by one.
+
+    Text columns stay arrow arrays and are worked on through their distinct values (products, sectors, types,
+    provinces repeat heavily); per-row results are numpy arrays of codes until the result frame is built."""
     data = data or default_risk_data()
     provinces = provinces or load_provinces()
     n = len(frame)
@@ -112,115 +138,115 @@ def assess_suppliers(frame: pd.DataFrame, as_of: date, data: RiskData | None = N
     as_of_ts = pd.Timestamp(as_of)
     problems = list(problems or [])
 
-    name = _column(frame, "supplier_name", n, "string")
-    tax = classify_series(_column(frame, "tax_code", n, "string"))
-    prov_raw = _column(frame, "province", n, "string")
-    products = _column(frame, "products", n, "string").fillna("")
-    sector = _column(frame, "sector", n, "string").fillna("")
-    tier = _column(frame, "tier", n, "float")
-    typ, type_unrecognised = _map_types(_column(frame, "supplier_type", n, "string"), data)
-    workers = _column(frame, "workers", n, "float")
+    tax = classify_array(_text(frame, "tax_code", n))
+    prov_raw = _text(frame, "province", n)
+    tier_np = _column(frame, "tier", n, "float").to_numpy(dtype=float)
+    typ, type_unrecognised = _map_types(_text(frame, "supplier_type", n), data)
+    workers = _column(frame, "workers", n, "float").to_numpy(dtype=float)
     coc = _column(frame, "has_signed_code_of_conduct", n, "boolean").fillna(False).to_numpy(dtype=bool)
     agev = _column(frame, "age_verification_in_place", n, "boolean").fillna(False).to_numpy(dtype=bool)
     subc = _column(frame, "subcontracting_allowed", n, "boolean").fillna(False).to_numpy(dtype=bool)
     audit = _column(frame, "last_audit_date", n, "datetime")
-    cert = _column(frame, "certificate_id", n, "string").str.strip().replace("", pd.NA)
-    spend = _column(frame, "annual_spend_vnd", n, "float")
+    cert = pc.utf8_trim_whitespace(_text(frame, "certificate_id", n))
+    cert = pc.if_else(pc.equal(cert, ""), pa.scalar(None, pa.string()), cert)
+    spend = _column(frame, "annual_spend_vnd", n, "float").to_numpy(dtype=float)
 
-    kind = tax["kind"].to_numpy(dtype=object)
-    personal = kind == "personal_id"
+    kind = tax.kind
+    personal = tax.personal
     # A 12-digit code with no type given: a household business (the code says so).
-    typ = typ.where(~(typ.isna() & personal), "household_business")
-    type_arr = typ.fillna("").to_numpy(dtype=object)
+    typ = np.where((typ < 0) & personal, TYPES.index("household_business"), typ)
 
-    # --- provinces
-    prov = provinces.match_series(prov_raw)
-    prov_unknown = (~prov["blank"].to_numpy()) & prov["province"].isna().to_numpy()
+    # --- provinces: matched once per distinct name
+    prov_codes, prov_cur_u, prov_old_u, prov_blank_u = provinces.match_distinct(prov_raw)
+    prov_unknown = (~prov_blank_u & pd.isna(prov_cur_u))[prov_codes]
 
-    # --- matches
-    text = (products + " " + sector)
-    goods = _match_texts(text, data.goods)
-    sectors = _match_texts(text, data.sectors)
+    # --- matches: once per distinct (products, sector) pair
+    p_codes, p_uniques = _distinct(_text(frame, "products", n))
+    s_codes, s_uniques = _distinct(_text(frame, "sector", n))
+    pair_codes, pairs = pd.factorize((p_codes + 1) * (len(s_uniques) + 1) + (s_codes + 1))
+    p_text, s_text = [""] + p_uniques, [""] + s_uniques
+    texts = [p_text[v // (len(s_uniques) + 1)] + " " + s_text[v % (len(s_uniques) + 1)] for v in pairs.tolist()]
+    goods_u, sectors_u = _match_texts(texts, data.goods, data.sectors)
+    goods, sectors = goods_u[pair_codes], sectors_u[pair_codes]
     goods_cl = np.array([g.cl for g in data.goods], dtype=bool)
     goods_any = np.array([g.cl or g.fl for g in data.goods], dtype=bool)
     goods_focus = np.array([g.lower_tier_focus for g in data.goods], dtype=bool)
     listed = (goods & goods_any).any(axis=1) if n else np.zeros(0, bool)
     listed_cl = (goods & goods_cl).any(axis=1) if n else np.zeros(0, bool)
     listed_focus = (goods & goods_focus).any(axis=1) if n else np.zeros(0, bool)
-    informal = np.isin(type_arr, INFORMAL_TYPES) | personal
-    tier_np = tier.to_numpy(dtype=float)
+    type_ids = {t_: TYPES.index(t_) for t_ in TYPES}
+    informal = np.isin(typ, [type_ids[t_] for t_ in INFORMAL_TYPES]) | personal
     below_tier1 = np.nan_to_num(tier_np, nan=0) >= 2
 
     # --- the reason matrix, in data.reasons order
     cols: dict[str, np.ndarray] = {
         "rule:informal_listed_good": informal & listed_cl,
         "rule:personal_tax_code": personal,
-        "rule:type_tax_mismatch": personal & np.isin(type_arr, COMPANY_TYPES),
+        "rule:type_tax_mismatch": personal & np.isin(typ, [type_ids[t_] for t_ in COMPANY_TYPES]),
         "rule:below_tier1_listed": below_tier1 & listed_focus,
         "rule:subcontracting_listed": subc & listed,
-        "rule:missing_tax_code": kind == "missing",
-        "rule:invalid_tax_code": kind == "invalid",
-        "rule:type_unknown": (type_arr == "") & ~personal,
+        "rule:missing_tax_code": kind == KINDS.index("missing"),
+        "rule:invalid_tax_code": kind == KINDS.index("invalid"),
+        "rule:type_unknown": (typ < 0) & ~personal,
     }
-    for t_ in TYPES:
-        cols[f"type:{t_}"] = type_arr == t_
+    for t_, i in type_ids.items():
+        cols[f"type:{t_}"] = typ == i
     for j, g in enumerate(data.goods):
         cols[f"good:{g.id}"] = goods[:, j]
     for j, s in enumerate(data.sectors):
         cols[f"sector:{s.id}"] = sectors[:, j]
 
     # --- certificates: looked up once per distinct id
-    cert_status = pd.Series(pd.NA, index=frame.index, dtype="string")
-    has_cert = cert.notna().to_numpy(dtype=bool)
-    if has_cert.any():
-        ids = pd.unique(cert[has_cert])
-        status: dict[str, str] = {}
-        holder: dict[str, str] = {}
-        for i in ids:
+    cert_codes, cert_ids = _distinct(cert)
+    cs = np.full(n, -1, dtype=np.int64)  # index into CERT_STATES, -1 without a certificate
+    if cert_ids:
+        status: list[int] = []
+        holder: list[str | None] = []
+        for i in cert_ids:
             if certificate_status is None:
-                status[i] = "unchecked"
+                status.append(CERT_STATES.index("unchecked"))
+                holder.append(None)
                 continue
             found = certificate_status(str(i))
             st, who = found if isinstance(found, tuple) else (found, None)
-            status[i] = st if st in ("active", "expired", "revoked") else "unknown"
-            if who:
-                holder[i] = str(who).strip()
-        cert_status = cert.copy()
-        cert_status[has_cert] = cert[has_cert].map(status)
-        if holder:  # a certificate counts only for the company it was issued to (a branch shares its parent's)
-            who = pd.Series(pd.NA, index=frame.index, dtype="string")
-            who[has_cert] = cert[has_cert].map(holder).astype("string")
-            own = tax["code"].astype("string")
-            same = (who.str.slice(0, 10) == own.str.slice(0, 10)).fillna(False)
-            cert_status = cert_status.where(who.isna() | same, "other_holder")
-    cs = cert_status.fillna("").to_numpy(dtype=object)
-    for s in CERT_STATES:
-        cols[f"rule:certificate_{s}"] = cs == s
+            status.append(CERT_STATES.index(st if st in ("active", "expired", "revoked") else "unknown"))
+            holder.append(str(who).strip() if who else None)
+        has = np.flatnonzero(cert_codes >= 0)
+        cs[has] = np.array(status, dtype=np.int64)[cert_codes[has]]
+        if any(h is not None for h in holder):  # a certificate counts only for the company it was issued to (a branch shares its parent's)
+            who = pa.array(holder, pa.string()).take(pa.array(cert_codes[has]))
+            own = tax.code.take(pa.array(has))
+            same = pc.equal(pc.utf8_slice_codeunits(who, 0, 10), pc.utf8_slice_codeunits(own, 0, 10))
+            other = np.asarray(pc.and_(pc.is_valid(who), pc.invert(same.fill_null(False)))
+                               .to_numpy(zero_copy_only=False), dtype=bool)
+            cs[has[other]] = CERT_STATES.index("other_holder")
+    for i, s in enumerate(CERT_STATES):
+        cols[f"rule:certificate_{s}"] = cs == i
 
     reasons = [r for r in data.reasons if r.id in cols]
     matrix = np.column_stack([cols[r.id] for r in reasons]) if n else np.zeros((0, len(reasons)), bool)
     raise_rank = np.array([RANK[r.level] if r.effect == "raise" else 0 for r in reasons], dtype=np.int8)
     raised = (matrix * raise_rank).max(axis=1) if n and len(reasons) else np.zeros(n, np.int8)
     # Every reason that raised the level is shown, not just the strongest: the supplier sees all its risk factors.
-    lowered = cs == "active"
+    lowered = cs == CERT_STATES.index("active")
     level_rank = np.where(lowered, np.maximum(raised - 1, 0), raised).astype(np.int8)
-    level = np.asarray(LEVELS, dtype=object)[level_rank]
 
     # --- duplicates: on the tax code, or on name + province when there is none
-    code = tax["code"].fillna("")
-    has_code = (code != "").to_numpy(dtype=bool)
-    key = pd.Series("t:" + code.to_numpy(dtype=object), index=frame.index, dtype=object)
-    if (~has_code).any():
-        nk = fold_series(name[~has_code].fillna(""))
-        pk = prov["province"][~has_code].fillna(fold_series(prov_raw[~has_code].fillna("")))
+    key, _ = _distinct(tax.code)
+    no_code = np.flatnonzero(np.asarray(pc.equal(tax.code, "").to_numpy(zero_copy_only=False), dtype=bool))
+    if len(no_code):
+        name = _column(frame, "supplier_name", n, "string").iloc[no_code]
+        raw_prov = pd.Series(prov_raw.take(pa.array(no_code)).to_pylist(), index=name.index, dtype="string")
+        nk = fold_series(name.fillna(""))
+        pk = pd.Series(prov_cur_u[prov_codes[no_code]], index=name.index, dtype="string").fillna(
+            fold_series(raw_prov.fillna("")))
         named = (nk != "").to_numpy(dtype=bool)
-        key[~has_code] = np.where(named, ("n:" + nk + "|" + pk).to_numpy(dtype=object),
-                                  "row:" + pd.Series(rownum[~has_code]).astype(str).to_numpy(dtype=object))
-    codes, _ = pd.factorize(key.to_numpy(dtype=object))
-    new = np.ones(n, dtype=bool)  # factorize numbers keys in order of first appearance
-    if n > 1:
-        new[1:] = codes[1:] > np.maximum.accumulate(codes)[:-1]
-    first_row = rownum[np.flatnonzero(new)][codes] if n else rownum
+        other_key = np.where(named, ("n:" + nk + "|" + pk).to_numpy(dtype=object),
+                             "row:" + pd.Series(rownum[no_code]).astype(str).to_numpy(dtype=object))
+        key[no_code] = key.max(initial=-1) + 1 + pd.factorize(other_key)[0]
+    first = np.zeros(key.max(initial=-1) + 1, dtype=np.int64)
+    first[key[::-1]] = np.arange(n - 1, -1, -1)  # the first row with each key
+    first_row = rownum[first[key]] if n else rownum
     duplicate = first_row != rownum
 
     # --- controls
@@ -232,7 +258,8 @@ def assess_suppliers(frame: pd.DataFrame, as_of: date, data: RiskData | None = N
     triggers = {
         "no_age_verification": ~agev, "no_recent_audit": ~audit_ok, "no_code_of_conduct": ~coc,
         "subcontracting_allowed": subc, "informal_unit": informal, "listed_good": listed,
-        "bad_tax_code": np.isin(kind, ("missing", "invalid")), "critical": level_rank == RANK["critical"],
+        "bad_tax_code": np.isin(kind, [KINDS.index("missing"), KINDS.index("invalid")]),
+        "critical": level_rank == RANK["critical"],
     }
     amatrix = (np.column_stack([triggers[a.trigger] & (level_rank >= RANK[a.min_level]) for a in data.actions])
                if n and data.actions else np.zeros((n, len(data.actions)), bool))
@@ -240,21 +267,26 @@ def assess_suppliers(frame: pd.DataFrame, as_of: date, data: RiskData | None = N
     reason_set, reason_sets = _sets(matrix)
     action_set, action_sets = _sets(amatrix)
 
+    prov_names = sorted({p for p in prov_cur_u.tolist() + prov_old_u.tolist() if p is not None})
+    prov_index = {p: i for i, p in enumerate(prov_names)}
+    prov_cur_code = np.array([prov_index.get(p, -1) for p in prov_cur_u.tolist()] + [-1], dtype=np.int64)
+    prov_old_code = np.array([prov_index.get(p, -1) for p in prov_old_u.tolist()] + [-1], dtype=np.int64)
+    tier_int = (pd.array(np.where(np.isnan(tier_np), np.nan, tier_np), dtype="Float64").astype("Int64")
+                if n else pd.array([], dtype="Int64"))
     table = pd.DataFrame({
         "row": rownum,
-        "tax_display": _mask_invalid(tax),
-        "tax_kind": tax["kind"].to_numpy(dtype=object),
-        "type": typ.to_numpy(dtype=object),
-        "province": prov["province"].to_numpy(dtype=object),
-        "province_former": prov["former"].to_numpy(dtype=object),
-        "tier": pd.array(np.where(np.isnan(tier_np), np.nan, tier_np), dtype="Float64").astype("Int64")
-        if n else pd.array([], dtype="Int64"),
-        "level": level,
+        "tax_display": _strings(_mask_invalid(tax)),
+        "tax_kind": pd.Categorical.from_codes(kind, categories=KINDS),
+        "type": pd.Categorical.from_codes(typ, categories=TYPES),
+        "province": pd.Categorical.from_codes(prov_cur_code[prov_codes], categories=prov_names),
+        "province_former": pd.Categorical.from_codes(prov_old_code[prov_codes], categories=prov_names),
+        "tier": tier_int,
+        "level": pd.Categorical.from_codes(level_rank, categories=LEVELS),
         "level_rank": level_rank,
         "duplicate": duplicate,
-        "duplicate_of": pd.array(np.where(duplicate, first_row, 0), dtype="Int64"),
-        "certificate_id": cert.to_numpy(dtype=object),
-        "certificate_status": cert_status.to_numpy(dtype=object),
+        "duplicate_of": pd.arrays.IntegerArray(np.where(duplicate, first_row, 0), ~duplicate),
+        "certificate_id": _strings(cert),
+        "certificate_status": pd.Categorical.from_codes(cs, categories=CERT_STATES),
         "certificate_lowered": lowered & (raised > 0),
         "reason_set": reason_set,
         "action_set": action_set,
@@ -264,13 +296,13 @@ def assess_suppliers(frame: pd.DataFrame, as_of: date, data: RiskData | None = N
         "age_verified": agev,
         "audited": audit_ok,
         "subcontracting": subc,
-        "workers": workers.to_numpy(dtype=float),
-        "spend": spend.to_numpy(dtype=float),
+        "workers": workers,
+        "spend": spend,
     }, index=frame.index)
-    table["duplicate_of"] = table["duplicate_of"].where(table["duplicate"], pd.NA)
 
-    problems.extend(_problems(table, tax, prov_raw, prov_unknown, type_unrecognised, audit_future, tier_np))
-    summary = _summary(table, tax, goods, data, prov_raw, prov_unknown, n)
+    problems.extend(_problems(rownum, tax, table, prov_raw, prov_unknown, type_unrecognised, audit_future, tier_np))
+    summary = _summary(table, tax, np.bincount(pair_codes[~duplicate], minlength=len(pairs)) @ goods_u, data,
+                       prov_unknown, n)
     return SupplierResult(
         as_of=as_of, table=table, reasons=reasons, reason_sets=reason_sets, actions=list(data.actions),
         action_sets=action_sets,
@@ -278,6 +310,11 @@ def assess_suppliers(frame: pd.DataFrame, as_of: date, data: RiskData | None = N
                  for s in data.sources.values()},
         levels={k: v["label"] for k, v in data.levels.items()},
         summary_data=summary, problems=problems)
+
+
+def _strings(arr: pa.Array) -> pd.arrays.ArrowStringArray:
+    """An arrow string array as a pandas string column, without copying it into Python objects."""
+    return pd.arrays.ArrowStringArray(arr)
 
 
 def _sets(matrix: np.ndarray) -> tuple[np.ndarray, list[list[int]]]:
@@ -296,19 +333,29 @@ def _sets(matrix: np.ndarray) -> tuple[np.ndarray, list[list[int]]]:
         codes, _ = pd.MultiIndex.from_arrays([codes, words[:, j]]).factorize()
     first = np.zeros(codes.max() + 1, dtype=np.int64)
     first[codes[::-1]] = np.arange(n - 1, -1, -1)  # the first row of each combination
-    return codes.astype(np.int64), [np.flatnonzero(matrix[i]).tolist() for i in first]
+    which, cols = np.nonzero(matrix[first])
+    ends = np.cumsum(np.bincount(which, minlength=len(first))).tolist()
+    flat = cols.tolist()
+    return codes.astype(np.int64), [flat[a:b] for a, b in zip([0] + ends[:-1], ends)]
 
 
-def _mask_invalid(tax: pd.DataFrame) -> np.ndarray:
-    """The display form of each code: personal numbers masked, and so are invalid codes long enough to be a
-    mistyped personal number (11 digits or more, no branch hyphen)."""
-    disp = tax["display"].astype("string").replace("", pd.NA).to_numpy(dtype=object, na_value=None)
-    bad = np.flatnonzero((tax["kind"] == "invalid").to_numpy(dtype=bool))
+def _mask_invalid(tax: TaxCodes) -> pa.Array:
+    """The display form of each code (null when missing): personal numbers masked, and so are invalid codes long
+    enough to be a mistyped personal number (11 digits or more, no branch hyphen)."""
+    disp = tax.display
+    bad = np.flatnonzero(tax.kind == KINDS.index("invalid"))
     if len(bad):
-        code = tax["code"].astype("string").iloc[bad]
-        long_ = ((code.str.count(r"[0-9]") >= 11) & ~code.str.contains("-", regex=False)).to_numpy(dtype=bool)
-        disp[bad[long_]] = ("*" * 8 + code.str.slice(-4))[long_].to_numpy(dtype=object)
-    return disp
+        code = tax.code.take(pa.array(bad))
+        long_ = pc.and_(pc.greater_equal(pc.count_substring_regex(code, "[0-9]"), 11),
+                        pc.invert(pc.match_substring(code, "-")))
+        pick = np.asarray(long_.to_numpy(zero_copy_only=False), dtype=bool)
+        if pick.any():
+            masked = pc.binary_join_element_wise("*" * 8, pc.utf8_slice_codeunits(code.filter(pa.array(pick)), -4),
+                                                 "")
+            mask = np.zeros(len(disp), dtype=bool)
+            mask[bad[pick]] = True
+            disp = pc.replace_with_mask(disp, pa.array(mask), masked)
+    return pc.if_else(pc.equal(disp, ""), pa.scalar(None, pa.string()), disp)
 
 
 _TAX_PROBLEM = {
@@ -321,24 +368,29 @@ _TAX_PROBLEM = {
 }
 
 
-def _problems(t: pd.DataFrame, tax: pd.DataFrame, prov_raw: pd.Series, prov_unknown: np.ndarray,
+def _problems(rows: np.ndarray, tax: TaxCodes, t: pd.DataFrame, prov_raw: pa.Array, prov_unknown: np.ndarray,
               type_unrecognised: np.ndarray, audit_future: np.ndarray, tier: np.ndarray) -> list[dict[str, Any]]:
     """Data the rules could not use, one line each (rows with problems only; no values of personal data)."""
     out: list[dict[str, Any]] = []
-    rows = t["row"].to_numpy()
-    err = tax["error"].fillna("").to_numpy(dtype=object)
-    disp = t["tax_display"].to_numpy(dtype=object)
-    for i in np.flatnonzero(t["tax_kind"].to_numpy(dtype=object) == "invalid"):
-        vi, en = _TAX_PROBLEM.get(err[i], _TAX_PROBLEM["format"])
-        out.append({"row": int(rows[i]), "column": "tax_code", "vi": f"{vi}: {disp[i]}", "en": f"{en}: {disp[i]}"})
-    for i in np.flatnonzero(tax["restored"].to_numpy(dtype=bool) & (t["tax_kind"] != "invalid").to_numpy()):
+    invalid = tax.kind == KINDS.index("invalid")
+    disp = t["tax_display"].array
+
+    def shown(pick: np.ndarray) -> list[Any]:
+        return disp.take(pick).tolist() if len(pick) else []
+
+    bad = np.flatnonzero(invalid)
+    for i, d in zip(bad.tolist(), shown(bad)):
+        vi, en = _TAX_PROBLEM.get(ERRORS[tax.error[i]], _TAX_PROBLEM["format"])
+        out.append({"row": int(rows[i]), "column": "tax_code", "vi": f"{vi}: {d}", "en": f"{en}: {d}"})
+    fixed = np.flatnonzero(tax.restored & ~invalid)
+    for i, d in zip(fixed.tolist(), shown(fixed)):
         out.append({"row": int(rows[i]), "column": "tax_code",
-                    "vi": f"đã thêm số 0 bị mất ở đầu mã số thuế (ô dạng số trong Excel?): {disp[i]}",
-                    "en": f"restored the leading zero the spreadsheet dropped from the tax code: {disp[i]}"})
-    pr = prov_raw.to_numpy(dtype=object)
-    for i in np.flatnonzero(prov_unknown):
+                    "vi": f"đã thêm số 0 bị mất ở đầu mã số thuế (ô dạng số trong Excel?): {d}",
+                    "en": f"restored the leading zero the spreadsheet dropped from the tax code: {d}"})
+    unknown = np.flatnonzero(prov_unknown)
+    for i, pr in zip(unknown.tolist(), prov_raw.take(pa.array(unknown, pa.int64())).to_pylist()):
         out.append({"row": int(rows[i]), "column": "province",
-                    "vi": f"không nhận ra tỉnh/thành phố '{pr[i]}'", "en": f"unknown province '{pr[i]}'"})
+                    "vi": f"không nhận ra tỉnh/thành phố '{pr}'", "en": f"unknown province '{pr}'"})
     for i in np.flatnonzero(type_unrecognised):
         out.append({"row": int(rows[i]), "column": "supplier_type",
                     "vi": "không nhận ra loại nhà cung cấp (dùng: nhà máy, xưởng, hộ kinh doanh, người làm tại nhà, "
@@ -366,17 +418,18 @@ def _yes_partly_no(count: int, of: int) -> str:
     return "yes" if count == of else "partly"
 
 
-def _summary(t: pd.DataFrame, tax: pd.DataFrame, goods: np.ndarray, data: RiskData, prov_raw: pd.Series,
-             prov_unknown: np.ndarray, n: int) -> dict[str, Any]:
-    """The company-level summary, as `scoring.supplier_summary.SupplierSummary.model_dump()` would give it."""
-    u = ~t["duplicate"].to_numpy(dtype=bool)  # distinct suppliers
-    d = t[u]
+def _summary(t: pd.DataFrame, tax: TaxCodes, goods: np.ndarray, data: RiskData, prov_unknown: np.ndarray,
+             n: int) -> dict[str, Any]:
+    """The company-level summary, as `scoring.supplier_summary.SupplierSummary.model_dump()` would give it.
+    `goods`: for each good, the number of distinct suppliers it was found for."""
+    dup = t["duplicate"].to_numpy(dtype=bool)
+    u = ~dup  # distinct suppliers
     nu = int(u.sum())
-    rank = d["level_rank"].to_numpy()
+    rank = t["level_rank"].to_numpy()[u]
     high = rank >= RANK["high"]
 
     # spend-critical: the largest suppliers that together make up FOCUS_SPEND_SHARE of the listed spend
-    spend = np.nan_to_num(d["spend"].to_numpy(dtype=float), nan=0.0)
+    spend = np.nan_to_num(t["spend"].to_numpy(dtype=float)[u], nan=0.0)
     spend_data = bool((spend > 0).any())
     spend_critical = np.zeros(nu, dtype=bool)
     if spend_data:
@@ -386,12 +439,14 @@ def _summary(t: pd.DataFrame, tax: pd.DataFrame, goods: np.ndarray, data: RiskDa
         spend_critical[pick] = True
     focus = high | spend_critical
     nf = int(focus.sum())
-    no_age = ~d["age_verified"].to_numpy(dtype=bool)
-    no_audit = ~d["audited"].to_numpy(dtype=bool)
+    no_age = ~t["age_verified"].to_numpy(dtype=bool)[u]
+    no_audit = ~t["audited"].to_numpy(dtype=bool)[u]
 
     # derived answers (criteria/derivations.csv); thresholds in docs/suppliers.md
-    tier = d["tier"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    complete = (~np.isnan(tier) & d["type"].notna().to_numpy() & d["province"].notna().to_numpy())
+    tier = t["tier"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)[u]
+    typ = t["type"].cat.codes.to_numpy()[u]
+    province = t["province"].cat.codes.to_numpy()
+    complete = ~np.isnan(tier) & (typ >= 0) & (province[u] >= 0)
     beyond = bool((np.nan_to_num(tier, nan=0) >= 2).any())
     if nu == 0:
         mapping = "no"
@@ -400,38 +455,47 @@ def _summary(t: pd.DataFrame, tax: pd.DataFrame, goods: np.ndarray, data: RiskDa
     else:
         mapping = "partly"
     nh = int(high.sum())
+    informal = t["informal"].to_numpy(dtype=bool)[u]
     derived = {
         "suppliers.mapping": mapping,
-        "suppliers.code_of_conduct": _yes_partly_no(int(d["coc"].sum()), nu),
+        "suppliers.code_of_conduct": _yes_partly_no(int(t["coc"].to_numpy(dtype=bool)[u].sum()), nu),
         "suppliers.age_verification": "na" if nh == 0 else _yes_partly_no(int((high & ~no_age).sum()), nh),
         "suppliers.audit": "na" if nh == 0 else _yes_partly_no(int((high & ~no_audit).sum()), nh),
-        "suppliers.uses_informal": "yes" if bool(d["informal"].any()) else "no",
+        "suppliers.uses_informal": "yes" if bool(informal.any()) else "no",
     }
 
-    mapped = (t[t["province_former"].notna()].groupby(["province_former", "province"]).size()
-              .reset_index(name="rows"))
-    goods_u = goods[u] if n else goods
-    tk = tax["kind"][u].value_counts()
-    certs = d["certificate_status"].value_counts()
+    # old province names, counted over all rows (duplicates too), sorted by (old name, new name)
+    names = list(t["province"].cat.categories)
+    former = t["province_former"].cat.codes.to_numpy()
+    has_former = former >= 0
+    pairs, counts = np.unique(former[has_former].astype(np.int64) * (len(names) + 1) + province[has_former] + 1,
+                              return_counts=True)
+    mapped = sorted(((names[p // (len(names) + 1)], names[p % (len(names) + 1) - 1], int(c))
+                     for p, c in zip(pairs.tolist(), counts.tolist()) if p % (len(names) + 1)))
+    kinds = np.bincount(tax.kind[u], minlength=len(KINDS))
+    certs = np.bincount(t["certificate_status"].cat.codes.to_numpy()[u] + 1, minlength=len(CERT_STATES) + 1)[1:]
+    by_type = np.bincount(typ + 1, minlength=len(TYPES) + 1)
     max_tier = np.nanmax(tier) if nu and not np.isnan(tier).all() else None
-    w = d["workers"].to_numpy(dtype=float)
+    w = t["workers"].to_numpy(dtype=float)[u]
+    dup_rows = np.flatnonzero(dup)
     return dict(
         rows=n, suppliers=nu,
-        duplicates=[{"row": int(r), "duplicate_of": int(f), "key": "tax_code" if k != "missing" else "name_province"}
-                    for r, f, k in zip(t.loc[~u, "row"].tolist(), t.loc[~u, "duplicate_of"].tolist(),
-                                       t.loc[~u, "tax_kind"].tolist())],
+        duplicates=[{"row": r, "duplicate_of": f, "key": "tax_code" if k != KINDS.index("missing") else "name_province"}
+                    for r, f, k in zip(t["row"].to_numpy()[dup_rows].tolist(),
+                                       t["duplicate_of"].to_numpy(dtype=np.int64, na_value=0)[dup_rows].tolist(),
+                                       tax.kind[dup_rows].tolist())],
         by_level={lv: int((rank == i).sum()) for i, lv in enumerate(LEVELS)},
-        by_type={**{ty: int((d["type"] == ty).sum()) for ty in TYPES}, "unknown": int(d["type"].isna().sum())},
-        tax_codes={**{k: int(tk.get(k, 0)) for k in ("enterprise", "branch", "personal_id", "invalid", "missing")},
-                   "leading_zero_restored": int(tax["restored"][u].sum())},
-        provinces_mapped=[{"from": r["province_former"], "to": r["province"], "rows": int(r["rows"])}
-                          for r in mapped.to_dict("records")],
-        provinces_unknown=[int(r) for r in t["row"].to_numpy()[prov_unknown]],
-        listed_goods={g.id: int(goods_u[:, j].sum()) for j, g in enumerate(data.goods) if goods_u[:, j].any()},
-        informal_units=int(d["informal"].sum()),
+        by_type={**{ty: int(by_type[i + 1]) for i, ty in enumerate(TYPES)}, "unknown": int(by_type[0])},
+        tax_codes={**{k: int(kinds[KINDS.index(k)]) for k in ("enterprise", "branch", "personal_id", "invalid",
+                                                              "missing")},
+                   "leading_zero_restored": int(tax.restored[u].sum())},
+        provinces_mapped=[{"from": f, "to": c, "rows": k} for f, c, k in mapped],
+        provinces_unknown=t["row"].to_numpy()[prov_unknown].tolist(),
+        listed_goods={g.id: int(goods[j]) for j, g in enumerate(data.goods) if goods[j]},
+        informal_units=int(informal.sum()),
         max_tier=int(max_tier) if max_tier is not None else None,
         workers_in_high_risk=int(np.nansum(w[high])),
-        certificates={s: int(certs.get(s, 0)) for s in CERT_STATES},
+        certificates={s: int(certs[i]) for i, s in enumerate(CERT_STATES)},
         focus=dict(
             definition=dict(
                 vi=("Nhà cung cấp rủi ro cao hoặc nghiêm trọng, và nhà cung cấp trọng yếu về chi tiêu (những nhà "

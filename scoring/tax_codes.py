@@ -21,6 +21,8 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 Kind = Literal["enterprise", "branch", "personal_id", "invalid", "missing"]
 KINDS: tuple[str, ...] = ("enterprise", "branch", "personal_id", "invalid", "missing")
@@ -119,54 +121,107 @@ def mask(code: str) -> str:
 # ------------------------------------------------------------------------------------------------ vectorised
 
 
+@dataclass(frozen=True)
+class TaxCodes:
+    """`classify` for a whole column (see `classify_array`): arrow strings and numpy arrays, one item per cell."""
+
+    code: pa.Array  # normalised; "" when missing
+    kind: np.ndarray  # int8 index into KINDS
+    error: np.ndarray  # int8 index into ERRORS
+    restored: np.ndarray  # bool: a leading zero was restored
+    display: pa.Array  # the code as it may be shown: personal ID numbers masked
+
+    @property
+    def personal(self) -> np.ndarray:
+        return self.kind == KINDS.index("personal_id")
+
+
+_CANONICAL = r"^(?:[0-9]{10}(?:-[0-9]{3})?|[0-9]{12})$"
+_KIND = {k: np.int8(i) for i, k in enumerate(KINDS)}
+_ERROR = {e: np.int8(i) for i, e in enumerate(ERRORS)}
+
+
+def _as_text(raw: pd.Series | pa.Array | pa.ChunkedArray) -> pa.Array:
+    if isinstance(raw, pd.Series):
+        if not (isinstance(raw.dtype, pd.StringDtype) and raw.dtype.storage == "pyarrow"):
+            raw = raw.astype("string[pyarrow]")
+        raw = pa.array(raw.array)
+    if isinstance(raw, pa.ChunkedArray):
+        raw = raw.combine_chunks()
+    return raw if raw.type == pa.string() else raw.cast(pa.string())
+
+
+def _normalise_array(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """`normalise` for cells that are not already a clean code (trimmed, nulls as "")."""
+    as_float = pc.match_substring_regex(text, r"^[0-9]+\.0$")  # a number read as a float
+    text = pc.if_else(as_float, pc.utf8_slice_codeunits(text, 0, -2), text)
+    text = pc.replace_substring_regex(pc.replace_substring_regex(text, r"[ \t\r\n.]+", ""), "[–—]", "-")
+    restore = pc.match_substring_regex(text, r"^(?:[0-9]{9}(?:-[0-9]{3})?|[0-9]{11})$")
+    code = pc.if_else(restore, pc.binary_join_element_wise("0", text, ""), text)
+    return code, np.asarray(restore.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def classify_array(raw: pd.Series | pa.Array | pa.ChunkedArray) -> TaxCodes:
+    """`classify` for a whole column without a Python loop per cell. Most cells of a real list already hold a clean
+    code; only the others go through normalisation. The check digit runs on a digit matrix read straight from the
+    arrow buffer."""
+    text = pc.utf8_trim_whitespace(_as_text(raw).fill_null(""))
+    n = len(text)
+    clean = np.asarray(pc.match_substring_regex(text, _CANONICAL).to_numpy(zero_copy_only=False), dtype=bool)
+    restored = np.zeros(n, dtype=bool)
+    shaped = clean.copy()
+    code = text
+    rest = np.flatnonzero(~clean)
+    if len(rest):
+        sub, sub_restored = _normalise_array(text.take(pa.array(rest)))
+        restored[rest] = sub_restored
+        shaped[rest] = np.asarray(pc.match_substring_regex(sub, _CANONICAL).to_numpy(zero_copy_only=False), bool)
+        mask = pa.array(~clean)
+        code = pc.replace_with_mask(text, mask, sub)
+    code = code.cast(pa.string()) if code.type != pa.string() else code
+    length = np.asarray(pc.utf8_length(code).to_numpy(zero_copy_only=False))
+    missing = length == 0
+    personal = shaped & (length == 12)
+    ent = np.flatnonzero(shaped & (length != 12))
+    kind = np.full(n, _KIND["invalid"], dtype=np.int8)
+    error = np.full(n, _ERROR["format"], dtype=np.int8)
+    if len(ent):
+        offsets = np.frombuffer(code.buffers()[1], dtype=np.int32)[code.offset:code.offset + n + 1]
+        data = np.frombuffer(code.buffers()[2], dtype=np.uint8)
+        start = offsets[ent].astype(np.int64)
+        digits = data[start[:, None] + np.arange(10)].astype(np.int64) - 48
+        r = (digits[:, :9] @ WEIGHTS) % 11
+        ok_check = (r != 0) & ((10 - r) % 10 == digits[:, 9])
+        seq_zero = (digits[:, 2:9] == 0).all(axis=1)
+        prov_zero = (digits[:, 0] == 0) & (digits[:, 1] == 0) & ~seq_zero
+        is_branch = length[ent] == 14
+        branch_zero = np.zeros(len(ent), dtype=bool)
+        branch_zero[is_branch] = (data[start[is_branch, None] + np.arange(11, 14)] == 48).all(axis=1)
+        e = np.where(prov_zero, _ERROR["province_zero"], np.where(
+            seq_zero, _ERROR["sequence_zero"], np.where(
+                ~ok_check, _ERROR["check_digit"], np.where(branch_zero, _ERROR["branch_zero"], _ERROR[""]))))
+        kind[ent] = np.where(e == _ERROR[""], np.where(is_branch, _KIND["branch"], _KIND["enterprise"]),
+                             _KIND["invalid"])
+        error[ent] = e
+    kind[personal] = _KIND["personal_id"]
+    error[personal] = _ERROR[""]
+    kind[missing] = _KIND["missing"]
+    error[missing] = _ERROR[""]
+    display = code
+    if personal.any():
+        masked = pc.binary_join_element_wise("********", pc.utf8_slice_codeunits(code, 8, 12), "")
+        display = pc.if_else(pa.array(personal), masked, code)
+    return TaxCodes(code, kind, error, restored & ~missing, display)
+
+
 def classify_series(raw: pd.Series) -> pd.DataFrame:
     """`classify` for a whole column: a frame with `code` (normalised), `kind`, `error`, `restored` and `display`
     (the code as it may be shown: personal ID numbers masked), aligned on `raw`'s index."""
-    text = raw.astype("string").fillna("").str.strip()
-    as_float = text.str.fullmatch(r"[0-9]+\.0").fillna(False).astype(bool)  # a number read as a float
-    text = text.where(~as_float, text.str.slice(0, -2))
-    text = text.str.replace(r"[ \t\r\n.]+", "", regex=True).str.replace(r"[–—]", "-", regex=True)
-    restore = text.str.fullmatch(r"[0-9]{9}(?:-[0-9]{3})?|[0-9]{11}").fillna(False).astype(bool)
-    code = text.where(~restore, "0" + text)
-
-    n = len(code)
-    kind = np.full(n, "invalid", dtype=object)
-    error = np.full(n, "format", dtype=object)
-    missing = (code == "").to_numpy(dtype=bool)
-    personal = code.str.fullmatch(r"[0-9]{12}").fillna(False).to_numpy(dtype=bool)
-    ent = code.str.fullmatch(r"[0-9]{10}(?:-[0-9]{3})?").fillna(False).to_numpy(dtype=bool)
-
-    if ent.any():
-        heads = code[ent].str.slice(0, 10)
-        digits = (np.frombuffer("".join(heads.tolist()).encode("ascii"), dtype=np.uint8)
-                  .reshape(-1, 10).astype(np.int64) - 48)
-        r = (digits[:, :9] @ WEIGHTS) % 11
-        expected = (10 - r) % 10
-        ok_check = (r != 0) & (expected == digits[:, 9])
-        seq_zero = (digits[:, 2:9] == 0).all(axis=1)
-        prov_zero = (digits[:, 0] == 0) & (digits[:, 1] == 0) & ~seq_zero
-        branch = code[ent].str.slice(11, 14).to_numpy(dtype=object)
-        is_branch = code[ent].str.len().to_numpy() == 14
-        branch_zero = is_branch & (branch == "000")
-        e = np.where(prov_zero, "province_zero", np.where(
-            seq_zero, "sequence_zero", np.where(
-                ~ok_check, "check_digit", np.where(branch_zero, "branch_zero", ""))))
-        k = np.where(e == "", np.where(is_branch, "branch", "enterprise"), "invalid")
-        kind[ent] = k
-        error[ent] = e
-    kind[personal] = "personal_id"
-    error[personal] = ""
-    kind[missing] = "missing"
-    error[missing] = ""
-
-    code_s = pd.Series(pd.array(code.array), index=raw.index).astype("string")
-    kind_cat = pd.Categorical(kind, categories=KINDS)
-    personal_s = pd.Series(personal, index=raw.index)
-    display = code_s.where(~personal_s, "********" + code_s.str.slice(8, 12))
+    tc = classify_array(raw)
     return pd.DataFrame({
-        "code": code_s,
-        "kind": kind_cat,
-        "error": pd.Categorical(error, categories=ERRORS),
-        "restored": restore.to_numpy(dtype=bool) & ~missing,
-        "display": display,
+        "code": pd.Series(pd.arrays.ArrowStringArray(tc.code), index=raw.index, dtype="string"),
+        "kind": pd.Categorical.from_codes(tc.kind, categories=KINDS),
+        "error": pd.Categorical.from_codes(tc.error, categories=ERRORS),
+        "restored": tc.restored,
+        "display": pd.Series(pd.arrays.ArrowStringArray(tc.display), index=raw.index, dtype="string"),
     }, index=raw.index)
