@@ -80,39 +80,44 @@ class SupplierResult:
         s = self.sources[source_id]
         return f"{s['title']} ({s['published']}). {s['url']}" if s.get("published") else f"{s['title']}. {s['url']}"
 
+    def _joined(self, lang: str, texts: bool, end: str = "") -> pa.Array:
+        """The compact JSON object of each row followed by `end`, joined column by column in C++."""
+        t = self.table
+        rs, acts = self._set_json(lang, texts)
+        reasons = pa.array(rs, pa.string()).take(pa.array(t["reason_set"].to_numpy()))
+        actions = pa.array(acts, pa.string()).take(pa.array(t["action_set"].to_numpy()))
+        parts = ['{"row":', _json_int(t["row"]),
+                 ',"tax_code":', _json_str(t["tax_display"]),
+                 ',"tax_code_kind":', _json_cat(t["tax_kind"]),
+                 ',"supplier_type":', _json_cat(t["type"]),
+                 ',"province":', _json_cat(t["province"]),
+                 ',"province_former":', _json_cat(t["province_former"]),
+                 ',"tier":', _json_int(t["tier"]),
+                 ',"level":', _json_cat(t["level"]),
+                 ',"duplicate_of":', _json_int(t["duplicate_of"]),
+                 ',"certificate":', _certificate_json(t),
+                 ',"reasons":', reasons, ',"actions":', actions, "}" + end]
+        arrays = [pa.scalar(p, pa.string()) if isinstance(p, str) else p for p in parts]
+        return pc.binary_join_element_wise(*arrays, pa.scalar("", pa.string()))  # one pass, in C++
+
     def entries_json(self, lang: str = "vi", texts: bool = False) -> pd.Series:
         """One compact JSON object per input row, built with column operations (no loop over suppliers):
         row, tax_code (masked if personal), tax_code_kind, supplier_type, province, province_former, tier, level,
         duplicate_of, certificate, reasons (id, effect, level, source ids), actions (ids). With `texts`, reasons
         and actions carry their text too (for a page that shows a few suppliers); otherwise see `catalog`."""
         t = self.table
-        rs, acts = self._set_json(lang, texts)
-        reasons = pa.array(rs, pa.string()).take(pa.array(t["reason_set"].to_numpy()))
-        actions = pa.array(acts, pa.string()).take(pa.array(t["action_set"].to_numpy()))
-        parts = ['{"row":', t["row"].astype("string"),
-                 ',"tax_code":', _json_str(t["tax_display"]),
-                 ',"tax_code_kind":"', t["tax_kind"].astype("string"),
-                 '","supplier_type":', _json_cat(t["type"]),
-                 ',"province":', _json_cat(t["province"]),
-                 ',"province_former":', _json_cat(t["province_former"]),
-                 ',"tier":', t["tier"].astype("string").fillna("null"),
-                 ',"level":"', t["level"].astype("string"),
-                 '","duplicate_of":', t["duplicate_of"].astype("string").fillna("null"),
-                 ',"certificate":', _certificate_json(t),
-                 ',"reasons":', reasons, ',"actions":', actions, "}"]
-        arrays = [pa.scalar(p, pa.string()) if isinstance(p, str) else p if isinstance(p, pa.Array) else
-                  pa.array(p.astype("string"), pa.string()) for p in parts]
-        joined = pc.binary_join_element_wise(*arrays, pa.scalar("", pa.string()))  # one pass, in C++
-        return pd.Series(pd.arrays.ArrowStringArray(joined) if len(t) else pd.array([], dtype="string"),
-                         index=t.index, dtype="string")
+        if not len(t):
+            return pd.Series(pd.array([], dtype="string"), index=t.index, dtype="string")
+        return pd.Series(pd.arrays.ArrowStringArray(self._joined(lang, texts)), index=t.index, dtype="string")
 
     def entries_buffer(self, lang: str = "vi", sep: str = ",\n") -> memoryview | None:
-        """All compact entries joined by `sep`, as UTF-8 bytes (joined in C++; None when there are none)."""
-        arr = pa.array(self.entries_json(lang), pa.string())
-        if len(arr) == 0:
+        """All compact entries joined by `sep`, as UTF-8 bytes (None when there are none). Each entry is built with
+        `sep` after it, so the joined array's value buffer is already the whole text: no second copy."""
+        if not len(self.table):
             return None
-        lists = pa.ListArray.from_arrays(pa.array([0, len(arr)], pa.int32()), arr)
-        return memoryview(pc.binary_join(lists, sep)[0].as_buffer())
+        arr = self._joined(lang, False, sep)
+        offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset:arr.offset + len(arr) + 1]
+        return memoryview(arr.buffers()[2])[int(offsets[0]):int(offsets[-1]) - len(sep.encode("utf-8"))]
 
     def entries(self, lang: str = "vi", texts: bool = True) -> list[dict[str, Any]]:
         return [json.loads(s) for s in self.entries_json(lang, texts)]
@@ -174,27 +179,38 @@ class SupplierResult:
         return d
 
 
-def _json_str(s: pd.Series) -> pd.Series:
+def _arrow(s: pd.Series) -> pa.Array:
+    arr = pa.array(s.to_numpy() if isinstance(s.array, pd.arrays.NumpyExtensionArray) else s.array)
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def _json_int(s: pd.Series) -> pa.Array:
+    """JSON numbers for an integer column (null -> null)."""
+    return pc.cast(_arrow(s), pa.string()).fill_null("null")
+
+
+def _json_str(s: pd.Series) -> pa.Array:
     """JSON string literals for a string column, vectorised (null -> null)."""
-    s = s.astype("string")
-    esc = (s.str.replace("\\", "\\\\", regex=False).str.replace('"', '\\"', regex=False)
-           .str.replace(r"[\x00-\x1f]", " ", regex=True))
-    return ('"' + esc + '"').fillna("null")
+    arr = pc.cast(_arrow(s), pa.string())
+    esc = pc.replace_substring(pc.replace_substring(arr, "\\", "\\\\"), '"', '\\"')
+    esc = pc.replace_substring_regex(esc, r"[\x00-\x1f]", " ")
+    return pc.binary_join_element_wise('"', esc, '"', "").fill_null("null")
 
 
 def _json_cat(s: pd.Series) -> pa.Array:
     """JSON literals for a column with few distinct values: each distinct value is encoded once."""
-    codes, uniques = pd.factorize(s.to_numpy(dtype=object, na_value=None), use_na_sentinel=True)
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes, uniques = s.cat.codes.to_numpy(), list(s.cat.categories)
+    else:
+        codes, uniques = pd.factorize(s.to_numpy(dtype=object, na_value=None), use_na_sentinel=True)
     enc = pa.array([json.dumps(u, ensure_ascii=False) for u in uniques] + ["null"], pa.string())
     return enc.take(pa.array(np.where(codes < 0, len(uniques), codes)))
 
 
-def _certificate_json(t: pd.DataFrame) -> pd.Series:
-    has = t["certificate_status"].notna()
-    out = pd.Series("null", index=t.index, dtype="string")
-    if has.any():
-        sub = t[has]
-        out[has] = ('{"id":' + _json_str(sub["certificate_id"]) + ',"status":"'
-                    + sub["certificate_status"].astype("string") + '","lowered":'
-                    + sub["certificate_lowered"].map({True: "true", False: "false"}).astype("string") + "}")
-    return out
+def _certificate_json(t: pd.DataFrame) -> pa.Array:
+    """{"id", "status", "lowered"} for rows with a certificate, null for the others."""
+    status = _json_cat(t["certificate_status"])
+    lowered = pc.if_else(pa.array(t["certificate_lowered"].to_numpy(dtype=bool)), "true", "false")
+    joined = pc.binary_join_element_wise('{"id":', _json_str(t["certificate_id"]), ',"status":', status,
+                                         ',"lowered":', lowered, "}", "")
+    return pc.if_else(pa.array(t["certificate_status"].notna().to_numpy(dtype=bool)), joined, "null")
