@@ -60,8 +60,8 @@ class Good:
     fcl: bool
     level: str
     lower_tier_focus: bool
-    pattern_accented: str  # regex over the padded lower-case text ("" = none)
-    pattern_plain: str  # regex over the padded accent-free text
+    keywords_accented: frozenset[str]  # whole words, found in the lower-case text (both tone placements)
+    keywords_plain: frozenset[str]  # ASCII keywords, found in the accent-free text
     source: str
 
 
@@ -113,9 +113,9 @@ _TONE_SWAP.update({v: k for k, v in list(_TONE_SWAP.items())})
 _PUNCT = r"[ \t\r\n,;:./\\()\[\]{}\-_+&|\"'!?*#<>=~%@^`]+"
 
 
-def _keyword_patterns(words: list[str]) -> tuple[str, str]:
-    """Two regexes that find any keyword as whole words in the padded text: keywords with diacritics are matched
-    against the accented text (both tone placements), plain ASCII ones against the accent-free text."""
+def _keywords(words: list[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The keywords as the matcher compares them (lower case, punctuation runs as one space): those with diacritics
+    are found in the accented text, in both tone placements; plain ASCII ones in the text with its accents removed."""
     accented: set[str] = set()
     plain: set[str] = set()
     for w in words:
@@ -129,11 +129,7 @@ def _keyword_patterns(words: list[str]) -> tuple[str, str]:
             for a, b in _TONE_SWAP.items():
                 if a in w:
                     accented.add(w.replace(a, b))
-
-    def rx(ws: set[str]) -> str:
-        return f" (?:{'|'.join(re.escape(w) for w in sorted(ws, key=len, reverse=True))}) " if ws else ""
-
-    return rx(accented), rx(plain)
+    return frozenset(accented), frozenset(plain)
 
 
 def _sources(path: Path, row: int, text: str, known: dict[str, Source]) -> tuple[str, ...]:
@@ -176,7 +172,7 @@ def load_risk_data(folder: Path = RISK_DIR) -> RiskData:
         out, reasons = [], []
         for row, c in _read(path):
             _need(path, row, c, key, f"{label}::vi", f"{label}::en", "level", "source")
-            acc, pla = _keyword_patterns(c.get("keywords::vi", "").split("|") + c.get("keywords::en", "").split("|"))
+            acc, pla = _keywords(c.get("keywords::vi", "").split("|") + c.get("keywords::en", "").split("|"))
             if not acc and not pla:
                 raise RiskDataError(f"{path.name}, row {row}: no keywords")
             srcs = _sources(path, row, c["source"], sources)

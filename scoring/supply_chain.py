@@ -84,22 +84,30 @@ def _distinct(arr: pa.Array) -> tuple[np.ndarray, list[Any]]:
 
 
 def _match_texts(texts: list[str], *tables: tuple[Good, ...]) -> list[np.ndarray]:
-    """For each table of goods: len(texts) × len(table) booleans, which items' keywords occur in each text. The caller
-    passes distinct texts, so matching runs once per distinct text."""
+    """For each table of goods: len(texts) × len(table) booleans, which items' keywords occur in each text as whole
+    words. The caller passes distinct texts, so matching runs once per distinct text: each text's runs of up to as
+    many words as the longest keyword are looked up in the keyword sets (no regex to compile per keyword list)."""
     u = pd.Series(texts, dtype="string").str.normalize("NFC").str.lower()
-    acc = " " + u.str.replace(_PUNCT, " ", regex=True) + " "
+    acc = u.str.replace(_PUNCT, " ", regex=True)
     plain = (acc.str.replace("đ", "d", regex=False).str.normalize("NFD")
              .str.replace("[\u0300-\u036f]", "", regex=True))
-    out = []
-    for items in tables:
-        hits = np.zeros((len(texts), len(items)), dtype=bool)
-        for j, g in enumerate(items):
-            if g.pattern_accented:
-                hits[:, j] |= acc.str.contains(g.pattern_accented, regex=True).fillna(False).to_numpy(dtype=bool)
-            if g.pattern_plain:
-                hits[:, j] |= plain.str.contains(g.pattern_plain, regex=True).fillna(False).to_numpy(dtype=bool)
-        out.append(hits)
+    items = [g for table in tables for g in table]
+    longest = max((k.count(" ") + 1 for g in items for k in g.keywords_accented | g.keywords_plain), default=1)
+    hits = np.zeros((len(texts), len(items)), dtype=bool)
+    for i, (a, p) in enumerate(zip(acc.tolist(), plain.tolist())):
+        ga, gp = _runs(a, longest), _runs(p, longest)
+        hits[i] = [not (g.keywords_accented.isdisjoint(ga) and g.keywords_plain.isdisjoint(gp)) for g in items]
+    out, start = [], 0
+    for table in tables:
+        out.append(hits[:, start:start + len(table)])
+        start += len(table)
     return out
+
+
+def _runs(text: str, longest: int) -> set[str]:
+    """Every run of 1..longest consecutive words of a text whose words are separated by single spaces."""
+    words = text.split(" ")
+    return {" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(i + longest, len(words)) + 1)}
 
 
 def _map_types(raw: pa.Array, data: RiskData) -> tuple[np.ndarray, np.ndarray]:
