@@ -192,9 +192,10 @@ def _json_int(s: pd.Series) -> pa.Array:
 def _json_str(s: pd.Series) -> pa.Array:
     """JSON string literals for a string column, vectorised (null -> null)."""
     arr = pc.cast(_arrow(s), pa.string())
-    esc = pc.replace_substring(pc.replace_substring(arr, "\\", "\\\\"), '"', '\\"')
-    esc = pc.replace_substring_regex(esc, r"[\x00-\x1f]", " ")
-    return pc.binary_join_element_wise('"', esc, '"', "").fill_null("null")
+    if pc.any(pc.match_substring_regex(arr, r'[\\"\x00-\x1f]')).as_py():  # tax codes and ids rarely need it
+        arr = pc.replace_substring(pc.replace_substring(arr, "\\", "\\\\"), '"', '\\"')
+        arr = pc.replace_substring_regex(arr, r"[\x00-\x1f]", " ")
+    return pc.binary_join_element_wise('"', arr, '"', "").fill_null("null")
 
 
 def _json_cat(s: pd.Series) -> pa.Array:
@@ -208,9 +209,14 @@ def _json_cat(s: pd.Series) -> pa.Array:
 
 
 def _certificate_json(t: pd.DataFrame) -> pa.Array:
-    """{"id", "status", "lowered"} for rows with a certificate, null for the others."""
-    status = _json_cat(t["certificate_status"])
-    lowered = pc.if_else(pa.array(t["certificate_lowered"].to_numpy(dtype=bool)), "true", "false")
-    joined = pc.binary_join_element_wise('{"id":', _json_str(t["certificate_id"]), ',"status":', status,
-                                         ',"lowered":', lowered, "}", "")
-    return pc.if_else(pa.array(t["certificate_status"].notna().to_numpy(dtype=bool)), joined, "null")
+    """{"id", "status", "lowered"} for rows with a certificate, null for the others (built for those rows only)."""
+    has = t["certificate_status"].notna().to_numpy(dtype=bool)
+    out = pa.repeat(pa.scalar("null", pa.string()), len(t))
+    if not has.any():
+        return out
+    rows = np.flatnonzero(has)
+    lowered = pc.if_else(pa.array(t["certificate_lowered"].to_numpy(dtype=bool)[rows]), "true", "false")
+    joined = pc.binary_join_element_wise('{"id":', _json_str(t["certificate_id"].iloc[rows]), ',"status":',
+                                         _json_cat(t["certificate_status"].iloc[rows]), ',"lowered":', lowered, "}",
+                                         "")
+    return pc.replace_with_mask(out, pa.array(has), joined)

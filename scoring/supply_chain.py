@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from scoring.provinces import ProvinceTable, fold_series, load_provinces
+from scoring.provinces import ProvinceTable, fold_array, fold_series, load_provinces
 from scoring.risk_data import _PUNCT, LEVELS, RANK, TYPES, Good, RiskData, default_risk_data
 from scoring.risk_data import RISK_DIR, RiskDataError, load_risk_data  # noqa: F401  (re-exported for callers)
 from scoring.supplier_result import SupplierResult
@@ -112,13 +112,14 @@ def _runs(text: str, longest: int) -> set[str]:
 
 def _map_types(raw: pa.Array, data: RiskData) -> tuple[np.ndarray, np.ndarray]:
     """(index into TYPES or -1, mask of cells filled with something that is no known type)."""
-    codes, uniques = _distinct(raw)
-    keys = fold_series(pd.Series(uniques, dtype="string")).tolist()
-    known = np.array([TYPES.index(data.type_aliases[k]) if k in data.type_aliases else -1 for k in keys] + [-1],
-                     dtype=np.int64)
-    trimmed = pc.utf8_trim_whitespace(pa.array(uniques, pa.string()))
-    filled = np.append(np.asarray(pc.not_equal(trimmed, "").to_numpy(zero_copy_only=False), dtype=bool), False)
-    typ = known[codes]  # codes -1 (null) picks the appended -1 / False
+    enc = pc.dictionary_encode(raw)
+    codes = np.asarray(enc.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    aliases = data.type_aliases
+    known = np.array([TYPES.index(aliases[k]) if k in aliases else -1 for k in fold_array(enc.dictionary).to_pylist()]
+                     + [-1], dtype=np.int64)
+    filled = np.append(np.asarray(pc.not_equal(pc.utf8_trim_whitespace(enc.dictionary), "")
+                                  .to_numpy(zero_copy_only=False), dtype=bool), False)
+    typ = known[codes]  # a null cell (code -1) picks the appended -1 / False
     return typ, filled[codes] & (typ < 0)
 
 
@@ -221,7 +222,8 @@ def assess_suppliers(frame: pd.DataFrame, as_of: date, data: RiskData | None = N
             holder.append(str(who).strip() if who else None)
         has = np.flatnonzero(cert_codes >= 0)
         cs[has] = np.array(status, dtype=np.int64)[cert_codes[has]]
-        if any(h is not None for h in holder):  # a certificate counts only for the company it was issued to (a branch shares its parent's)
+        # a certificate counts only for the company it was issued to (a branch shares its parent's)
+        if any(h is not None for h in holder):
             who = pa.array(holder, pa.string()).take(pa.array(cert_codes[has]))
             own = tax.code.take(pa.array(has))
             same = pc.equal(pc.utf8_slice_codeunits(who, 0, 10), pc.utf8_slice_codeunits(own, 0, 10))
