@@ -7,16 +7,15 @@ import json
 import os
 import subprocess
 import sys
-import unicodedata
 from datetime import date
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
+from vn_encodings import cp1258
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
-TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 
 HEADER = ["Mã nhân viên", "Họ và tên", "Ngày sinh", "Số CCCD", "Mã công việc", "Mã nơi làm việc", "Số giờ mỗi ngày",
           "Số giờ mỗi tuần", "Làm ban đêm", "Làm thêm giờ", "Đồng ý của cha mẹ", "Ngày khám sức khỏe"]
@@ -57,18 +56,6 @@ def as_csv(rows, delim=","):
     return buf.getvalue()
 
 
-def cp1258(text: str) -> bytes:
-    out = bytearray()
-    for ch in text:
-        try:
-            out += ch.encode("cp1258")
-            continue
-        except UnicodeEncodeError:
-            pass
-        d = unicodedata.normalize("NFD", ch)
-        base = unicodedata.normalize("NFC", "".join(c for c in d if c not in TONES))
-        out += base.encode("cp1258") + "".join(c for c in d if c in TONES).encode("cp1258")
-    return bytes(out)
 
 
 @pytest.mark.parametrize("encoding,delim,encode", [
