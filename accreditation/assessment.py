@@ -39,8 +39,7 @@ def evaluate(criteria: Criteria, answers: AnswerSet, roster: Upload | None = Non
         from accreditation.roster import check_roster  # pandas/pyarrow: imported only when a roster is given
 
         roster_result = check_roster(roster[0], roster[1], day)
-        deadlines = {p.id: p.deadline_days for p in criteria.priorities.values()}
-        derived.append(roster_result.derived(deadlines))
+        derived.append(roster_result.derived(criteria.deadline_days()))
     if suppliers is not None:
         from accreditation.suppliers import check_suppliers
 

@@ -4,7 +4,7 @@ the registry entry) and its remediation plan. Pure of the UI, so pages and tests
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Mapping
 
 from sqlite_utils import Database
 
@@ -22,16 +22,24 @@ def company_of(org: dict[str, Any]) -> dict[str, Any]:
     return {k: org.get(k) or "" for k in ("name", "tax_code", "address", "province", "sector")}
 
 
+def certificate_draft(result: Result, criteria: Criteria, company: Mapping[str, Any], issued: date,
+                      issuer: str = "self-assessment", verified: bool = False) -> registry.CertificateDraft:
+    """What a certificate for `result` says about `company` (an organisation row or an answers file's company)."""
+    def field(name: str) -> str:
+        return str(company.get(name) or "").strip()
+
+    return registry.CertificateDraft(
+        company_name=field("name"), tax_code=field("tax_code"), address=field("address"), province=field("province"),
+        tier=str(result.tier), score=result.total, criteria_id=result.criteria_id,
+        criteria_version=result.criteria_version, criteria_fingerprint=result.criteria_fingerprint, issued=issued,
+        expires=registry.expiry_date(issued, criteria.settings.validity_months), issuer=issuer, verified=verified)
+
+
 def issue_for_assessment(db: Database, actor: Actor, assessment: dict[str, Any], result: Result,
                          criteria: Criteria, org: dict[str, Any], issued: date, verified: bool = False,
                          issuer: str = "self-assessment") -> registry.Certificate:
     """Record a certificate for an eligible assessment and link it to the assessment."""
-    draft = registry.CertificateDraft(
-        company_name=org["name"], tax_code=org.get("tax_code") or "", tier=result.tier, score=result.total,
-        criteria_id=criteria.settings.criteria_id, criteria_version=criteria.version, issued=issued,
-        expires=registry.expiry_date(issued, criteria.settings.validity_months), issuer=issuer, verified=verified,
-        address=org.get("address") or "", province=org.get("province") or "",
-        criteria_fingerprint=criteria.fingerprint)
+    draft = certificate_draft(result, criteria, org, issued, issuer, verified)
     cert, _pdf = issue_certificate(db, criteria, draft)
     with write_tx(db):
         db["assessments"].update(assessment["id"], {"certificate_id": cert.id})

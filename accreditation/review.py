@@ -5,7 +5,7 @@ Every step asks `permissions.can` and goes to the audit log."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -157,8 +157,3 @@ def revoke_certificate(db: Database, actor: Actor, certificate_id: str, reason: 
                      entity_id=certificate_id, after={"revoked_at": cert.revoked_at, "reason": reason})
     return cert
 
-
-def days_since(iso: str | None, today: date | None = None) -> int | None:
-    if not iso:
-        return None
-    return ((today or date.today()) - datetime.fromisoformat(iso).astimezone(timezone.utc).date()).days

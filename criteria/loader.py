@@ -17,7 +17,6 @@ from pydantic import BaseModel, ValidationError
 from criteria.conditions import ConditionSyntaxError, parse_condition
 from criteria.errors import CriteriaLoadError, ErrorCode, LoadIssue
 from criteria.schema import (
-    ID_RE,
     Band,
     Choice,
     ChoiceList,
@@ -30,7 +29,7 @@ from criteria.schema import (
     Text,
 )
 
-from criteria.paths import DEFAULT_CRITERIA, DERIVATIONS_FILE, PACKAGE_DIR  # noqa: F401 - re-exported
+from criteria.paths import DEFAULT_CRITERIA, DERIVATIONS_FILE
 LANG_NAMES = {"vi": "tiếng Việt (::vi)", "en": "English (::en)"}
 
 
@@ -516,6 +515,3 @@ def default_criteria() -> Criteria:
         _default_cache[key] = load_criteria(DEFAULT_CRITERIA)
     return _default_cache[key]
 
-
-def is_valid_id(value: str) -> bool:
-    return bool(ID_RE.match(value))

@@ -201,3 +201,7 @@ class Criteria(BaseModel):
 
     def top_band(self) -> Band:
         return self.bands[-1]
+
+    def deadline_days(self) -> dict[str, int]:
+        """Days to act by priority (critical, major, minor), as the checks' remediation actions need them."""
+        return {p.id: p.deadline_days for p in self.priorities.values()}

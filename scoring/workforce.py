@@ -66,7 +66,7 @@ class RosterResult(BaseModel):
 
     def derived(self, deadlines: Mapping[str, int] | None = None) -> DerivedAnswers:
         """The answers and remediation actions this roster gives the assessment (engine's derived-answer path).
-        `deadlines` maps a priority to days, e.g. {p.id: p.deadline_days for p in criteria.priorities.values()}."""
+        `deadlines` maps a priority to days, e.g. `criteria.deadline_days()`."""
         deadlines = deadlines or {}
         actions = [
             Action(priority=f.severity, source="roster", rule=f.rule, ref=f.ref, finding=f.message, action=f.action,

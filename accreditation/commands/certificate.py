@@ -110,7 +110,7 @@ def issue(args: argparse.Namespace) -> int:
     from accreditation.assessment import certificate_refusal
     from accreditation.reports.certificate import issue_certificate
     from accreditation.store import open_db
-    from accreditation.store.certificates import CertificateDraft, expiry_date
+    from accreditation.documents import certificate_draft
 
     day, out, criteria, answers, result = evaluate_args(args)
     refusal = certificate_refusal(result)
@@ -120,14 +120,7 @@ def issue(args: argparse.Namespace) -> int:
     missing = [f for f in ("name", "tax_code") if not str(company.get(f) or "").strip()]
     if missing:
         raise UserError.from_key("reports.company_missing", fields=", ".join(f"company.{f}" for f in missing))
-    draft = CertificateDraft(
-        company_name=str(company["name"]).strip(), tax_code=str(company["tax_code"]).strip(),
-        address=str(company.get("address") or "").strip(), province=str(company.get("province") or "").strip(),
-        tier=str(result.tier), score=result.total, criteria_id=result.criteria_id,
-        criteria_version=result.criteria_version, criteria_fingerprint=result.criteria_fingerprint, issued=day,
-        expires=expiry_date(day, criteria.settings.validity_months), issuer=args.issuer.strip() or "self-assessment",
-        verified=False,
-    )
+    draft = certificate_draft(result, criteria, company, day, issuer=args.issuer.strip() or "self-assessment")
     cert, pdf = issue_certificate(open_db(), criteria, draft)
     write_atomically(out, pdf)
     band = criteria.band(cert.tier)

@@ -69,15 +69,15 @@ def current_actor() -> Actor | None:
         return actor
     token = st.query_params.get(SESSION_PARAM)
     actor = accounts.resume_session(db(), token) if token else None
-    if actor is None and _oidc_email():
-        actor = accounts.user_for_email(db(), _oidc_email())
+    if actor is None and oidc_email():
+        actor = accounts.user_for_email(db(), oidc_email())
     if actor is not None:
         st.session_state["actor"] = actor
         st.session_state["token"] = token
     return actor
 
 
-def _oidc_email() -> str | None:
+def oidc_email() -> str | None:
     try:
         if st.user.get("is_logged_in") and st.user.get("email"):
             return str(st.user.get("email"))

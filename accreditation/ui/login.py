@@ -32,7 +32,7 @@ def login_page() -> None:
             common.sign_in(actor)
             st.rerun()
     if _oidc_configured():
-        email = common._oidc_email()
+        email = common.oidc_email()
         if email and accounts.user_for_email(common.db(), email) is None:
             st.warning(tr("login.oidc_unknown", email=email))
         elif st.button(tr("login.oidc")):

@@ -97,7 +97,7 @@ def _roster_record(data: bytes, filename: str, as_of: date) -> workflow.CheckRec
 
     result = check_roster(data, filename, as_of)
     criteria = common.criteria()
-    derived = result.derived({p.id: p.deadline_days for p in criteria.priorities.values()})
+    derived = result.derived(criteria.deadline_days())
     body = result.to_json()
     findings = [{**f, "ref": f"row {f['row']}, employee {f.get('employee_id') or '?'}"} for f in body["findings"]]
     summary = {k: body[k] for k in ("rows", "minors", "knockout", "summary", "age_bands", "not_in_force")}
