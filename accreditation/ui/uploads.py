@@ -24,16 +24,29 @@ SEVERITY_COLOUR = {"critical": "#fde2e1", "major": "#feebc8", "minor": "#fefcbf"
 LEVELS = ("critical", "high", "medium", "low")
 
 
-def _editable_assessment() -> dict[str, Any] | None:
+def _upload_section(kind: str, write_template: Callable[[Path], None],
+                    check: Callable[[bytes, str, date], workflow.CheckRecord]
+                    ) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+    """What both upload pages start with: heading, templates, the uploader (while the assessment is a draft), and
+    the latest stored check with its findings (None before any)."""
+    st.title(tr(f"uploads.{kind}_heading"))
+    st.write(tr(f"uploads.{kind}_intro"))
+    _template_buttons(kind, write_template)
     actor = common.current_actor()
     assessment = workflow.latest(common.db(), actor.organisation_id)
     if assessment is None:
         assessment = workflow.start_draft(common.db(), actor, actor.organisation_id, common.criteria())
-    if assessment["status"] not in workflow.EDITABLE:
+    if assessment["status"] in workflow.EDITABLE:
+        _uploader(kind, check)
+    else:
         st.warning(tr("q.locked", version=assessment["version"],
                       status=workflow.status_label(assessment["status"], common.lang())))
+    latest = workflow.latest_check(common.db(), assessment["id"], kind)
+    if latest is None:
+        st.info(tr("uploads.none_yet"))
         return None
-    return assessment
+    st.subheader(tr("uploads.result_heading", name=common.md(latest[0]["filename"]), as_of=latest[0]["as_of"]))
+    return latest
 
 
 def _template_buttons(kind: str, write: Callable[[Path], None]) -> None:
@@ -109,20 +122,11 @@ def _roster_record(data: bytes, filename: str, as_of: date) -> workflow.CheckRec
 def roster_page() -> None:
     from accreditation.roster import write_roster_template
 
-    st.title(tr("uploads.roster_heading"))
-    st.write(tr("uploads.roster_intro"))
-    _template_buttons("roster", lambda p: write_roster_template(p, example=True))
-    assessment = _editable_assessment()
-    if assessment is not None:
-        _uploader("roster", _roster_record)
-    latest = workflow.latest_check(common.db(), (assessment or workflow.latest(
-        common.db(), common.current_actor().organisation_id))["id"], "roster")
+    latest = _upload_section("roster", lambda p: write_roster_template(p, example=True), _roster_record)
     if latest is None:
-        st.info(tr("uploads.none_yet"))
         return
     check, findings = latest
     summary = check["summary"]
-    st.subheader(tr("uploads.result_heading", name=common.md(check["filename"]), as_of=check["as_of"]))
     c = st.columns(5)
     c[0].metric(tr("uploads.rows"), summary.get("rows", check["rows"]))
     c[1].metric(tr("uploads.minors"), summary.get("minors", 0))
@@ -183,27 +187,17 @@ def _supplier_record(data: bytes, filename: str, as_of: date) -> workflow.CheckR
 def suppliers_page() -> None:
     from accreditation.suppliers import write_templates
 
-    st.title(tr("uploads.suppliers_heading"))
-    st.write(tr("uploads.suppliers_intro"))
-
     def template(path: Path) -> None:
         written = write_templates(path.parent)
         source = next(p for p in written if p.suffix == path.suffix)
         path.write_bytes(source.read_bytes())
 
-    _template_buttons("suppliers", template)
-    assessment = _editable_assessment()
-    if assessment is not None:
-        _uploader("suppliers", _supplier_record)
-    latest = workflow.latest_check(common.db(), (assessment or workflow.latest(
-        common.db(), common.current_actor().organisation_id))["id"], "suppliers")
+    latest = _upload_section("suppliers", template, _supplier_record)
     if latest is None:
-        st.info(tr("uploads.none_yet"))
         return
     check, findings = latest
     lang = common.lang()
     summary = check["summary"].get(lang) or check["summary"].get("vi") or {}
-    st.subheader(tr("uploads.result_heading", name=common.md(check["filename"]), as_of=check["as_of"]))
     by_level = summary.get("by_level", {})
     cols = st.columns(4)
     for col, level in zip(cols, LEVELS):
