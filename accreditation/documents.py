@@ -23,25 +23,32 @@ def company_of(org: dict[str, Any]) -> dict[str, Any]:
 
 
 def certificate_draft(result: Result, criteria: Criteria, company: Mapping[str, Any], issued: date,
-                      issuer: str = "self-assessment", verified: bool = False) -> registry.CertificateDraft:
-    """What a certificate for `result` says about `company` (an organisation row or an answers file's company)."""
+                      issuer: str = "self-assessment", verified: bool = False,
+                      assessment_id: int | None = None) -> registry.CertificateDraft:
+    """What a document for `result` says about `company` (an organisation row or an answers file's company): a
+    verified certificate (`validity_months`) or a self-assessment statement (`statement_validity_months`; the
+    company's next submission supersedes it sooner)."""
     def field(name: str) -> str:
         return str(company.get(name) or "").strip()
 
+    months = criteria.settings.validity_months if verified else criteria.settings.statement_validity_months
     return registry.CertificateDraft(
         company_name=field("name"), tax_code=field("tax_code"), address=field("address"), province=field("province"),
         tier=str(result.tier), score=result.total, criteria_id=result.criteria_id,
         criteria_version=result.criteria_version, criteria_fingerprint=result.criteria_fingerprint, issued=issued,
-        expires=registry.expiry_date(issued, criteria.settings.validity_months), issuer=issuer, verified=verified)
+        expires=registry.expiry_date(issued, months), issuer=issuer, verified=verified,
+        organisation_id=company.get("id") if isinstance(company.get("id"), int) else None,
+        assessment_id=assessment_id)
 
 
 def issue_for_assessment(db: Database, actor: Actor, assessment: dict[str, Any], result: Result,
                          criteria: Criteria, org: dict[str, Any], issued: date, verified: bool = False,
                          issuer: str = "self-assessment") -> registry.Certificate:
-    """Record a certificate for an eligible assessment and link it to the assessment."""
-    draft = certificate_draft(result, criteria, org, issued, issuer, verified)
-    cert, _pdf = issue_certificate(db, criteria, draft)
+    """Record a document for an eligible assessment, make it the company's current one and link it to the
+    assessment, in one transaction (inside the caller's, when there is one: submitting and approving)."""
+    draft = certificate_draft(result, criteria, org, issued, issuer, verified, assessment_id=assessment["id"])
     with write_tx(db):
+        cert, _pdf = issue_certificate(db, criteria, draft)
         db["assessments"].update(assessment["id"], {"certificate_id": cert.id})
         audit.record(db, actor=actor.as_dict(), action="certificate.issue", entity="assessment",
                      entity_id=assessment["id"], after={"certificate": cert.id, "verified": verified,
@@ -50,8 +57,10 @@ def issue_for_assessment(db: Database, actor: Actor, assessment: dict[str, Any],
 
 
 def certificate_pdf(db: Database, certificate_id: str, criteria: Criteria) -> bytes:
+    """The document's PDF as issued (the bytes whose SHA-256 the registry holds); re-rendered from the registry
+    entry only if this installation lost the file."""
     cert = registry.get(db, certificate_id)
-    return render_certificate(CertificateData.from_certificate(cert, criteria))
+    return registry.issued_pdf(cert) or render_certificate(CertificateData.from_certificate(cert, criteria))
 
 
 def remediation_pdf(result: Result, criteria: Criteria, org: dict[str, Any], as_of: date) -> bytes:

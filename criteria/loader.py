@@ -70,11 +70,16 @@ SHEETS: dict[str, SheetSpec] = {
 
 SETTING_KEYS = ("criteria_id", "version", "effective_date", "status", "validity_months", "section_weight_total",
                 "indicator_weight_total")
+# Optional keys (older criteria files lack them; schema.py gives what they default to).
+OPTIONAL_SETTING_KEYS = ("statement_validity_months", "dispute_days", "onsite_tiers", "four_eyes_tiers",
+                         "supplier_check_if")
+TIER_LIST_SETTINGS = ("onsite_tiers", "four_eyes_tiers")
 SETTING_TEXTS = ("scheme_name", "notice")
 REQUIRED_SETTING_TEXTS = ("scheme_name",)
 
 # Field ranges used in messages, matching the Field constraints in schema.py.
 _RANGES = {"score": (0, 100), "min_total": (0, 100), "min_section": (0, 100), "validity_months": (1, 120),
+           "statement_validity_months": (1, 120), "dispute_days": (0, 365),
            "deadline_days": (0, 3650), "weight": (0, "∞"), "section_weight_total": (0, "∞"),
            "indicator_weight_total": (0, "∞")}
 
@@ -247,10 +252,10 @@ def _fmt(x: float) -> str:
 # --------------------------------------------------------------------------------------------------- sheets
 
 
-def _load_settings(sheet: Sheet, issues: list[LoadIssue]) -> Settings | None:
+def _load_settings(sheet: Sheet, issues: list[LoadIssue], rows: dict[str, int]) -> Settings | None:
+    """The settings sheet; `rows` receives the row of each key, for messages about it later."""
     values: dict[str, str] = {}
-    rows: dict[str, int] = {}
-    allowed = list(SETTING_KEYS) + [f"{t}::{lang}" for t in SETTING_TEXTS for lang in ("vi", "en")]
+    allowed = list(SETTING_KEYS) + list(OPTIONAL_SETTING_KEYS) + [f"{t}::{lang}" for t in SETTING_TEXTS for lang in ("vi", "en")]
     for row, cells in sheet.rows:
         key = (cells.get("key") or "").strip()
         if not key:
@@ -273,6 +278,9 @@ def _load_settings(sheet: Sheet, issues: list[LoadIssue]) -> Settings | None:
             data[key] = values[key]
         else:
             issues.append(LoadIssue(ErrorCode.SETTING_MISSING, sheet.label, rows.get(key), "key", {"value": key}))
+    for key in OPTIONAL_SETTING_KEYS:
+        if values.get(key):
+            data[key] = tuple(values[key].split()) if key in TIER_LIST_SETTINGS else values[key]
     for t in SETTING_TEXTS:
         vi, en = values.get(f"{t}::vi", ""), values.get(f"{t}::en", "")
         if t in REQUIRED_SETTING_TEXTS or vi or en:
@@ -333,7 +341,8 @@ def build_criteria(sheets: dict[str, Sheet], source: str = "") -> Criteria:
     if issues or len(sheets) < len(SHEETS):
         raise CriteriaLoadError(issues)
 
-    settings = _load_settings(sheets["settings"], issues)
+    setting_rows: dict[str, int] = {}
+    settings = _load_settings(sheets["settings"], issues, setting_rows)
 
     sec_sheet = sheets["sections"]
     sections = _load_rows(sec_sheet, SHEETS["sections"], Section, issues)
@@ -469,6 +478,10 @@ def build_criteria(sheets: dict[str, Sheet], source: str = "") -> Criteria:
             issues.append(LoadIssue(ErrorCode.UNKNOWN_REFERENCE, pr_sheet.label, None, "id",
                                     {"value": needed, "target": "priorities"}))
 
+    if settings is not None:
+        _check_setting_references(settings, sheets["settings"].label, setting_rows, {b.id for _, b in bands},
+                                  by_id, issues)
+
     if issues or settings is None:
         raise CriteriaLoadError(issues)
 
@@ -483,6 +496,27 @@ def build_criteria(sheets: dict[str, Sheet], source: str = "") -> Criteria:
         source=source,
         fingerprint=fingerprint(sheets),
     )
+
+
+def _check_setting_references(settings: Settings, label: str, rows: dict[str, int], band_ids: set[str],
+                              indicators: dict[str, Indicator], issues: list[LoadIssue]) -> None:
+    """Tiers named in the settings are bands; the supplier-check condition parses and names known questions."""
+    for key in TIER_LIST_SETTINGS:
+        for tier in getattr(settings, key):
+            if tier not in band_ids:
+                issues.append(LoadIssue(ErrorCode.UNKNOWN_REFERENCE, label, rows.get(key), "value",
+                                        {"value": tier, "target": "bands (id)"}))
+    if settings.supplier_check_if:
+        try:
+            cond = parse_condition(settings.supplier_check_if)
+        except ConditionSyntaxError as exc:
+            issues.append(LoadIssue(ErrorCode.CONDITION_SYNTAX, label, rows.get("supplier_check_if"), "value",
+                                    {"position": exc.position + 1, "reason": exc.message}))
+            return
+        for ref in cond.refs:
+            if ref not in indicators:
+                issues.append(LoadIssue(ErrorCode.CONDITION_UNKNOWN_ID, label, rows.get("supplier_check_if"),
+                                        "value", {"value": ref}))
 
 
 def fingerprint(sheets: dict[str, Sheet]) -> str:

@@ -62,7 +62,12 @@ class Settings(_Model):
     status: Literal["reference", "official"]
     scheme_name: Text
     notice: Text = Text()
-    validity_months: int = Field(ge=1, le=120)
+    validity_months: int = Field(ge=1, le=120)  # a verified certificate
+    statement_validity_months: int = Field(default=12, ge=1, le=120)  # a self-assessment statement, at most
+    dispute_days: int = Field(default=14, ge=0, le=365)  # after a decision, the company may dispute it
+    onsite_tiers: tuple[str, ...] = ()  # tiers an assessor approves only after an on-site verification
+    four_eyes_tiers: tuple[str, ...] = ()  # tiers whose approval a second, lead assessor signs off
+    supplier_check_if: str = ""  # a condition on the answers: when approval needs a supplier-list check
     section_weight_total: float = Field(gt=0)
     indicator_weight_total: float = Field(gt=0)
 

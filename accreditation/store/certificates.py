@@ -1,16 +1,25 @@
-"""The certificate registry: every certificate issued, its signed code, the SHA-256 of its PDF, and revocations.
+"""The document registry: every self-assessment statement and verified certificate issued, its signed code, the
+SHA-256 of its PDF (and the PDF itself), and what happened to it since: superseded, suspended or revoked.
 
-A certificate's status on a date is derived, not stored: revoked (revoked on or before that date), expired (the
-date is after `expires`), else active. Ids are sequential per year of issue: `VN-CLF-2026-000123`."""
+Two documents a brand must never confuse: a **self-assessment statement** (`verified` 0: no assessor has looked at
+it) and a **verified certificate** (`verified` 1: issued on an assessor's approval). A company has at most one
+*current* document (neither superseded nor revoked): issuing a new one supersedes the previous one in the same
+transaction, and a partial unique index on `subject` makes the database refuse a second current one even when two
+processes race.
+
+A document's status on a date is derived, not stored, most serious first: revoked, superseded, suspended (a later
+version has a knock-out), expired, else active. Ids are sequential per year of issue: `VN-CLF-2026-000123`."""
 
 from __future__ import annotations
 
 import calendar
 import hashlib
 import json
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
+from pathlib import Path
 from typing import Any, Callable, Literal
 from urllib.parse import quote
 
@@ -23,8 +32,11 @@ from accreditation.store.db import MIGRATIONS, write_tx
 ID_PREFIX = "VN-CLF"
 ID_RE = re.compile(r"^VN-CLF-(\d{4})-(\d{6})$")
 PAYLOAD_FORMAT = 1
-Status = Literal["active", "expired", "revoked"]
+Status = Literal["active", "expired", "revoked", "suspended", "superseded"]
+STATUSES: tuple[str, ...] = ("active", "expired", "suspended", "superseded", "revoked")
+Assurance = Literal["self_assessed", "verified"]
 TABLE = "certificates"
+ONE_CURRENT_INDEX = "certificates_one_current_per_subject"
 
 
 @MIGRATIONS(name="certificates_0001_create")
@@ -64,9 +76,52 @@ def _create_certificates(db: Database) -> None:
     db[TABLE].create_index(["tax_code"])
 
 
+@MIGRATIONS(name="certificates_0002_current_documents")
+def _current_documents(db: Database) -> None:
+    """Who a document is about (`subject`: the tax code's digits, or the organisation), where it came from, the
+    address its QR code points to, and what happened to it since. Rows issued before this migration: the newest
+    non-revoked document per subject stays current, the older ones become superseded by it."""
+    table = db[TABLE]
+    for column, kind in (("subject", str), ("organisation_id", int), ("assessment_id", int), ("base_url", str),
+                         ("superseded_by", str), ("superseded_at", str), ("suspended_at", str),
+                         ("suspended_reason", str), ("suspended_by", str)):
+        table.add_column(column, kind)
+    rows = db.execute(f"SELECT id, tax_code, revoked_at, recorded_at FROM {TABLE} ORDER BY year, seq").fetchall()
+    newest: dict[str, tuple[str, str]] = {}
+    for cert_id, tax_code, revoked_at, recorded_at in rows:
+        subject = subject_of(tax_code, None)
+        db.execute(f"UPDATE {TABLE} SET subject = ? WHERE id = ?", [subject, cert_id])
+        if not revoked_at:
+            newest[subject] = (cert_id, recorded_at)
+    for cert_id, tax_code, revoked_at, _ in rows:
+        subject = subject_of(tax_code, None)
+        keep, when = newest.get(subject, (cert_id, None))
+        if not revoked_at and cert_id != keep:
+            db.execute(f"UPDATE {TABLE} SET superseded_by = ?, superseded_at = ? WHERE id = ?", [keep, when, cert_id])
+    if "assessments" in db.table_names():  # documents issued by the app name their assessment
+        db.execute(f"""UPDATE {TABLE} SET
+                         assessment_id = (SELECT a.id FROM assessments a WHERE a.certificate_id = {TABLE}.id),
+                         organisation_id = (SELECT a.organisation_id FROM assessments a
+                                            WHERE a.certificate_id = {TABLE}.id)""")
+    db.execute(f"CREATE UNIQUE INDEX {ONE_CURRENT_INDEX} ON {TABLE}(subject) "
+               "WHERE superseded_by IS NULL AND revoked_at IS NULL")
+    table.create_index(["organisation_id"])
+
+
+def subject_of(tax_code: str | None, organisation_id: int | None) -> str:
+    """Whom a document is about, for "one current document per company": the tax code's digits (so `0100112437-001`
+    and `0100112437001` are one company), else the organisation."""
+    digits = re.sub(r"\D", "", tax_code or "")
+    if digits:
+        return digits
+    if organisation_id is None:
+        raise ValueError("a document needs a tax code or an organisation")
+    return f"org:{organisation_id}"
+
+
 @dataclass(frozen=True)
 class CertificateDraft:
-    """What a new certificate says; the registry adds the id, signature and PDF hash."""
+    """What a new document says; the registry adds the id, signature and PDF hash."""
 
     company_name: str
     tax_code: str
@@ -81,15 +136,17 @@ class CertificateDraft:
     address: str = ""
     province: str = ""
     criteria_fingerprint: str = ""
+    organisation_id: int | None = None
+    assessment_id: int | None = None
 
 
 @dataclass(frozen=True)
 class Certificate:
-    """A certificate as recorded in the registry."""
+    """A document as recorded in the registry: a self-assessment statement or a verified certificate."""
 
     id: str
     company_name: str
-    tax_code: str
+    tax_code: str  # in full: the registry is for assessors; what verifiers see is masked (`shown_tax_code`)
     address: str
     province: str
     tier: str
@@ -109,41 +166,73 @@ class Certificate:
     revoked_at: str | None = None
     revoked_reason: str | None = None
     revoked_by: str | None = None
+    subject: str = ""
+    organisation_id: int | None = None
+    assessment_id: int | None = None
+    base_url: str = ""  # the public address its QR code points to, fixed at issue
+    superseded_by: str | None = None
+    superseded_at: str | None = None
+    suspended_at: str | None = None
+    suspended_reason: str | None = None
+    suspended_by: str | None = None
+
+    @property
+    def assurance(self) -> Assurance:
+        return "verified" if self.verified else "self_assessed"
+
+    @property
+    def shown_tax_code(self) -> str:
+        """The tax code as anyone but an assessor may see it: a personal 12-digit ID (a household business) masked."""
+        return shown_tax_code(self.tax_code)
 
     def status(self, as_of: date) -> Status:
-        if self.revoked_at and date.fromisoformat(self.revoked_at[:10]) <= as_of:
-            return "revoked"
+        """Most serious first: revoked, superseded, suspended (each from its date on), expired, else active."""
+        for status, when in (("revoked", self.revoked_at), ("superseded", self.superseded_at),
+                             ("suspended", self.suspended_at)):
+            if when and date.fromisoformat(when[:10]) <= as_of:
+                return status  # type: ignore[return-value]
         if as_of > self.expires:
             return "expired"
         return "active"
 
     def verification_url(self, base: str | None = None) -> str:
-        return verification_url(self.id, self.payload, self.signature, base)
+        return verification_url(self.id, self.payload, self.signature, base or self.base_url or None)
 
     def lookup_url(self, base: str | None = None) -> str:
         """The short address of the public verify page for this id (printed under the QR code)."""
         from accreditation.settings import public_url
 
-        return f"{base or public_url()}/?verify={self.id}"
+        return f"{base or self.base_url or public_url()}/?verify={self.id}"
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "Certificate":
-        text = {k: row[k] or "" for k in ("address", "province", "criteria_id", "criteria_fingerprint", "key_id")}
+        text = {k: row[k] or "" for k in ("address", "province", "criteria_id", "criteria_fingerprint", "key_id",
+                                          "subject", "base_url")}
         return cls(**{**row, **text, "issued": date.fromisoformat(row["issued"]),
                       "expires": date.fromisoformat(row["expires"]), "verified": bool(row["verified"])})
 
     def public_details(self, as_of: date) -> dict[str, Any]:
-        """What a verifier may see: the certificate's facts and status, no internal fields."""
+        """What a verifier may see: the document's facts, assurance and status; a personal ID number masked."""
         out = {
-            "id": self.id, "status": self.status(as_of), "company_name": self.company_name,
-            "tax_code": self.tax_code, "province": self.province, "tier": self.tier, "score": self.score,
-            "criteria_id": self.criteria_id, "criteria_version": self.criteria_version,
-            "issued": self.issued.isoformat(), "expires": self.expires.isoformat(), "verified": self.verified,
-            "issuer": self.issuer,
+            "id": self.id, "assurance": self.assurance, "status": self.status(as_of),
+            "company_name": self.company_name, "tax_code": self.shown_tax_code, "province": self.province,
+            "tier": self.tier, "score": self.score, "criteria_id": self.criteria_id,
+            "criteria_version": self.criteria_version, "issued": self.issued.isoformat(),
+            "expires": self.expires.isoformat(), "verified": self.verified, "issuer": self.issuer,
         }
+        if self.superseded_by:
+            out |= {"superseded_by": self.superseded_by, "superseded_at": self.superseded_at}
+        if self.suspended_at:
+            out |= {"suspended_at": self.suspended_at, "suspended_reason": self.suspended_reason}
         if self.revoked_at:
             out |= {"revoked_at": self.revoked_at, "revoked_reason": self.revoked_reason}
         return out
+
+
+def shown_tax_code(tax_code: str) -> str:
+    from scoring.tax_codes import classify
+
+    return classify(tax_code).masked() if tax_code else tax_code
 
 
 # Short keys keep the QR code small (a smaller code prints larger modules and encodes faster).
@@ -152,12 +241,13 @@ PAYLOAD_KEYS = {"v": "format", "id": "id", "tax": "tax_code", "tier": "tier", "s
 
 
 def payload_for(cert_id: str, draft: CertificateDraft, key_id: str) -> dict[str, Any]:
-    """The signed content of a certificate code: id, tax code, tier, score, issue and expiry dates, criteria,
-    whether an assessor verified it, and which key signed it. No floats in signed JSON: the score is a string."""
+    """The signed content of a document's code: id, tax code (a personal ID masked: the code travels in a QR
+    image), tier, score, issue and expiry dates, criteria, whether an assessor verified it, and which key signed
+    it. No floats in signed JSON: the score is a string."""
     return {
         "v": PAYLOAD_FORMAT,
         "id": cert_id,
-        "tax": draft.tax_code,
+        "tax": shown_tax_code(draft.tax_code),
         "tier": draft.tier,
         "score": f"{draft.score:.1f}",
         "iss": draft.issued.isoformat(),
@@ -196,13 +286,45 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def issue(db: Database, draft: CertificateDraft,
-          render: Callable[[Certificate], bytes]) -> tuple[Certificate, bytes]:
-    """Record a new certificate: allocate the next id for its year, sign its payload, render its PDF with `render`
-    (a pure function of the certificate) and store the PDF's SHA-256, all in one write transaction, so a failed
-    render leaves no registry entry and two issuers never get the same id."""
+# ------------------------------------------------------------------------------------------------ issuing
+
+
+def pdf_dir() -> Path:
+    from accreditation.settings import data_dir
+
+    path = data_dir() / "documents"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _keep_pdf(pdf: bytes, digest: str) -> None:
+    """The issued PDF, by its SHA-256: what a company downloads later is these bytes, so a genuine PDF never fails
+    its hash check after a font, library, criteria label or address change."""
+    target = pdf_dir() / f"{digest}.pdf"
+    if target.exists():
+        return
+    tmp = target.with_name(f".{digest}.{os.getpid()}.part")
+    tmp.write_bytes(pdf)
+    os.replace(tmp, target)
+
+
+def issued_pdf(cert: Certificate) -> bytes | None:
+    """The PDF as issued, or None if this installation no longer has it."""
+    path = pdf_dir() / f"{cert.pdf_sha256}.pdf"
+    return path.read_bytes() if path.exists() else None
+
+
+def issue(db: Database, draft: CertificateDraft, render: Callable[[Certificate], bytes],
+          base_url: str | None = None) -> tuple[Certificate, bytes]:
+    """Record a new document and make it the company's current one: allocate the next id for its year, sign its
+    payload, render its PDF with `render` (a pure function of the document), keep the PDF and its SHA-256, and
+    supersede the company's previous document, all in one write transaction: a failed render leaves no entry, two
+    issuers never get the same id, and however many issue at once, one current document remains."""
+    from accreditation.settings import public_url
+
     year = draft.issued.year
     kid = signing.key_id()
+    subject = subject_of(draft.tax_code, draft.organisation_id)
     with write_tx(db):
         row = db.execute(f"SELECT COALESCE(MAX(seq), 0) FROM {TABLE} WHERE year = ?", [year]).fetchone()
         seq = row[0] + 1
@@ -211,24 +333,23 @@ def issue(db: Database, draft: CertificateDraft,
         cert_id = f"{ID_PREFIX}-{year}-{seq:06d}"
         payload = payload_for(cert_id, draft, kid)
         payload_json = signing.canonical_json(payload).decode("ascii")
+        recorded = _now()
         cert = Certificate(
             id=cert_id, company_name=draft.company_name, tax_code=draft.tax_code, address=draft.address,
             province=draft.province, tier=draft.tier, score=float(draft.score), criteria_id=draft.criteria_id,
             criteria_version=draft.criteria_version, criteria_fingerprint=draft.criteria_fingerprint,
             issued=draft.issued, expires=draft.expires, verified=bool(draft.verified), issuer=draft.issuer,
-            payload=payload_json, signature=signing.sign(payload), key_id=kid, pdf_sha256="",
-            recorded_at=_now(),
+            payload=payload_json, signature=signing.sign(payload), key_id=kid, pdf_sha256="", recorded_at=recorded,
+            subject=subject, organisation_id=draft.organisation_id, assessment_id=draft.assessment_id,
+            base_url=(base_url or public_url()).rstrip("/"),
         )
         pdf = render(cert)
-        cert = _replace(cert, pdf_sha256=hashlib.sha256(pdf).hexdigest())
+        cert = replace(cert, pdf_sha256=hashlib.sha256(pdf).hexdigest())
+        _keep_pdf(pdf, cert.pdf_sha256)
+        db.execute(f"UPDATE {TABLE} SET superseded_by = ?, superseded_at = ? "
+                   "WHERE subject = ? AND superseded_by IS NULL AND revoked_at IS NULL", [cert_id, recorded, subject])
         db[TABLE].insert(_to_row(cert, year, seq))
     return cert, pdf
-
-
-def _replace(cert: Certificate, **changes: Any) -> Certificate:
-    from dataclasses import replace
-
-    return replace(cert, **changes)
 
 
 def _to_row(cert: Certificate, year: int, seq: int) -> dict[str, Any]:
@@ -240,12 +361,15 @@ def _to_row(cert: Certificate, year: int, seq: int) -> dict[str, Any]:
         "expires": cert.expires.isoformat(), "verified": int(cert.verified), "issuer": cert.issuer,
         "payload": cert.payload, "signature": cert.signature, "key_id": cert.key_id, "pdf_sha256": cert.pdf_sha256,
         "recorded_at": cert.recorded_at, "revoked_at": None, "revoked_reason": None, "revoked_by": None,
+        "subject": cert.subject, "organisation_id": cert.organisation_id, "assessment_id": cert.assessment_id,
+        "base_url": cert.base_url,
     }
 
 
 _COLUMNS = ("id, company_name, tax_code, address, province, tier, score, criteria_id, criteria_version, "
             "criteria_fingerprint, issued, expires, verified, issuer, payload, signature, key_id, pdf_sha256, "
-            "recorded_at, revoked_at, revoked_reason, revoked_by")
+            "recorded_at, revoked_at, revoked_reason, revoked_by, subject, organisation_id, assessment_id, "
+            "base_url, superseded_by, superseded_at, suspended_at, suspended_reason, suspended_by")
 
 
 def _rows(db: Database, where: str = "", params: list[Any] | tuple = ()) -> list[Certificate]:
@@ -258,11 +382,30 @@ def get(db: Database, cert_id: str) -> Certificate | None:
     return found[0] if found else None
 
 
+def current(db: Database, tax_code: str | None, organisation_id: int | None = None) -> Certificate | None:
+    """The company's current document (neither superseded nor revoked; it may be suspended or expired), or None."""
+    found = _rows(db, "WHERE subject = ? AND superseded_by IS NULL AND revoked_at IS NULL",
+                  [subject_of(tax_code, organisation_id)])
+    return found[0] if found else None
+
+
+def successor(db: Database, cert: Certificate) -> Certificate:
+    """The document that finally replaced `cert` (itself if it was never superseded)."""
+    seen = {cert.id}
+    while cert.superseded_by:
+        nxt = get(db, cert.superseded_by)
+        if nxt is None or nxt.id in seen:
+            break
+        seen.add(nxt.id)
+        cert = nxt
+    return cert
+
+
 def list_certificates(db: Database, *, tax_code: str | None = None, status: Status | None = None,
                       as_of: date | None = None) -> list[Certificate]:
-    """Certificates, newest first; optionally one company's (tax code) and/or those with a status on `as_of`."""
+    """Documents, newest first; optionally one company's (tax code) and/or those with a status on `as_of`."""
     if tax_code:
-        certs = _rows(db, "WHERE tax_code = ? ORDER BY year DESC, seq DESC", [tax_code])
+        certs = _rows(db, "WHERE subject = ? ORDER BY year DESC, seq DESC", [subject_of(tax_code, None)])
     else:
         certs = _rows(db, "ORDER BY year DESC, seq DESC")
     if status:
@@ -272,7 +415,7 @@ def list_certificates(db: Database, *, tax_code: str | None = None, status: Stat
 
 
 def revoke(db: Database, cert_id: str, reason: str, by: str, at: datetime | None = None) -> Certificate:
-    """Revoke a certificate, with a reason and who did it. Revoking twice is refused (the first reason stands)."""
+    """Revoke a document, with a reason and who did it. Revoking twice is refused (the first reason stands)."""
     reason = reason.strip()
     if not reason:
         raise UserError.from_key("reports.revoke_needs_reason")
@@ -285,7 +428,21 @@ def revoke(db: Database, cert_id: str, reason: str, by: str, at: datetime | None
         when = (at or datetime.now(timezone.utc)).isoformat(timespec="seconds")
         db.execute(f"UPDATE {TABLE} SET revoked_at = ?, revoked_reason = ?, revoked_by = ? WHERE id = ?",
                    [when, reason, by, cert.id])
-    return _replace(cert, revoked_at=when, revoked_reason=reason, revoked_by=by)
+    return replace(cert, revoked_at=when, revoked_reason=reason, revoked_by=by)
+
+
+def suspend_current(db: Database, tax_code: str | None, organisation_id: int | None, reason: str, by: str,
+                    at: datetime | None = None) -> Certificate | None:
+    """Suspend the company's current document (a later version has a knock-out), unless it is already suspended.
+    Only a new document, issued on an assessor's approval, takes its place. Returns the document suspended now."""
+    with write_tx(db):
+        cert = current(db, tax_code, organisation_id)
+        if cert is None or cert.suspended_at:
+            return None
+        when = (at or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+        db.execute(f"UPDATE {TABLE} SET suspended_at = ?, suspended_reason = ?, suspended_by = ? WHERE id = ?",
+                   [when, reason, by, cert.id])
+    return replace(cert, suspended_at=when, suspended_reason=reason, suspended_by=by)
 
 
 def decode_payload(payload_json: str) -> dict[str, Any]:

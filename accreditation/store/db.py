@@ -46,15 +46,21 @@ def _register_migrations() -> None:
 def open_db(path: str | Path | None = None) -> Database:
     """The database at `path` (default: `data_dir()/accreditation.db`), migrated to the current schema.
 
-    `":memory:"` gives a private in-memory database (tests). The connection may be shared across threads
-    (Streamlit); SQLite serialises the writes."""
+    `":memory:"` gives a private in-memory database (tests)."""
+    db = connect(path)
+    migrate(db)
+    return db
+
+
+def connect(path: str | Path | None = None) -> Database:
+    """A connection to an already migrated database. Give each thread its own (the app does, see
+    `ui.common.db`): a transaction belongs to a connection, so two users sharing one would share transactions."""
     target = str(default_path() if path is None else path)
     conn = sqlite3.connect(target, timeout=30, check_same_thread=False)
     db = Database(conn)
     if target != ":memory:":
         db.enable_wal()
     db.execute("PRAGMA foreign_keys = ON")
-    migrate(db)
     return db
 
 
@@ -71,8 +77,28 @@ def migrate(db: Database) -> None:
 @contextmanager
 def write_tx(db: Database) -> Iterator[Database]:
     """A write transaction that takes the write lock up front (`BEGIN IMMEDIATE`), so it waits for the busy
-    timeout instead of failing when another writer holds the lock. Commits on success, rolls back on error."""
+    timeout instead of failing when another writer holds the lock. Commits on success, rolls back on error.
+
+    Inside another `write_tx` it is a savepoint of the outer transaction, so one business fact (an approval: a
+    document issued, a status changed, a predecessor superseded, the audit entries) commits or vanishes whole."""
+    depth = getattr(db, "_write_depth", 0)
+    if depth:
+        name = f"nested_{depth}"
+        db.conn.execute(f"SAVEPOINT {name}")
+        db._write_depth = depth + 1
+        try:
+            yield db
+        except BaseException:
+            db.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            db.conn.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        else:
+            db.conn.execute(f"RELEASE SAVEPOINT {name}")
+        finally:
+            db._write_depth = depth
+        return
     db.conn.execute("BEGIN IMMEDIATE")
+    db._write_depth = 1
     try:
         yield db
     except BaseException:
@@ -80,3 +106,5 @@ def write_tx(db: Database) -> Iterator[Database]:
         raise
     else:
         db.commit()
+    finally:
+        db._write_depth = 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -14,7 +15,7 @@ from accreditation import accounts
 from accreditation.accounts import Actor
 from accreditation.errors import UserError
 from accreditation.i18n import LANGUAGES, normalise_language, t
-from accreditation.store.db import open_db
+from accreditation.store.db import connect, default_path, open_db
 from criteria import CriteriaLoadError, default_criteria
 from criteria.schema import Criteria, Text
 from scoring import AnswerError
@@ -24,7 +25,8 @@ SESSION_PARAM = "s"
 
 
 @st.cache_resource(show_spinner=False)
-def _database() -> Database:
+def _database() -> str:
+    """Once per process: migrate the database, create the demo data on a first run; its path."""
     from accreditation import demo
 
     db = open_db()
@@ -34,11 +36,21 @@ def _database() -> Database:
         for role, email, _ in created:
             print(f"  {role:<9} {email}", flush=True)
         print(flush=True)
-    return db
+    return str(default_path())
+
+
+_local = threading.local()
 
 
 def db() -> Database:
-    return _database()
+    """This thread's connection: each session's script runs in its own thread, and a transaction belongs to a
+    connection, so sessions never share one."""
+    path = _database()
+    conns = _local.__dict__.setdefault("conns", {})
+    conn = conns.get(path)
+    if conn is None:
+        conn = conns[path] = connect(path)
+    return conn
 
 
 def criteria() -> Criteria:
