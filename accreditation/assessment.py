@@ -54,6 +54,9 @@ def certificate_refusal(result: Result) -> UserError | None:
     if not result.complete:
         ids = ", ".join(result.unanswered[:8]) + (" …" if len(result.unanswered) > 8 else "")
         return UserError.from_key("reports.incomplete", count=len(result.unanswered), ids=ids)
+    if result.blocked:
+        rows = sorted({a.row for a in result.blocking if a.row is not None})
+        return UserError.from_key("trust.reason_blocked", count=len(rows), rows=", ".join(map(str, rows)))
     if not result.eligible:
         if result.knockouts:
             key, params = "reports.reason_knockouts", {"ids": ", ".join(result.knockouts)}

@@ -235,7 +235,8 @@ def assess(criteria: Criteria, answers: AnswerSet | Mapping[str, Any],
     total = _round(weighted / weight_sum) if weight_sum else 0.0
 
     tier = None
-    if not knockouts:
+    blocked = any(a.blocks for a in extra_actions)
+    if not knockouts and not blocked:
         scored = [s for n, s in enumerate(sections.values()) if s is not None]
         lowest = min(scored) if scored else 0.0
         for band in criteria.bands:  # ascending
@@ -260,6 +261,7 @@ def assess(criteria: Criteria, answers: AnswerSet | Mapping[str, Any],
         "tier": tier,
         "eligible": tier is not None,
         "knockouts": knockouts,
+        "blocked": blocked,
         "sections": sections,
         "indicators": results,
         "remediation": remediation,

@@ -23,6 +23,7 @@ class Action(BaseModel):
     indicator: str | None = None
     rule: str | None = None  # a check's rule id, e.g. a roster rule
     ref: str | None = None  # where it was found, e.g. "row 12, employee E-014"; never a name or ID number
+    row: int | None = None  # the uploaded file's row it was found on
     finding: Text
     action: Text
     legal_basis: Text = Text()
@@ -32,6 +33,7 @@ class Action(BaseModel):
     fine_min_vnd: int | None = None
     fine_max_vnd: int | None = None
     child_protection: bool = False  # a child found in unlawful work: the plan opens with the protocol
+    blocks: bool = False  # no statement or certificate while this stands (e.g. a child under 15 in unclassified work)
 
 
 class DerivedAnswers(BaseModel):
@@ -88,6 +90,11 @@ class Result(BaseModel):
     complete: bool
     evidence: EvidenceSummary
     conflicts: list[Conflict] = Field(default_factory=list)
+    blocked: bool = False  # a check found something that must be resolved before any document (see Action.blocks)
+
+    @property
+    def blocking(self) -> list[Action]:
+        return [a for a in self.remediation if a.blocks]
 
     def indicator(self, indicator_id: str) -> IndicatorResult:
         return next(i for i in self.indicators if i.id == indicator_id)
@@ -100,6 +107,7 @@ class Result(BaseModel):
             "tier": self.tier,
             "eligible": self.eligible,
             "knockouts": self.knockouts,
+            "blocked": self.blocked,
             "sections": self.sections,
             "remediation": [
                 {"indicator": a.indicator, "priority": a.priority, "source": a.source,

@@ -42,6 +42,7 @@ class Finding(BaseModel):
     fine_min_vnd: int | None = None  # organisation rate (individual rate x multiplier)
     fine_max_vnd: int | None = None
     fine_basis: Text | None = None
+    blocks: bool = False  # no statement or certificate until this row is resolved (law effect "blocks")
 
     @property
     def ref(self) -> str:
@@ -64,16 +65,22 @@ class RosterResult(BaseModel):
     def knockout(self) -> bool:
         return self.summary.get("critical", 0) > 0
 
+    @property
+    def blocking(self) -> list[int]:
+        """Rows that block any statement or certificate until resolved (a child under 15 in unclassified work)."""
+        return sorted({f.row for f in self.findings if f.blocks})
+
     def derived(self, deadlines: Mapping[str, int] | None = None) -> DerivedAnswers:
         """The answers and remediation actions this roster gives the assessment (engine's derived-answer path).
         `deadlines` maps a priority to days, e.g. `criteria.deadline_days()`."""
         deadlines = deadlines or {}
         actions = [
-            Action(priority=f.severity, source="roster", rule=f.rule, ref=f.ref, finding=f.message, action=f.action,
+            Action(priority=f.severity, source="roster", rule=f.rule, ref=f.ref, row=f.row, finding=f.message,
+                   action=f.action,
                    legal_basis=f.legal_basis, deadline_days=deadlines.get(f.severity),
                    fine_min_vnd=f.fine_min_vnd, fine_max_vnd=f.fine_max_vnd,
                    child_protection=f.severity == "critical" and bool(
-                       {"minimum_age", "prohibited_work"} & set(f.groups)))
+                       {"minimum_age", "prohibited_work"} & set(f.groups)), blocks=f.blocks)
             for f in sorted(self.findings, key=lambda f: (_RANK[f.severity], f.row))
         ]
         return DerivedAnswers(source="roster", values=dict(self.values), actions=actions)
@@ -85,11 +92,13 @@ class RosterResult(BaseModel):
             "rows": self.rows,
             "minors": self.minors,
             "knockout": self.knockout,
+            "blocking_rows": self.blocking,
             "summary": self.summary,
             "age_bands": self.age_bands,
             "derived": self.values,
             "findings": [
                 {"row": f.row, "employee_id": f.employee_id, "rule": f.rule, "severity": f.severity,
+                 **({"blocks": True} if f.blocks else {}),
                  "legal_basis": _pair(f.legal_basis), "message": _pair(f.message), "action": _pair(f.action),
                  **({"fine_min_vnd": f.fine_min_vnd, "fine_max_vnd": f.fine_max_vnd,
                      "fine_basis": _pair(f.fine_basis)} if f.fine_min_vnd is not None else {})}
@@ -321,7 +330,10 @@ def check_workforce(frame: pd.DataFrame, as_of: date, law: LawTables, problems: 
         "place.13_14_prohibited": age13_14 & place_prohibited,
         "job.15_17_prohibited": age15_17 & job_prohibited,
         "place.15_17_prohibited": age15_17 & place_prohibited,
-        "job.unclassified": minor & ~job_given & ~bad("job_code"),
+        "job.unclassified": age15_17 & ~job_given & ~bad("job_code"),
+        # under 15, only listed work is lawful: blank, unknown or unreadable codes all leave it undecided
+        "job.unclassified_under13": under13 & ~job_known,
+        "job.unclassified_13_14": age13_14 & ~job_known,
         "place.unclassified": minor & ~place_given & ~bad("workplace_code"),
         "time.under15_hours": lambda r: under15 & hours_over(r),
         "time.15_17_hours": lambda r: age15_17 & hours_over(r),
@@ -461,7 +473,8 @@ def check_workforce(frame: pd.DataFrame, as_of: date, law: LawTables, problems: 
         f = _trusted(Finding, dict(row=int(rows[i]), employee_id=emp_values.get(i), rule=rule.id,
                                    severity=rule.severity, groups=rule.groups, legal_basis=rule.legal_basis,
                                    message=_trusted(Text, dict(vi=texts[0], en=texts[1])), action=rule.action,
-                                   fine_min_vnd=fine_min, fine_max_vnd=fine_max, fine_basis=fine_basis))
+                                   fine_min_vnd=fine_min, fine_max_vnd=fine_max, fine_basis=fine_basis,
+                                   blocks=rule.effect == "blocks"))
         findings.append((int(rows[i]), _RANK[rule.severity], order, f))
 
     order = {r.id: n for n, r in enumerate(law.rules)}
@@ -521,9 +534,10 @@ def check_workforce(frame: pd.DataFrame, as_of: date, law: LawTables, problems: 
     scope = minor | uncertain  # rows that could be a minor
 
     def rows_with(group: str, severities: tuple[str, ...] = SEVERITIES, effect: str = "violation") -> np.ndarray:
+        effects = ("unknown", "blocks") if effect == "unknown" else (effect,)  # a blocked row is undecided too
         out = np.zeros(n, bool)
         for r in law.rules:
-            if group in r.groups and r.effect == effect and r.severity in severities and r.id in flagged:
+            if group in r.groups and r.effect in effects and r.severity in severities and r.id in flagged:
                 out |= flagged[r.id]
         return out
 
@@ -563,6 +577,7 @@ def _rule(law: LawTables, rule_id: str) -> Rule | None:
 RULE_IDS_WITH_PREDICATES = frozenset({
     "age.under13_work", "age.under13_no_consent", "age.13_14_not_light", "place.under13_prohibited",
     "place.13_14_prohibited", "job.15_17_prohibited", "place.15_17_prohibited", "job.unclassified",
+    "job.unclassified_under13", "job.unclassified_13_14",
     "place.unclassified", "time.under15_hours", "time.15_17_hours", "time.under15_night", "time.under15_overtime",
     "time.15_17_night", "time.15_17_overtime", "time.not_recorded", "paper.guardian_consent", "paper.contract_u15",
     "paper.health_u15_missing", "paper.health_u15_stale", "paper.health_15_17_missing", "paper.health_15_17_stale",

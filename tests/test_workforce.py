@@ -59,6 +59,8 @@ CASES = {
     "job.15_17_prohibited": ({"job_code": "PROHIBITED-JOB-D"}, {"job_code": "GENERAL"}),
     "place.15_17_prohibited": ({"workplace_code": "prohibited place a"}, {}),
     "job.unclassified": ({"job_code": ""}, {**ADULT, "job_code": ""}),
+    "job.unclassified_under13": ({**U13, "job_code": ""}, U13),
+    "job.unclassified_13_14": ({**U15, "job_code": "LIGHT-13"}, U15),
     "place.unclassified": ({"workplace_code": ""}, {**ADULT, "workplace_code": ""}),
     "time.under15_hours": ({**U15, "hours_per_week": "21"}, {**U15, "hours_per_day": "4", "hours_per_week": "20"}),
     "time.15_17_hours": ({"hours_per_day": "8,5"}, {"hours_per_day": "8", "hours_per_week": "40"}),
@@ -131,6 +133,39 @@ def test_an_altered_birth_date_makes_the_roster_unable_to_vouch():
     result = check({**ADULT, "id_number": "001211012345"})
     assert rules(result) == ["id.birth_year_mismatch"]
     assert "roster.minimum_age" not in result.values and "roster.has_minors" not in result.values
+
+
+def test_a_child_under_15_in_unclassified_work_blocks_any_document():
+    """The measured case: a 6-year-old and a 12-year-old with a blank job code scored "Champion, 95.8"."""
+    from seed import example_values
+
+    six = {**U13, "employee_id": "E6", "date_of_birth": "01/01/2020", "job_code": ""}
+    twelve = {**U13, "employee_id": "E12", "job_code": ""}
+    fourteen = {**U15, "employee_id": "E14", "job_code": "nhặt chỉ"}  # an unknown code
+    result = check(six, twelve, fourteen, ADULT)
+    assert result.blocking == [1, 2, 3]
+    severities = {f.row: f.severity for f in result.findings if f.blocks}
+    assert severities == {1: "critical", 2: "critical", 3: "major"}
+    assert "roster.minimum_age" not in result.values  # neither "found" nor "none": undecided
+    scored = assess(default_criteria(), example_values("strong"), [result.derived()])
+    assert scored.blocked and not scored.eligible and scored.tier is None
+    assert {a.row for a in scored.blocking} == {1, 2, 3}
+    # classified as ordinary work, the same children are the knock-out they are
+    classified = check({**six, "job_code": "GENERAL"}, {**twelve, "job_code": "GENERAL"}, ADULT)
+    assert classified.blocking == [] and classified.values["roster.minimum_age"] == "found"
+    knocked = assess(default_criteria(), example_values("strong"), [classified.derived()])
+    assert knocked.knockouts and not knocked.blocked
+
+
+@pytest.mark.parametrize("dob,blocks", [
+    ("16/09/2013", "critical"),  # turns 13 tomorrow: still under 13
+    ("15/09/2013", "major"),  # 13 today: 13-14
+    ("15/09/2011", None),  # 15 today: 15-17 rules (job.unclassified, not blocking)
+    ("16/09/2011", "major"),  # turns 15 tomorrow: still 14
+])
+def test_unclassified_work_blocks_by_age_on_the_as_of_day(dob, blocks):
+    result = check({**U15, "date_of_birth": dob, "job_code": ""})
+    assert [f.severity for f in result.findings if f.blocks] == ([blocks] if blocks else [])
 
 
 # ----------------------------------------------------------------------------------------- birthdays
@@ -302,8 +337,8 @@ def test_rules_have_bilingual_texts_and_known_severities():
     for r in LAW.rules:
         assert r.message.vi and r.message.en and r.action.vi and r.action.en, r.id
         assert r.severity in ("critical", "major", "minor")
-        assert (r.severity == "critical") == (r.effect == "violation" and bool(
-            {"minimum_age", "prohibited_work"} & set(r.groups))), r.id
+        assert (r.severity == "critical") == (r.effect in ("violation", "blocks") and bool(
+            {"minimum_age", "prohibited_work"} & set(r.groups)) and not r.id == "job.unclassified_13_14"), r.id
         if r.effect == "violation":
             assert r.legal_basis.vi and r.legal_basis.en and r.effective_from, r.id
 

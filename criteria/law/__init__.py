@@ -33,7 +33,9 @@ class _Frozen(BaseModel):
 class Rule(_Frozen):
     id: str
     groups: tuple[Group, ...]
-    effect: Literal["violation", "unknown", "data"]  # unknown: the check cannot be completed for this row
+    # unknown: the check cannot be completed for this row; blocks: nor may any statement or certificate be issued
+    # until it is (a child under 15 whose work is not classified)
+    effect: Literal["violation", "unknown", "blocks", "data"]
     severity: Priority
     ages: str  # who it applies to, for the documentation
     params: dict[str, float]
