@@ -14,6 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlite_utils import Database
 
 from accreditation.errors import UserError
+from accreditation.permissions import require
 from accreditation.store import audit
 from accreditation.store.accounts import ORG_KINDS, ROLES
 from accreditation.store.db import write_tx
@@ -42,6 +43,14 @@ class Actor:
                 "lead": self.lead}
 
 
+# Who acts when the installation sets itself up (the first-run demo data, command-line set-up): an administrator
+# with no account of its own. Pass it explicitly; library functions never fall back to it.
+SYSTEM = Actor(id=0, email="system", name="system", role="admin", organisation_id=0)
+
+# The kind of organisation each role belongs to: an assessor works for a chamber, never inside a company it reviews.
+ORG_KIND_FOR_ROLE = {"sme": "sme", "assessor": "chamber", "brand": "brand", "admin": "admin"}
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -50,23 +59,59 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def create_organisation(db: Database, *, kind: str, name: str, **fields: Any) -> int:
+def create_organisation(db: Database, *, actor: Actor, kind: str, name: str, **fields: Any) -> int:
+    require(actor, "users.manage")
     if kind not in ORG_KINDS:
         raise ValueError(f"unknown organisation kind {kind!r}")
+    if not name.strip():
+        raise UserError.from_key("accounts.org_name_required")
     row = {"kind": kind, "name": name.strip(), "created_at": audit.now(), **fields}
     if kind == "brand" and not row.get("invite_code"):
         row["invite_code"] = secrets.token_hex(4).upper()
     with write_tx(db):
         org_id = db["organisations"].insert(row).last_pk
-        audit.record(db, actor=None, action="organisation.create", entity="organisation", entity_id=org_id,
-                     after={"kind": kind, "name": row["name"]})
+        audit.record(db, actor=actor.as_dict(), action="organisation.create", entity="organisation",
+                     entity_id=org_id, after={"kind": kind, "name": row["name"]})
     return int(org_id)
 
 
-def create_user(db: Database, *, email: str, password: str, role: str, organisation_id: int, name: str = "",
-                language: str = "vi", lead: bool = False, actor: Actor | None = None) -> int:
+def update_organisation(db: Database, actor: Actor, organisation_id: int, fields: dict[str, Any]) -> dict[str, Any]:
+    """Change a company's profile (name, tax code, address, province, sector, size, products). A tax code must be
+    valid; it is stored normalised."""
+    from scoring.tax_codes import classify
+
+    require(actor, "organisation.edit", {"organisation_id": organisation_id})
+    allowed = {"name", "tax_code", "address", "province", "sector", "size", "products"}
+    update = {k: v for k, v in fields.items() if k in allowed}
+    if "name" in update:
+        update["name"] = (update["name"] or "").strip()
+        if not update["name"]:
+            raise UserError.from_key("accounts.org_name_required")
+    if (update.get("tax_code") or "").strip():
+        check = classify(update["tax_code"])
+        if not check.valid:
+            raise UserError.from_key("accounts.tax_invalid", value=str(update["tax_code"]).strip())
+        update["tax_code"] = check.code
+    for key in ("address", "products"):
+        if key in update:
+            update[key] = (update[key] or "").strip()
+    with write_tx(db):
+        before = db["organisations"].get(organisation_id)
+        db["organisations"].update(organisation_id, update)
+        audit.record(db, actor=actor.as_dict(), action="organisation.update", entity="organisation",
+                     entity_id=organisation_id, before={k: before.get(k) for k in update}, after=update)
+    return db["organisations"].get(organisation_id)
+
+
+def create_user(db: Database, *, actor: Actor, email: str, password: str, role: str, organisation_id: int,
+                name: str = "", language: str = "vi", lead: bool = False) -> int:
+    require(actor, "users.manage")
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
+    org = db["organisations"].get(organisation_id)
+    if org["kind"] != ORG_KIND_FOR_ROLE[role]:
+        raise UserError.from_key("accounts.role_org_mismatch", role=role, kind=org["kind"],
+                                 expected=ORG_KIND_FOR_ROLE[role])
     if len(password) < 8:
         raise UserError("mật khẩu phải có ít nhất 8 ký tự", "the password must have at least 8 characters")
     email = normalise_email(email)
@@ -78,9 +123,20 @@ def create_user(db: Database, *, email: str, password: str, role: str, organisat
             "organisation_id": organisation_id, "language": language, "lead": int(lead), "active": 1,
             "failed_logins": 0, "created_at": audit.now(),
         }).last_pk
-        audit.record(db, actor=actor.as_dict() if actor else None, action="user.create", entity="user",
+        audit.record(db, actor=actor.as_dict(), action="user.create", entity="user",
                      entity_id=user_id, after={"email": email, "role": role, "organisation_id": organisation_id})
     return int(user_id)
+
+
+def deactivate_user(db: Database, actor: Actor, user_id: int) -> None:
+    """Close an account and end its sessions. Administrators cannot close their own."""
+    require(actor, "users.manage")
+    if user_id == actor.id:
+        raise UserError.from_key("accounts.not_yourself")
+    with write_tx(db):
+        db["users"].update(user_id, {"active": 0})
+        db["sessions"].delete_where("user_id = ?", [user_id])
+        audit.record(db, actor=actor.as_dict(), action="user.deactivate", entity="user", entity_id=user_id)
 
 
 def actor_from_row(row: dict[str, Any]) -> Actor:
@@ -160,6 +216,7 @@ def end_session(db: Database, token: str | None) -> None:
 
 
 def set_language(db: Database, actor: Actor, language: str) -> None:
+    require(actor, "account.edit", {"user_id": actor.id})
     with write_tx(db):
         db["users"].update(actor.id, {"language": language})
 
@@ -192,16 +249,16 @@ def ensure_demo_data(db: Database) -> list[tuple[str, str, str]] | None:
     if not demo_enabled() or db["users"].count:
         return None
     orgs = {
-        "sme": create_organisation(db, kind="sme", name="Công ty TNHH May mặc Thuận An Xanh", tax_code="3709123455",
+        "sme": create_organisation(db, actor=SYSTEM, kind="sme", name="Công ty TNHH May mặc Thuận An Xanh", tax_code="3709123455",
                                    address="Đường ĐT743, phường Thuận Giao", province="Thành phố Hồ Chí Minh",
                                    sector="garment", size=850, products="Áo sơ mi, quần âu xuất khẩu"),
-        "chamber": create_organisation(db, kind="chamber", name="VCCI — Văn phòng giới sử dụng lao động (demo)"),
-        "brand": create_organisation(db, kind="brand", name="Demo Apparel Brand Ltd.", invite_code="BRAND-DEMO"),
-        "admin": create_organisation(db, kind="admin", name="Ban quản lý Giải thưởng (demo)"),
+        "chamber": create_organisation(db, actor=SYSTEM, kind="chamber", name="VCCI — Văn phòng giới sử dụng lao động (demo)"),
+        "brand": create_organisation(db, actor=SYSTEM, kind="brand", name="Demo Apparel Brand Ltd.", invite_code="BRAND-DEMO"),
+        "admin": create_organisation(db, actor=SYSTEM, kind="admin", name="Ban quản lý Giải thưởng (demo)"),
     }
     created = []
     for email, role, org, name, lead in DEMO_USERS:
-        create_user(db, email=email, password=DEMO_PASSWORD, role=role, organisation_id=orgs[org], name=name,
-                    lead=lead)
+        create_user(db, actor=SYSTEM, email=email, password=DEMO_PASSWORD, role=role, organisation_id=orgs[org],
+                    name=name, lead=lead)
         created.append((role, email, DEMO_PASSWORD))
     return created

@@ -9,6 +9,7 @@ from typing import Any, Mapping
 from sqlite_utils import Database
 
 from accreditation.accounts import Actor
+from accreditation.permissions import require
 from accreditation.reports.certificate import CertificateData, issue_certificate, render_certificate
 from accreditation.reports.remediation import render_remediation_plan
 from accreditation.store import audit
@@ -45,7 +46,12 @@ def issue_for_assessment(db: Database, actor: Actor, assessment: dict[str, Any],
                          criteria: Criteria, org: dict[str, Any], issued: date, verified: bool = False,
                          issuer: str = "self-assessment") -> registry.Certificate:
     """Record a document for an eligible assessment, make it the company's current one and link it to the
-    assessment, in one transaction (inside the caller's, when there is one: submitting and approving)."""
+    assessment, in one transaction (inside the caller's: submitting issues a statement, approving a certificate,
+    and each asks for the permission of the step it belongs to)."""
+    from accreditation import workflow
+
+    current = workflow.get(db, assessment["id"])
+    require(actor, "assessment.decide" if verified else "assessment.submit", workflow.resource(db, current))
     draft = certificate_draft(result, criteria, org, issued, issuer, verified, assessment_id=assessment["id"])
     with write_tx(db):
         cert, _pdf = issue_certificate(db, criteria, draft)

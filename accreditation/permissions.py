@@ -1,11 +1,13 @@
 """Who may do what: permissions as data (`RULES`) plus one pure function, `can(actor, action, resource)`.
 
 A rule says that a role may take an action when a condition on the actor and the resource holds. Anything not
-granted by a rule is refused. Every page and every action of the app asks `can`; the router lists only the pages
-a role may see, so the others cannot be reached by URL either.
+granted by a rule is refused. The router lists only the pages a role may see (`can`), and every library function
+that changes data calls `require` itself, so the menu is never the only guard (tests/test_guards.py calls each of
+them as every role).
 
 A resource is a plain dict. For an assessment: `organisation_id`, `status`, `assigned_to`, and `shared_with` (the
-brand organisations the company shares its results with)."""
+brand organisations the company shares its results with). For an organisation or a share: `organisation_id`. For
+a user account: `user_id`."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ Resource = Mapping[str, Any] | None
 ANONYMOUS = "anonymous"
 ROLES = ("sme", "assessor", "brand", "admin")
 NOT_DRAFT = ("submitted", "in_review", "changes_requested", "approved", "rejected")
+DECIDED = ("changes_requested", "approved", "rejected")
 
 
 def _own_org(actor: Any, resource: Resource) -> bool:
@@ -27,11 +30,25 @@ def _own_draft(actor: Any, resource: Resource) -> bool:
     return _own_org(actor, resource) and resource.get("status") == "draft"
 
 
+def _own_decided(actor: Any, resource: Resource) -> bool:
+    return _own_org(actor, resource) and resource.get("status") in DECIDED
+
+
+def _own_account(actor: Any, resource: Resource) -> bool:
+    return resource is not None and resource.get("user_id") == actor.id
+
+
 def _reviewable(actor: Any, resource: Resource) -> bool:
-    """Submitted work that is unassigned or assigned to this assessor; a lead assessor sees all of it."""
-    if resource is None or resource.get("status") not in NOT_DRAFT:
+    """Submitted work that is unassigned or assigned to this assessor (a lead assessor: all of it), never the
+    assessor's own organisation's."""
+    if resource is None or resource.get("status") not in NOT_DRAFT or _own_org(actor, resource):
         return False
     return bool(actor.lead) or resource.get("assigned_to") in (None, actor.id)
+
+
+def _lead_reviewable(actor: Any, resource: Resource) -> bool:
+    """A second pair of eyes: a lead assessor on work they may review."""
+    return bool(actor.lead) and _reviewable(actor, resource)
 
 
 def _shared_with_me(actor: Any, resource: Resource) -> bool:
@@ -52,6 +69,9 @@ CONDITIONS: dict[str, Callable[[Any, Resource], bool]] = {
     "own_org": _own_org,
     "own_draft": _own_draft,
     "reviewable": _reviewable,
+    "lead_reviewable": _lead_reviewable,
+    "own_decided": _own_decided,
+    "own_account": _own_account,
     "shared_with_me": _shared_with_me,
     "lead": _lead,
 }
@@ -65,31 +85,36 @@ class Rule:
 
 
 RULES: tuple[Rule, ...] = (
-    # Anyone, signed in or not, may verify a certificate.
-    Rule(ANONYMOUS, "page.verify"), Rule("*", "page.verify"), Rule(ANONYMOUS, "certificate.verify"),
-    Rule("*", "certificate.verify"),
+    # Anyone, signed in or not, may verify a document.
+    Rule(ANONYMOUS, "page.verify"), Rule("*", "page.verify"),
     Rule(ANONYMOUS, "page.login"),
     Rule("*", "page.home"),
+    Rule("*", "account.edit", "own_account"),
     # Companies: their own organisation's work only.
     Rule("sme", "page.profile"), Rule("sme", "page.questionnaire"), Rule("sme", "page.roster"),
     Rule("sme", "page.suppliers"), Rule("sme", "page.documents"), Rule("sme", "page.sharing"),
     Rule("sme", "organisation.edit", "own_org"),
     Rule("sme", "assessment.view", "own_org"),
+    Rule("sme", "assessment.create", "own_org"),
     Rule("sme", "assessment.edit", "own_draft"),
     Rule("sme", "assessment.submit", "own_draft"),
+    Rule("sme", "assessment.dispute", "own_decided"),
     Rule("sme", "share.manage", "own_org"),
-    # Assessors: submitted work, assigned to them or unassigned; a lead assessor sees all.
+    # Assessors: submitted work, assigned to them or unassigned (a lead assessor: all), never their own
+    # organisation's; a second, lead assessor signs off the tiers that need four eyes.
     Rule("assessor", "page.queue"), Rule("assessor", "page.review"),
     Rule("assessor", "assessment.view", "reviewable"),
     Rule("assessor", "assessment.review", "reviewable"),
     Rule("assessor", "assessment.decide", "reviewable"),
+    Rule("assessor", "assessment.sign_off", "lead_reviewable"),
     Rule("assessor", "certificate.revoke", "lead"),
     # Brands: only what suppliers chose to share with them.
     Rule("brand", "page.portfolio"),
     Rule("brand", "assessment.view", "shared_with_me"),
-    # Administrators: users and criteria versions; they may revoke certificates too.
+    # Administrators: organisations, users and criteria versions; they may revoke documents too.
     Rule("admin", "page.admin"),
     Rule("admin", "users.manage"), Rule("admin", "criteria.manage"), Rule("admin", "certificate.revoke"),
+    Rule("admin", "organisation.edit"),
 )
 
 _BY_ROLE_ACTION: dict[tuple[str, str], tuple[str, ...]] = {}

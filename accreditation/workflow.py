@@ -2,22 +2,31 @@
 evidence files, roster and supplier check results, submission, assessor decisions, and new versions.
 
 Status transitions are a small explicit state machine (`TRANSITIONS`); anything else is refused with a message.
-Every change is written together with its audit-log entry in one `BEGIN IMMEDIATE` transaction."""
+Every change checks the permission where the data changes (`require`), and is written together with its audit-log
+entry in one `BEGIN IMMEDIATE` transaction that re-reads the status first: a save racing a submit is refused whole,
+never half-applied.
+
+Submitting is one business fact: the version is locked; if it is eligible and no rejection holds, a
+self-assessment statement is issued and becomes the company's current document; if it has a knock-out (or a child
+under 15 in unclassified work), the company's current document is suspended at once."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import mimetypes
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from sqlite_utils import Database
 
 from accreditation.accounts import Actor
 from accreditation.errors import UserError
+from accreditation.permissions import DECIDED, require
 from accreditation.settings import data_dir
 from accreditation.store import audit
 from accreditation.store.db import write_tx
@@ -39,6 +48,9 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     ("in_review", "approve"): "approved",
     ("submitted", "reject"): "rejected",
     ("in_review", "reject"): "rejected",
+    # a dispute the assessor upholds sends a refused version back into review
+    ("rejected", "reopen"): "in_review",
+    ("changes_requested", "reopen"): "in_review",
 }
 STATUS_LABELS = {
     "draft": ("Bản nháp", "Draft"),
@@ -54,6 +66,7 @@ ACTION_LABELS = {
     "request_changes": ("yêu cầu bổ sung", "request changes"),
     "approve": ("phê duyệt", "approve"),
     "reject": ("từ chối", "reject"),
+    "reopen": ("mở lại thẩm định", "reopen the review of"),
 }
 
 
@@ -130,10 +143,14 @@ def latest(db: Database, organisation_id: int) -> dict[str, Any] | None:
 def start_draft(db: Database, actor: Actor, organisation_id: int, criteria: Criteria) -> dict[str, Any]:
     """The organisation's draft to work on: the latest if still a draft; else a new version that carries over the
     previous answers, evidence and check results, pinned to the current criteria."""
+    require(actor, "assessment.create", {"organisation_id": organisation_id})
     prev = latest(db, organisation_id)
     if prev is not None and prev["status"] in EDITABLE:
         return prev
     with write_tx(db):
+        prev = latest(db, organisation_id)  # again, under the write lock: two tabs start one draft
+        if prev is not None and prev["status"] in EDITABLE:
+            return prev
         _snapshot(db, criteria)
         version = (prev["version"] + 1) if prev else 1
         new_id = db["assessments"].insert({
@@ -146,7 +163,7 @@ def start_draft(db: Database, actor: Actor, organisation_id: int, criteria: Crit
             _carry_over(db, prev["id"], new_id, criteria)
         audit.record(db, actor=actor.as_dict(), action="assessment.create", entity="assessment", entity_id=new_id,
                      after={"version": version, "criteria_version": criteria.version})
-    _store_result(db, new_id, criteria)
+        _store_result(db, new_id, criteria)
     return get(db, new_id)
 
 
@@ -173,6 +190,17 @@ def resource(db: Database, assessment: dict[str, Any]) -> dict[str, Any]:
             "assigned_to": assessment.get("assigned_to"), "shared_with": shared}
 
 
+@contextmanager
+def _editing(db: Database, actor: Actor, assessment_id: int) -> Iterator[dict[str, Any]]:
+    """A write transaction on a draft: the assessment is read under the write lock, so a submit that won the
+    race is seen and the change refused whole."""
+    with write_tx(db):
+        assessment = get(db, assessment_id)
+        _require_editable(assessment)
+        require(actor, "assessment.edit", resource(db, assessment))
+        yield assessment
+
+
 def _require_editable(assessment: dict[str, Any]) -> None:
     if assessment["status"] not in EDITABLE:
         raise UserError(
@@ -196,13 +224,11 @@ def answer_set(db: Database, assessment_id: int) -> AnswerSet:
 def save_answer(db: Database, actor: Actor, assessment_id: int, indicator_id: str, value: Any,
                 criteria: Criteria) -> Result:
     """Save one answer (None clears it) and return the new result. Refuses a value the question does not allow."""
-    assessment = get(db, assessment_id)
-    _require_editable(assessment)
     if value is not None and value != [] and value != "":
         validate_answers(criteria, {indicator_id: value})
     elif not criteria.has_indicator(indicator_id):
         validate_answers(criteria, {indicator_id: "?"})
-    with write_tx(db):
+    with _editing(db, actor, assessment_id):
         before = list(db["answers"].rows_where("assessment_id = ? and indicator_id = ?",
                                                [assessment_id, indicator_id]))
         if value is None or value == [] or value == "":
@@ -214,22 +240,21 @@ def save_answer(db: Database, actor: Actor, assessment_id: int, indicator_id: st
         audit.record(db, actor=actor.as_dict(), action="answer.save", entity="assessment", entity_id=assessment_id,
                      before={indicator_id: json.loads(before[0]["value"])} if before else None,
                      after={indicator_id: value})
-    return _store_result(db, assessment_id, criteria)
+        return _store_result(db, assessment_id, criteria)
 
 
 def save_answers(db: Database, actor: Actor, assessment_id: int, values: dict[str, Any],
                  criteria: Criteria) -> Result:
     """Save many answers at once (an import, demo data): validated first, one transaction, one result."""
-    _require_editable(get(db, assessment_id))
     validate_answers(criteria, values)
-    with write_tx(db):
+    with _editing(db, actor, assessment_id):
         db["answers"].upsert_all(({"assessment_id": assessment_id, "indicator_id": key,
                                    "value": json.dumps(value, ensure_ascii=False), "updated_at": audit.now(),
                                    "updated_by": actor.id} for key, value in values.items()),
                                  pk=("assessment_id", "indicator_id"))
         audit.record(db, actor=actor.as_dict(), action="answer.save_many", entity="assessment",
                      entity_id=assessment_id, after=values)
-    return _store_result(db, assessment_id, criteria)
+        return _store_result(db, assessment_id, criteria)
 
 
 EVIDENCE_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
@@ -247,6 +272,7 @@ def add_evidence(db: Database, actor: Actor, assessment_id: int, indicator_id: s
     """Store an evidence file on disk by its SHA-256 (the same file twice is kept once) and record it."""
     assessment = get(db, assessment_id)
     _require_editable(assessment)
+    require(actor, "assessment.edit", resource(db, assessment))  # before the file touches the disk
     ext = Path(filename).suffix.lower().lstrip(".")
     if ext not in EVIDENCE_TYPES:
         raise UserError(f"{filename}: chỉ nhận tệp PDF, PNG hoặc JPG", f"{filename}: only PDF, PNG or JPG files")
@@ -260,7 +286,7 @@ def add_evidence(db: Database, actor: Actor, assessment_id: int, indicator_id: s
         tmp = target.with_suffix(".part")
         tmp.write_bytes(data)
         tmp.replace(target)
-    with write_tx(db):
+    with _editing(db, actor, assessment_id):
         ev_id = db["evidence"].insert({
             "assessment_id": assessment_id, "indicator_id": indicator_id, "sha256": digest,
             "filename": Path(filename).name, "size": len(data),
@@ -268,7 +294,7 @@ def add_evidence(db: Database, actor: Actor, assessment_id: int, indicator_id: s
             "uploaded_at": audit.now()}).last_pk
         audit.record(db, actor=actor.as_dict(), action="evidence.add", entity="assessment", entity_id=assessment_id,
                      after={"indicator": indicator_id, "evidence_id": ev_id, "sha256": digest})
-    return _store_result(db, assessment_id, criteria)
+        return _store_result(db, assessment_id, criteria)
 
 
 def evidence_files(db: Database, assessment_id: int, indicator_id: str | None = None) -> list[dict[str, Any]]:
@@ -280,12 +306,11 @@ def evidence_files(db: Database, assessment_id: int, indicator_id: str | None = 
 
 
 def remove_evidence(db: Database, actor: Actor, assessment_id: int, evidence_id: int, criteria: Criteria) -> Result:
-    _require_editable(get(db, assessment_id))
-    with write_tx(db):
+    with _editing(db, actor, assessment_id):
         db["evidence"].delete_where("id = ? and assessment_id = ?", [evidence_id, assessment_id])
         audit.record(db, actor=actor.as_dict(), action="evidence.remove", entity="assessment",
                      entity_id=assessment_id, before={"evidence_id": evidence_id})
-    return _store_result(db, assessment_id, criteria)
+        return _store_result(db, assessment_id, criteria)
 
 
 def evidence_path(row: dict[str, Any]) -> Path:
@@ -309,8 +334,7 @@ class CheckRecord:
 
 def record_check(db: Database, actor: Actor, assessment_id: int, check: CheckRecord, criteria: Criteria) -> Result:
     """Replace the assessment's roster (or supplier) result with a new one. The file itself is not kept."""
-    _require_editable(get(db, assessment_id))
-    with write_tx(db):
+    with _editing(db, actor, assessment_id):
         check_id = db["checks"].insert({
             "assessment_id": assessment_id, "kind": check.kind, "filename": check.filename,
             "file_sha256": check.file_sha256, "as_of": check.as_of, "rows": check.rows,
@@ -324,7 +348,7 @@ def record_check(db: Database, actor: Actor, assessment_id: int, check: CheckRec
         audit.record(db, actor=actor.as_dict(), action=f"check.{check.kind}", entity="assessment",
                      entity_id=assessment_id, after={"check_id": check_id, "rows": check.rows,
                                                      "findings": len(check.findings), "summary": check.summary})
-    return _store_result(db, assessment_id, criteria)
+        return _store_result(db, assessment_id, criteria)
 
 
 def _latest_check(db: Database, assessment_id: int, kind: str) -> dict[str, Any] | None:
@@ -371,39 +395,145 @@ def stored_result(assessment: dict[str, Any]) -> Result | None:
     return Result.model_validate_json(assessment["result"]) if assessment.get("result") else None
 
 
-def submit(db: Database, actor: Actor, assessment_id: int, criteria: Criteria) -> dict[str, Any]:
-    """Lock the version and send it for review. Every visible question must be answered."""
-    assessment = get(db, assessment_id)
-    target = next_status(assessment["status"], "submit")
-    result = evaluate(db, assessment_id, criteria)
-    if result.unanswered:
-        ids = ", ".join(result.unanswered[:8]) + (" …" if len(result.unanswered) > 8 else "")
-        raise UserError(f"còn {len(result.unanswered)} câu hỏi chưa trả lời: {ids}",
-                        f"{len(result.unanswered)} questions are not answered yet: {ids}")
+def held_by(db: Database, organisation_id: int, version: int) -> dict[str, Any] | None:
+    """The decision that holds back a self-assessment statement for `version`: the company's latest decided
+    earlier version, if the assessor rejected it or asked for changes. None once a later version was approved."""
+    rows = list(db["assessments"].rows_where(
+        "organisation_id = ? and version < ? and status in ('approved', 'rejected', 'changes_requested')",
+        [organisation_id, version], order_by="version desc", limit=1))
+    return rows[0] if rows and rows[0]["status"] in ("rejected", "changes_requested") else None
+
+
+def suspension_reason(assessment: dict[str, Any], result: Result) -> dict[str, str] | None:
+    """Why the company's current document must be suspended by this version (a knock-out, or a child under 15 in
+    unclassified work), in both languages; None when nothing calls for it."""
+    from accreditation.i18n import t
+
+    if result.knockouts:
+        key, ids = "trust.suspended_knockout", ", ".join(result.knockouts)
+    elif result.blocked:
+        key, ids = "trust.suspended_blocked", ", ".join(str(a.row) for a in result.blocking if a.row is not None)
+    else:
+        return None
+    return {lang: t(key, lang, version=assessment["version"], ids=ids) for lang in ("vi", "en")}
+
+
+def suspend_current_document(db: Database, actor: Actor, assessment: dict[str, Any], result: Result) -> str | None:
+    """Inside a submit or a decision: suspend the company's current document when `result` calls for it. Returns
+    the suspended document's id."""
+    from accreditation.store import certificates as registry
+
+    reason = suspension_reason(assessment, result)
+    if reason is None:
+        return None
+    org = db["organisations"].get(assessment["organisation_id"])
+    cert = registry.suspend_current(db, org.get("tax_code"), org["id"], f"{reason['vi']} / {reason['en']}",
+                                    actor.email)
+    if cert is None:
+        return None
+    audit.record(db, actor=actor.as_dict(), action="certificate.suspend", entity="certificate", entity_id=cert.id,
+                 after={"assessment": assessment["id"], "knockouts": result.knockouts, "blocked": result.blocked})
+    return cert.id
+
+
+def submit(db: Database, actor: Actor, assessment_id: int, criteria: Criteria, issued: date | None = None
+           ) -> dict[str, Any]:
+    """Lock the version and send it for review; every visible question must be answered. In the same
+    transaction: issue a self-assessment statement when the version is eligible and no earlier rejection or request
+    for changes holds (the statement supersedes the company's previous document), and suspend the current document
+    when the version has a knock-out."""
+    from accreditation import documents
+
     with write_tx(db):
+        assessment = get(db, assessment_id)
+        target = next_status(assessment["status"], "submit")
+        require(actor, "assessment.submit", resource(db, assessment))
+        result = evaluate(db, assessment_id, criteria)
+        if result.unanswered:
+            ids = ", ".join(result.unanswered[:8]) + (" …" if len(result.unanswered) > 8 else "")
+            raise UserError(f"còn {len(result.unanswered)} câu hỏi chưa trả lời: {ids}",
+                            f"{len(result.unanswered)} questions are not answered yet: {ids}")
+        org = db["organisations"].get(assessment["organisation_id"])
+        held = held_by(db, assessment["organisation_id"], assessment["version"])
+        statement = None
+        if result.eligible and held is None:
+            statement = documents.issue_for_assessment(db, actor, assessment, result, criteria, org,
+                                                       issued=issued or date.today()).id
+        suspended = suspend_current_document(db, actor, assessment, result)
         db["assessments"].update(assessment_id, {"status": target, "submitted_at": audit.now(),
-                                                 "submitted_by": actor.id})
+                                                 "submitted_by": actor.id, "total": result.total,
+                                                 "tier": result.tier, "eligible": int(result.eligible),
+                                                 "result": result.model_dump_json()})
         audit.record(db, actor=actor.as_dict(), action="assessment.submit", entity="assessment",
                      entity_id=assessment_id, before={"status": assessment["status"]},
-                     after={"status": target, "total": result.total, "tier": result.tier})
+                     after={"status": target, "total": result.total, "tier": result.tier, "statement": statement,
+                            "held_by_version": held["version"] if held else None, "suspended": suspended})
     return get(db, assessment_id)
 
 
 def transition(db: Database, actor: Actor, assessment_id: int, action: str, comment: str = "",
                extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """An assessor's step (start_review, request_changes, approve, reject); the caller checks permissions."""
-    assessment = get(db, assessment_id)
-    target = next_status(assessment["status"], action)
-    if action in ("request_changes", "reject") and not comment.strip():
-        raise UserError("cần ghi nhận xét cho quyết định này", "a comment is required for this decision")
-    update = {"status": target, **(extra or {})}
-    if action != "start_review":
-        update.update({"decided_at": audit.now(), "decided_by": actor.id, "decision_comment": comment.strip()})
-    else:
-        update["assigned_to"] = assessment["assigned_to"] or actor.id
+    """An assessor's step (start_review, request_changes, approve, reject, reopen): the status, who and when,
+    and the audit entry, in one transaction (the caller's, when it has one)."""
     with write_tx(db):
+        assessment = get(db, assessment_id)
+        target = next_status(assessment["status"], action)
+        require(actor, "assessment.review" if action == "start_review" else "assessment.decide",
+                resource(db, assessment))
+        if action in ("request_changes", "reject", "reopen") and not comment.strip():
+            raise UserError("cần ghi nhận xét cho quyết định này", "a comment is required for this decision")
+        update = {"status": target, **(extra or {})}
+        if action == "start_review":
+            update["assigned_to"] = assessment["assigned_to"] or actor.id
+        elif action == "reopen":
+            update.update({"assigned_to": actor.id, "decided_at": None, "decided_by": None})
+        else:
+            update.update({"decided_at": audit.now(), "decided_by": actor.id, "decision_comment": comment.strip()})
         db["assessments"].update(assessment_id, update)
         audit.record(db, actor=actor.as_dict(), action=f"assessment.{action}", entity="assessment",
                      entity_id=assessment_id, before={"status": assessment["status"]}, after=update,
                      comment=comment)
     return get(db, assessment_id)
+
+
+# ------------------------------------------------------------------------------------------------ disputes
+
+
+def dispute_deadline(assessment: dict[str, Any], criteria: Criteria) -> date | None:
+    """The last day the company may dispute the decision on this version (None before a decision)."""
+    if assessment["status"] not in DECIDED or not assessment.get("decided_at"):
+        return None
+    decided = datetime.fromisoformat(assessment["decided_at"]).date()
+    return date.fromordinal(decided.toordinal() + criteria.settings.dispute_days)
+
+
+def disputes(db: Database, assessment_id: int) -> list[dict[str, Any]]:
+    return list(db["disputes"].rows_where("assessment_id = ?", [assessment_id], order_by="id"))
+
+
+def dispute(db: Database, actor: Actor, assessment_id: int, comment: str, criteria: Criteria,
+            indicator_id: str | None = None, today: date | None = None) -> dict[str, Any]:
+    """The company disputes the decision on a version (or one indicator's adjustment), within the period the
+    criteria set; the dispute reaches the assessor's queue. One open dispute per version at a time."""
+    comment = comment.strip()
+    with write_tx(db):
+        assessment = get(db, assessment_id)
+        require(actor, "assessment.dispute", resource(db, assessment))
+        if not comment:
+            raise UserError.from_key("trust.dispute_needs_comment")
+        if indicator_id and not criteria.has_indicator(indicator_id):
+            raise UserError.from_key("trust.dispute_unknown_indicator", id=indicator_id)
+        deadline = dispute_deadline(assessment, criteria)
+        day = today or date.today()
+        if deadline is None or day > deadline:
+            raise UserError.from_key("trust.dispute_too_late", days=criteria.settings.dispute_days,
+                                     date=deadline.strftime("%d/%m/%Y") if deadline else "—")
+        if db["disputes"].count_where("assessment_id = ? and status = 'open'", [assessment_id]):
+            raise UserError.from_key("trust.dispute_open")
+        dispute_id = db["disputes"].insert({
+            "assessment_id": assessment_id, "indicator_id": indicator_id, "comment": comment,
+            "created_by": actor.id, "created_at": audit.now(), "status": "open"}).last_pk
+        audit.record(db, actor=actor.as_dict(), action="assessment.dispute", entity="assessment",
+                     entity_id=assessment_id, after={"dispute": dispute_id, "indicator": indicator_id},
+                     comment=comment)
+    return db["disputes"].get(dispute_id)

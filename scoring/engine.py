@@ -133,9 +133,10 @@ def _check_plain(step: _Step, value: Any) -> None:
 
 
 def assess(criteria: Criteria, answers: AnswerSet | Mapping[str, Any],
-           derived: Iterable[DerivedAnswers] = ()) -> Result:
+           derived: Iterable[DerivedAnswers] = (), reviewed: Mapping[str, Any] | None = None) -> Result:
     """Score one assessment. `answers` is an AnswerSet or a plain {indicator id: value} mapping; `derived` are the
-    answers supplied by the roster and supplier checks, which take precedence over declared ones."""
+    answers supplied by the roster and supplier checks, which take precedence over declared ones; `reviewed` are
+    an assessor's adjustments, which take precedence over both (what was seen on site beats an uploaded file)."""
     plan = plan_for(criteria)
     if isinstance(answers, AnswerSet):
         declared, evidence = answers.values, answers.evidence
@@ -158,6 +159,11 @@ def assess(criteria: Criteria, answers: AnswerSet | Mapping[str, Any],
                     conflicts.append(Conflict(indicator=ind_id, declared=before, derived=value, source=d.source))
                 values[ind_id] = value
                 provenance[ind_id] = d.source
+    for ind_id, value in (reviewed or {}).items():
+        if ind_id not in plan.ids:
+            raise unknown_indicator(ind_id)
+        values[ind_id] = value
+        provenance[ind_id] = "review"
 
     nsec = len(plan.section_ids)
     num = [0.0] * nsec

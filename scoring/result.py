@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from criteria.schema import Priority, Text
 
-Source = Literal["answers", "roster", "suppliers"]
+Source = Literal["answers", "roster", "suppliers", "review"]  # review: an assessor's adjustment
 IndicatorStatus = Literal["answered", "na", "hidden", "unanswered"]
 EvidenceStatus = Literal["not_expected", "evidenced", "derived", "self_declared", "missing"]
 

@@ -23,6 +23,7 @@ LEAD = A(5, "assessor", organisation_id=20, lead=True)
 BRAND = A(6, "brand", organisation_id=30)
 OTHER_BRAND = A(7, "brand", organisation_id=31)
 ADMIN = A(8, "admin", organisation_id=40)
+OWN_ORG_LEAD = A(9, "assessor", organisation_id=10, lead=True)  # an assessor account inside the company itself
 
 
 def work(status="submitted", assigned_to=None, shared_with=(30,)):
@@ -33,7 +34,6 @@ CASES = [
     # (actor, action, resource, allowed)
     (None, "page.login", None, True),
     (None, "page.verify", None, True),
-    (None, "certificate.verify", None, True),
     (None, "page.home", None, False),
     (None, "assessment.view", work(), False),
     (SME, "page.login", None, False),
@@ -83,6 +83,27 @@ CASES = [
     (ADMIN, "certificate.revoke", None, True),
     (ADMIN, "assessment.view", work(), False),
     (ADMIN, "page.questionnaire", None, False),
+    (ADMIN, "organisation.edit", {"organisation_id": 10}, True),
+    (SME, "assessment.create", {"organisation_id": 10}, True),
+    (OTHER_SME, "assessment.create", {"organisation_id": 10}, False),
+    (ASSESSOR, "assessment.create", {"organisation_id": 10}, False),
+    (SME, "assessment.dispute", work("rejected"), True),
+    (SME, "assessment.dispute", work("approved"), True),
+    (SME, "assessment.dispute", work("submitted"), False),
+    (OTHER_SME, "assessment.dispute", work("rejected"), False),
+    (ASSESSOR, "assessment.dispute", work("rejected"), False),
+    # an assessor never reviews or decides their own organisation's assessment, even as a lead
+    (OWN_ORG_LEAD, "assessment.view", work("submitted"), False),
+    (OWN_ORG_LEAD, "assessment.review", work("in_review"), False),
+    (OWN_ORG_LEAD, "assessment.decide", work("in_review"), False),
+    (OWN_ORG_LEAD, "assessment.sign_off", work("in_review"), False),
+    (LEAD, "assessment.sign_off", work("in_review", assigned_to=3), True),
+    (ASSESSOR, "assessment.sign_off", work("in_review", assigned_to=3), False),
+    (LEAD, "assessment.sign_off", work("draft"), False),
+    (SME, "account.edit", {"user_id": 1}, True),
+    (SME, "account.edit", {"user_id": 2}, False),
+    (ADMIN, "account.edit", {"user_id": 8}, True),
+    (None, "account.edit", {"user_id": 1}, False),
 ]
 
 

@@ -18,7 +18,7 @@ def sme(db):
 
 
 def test_the_list_of_brands_holds_brands_only_and_never_their_codes(db):
-    accounts.create_organisation(db, kind="brand", name="An Phát Retail", invite_code="AP-2026")
+    accounts.create_organisation(db, actor=accounts.SYSTEM, kind="brand", name="An Phát Retail", invite_code="AP-2026")
     listed = sharing.brands(db)
     assert [b["name"] for b in listed] == ["An Phát Retail", "Demo Apparel Brand Ltd."]
     assert all(set(b) == {"id", "name"} for b in listed)
@@ -55,7 +55,7 @@ def test_an_unknown_invitation_code_is_refused_in_both_languages(db, sme, code):
 
 
 def test_a_company_code_is_not_a_brand_code(db, sme):
-    accounts.create_organisation(db, kind="sme", name="Không phải nhãn hàng", invite_code="SME-CODE")
+    accounts.create_organisation(db, actor=accounts.SYSTEM, kind="sme", name="Không phải nhãn hàng", invite_code="SME-CODE")
     with pytest.raises(UserError):
         sharing.share(db, sme, sme.organisation_id, invite_code="SME-CODE")
 

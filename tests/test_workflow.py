@@ -28,8 +28,8 @@ def db(tmp_path, monkeypatch):
 
 @pytest.fixture
 def sme(db):
-    org = accounts.create_organisation(db, kind="sme", name="Công ty TNHH Thử")
-    uid = accounts.create_user(db, email="HR@Example.vn ", password="long-enough", role="sme", organisation_id=org)
+    org = accounts.create_organisation(db, actor=accounts.SYSTEM, kind="sme", name="Công ty TNHH Thử")
+    uid = accounts.create_user(db, actor=accounts.SYSTEM, email="HR@Example.vn ", password="long-enough", role="sme", organisation_id=org)
     return accounts.get_actor(db, uid)
 
 
@@ -151,3 +151,89 @@ def test_demo_data_is_created_once(db):
     assert {role for role, _, _ in created} == {"sme", "assessor", "brand", "admin"}
     assert accounts.ensure_demo_data(db) is None
     assert accounts.authenticate(db, "sme@demo.vn", accounts.DEMO_PASSWORD).role == "sme"
+
+
+# ------------------------------------------------------------------- what a submission does to documents
+
+from datetime import date  # noqa: E402
+
+from accreditation import review  # noqa: E402
+from accreditation.store import certificates as registry  # noqa: E402
+from seed import ADULTS, ROSTER_HEADER, record_checks, submitted_assessment  # noqa: E402
+
+TODAY = date.today()
+# the measured case: a 17-year-old servicing machines and a 14-year-old on the night shift
+CHILDREN = (ROSTER_HEADER
+            + "E-017,Lê Văn Cường,01/01/2009,,01/06/2026,Bảo trì máy,PROHIBITED-JOB-D,GENERAL,8,40,không,không,có,"
+              "15/09/2026\n"
+            + "E-014,Phạm Thị Dung,01/01/2012,,01/06/2026,Đóng gói,LIGHT-4,GENERAL,4,20,có,không,có,15/09/2026\n"
+            ).encode("utf-8")
+
+
+@pytest.fixture
+def company(tmp_path, monkeypatch):
+    monkeypatch.setenv("ACCREDITATION_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    return tmp_path
+
+
+def _new_version(db, sme, roster):
+    draft = workflow.start_draft(db, sme, sme.organisation_id, C)
+    record_checks(db, sme, draft["id"], C, roster=roster)
+    return workflow.submit(db, sme, draft["id"], C)
+
+
+def test_an_eligible_submission_issues_a_statement_that_supersedes_the_previous_one(company):
+    db, sme, v1 = submitted_assessment(company)
+    first = registry.get(db, v1["certificate_id"])
+    assert first.assurance == "self_assessed" and first.expires == registry.expiry_date(TODAY, 12)
+    v2 = _new_version(db, sme, ADULTS)
+    second = registry.get(db, v2["certificate_id"])
+    assert second.id != first.id and registry.get(db, first.id).superseded_by == second.id
+    assert registry.current(db, second.tax_code).id == second.id
+
+
+def test_a_knockout_submission_suspends_the_current_document_at_once(company):
+    db, sme, v1 = submitted_assessment(company)
+    v2 = _new_version(db, sme, CHILDREN)
+    assert v2["status"] == "submitted" and v2["certificate_id"] is None
+    held = registry.get(db, v1["certificate_id"])
+    assert held.status(TODAY) == "suspended" and "YW-02" in held.suspended_reason  # prohibited work
+    actions = [e["action"] for e in audit.entries(db, "certificate", held.id)]
+    assert actions == ["certificate.suspend"]
+
+
+def test_a_rejection_holds_until_an_assessor_decides_a_later_version(company):
+    """The measured case: rejected for children at work, the company edits its roster and resubmits."""
+    db, sme, v1 = submitted_assessment(company, checked=False)
+    assessor = accounts.user_for_email(db, "assessor@demo.vn")
+    v2 = _new_version(db, sme, CHILDREN)
+    review.start(db, assessor, v2["id"])
+    review.reject(db, assessor, v2["id"], "17-year-old on machine maintenance, 14-year-old on night shift", C)
+    v3 = _new_version(db, sme, ADULTS)  # the edited roster
+    assert workflow.stored_result(v3).eligible  # the self-assessment alone would pass
+    assert v3["certificate_id"] is None  # but no statement is issued
+    assert workflow.held_by(db, sme.organisation_id, v3["version"])["id"] == v2["id"]
+    assert registry.get(db, v1["certificate_id"]).status(TODAY) == "suspended"  # since v2's knock-out
+    submit_entry = [e for e in audit.entries(db, "assessment", v3["id"]) if e["action"] == "assessment.submit"][0]
+    assert '"held_by_version": 2' in submit_entry["after"]
+
+
+def test_a_blocked_roster_suspends_too(company):
+    db, sme, v1 = submitted_assessment(company)
+    unclassified = (ROSTER_HEADER + "E-012,Ngô Văn Em,01/01/2014,,01/06/2026,Phụ việc,,GENERAL,4,20,không,không,có,"
+                                    "15/09/2026\n").encode("utf-8")
+    v2 = _new_version(db, sme, unclassified)
+    assert workflow.stored_result(v2).blocked and v2["certificate_id"] is None
+    assert "unclassified work" in registry.get(db, v1["certificate_id"]).suspended_reason
+
+
+def test_a_submitted_version_refuses_every_change(company):
+    db, sme, v1 = submitted_assessment(company)
+    for change in (lambda: workflow.save_answer(db, sme, v1["id"], "POL-01", "no", C),
+                   lambda: workflow.save_answers(db, sme, v1["id"], {"POL-01": "no"}, C),
+                   lambda: workflow.add_evidence(db, sme, v1["id"], "POL-01", "x.pdf", b"%PDF-1.4 x", C),
+                   lambda: record_checks(db, sme, v1["id"], C)):
+        with pytest.raises(UserError, match="locked"):
+            change()
+    assert workflow.answer_set(db, v1["id"]).values["POL-01"] == "yes"

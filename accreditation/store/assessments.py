@@ -62,3 +62,25 @@ def _create(db: Database) -> None:
         "withdrawn_at": str,
     }, pk="id", foreign_keys=[("organisation_id", "organisations", "id"), ("brand_id", "organisations", "id")])
     db["shares"].create_index(["brand_id"])
+
+
+@MIGRATIONS(name="assessments_0002_review_trust")
+def _review_trust(db: Database) -> None:
+    """What an approval rests on: required evidence waived with a reason, the on-site verification, a second
+    assessor's sign-off; and the company's disputes of a decision."""
+    db["reviews"].add_column("evidence_waiver", str)  # why required evidence may be missing (the assessor's words)
+    db["site_visits"].create({
+        "assessment_id": int, "visit_date": str, "sites": str, "workers_on_payroll": int, "files_sampled": int,
+        "files_checked": int, "workers_interviewed": int, "findings": str, "recorded_by": int, "recorded_at": str,
+    }, pk="assessment_id", foreign_keys=[("assessment_id", "assessments", "id")])
+    # A lead assessor's sign-off holds for the review as it stood (`digest`); a later change needs a new one.
+    db["sign_offs"].create({"id": int, "assessment_id": int, "user_id": int, "digest": str, "comment": str,
+                            "at": str}, pk="id", foreign_keys=[("assessment_id", "assessments", "id")])
+    db["sign_offs"].create_index(["assessment_id"])
+    db["disputes"].create({
+        "id": int, "assessment_id": int, "indicator_id": str, "comment": str, "created_by": int, "created_at": str,
+        "status": str, "response": str, "responded_by": int, "responded_at": str, "reopened": int,
+    }, pk="id", not_null={"assessment_id", "comment", "created_at", "status"},
+        foreign_keys=[("assessment_id", "assessments", "id")], defaults={"status": "open", "reopened": 0})
+    db["disputes"].create_index(["assessment_id"])
+    db["disputes"].create_index(["status"])

@@ -1,0 +1,155 @@
+"""Integrity when two processes act at once on one SQLite file (as two app servers or two browser tabs would):
+saves racing a submission, and two assessors approving the same assessment."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+
+from accreditation import accounts, workflow
+from accreditation.store import audit
+from accreditation.store import certificates as registry
+from accreditation.store.db import open_db
+from criteria import default_criteria
+from seed import example_values, record_checks, review_everything, second_lead
+
+ROOT = Path(__file__).resolve().parent.parent
+C = default_criteria()
+COMPANIES = 6
+
+PRELUDE = f"""
+import sys, json
+sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(ROOT / "tests")!r})
+from accreditation import accounts, review, workflow
+from accreditation.errors import UserError
+from accreditation.store.db import open_db
+from criteria import default_criteria
+C = default_criteria()
+db = open_db(sys.argv[1])
+ids = json.loads(sys.argv[2])
+"""
+
+SUBMITTER = PRELUDE + """
+import time
+for n, aid in enumerate(ids):
+    time.sleep(0.02 * (n % 3))
+    a = workflow.get(db, aid)
+    actor = accounts.get_actor(db, db.execute("select created_by from assessments where id = ?", [aid]).fetchone()[0])
+    workflow.submit(db, actor, aid, C)
+"""
+
+SAVER = PRELUDE + """
+locked = set()
+saves = 0
+value = "no"
+while len(locked) < len(ids):
+    for aid in ids:
+        if aid in locked:
+            continue
+        actor = accounts.get_actor(db, db.execute("select created_by from assessments where id = ?", [aid]).fetchone()[0])
+        value = "partly" if value == "no" else "no"
+        try:
+            workflow.save_answer(db, actor, aid, "FAM-01", value, C)
+            saves += 1
+        except UserError:
+            locked.add(aid)
+print(saves)
+"""
+
+APPROVER = PRELUDE + """
+actor = accounts.user_for_email(db, sys.argv[3])
+won = []
+for aid in ids:
+    try:
+        won.append(review.approve(db, actor, aid, C).id)
+    except UserError:
+        pass
+print(json.dumps(won))
+"""
+
+
+@pytest.fixture
+def shared(tmp_path, monkeypatch):
+    monkeypatch.setenv("ACCREDITATION_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    path = tmp_path / "shared.db"
+    db = open_db(path)
+    accounts.ensure_demo_data(db)
+    from accreditation import signing
+
+    signing.private_key()  # one signing key, made before the processes start
+    return db, path
+
+
+def _companies(db, n: int) -> list[int]:
+    ids = []
+    for i in range(n):
+        org = accounts.create_organisation(db, actor=accounts.SYSTEM, kind="sme", name=f"Công ty {i}",
+                                           tax_code=["0100112437", "0100233488", "0101234567", "0100109106",
+                                                     "3709123455", "0300588569"][i])
+        sme = accounts.get_actor(db, accounts.create_user(db, actor=accounts.SYSTEM, email=f"c{i}@x.vn",
+                                                          password="password-x", role="sme", organisation_id=org))
+        draft = workflow.start_draft(db, sme, org, C)
+        workflow.save_answers(db, sme, draft["id"], example_values("strong"), C)
+        record_checks(db, sme, draft["id"], C)
+        ids.append(draft["id"])
+    return ids
+
+
+def _run(script: str, *args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", script, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def test_a_save_racing_a_submit_is_refused_whole_never_half_applied(shared):
+    db, path = shared
+    ids = _companies(db, COMPANIES)
+    saver = _run(SAVER, str(path), json.dumps(ids))
+    submitter = _run(SUBMITTER, str(path), json.dumps(ids))
+    assert submitter.wait(timeout=300) == 0, submitter.stderr.read()
+    assert saver.wait(timeout=300) == 0, saver.stderr.read()
+    assert int(saver.stdout.read()) > 0  # the saver did save while the drafts were open
+    fresh = open_db(path)
+    for aid in ids:
+        entries = audit.entries(fresh, "assessment", aid)
+        submitted_at = next(n for n, e in enumerate(entries) if e["action"] == "assessment.submit")
+        assert all(e["action"] != "answer.save" for e in entries[submitted_at:]), aid
+        stored = workflow.get(fresh, aid)
+        # what the version holds is what was scored and locked
+        assert workflow.evaluate(fresh, aid, C).total == stored["total"]
+        assert json.loads(entries[submitted_at]["after"])["total"] == stored["total"]
+
+
+def test_two_assessors_approving_at_once_leave_one_current_certificate(shared):
+    db, path = shared
+    ids = _companies(db, 4)
+    from accreditation import review
+
+    lead, lead2 = accounts.user_for_email(db, "assessor@demo.vn"), second_lead(db)
+    lead3 = accounts.get_actor(db, accounts.create_user(
+        db, actor=accounts.SYSTEM, email="lead3@demo.vn", password="password-3", role="assessor",
+        organisation_id=lead.organisation_id, lead=True))
+    for aid in ids:
+        sme = accounts.get_actor(db, workflow.get(db, aid)["created_by"])
+        workflow.submit(db, sme, aid, C)
+        review_everything(db, lead, aid, C)  # signed off by the second lead
+        review.sign_off(db, lead3, aid)  # and by a third: either of the first two may approve
+    before = db["certificates"].count
+    a = _run(APPROVER, str(path), json.dumps(ids), "assessor@demo.vn")
+    b = _run(APPROVER, str(path), json.dumps(ids), "lead2@demo.vn")
+    assert a.wait(timeout=300) == 0, a.stderr.read()
+    assert b.wait(timeout=300) == 0, b.stderr.read()
+    won = json.loads(a.stdout.read()) + json.loads(b.stdout.read())
+    fresh = open_db(path)
+    assert len(won) == len(ids) and fresh["certificates"].count == before + len(ids)
+    for aid in ids:
+        assessment = workflow.get(fresh, aid)
+        cert = registry.get(fresh, assessment["certificate_id"])
+        assert assessment["status"] == "approved" and cert.verified and cert.id in won
+        org = fresh["organisations"].get(assessment["organisation_id"])
+        assert registry.current(fresh, org["tax_code"]).id == cert.id
