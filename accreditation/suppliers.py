@@ -49,12 +49,21 @@ def check_suppliers(data: bytes, filename: str, as_of: date, certificate_status:
 
 
 def registry_lookup(db: Any, as_of: date) -> CertificateLookup:
-    """A certificate lookup over the award's registry: (status on `as_of`, holder's tax code), or None."""
+    """A certificate lookup over the award's registry: (state on `as_of`, holder's tax code), or None when the id is
+    not in it. A superseded document is followed to the holder's current one (a supplier's list keeps the id it was
+    given). Only a verified certificate in force is "active"; a self-assessment statement in force is
+    "self_assessed", and neither it nor a suspended document lowers the risk."""
     from accreditation.store import certificates as registry
 
     def lookup(cert_id: str) -> tuple[str, str] | None:
         cert = registry.get(db, cert_id)
-        return None if cert is None else (cert.status(as_of), cert.tax_code)
+        if cert is None:
+            return None
+        cert = registry.successor(db, cert)
+        state = cert.status(as_of)
+        if state == "active" and not cert.verified:
+            state = "self_assessed"
+        return state, cert.tax_code
 
     return lookup
 

@@ -119,6 +119,37 @@ class SupplierResult:
         offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset:arr.offset + len(arr) + 1]
         return memoryview(arr.buffers()[2])[int(offsets[0]):int(offsets[-1]) - len(sep.encode("utf-8"))]
 
+    def records(self) -> list[dict[str, Any]]:
+        """One language-neutral record per input row, to store: row, rule (`supplier_risk_<level>`), severity (the
+        level), tax_code (masked if personal), tax_code_kind, supplier_type, province, province_former, tier,
+        duplicate_of, certificate {id, status, lowered}, and the ids of its reasons and actions (texts in the
+        catalog). Keys whose value is missing are left out, except tax_code, province and tier."""
+        t = self.table
+        if not len(t):
+            return []
+        reason_ids = [[self.reasons[i].id for i in ids] for ids in self.reason_sets]
+        action_ids = [[self.actions[i].id for i in ids] for ids in self.action_sets]
+
+        def values(name: str) -> list[Any]:
+            s = t[name]
+            return s.astype(object).where(s.notna(), None).tolist()
+
+        out = []
+        for (row, tax, kind, typ, prov, former, tier, level, dup, cert, state, lowered, rs, acts) in zip(
+                t["row"].tolist(), values("tax_display"), values("tax_kind"), values("type"), values("province"),
+                values("province_former"), values("tier"), values("level"), values("duplicate_of"),
+                values("certificate_id"), values("certificate_status"), t["certificate_lowered"].tolist(),
+                t["reason_set"].tolist(), t["action_set"].tolist()):
+            rec: dict[str, Any] = {"row": int(row), "rule": f"supplier_risk_{level}", "severity": level,
+                                   "tax_code": tax, "tax_code_kind": kind, "supplier_type": typ, "province": prov,
+                                   "province_former": former, "tier": None if tier is None else int(tier),
+                                   "duplicate_of": None if dup is None else int(dup)}
+            if state is not None:
+                rec["certificate"] = {"id": cert, "status": state, "lowered": bool(lowered)}
+            rec["reasons"], rec["actions"] = reason_ids[rs], action_ids[acts]
+            out.append({k: v for k, v in rec.items() if v is not None or k in ("tax_code", "province", "tier")})
+        return out
+
     def entries(self, lang: str = "vi", texts: bool = True) -> list[dict[str, Any]]:
         return [json.loads(s) for s in self.entries_json(lang, texts)]
 

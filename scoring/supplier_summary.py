@@ -42,6 +42,6 @@ class SupplierSummary(BaseModel):
     informal_units: int
     max_tier: int | None
     workers_in_high_risk: int
-    certificates: dict[str, int]  # active, expired, revoked, other_holder, unknown, unchecked
+    certificates: dict[str, int]  # per state of supply_chain.CERT_STATES (active: a verified certificate in force)
     focus: FocusSummary
     derived: dict[str, str]

@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 from scoring.provinces import ProvinceTable, fold_array, fold_series, load_provinces
 from scoring.risk_data import _PUNCT, LEVELS, RANK, TYPES, Good, RiskData, default_risk_data
 from scoring.risk_data import RISK_DIR, RiskDataError, load_risk_data  # noqa: F401  (re-exported for callers)
+from scoring.bilingual import Bilingual
 from scoring.supplier_result import SupplierResult
 from scoring.tax_codes import ERRORS, KINDS, TaxCodes, classify_array
 
@@ -32,9 +33,13 @@ COMPANY_TYPES = ("factory", "labour_agency")  # types that cannot hold a persona
 FOCUS_SPEND_SHARE = 0.80  # spend-critical: the largest suppliers that together make up 80% of listed spend
 AUDIT_MONTHS = 12
 MAPPING_COMPLETE = 0.90  # share of suppliers with tier, type, province and products for SC-01 "yes"
-CertificateStatus = Literal["active", "expired", "revoked"]
+CertificateStatus = Literal["active", "self_assessed", "suspended", "superseded", "expired", "revoked"]
 CertificateLookup = Callable[[str], "Optional[str] | tuple[Optional[str], Optional[str]]"]
-CERT_STATES = ("active", "expired", "revoked", "other_holder", "unknown", "unchecked")
+# What a lookup may answer; only "active" (a verified certificate in force) lowers the risk.
+LOOKUP_STATES = ("active", "self_assessed", "suspended", "superseded", "expired", "revoked")
+# New states go at the end: the summary's `certificates` counts keep their order in the CLI's JSON.
+CERT_STATES = ("active", "expired", "revoked", "other_holder", "unknown", "unchecked", "self_assessed", "suspended",
+               "superseded")
 
 COLUMNS = ("supplier_name", "tax_code", "province", "sector", "products", "tier", "supplier_type", "workers",
            "has_signed_code_of_conduct", "age_verification_in_place", "last_audit_date", "subcontracting_allowed",
@@ -130,9 +135,10 @@ def assess_suppliers(frame: pd.DataFrame, as_of: date, data: RiskData | None = N
     """Flag every supplier of `frame` (canonical columns; see COLUMNS, missing optional ones count as blank).
 
     `rows`: the data-row numbers to report (default: the frame's index when it is 1-based integers, else 1..n).
-    `certificate_status(id)` returns 'active', 'expired', 'revoked' or None (not in the register), or a pair
-    (status, holder's tax code) so that a certificate of another company is not counted; without it a certificate
-    cannot be checked and does not lower the risk. Only 'active' (verified and in date) lowers the level, by one.
+    `certificate_status(id)` returns one of `LOOKUP_STATES` or None (not in the register), or a pair (state,
+    holder's tax code) so that a certificate of another company is not counted; without it a certificate cannot be
+    checked and does not lower the risk. Only 'active' (a verified certificate in force) lowers the level, by one;
+    a self-assessment statement ('self_assessed'), a suspended or superseded document does not.
 
     Text columns stay arrow arrays and are worked on through their distinct values (products, sectors, types,
     provinces repeat heavily); per-row results are numpy arrays of codes until the result frame is built."""
@@ -218,7 +224,7 @@ def assess_suppliers(frame: pd.DataFrame, as_of: date, data: RiskData | None = N
                 continue
             found = certificate_status(str(i))
             st, who = found if isinstance(found, tuple) else (found, None)
-            status.append(CERT_STATES.index(st if st in ("active", "expired", "revoked") else "unknown"))
+            status.append(CERT_STATES.index(st if st in LOOKUP_STATES else "unknown"))
             holder.append(str(who).strip() if who else None)
         has = np.flatnonzero(cert_codes >= 0)
         cs[has] = np.array(status, dtype=np.int64)[cert_codes[has]]
@@ -418,6 +424,23 @@ def _problems(rows: np.ndarray, tax: TaxCodes, t: pd.DataFrame, prov_raw: pa.Arr
     return out
 
 
+_FOCUS_DEFINITION = {
+    True: Bilingual("Nhà cung cấp rủi ro cao hoặc nghiêm trọng, và nhà cung cấp trọng yếu về chi tiêu (những nhà "
+                    "cung cấp lớn nhất cộng lại chiếm 80% giá trị mua hàng năm trong danh sách)",
+                    "High- or critical-risk suppliers, and spend-critical suppliers (the largest suppliers that "
+                    "together make up 80% of the annual spend in the list)"),
+    False: Bilingual("Nhà cung cấp rủi ro cao hoặc nghiêm trọng (danh sách không có giá trị mua hàng nên không xác "
+                     "định được nhà cung cấp trọng yếu về chi tiêu)",
+                     "High- or critical-risk suppliers (the list has no spend amounts, so spend-critical suppliers "
+                     "cannot be identified)"),
+}
+
+
+def focus_definition(spend_data: bool) -> Bilingual:
+    """What the summary's `focus` counts, in both languages: a stored summary keeps only `spend_data`."""
+    return _FOCUS_DEFINITION[bool(spend_data)]
+
+
 def _share(count: int, of: int) -> dict[str, Any]:
     return {"count": int(count), "of": int(of), "share": round(count / of, 4) if of else None}
 
@@ -488,6 +511,7 @@ def _summary(t: pd.DataFrame, tax: TaxCodes, goods: np.ndarray, data: RiskData, 
     max_tier = np.nanmax(tier) if nu and not np.isnan(tier).all() else None
     w = t["workers"].to_numpy(dtype=float)[u]
     dup_rows = np.flatnonzero(dup)
+    definition = focus_definition(spend_data)
     return dict(
         rows=n, suppliers=nu,
         duplicates=[{"row": r, "duplicate_of": f, "key": "tax_code" if k != KINDS.index("missing") else "name_province"}
@@ -507,15 +531,7 @@ def _summary(t: pd.DataFrame, tax: TaxCodes, goods: np.ndarray, data: RiskData, 
         workers_in_high_risk=int(np.nansum(w[high])),
         certificates={s: int(certs[i]) for i, s in enumerate(CERT_STATES)},
         focus=dict(
-            definition=dict(
-                vi=("Nhà cung cấp rủi ro cao hoặc nghiêm trọng, và nhà cung cấp trọng yếu về chi tiêu (những nhà "
-                    "cung cấp lớn nhất cộng lại chiếm 80% giá trị mua hàng năm trong danh sách)"
-                    if spend_data else "Nhà cung cấp rủi ro cao hoặc nghiêm trọng (danh sách không có giá trị "
-                                       "mua hàng nên không xác định được nhà cung cấp trọng yếu về chi tiêu)"),
-                en=("High- or critical-risk suppliers, and spend-critical suppliers (the largest suppliers that "
-                    "together make up 80% of the annual spend in the list)"
-                    if spend_data else "High- or critical-risk suppliers (the list has no spend amounts, so "
-                                       "spend-critical suppliers cannot be identified)")),
+            definition={"vi": definition.vi, "en": definition.en},
             spend_data=spend_data, spend_critical=int(spend_critical.sum()), high_risk=nh, suppliers=nf,
             without_age_verification=_share(int((focus & no_age).sum()), nf),
             without_recent_audit=_share(int((focus & no_audit).sum()), nf),

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from argon2 import PasswordHasher
 
-from accreditation import accounts, documents, sharing, workflow
+from accreditation import accounts, checks, documents, sharing, workflow
 from accreditation import portfolio as pf
 from accreditation.permissions import can
 from accreditation.store import certificates as registry
@@ -36,31 +36,47 @@ def example(name: str) -> dict:
 
 def company(db, name: str, **fields) -> accounts.Actor:
     """A company with one HR user; returns the user."""
-    org = accounts.create_organisation(db, kind="sme", name=name, **fields)
+    org = accounts.create_organisation(db, actor=accounts.SYSTEM, kind="sme", name=name, **fields)
     email = f"hr{org}@example.vn"
-    uid = accounts.create_user(db, email=email, password="long-enough", role="sme", organisation_id=org)
+    uid = accounts.create_user(db, actor=accounts.SYSTEM, email=email, password="long-enough", role="sme",
+                               organisation_id=org)
     return accounts.get_actor(db, uid)
+
+
+# A supplier list row that the rules rate at each level (the tax code is filled in per row).
+LEVEL_ROWS = {"low": "Nhà máy {n},{code},Hà Nội,Cơ khí,Ốc vít,1,Nhà máy,50,có,có,,không,,",
+              "medium": "Xưởng {n},{code},Hà Nội,Cơ khí,Ốc vít,1,Xưởng,12,có,có,,không,,",
+              "high": "Hộ {n},{code},Hà Nội,Thủ công,Đóng gói,1,Hộ kinh doanh,3,không,không,,không,,",
+              "critical": "Hộ may {n},{code},Hà Nội,Dệt may,Thêu áo,2,Hộ kinh doanh,3,không,không,,không,,"}
+
+
+def supplier_list(levels: dict[str, int]) -> bytes:
+    """A supplier list (the template's columns) with `levels[level]` distinct suppliers at each level."""
+    from scoring.tax_codes import check_digit
+
+    header = (EXAMPLES.parent / "tests" / "data" / "suppliers_example.csv").read_text("utf-8-sig").splitlines()[0]
+    lines, body = [header], 100_000_000
+    for level, count in levels.items():
+        for n in range(count):
+            while check_digit(f"{body:09d}") is None:
+                body += 1
+            code = f"{body:09d}" + check_digit(f"{body:09d}")
+            body += 1
+            lines.append(LEVEL_ROWS[level].format(n=f"{level} {n}", code=code))
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def submitted(db, actor: accounts.Actor, answers: str = "strong", issued: date | None = None,
               supplier_levels: dict | None = None) -> dict:
-    """Answer as an example does, optionally record a supplier-list check, submit, and issue the self-assessed
-    certificate when eligible (as the documents page does), dated `issued`."""
+    """Answer as an example does, optionally upload a supplier list with suppliers at the given levels (built and
+    stored by the same library as the suppliers page), and submit: the library issues the self-assessment
+    statement when eligible, dated `issued`."""
     draft = workflow.start_draft(db, actor, actor.organisation_id, C)
-    for key, value in example(answers).items():
-        workflow.save_answer(db, actor, draft["id"], key, value, C)
+    workflow.save_answers(db, actor, draft["id"], example(answers), C)
     if supplier_levels is not None:
-        workflow.record_check(db, actor, draft["id"], workflow.CheckRecord(
-            kind="suppliers", filename="ncc.csv", file_sha256="x", as_of=TODAY.isoformat(),
-            rows=sum(supplier_levels.values()),
-            summary={"suppliers": sum(supplier_levels.values()), "by_level": supplier_levels,
-                     "informal_units": 2},
-            derived=DerivedAnswers(source="suppliers", values={}), findings=[]), C)
-    done = workflow.submit(db, actor, draft["id"], C)
-    result = workflow.stored_result(done)
-    if result.eligible:
-        org = db["organisations"].get(actor.organisation_id)
-        documents.issue_for_assessment(db, actor, done, result, C, org, issued=issued or TODAY)
+        record = checks.supplier_record(db, supplier_list(supplier_levels), "ncc.csv", TODAY)
+        workflow.record_check(db, actor, draft["id"], record, C)
+    done = workflow.submit(db, actor, draft["id"], C, issued=issued or TODAY)
     return workflow.get(db, done["id"])
 
 

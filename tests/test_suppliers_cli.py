@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -142,6 +142,40 @@ def test_certificates_are_checked_against_the_registry(tmp_path):
     assert d["suppliers"][0]["certificate"] == {"id": "VN-CLF-2026-000001", "status": "unknown", "lowered": False}
     d = ok(f, "--as-of", "2026-06-30")
     assert d["suppliers"][0]["certificate"]["status"] == "unchecked"
+
+
+def test_registry_states_follow_the_holders_current_document(tmp_path, monkeypatch):
+    """A statement counts as self-assessed, a superseded id leads to the holder's current document, a suspended
+    certificate does not lower the risk; only a verified certificate in force does."""
+    from accreditation.store import certificates as registry
+    from accreditation.store.db import open_db
+
+    monkeypatch.setenv("ACCREDITATION_DATA_DIR", str(tmp_path / "data"))
+    db = open_db(tmp_path / "reg.db")
+    issued = date(2026, 6, 1)
+
+    def issue(tax_code: str, verified: bool) -> str:
+        draft = registry.CertificateDraft(
+            company_name="NCC", tax_code=tax_code, tier="pioneer", score=82.5, criteria_id="VN-CLF-REF",
+            criteria_version="2026.1", issued=issued, expires=registry.expiry_date(issued, 12), verified=verified,
+            issuer="VCCI" if verified else "self-assessment")
+        return registry.issue(db, draft, lambda cert: f"%PDF-1.4 {cert.id}".encode())[0].id
+
+    statement = issue("0100233488", verified=False)
+    replaced = issue("0100109106", verified=False)
+    issue("0100109106", verified=True)  # supersedes `replaced`
+    suspended = issue("3709123455", verified=True)
+    registry.suspend_current(db, "3709123455", None, "knock-out in version 2: YW-01", "system",
+                             at=datetime(2026, 6, 15, tzinfo=timezone.utc))
+    db.conn.close()
+    f = tmp_path / "c.csv"
+    header = EXAMPLE.read_text("utf-8-sig").splitlines()[0]
+    f.write_text(header + "".join(f"\nA{i},{code},Hà Nội,,áo,1,nhà máy,,,,,,{cid}," for i, (code, cid) in enumerate(
+        (("0100233488", statement), ("0100109106", replaced), ("3709123455", suspended)))) + "\n", "utf-8-sig")
+    d = ok(f, "--as-of", "2026-06-30", "--registry", tmp_path / "reg.db")
+    got = [(e["level"], e["certificate"]["status"], e["certificate"]["lowered"]) for e in d["suppliers"]]
+    assert got == [("high", "self_assessed", False), ("medium", "active", True), ("high", "suspended", False)]
+    assert d["summary"]["certificates"]["self_assessed"] == 1 and d["summary"]["certificates"]["active"] == 1
 
 
 BAD = [

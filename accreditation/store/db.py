@@ -29,6 +29,7 @@ MIGRATION_MODULES: tuple[str, ...] = (
     "accreditation.store.accounts",
     "accreditation.store.assessments",
     "accreditation.store.audit",
+    "accreditation.store.checks",
 )
 
 DB_NAME = "accreditation.db"

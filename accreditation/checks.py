@@ -1,0 +1,443 @@
+"""The roster and supplier check records: built here (never in a page), stored in one language-neutral shape, and
+read back by one reader (`latest`) that the company pages, the review screen, the portfolio and the exports use.
+
+What is stored (JSON in `checks.summary` and `findings.data`) holds counts, ids, codes and row numbers only:
+
+- roster summary: rows, minors, knockout, summary (findings by severity), age_bands, not_in_force, blocking_rows
+  (rows that block any statement or certificate);
+- roster finding: row, employee_id (the company's pseudonymous reference: never a name or ID number), rule (a law
+  rule id), severity, params (the values the rule's message is filled with), blocks, fine {min, max, decree};
+- supplier summary: the rules' summary (`SupplierSummary`) without its one text, the focus definition;
+- supplier finding: row, rule, severity (the level), tax_code (a personal number masked), tax_code_kind,
+  supplier_type, province, province_former, tier, duplicate_of, certificate {id, status, lowered}, reasons and
+  actions (ids of the risk catalog).
+
+Texts (messages, legal bases, reasons, actions, level and type names) are rendered from the law tables and the
+risk catalog when shown (`roster_texts`, `supplier_texts`), in the reader's language. Records stored before this
+shape are converted by the migration in `accreditation.store.checks` (`neutral_summary`, `neutral_finding`)."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from string import Formatter
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+from sqlite_utils import Database
+
+if TYPE_CHECKING:  # pragma: no cover
+    from accreditation.workflow import CheckRecord
+    from criteria.law import LawTables
+    from criteria.schema import Criteria
+    from scoring.risk_data import RiskData
+    from scoring.supplier_result import SupplierResult
+    from scoring.workforce import Finding, RosterResult
+
+KINDS = ("roster", "suppliers")
+SEVERITIES = ("critical", "major", "minor")  # roster findings, most serious first
+LEVELS = ("critical", "high", "medium", "low")  # supplier risk levels, most severe first
+# The supplier summary's level counts, as SQL reads them: the portfolio reads 10,000 summaries in one query.
+LEVEL_PATHS = tuple(f"$.by_level.{level}" for level in LEVELS)
+ROSTER_SUMMARY = ("rows", "minors", "knockout", "summary", "age_bands", "not_in_force")
+
+
+# ------------------------------------------------------------------------------------------------- building
+
+
+def roster_record(data: bytes, filename: str, as_of: date, criteria: "Criteria") -> "CheckRecord":
+    """Check an uploaded roster and build the record to store (the file itself is dropped by the caller)."""
+    from accreditation.roster import check_roster
+
+    result = check_roster(data, filename, as_of)
+    return from_roster(result, filename, hashlib.sha256(data).hexdigest(), criteria)
+
+
+def from_roster(result: "RosterResult", filename: str, file_sha256: str, criteria: "Criteria") -> "CheckRecord":
+    from accreditation.workflow import CheckRecord
+    from criteria.law import default_law
+
+    law = default_law()
+    summary = {"rows": result.rows, "minors": result.minors, "knockout": result.knockout,
+               "summary": dict(result.summary), "age_bands": dict(result.age_bands),
+               "not_in_force": list(result.not_in_force),
+               "blocking_rows": [int(r) for r in getattr(result, "blocking", [])]}
+    return CheckRecord(kind="roster", filename=Path(filename).name, file_sha256=file_sha256,
+                       as_of=result.as_of.isoformat(), rows=result.rows, summary=summary,
+                       derived=result.derived(criteria.deadline_days()),
+                       findings=[roster_finding(f, law) for f in result.findings])
+
+
+def roster_finding(f: "Finding", law: "LawTables") -> dict[str, Any]:
+    """A roster finding as stored: the rule id and the values its message is filled with, no text."""
+    out: dict[str, Any] = {"row": int(f.row), "employee_id": f.employee_id, "rule": f.rule, "severity": f.severity}
+    params, legacy = _message_params(law, f.rule, f.row, f.employee_id, f.message.vi, f.message.en)
+    if params:
+        out["params"] = params
+    if legacy:
+        out["text"] = legacy
+    if getattr(f, "blocks", False):
+        out["blocks"] = True
+    if f.fine_min_vnd is not None:
+        out["fine"] = {"min": int(f.fine_min_vnd), "max": int(f.fine_max_vnd),
+                       "decree": _decree(law, f.fine_basis.en if f.fine_basis else "")}
+    return out
+
+
+def supplier_record(db: Database, data: bytes, filename: str, as_of: date) -> "CheckRecord":
+    """Check an uploaded supplier list (certificates looked up in this registry) and build the record to store."""
+    from accreditation.suppliers import check_suppliers, registry_lookup
+
+    result = check_suppliers(data, filename, as_of, certificate_status=registry_lookup(db, as_of))
+    return from_suppliers(result, filename, hashlib.sha256(data).hexdigest())
+
+
+def from_suppliers(result: "SupplierResult", filename: str, file_sha256: str) -> "CheckRecord":
+    from accreditation.workflow import CheckRecord
+
+    summary = neutral_summary("suppliers", result.summary_data)
+    return CheckRecord(kind="suppliers", filename=Path(filename).name, file_sha256=file_sha256,
+                       as_of=result.as_of.isoformat(), rows=int(summary["rows"]), summary=summary,
+                       derived=result.derived(), findings=result.records())
+
+
+# --------------------------------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class StoredCheck:
+    """The latest roster or supplier check of an assessment, as stored (see the module docstring)."""
+
+    id: int
+    assessment_id: int
+    kind: str
+    filename: str
+    as_of: str  # ISO date the check was made for
+    rows: int
+    created_at: str
+    summary: dict[str, Any]
+    findings: list[dict[str, Any]]  # empty when read with findings=False
+
+    @property
+    def day(self) -> str:
+        return (self.as_of or self.created_at or "")[:10]
+
+
+def latest(db: Database, assessment_id: int, kind: str, findings: bool = True) -> StoredCheck | None:
+    """The assessment's latest check of `kind` (None before any), with its findings in stored order."""
+    rows = db.execute_returning_dicts(
+        "SELECT id, assessment_id, kind, filename, as_of, rows, summary, created_at FROM checks "
+        "WHERE assessment_id = ? AND kind = ? ORDER BY id DESC LIMIT 1", [assessment_id, kind])
+    if not rows:
+        return None
+    row = rows[0]
+    found = [json.loads(r[0]) for r in db.execute(
+        "SELECT data FROM findings WHERE check_id = ? ORDER BY id", [row["id"]]).fetchall()] if findings else []
+    return StoredCheck(id=row["id"], assessment_id=row["assessment_id"], kind=row["kind"],
+                       filename=row["filename"] or "", as_of=row["as_of"] or "", rows=int(row["rows"] or 0),
+                       created_at=row["created_at"] or "", summary=json.loads(row["summary"] or "{}"),
+                       findings=found)
+
+
+def highest_level(by_level: Sequence[Any] | dict[str, Any] | None) -> str | None:
+    """The most severe level with a supplier in it ("low" for a list with none flagged), from the summary's
+    `by_level` (a dict, or counts in `LEVELS` order); None without a supplier list."""
+    if by_level is None:
+        return None
+    counts = [by_level.get(level) for level in LEVELS] if isinstance(by_level, dict) else list(by_level)
+    for level, count in zip(LEVELS, counts):
+        if count:
+            return level
+    return "low"
+
+
+def counts(check: StoredCheck) -> dict[str, Any]:
+    """What a brand may see of a check: counts only, never the findings (they name employees by id and suppliers
+    by tax code)."""
+    s = check.summary
+    if check.kind == "roster":
+        severity = s.get("summary") if isinstance(s.get("summary"), dict) else {}
+        return {"rows": _int(s.get("rows")) or check.rows, "as_of": check.day, "minors": _int(s.get("minors")),
+                "blocking": len(s.get("blocking_rows") or []),
+                **{sev: _int(severity.get(sev)) or 0 for sev in SEVERITIES}}
+    levels = s.get("by_level") if isinstance(s.get("by_level"), dict) else {}
+    return {"suppliers": _int(s.get("suppliers")) or check.rows, "as_of": check.day,
+            "by_level": {level: _int(levels.get(level)) or 0 for level in LEVELS},
+            "level": highest_level(levels) if levels else None,
+            "informal_units": _int(s.get("informal_units"))}
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# ------------------------------------------------------------------------------------------------- rendering
+
+
+def roster_texts(finding: dict[str, Any], lang: str, law: "LawTables | None" = None) -> dict[str, str]:
+    """The finding, its legal basis and the action, in `lang`, from the law table's rule (never empty: a rule
+    no longer in the tables shows its id)."""
+    from criteria.law import default_law
+
+    law = law or default_law()
+    rule = _law_rule(law, finding.get("rule"))
+    legacy = finding.get("text") or {}
+    if rule is None:
+        text = legacy.get(lang) or legacy.get("vi") or f"{finding.get('rule') or '?'}"
+        return {"finding": text, "legal_basis": "", "action": ""}
+    if legacy:
+        text = legacy.get(lang) or legacy.get("vi")
+    else:
+        text = _fill(rule.message.get(lang), lang, finding)
+    return {"finding": text, "legal_basis": rule.legal_basis.get(lang), "action": rule.action.get(lang)}
+
+
+def supplier_texts(finding: dict[str, Any], lang: str, data: "RiskData | None" = None) -> dict[str, str]:
+    """The reasons (those that raised the level, then notes such as a certificate's), the actions, the level and
+    the supplier type, in `lang`, from the risk catalog. A supplier with no reason gets its level's description."""
+    data = data or _risk_data()
+    reasons = _reasons(data)
+    found = [reasons[r] for r in finding.get("reasons") or [] if r in reasons]
+    raised = [r.text.get(lang) for r in found if r.effect == "raise"]
+    notes = [r.text.get(lang) for r in found if r.effect != "raise"]
+    legacy = (finding.get("text") or {})
+    extra = legacy.get(lang) or legacy.get("vi")
+    level = finding.get("severity") or "low"
+    described = data.levels.get(level, {})
+    if not raised and not extra:
+        raised = [described["description"].get(lang)] if described.get("description") else []
+    actions = _actions(data)
+    acts = [actions[a].text.get(lang) for a in finding.get("actions") or [] if a in actions]
+    kind = data.types.get(finding.get("supplier_type") or "", {})
+    return {"reasons": " ".join([*raised, *([extra] if extra else []), *notes]) or level,
+            "actions": " ".join(acts) or "—",
+            "level": described["label"].get(lang) if described.get("label") else level,
+            "supplier_type": kind["label"].get(lang) if kind.get("label") else (finding.get("supplier_type") or "")}
+
+
+def focus_definition(summary: dict[str, Any], lang: str) -> str:
+    """What the supplier summary's `focus` counts, in `lang`."""
+    from scoring.supply_chain import focus_definition as definition
+
+    return definition(bool((summary.get("focus") or {}).get("spend_data"))).get(lang)
+
+
+@lru_cache(maxsize=1)
+def _risk_data() -> "RiskData":
+    from scoring.risk_data import default_risk_data
+
+    return default_risk_data()
+
+
+_CATALOGS: dict[int, tuple[Any, dict[str, Any], dict[str, Any]]] = {}
+
+
+def _catalog(data: "RiskData") -> tuple[dict[str, Any], dict[str, Any]]:
+    """(reasons by id, actions by id) of a risk catalog, indexed once per catalog object."""
+    entry = _CATALOGS.get(id(data))
+    if entry is None or entry[0] is not data:
+        entry = _CATALOGS[id(data)] = (data, {r.id: r for r in data.reasons}, {a.id: a for a in data.actions})
+    return entry[1], entry[2]
+
+
+def _reasons(data: "RiskData") -> dict[str, Any]:
+    return _catalog(data)[0]
+
+
+def _actions(data: "RiskData") -> dict[str, Any]:
+    return _catalog(data)[1]
+
+
+def _law_rule(law: "LawTables", rule_id: str | None) -> Any:
+    return next((r for r in law.rules if r.id == rule_id), None)
+
+
+# ------------------------------------------------------------------------- message templates and parameters
+# A law rule's message is a template ("Row {row}, employee {employee_id}: aged {age} …") filled per finding; a
+# parameter may differ by language (`hours_vi`, `hours_en`), as in scoring.workforce. The workforce result gives the
+# filled texts, so the values are read back from them with the template: substituting them again gives the same text
+# in both languages, whichever way an ambiguous text is split.
+
+_FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@lru_cache(maxsize=512)
+def _pattern(template: str) -> tuple[re.Pattern[str], dict[str, str]] | None:
+    """A regex matching the texts `template` can produce, and its groups' field names; None for a template this
+    reader cannot invert (a format spec, an attribute or an index)."""
+    parts, names = [], {}
+    for literal, field, spec, conversion in Formatter().parse(template):
+        parts.append(re.escape(literal))
+        if field is None:
+            continue
+        if spec or conversion or not _FIELD.match(field):
+            return None
+        if field in names.values():
+            group = next(g for g, f in names.items() if f == field)
+            parts.append(f"(?P={group})")
+        else:
+            group = f"g{len(names)}"
+            names[group] = field
+            parts.append(f"(?P<{group}>.*?)")
+    return re.compile("".join(parts), re.DOTALL), names
+
+
+def _read(template: str, text: str) -> dict[str, str] | None:
+    compiled = _pattern(template)
+    if compiled is None:
+        return None
+    pattern, names = compiled
+    match = pattern.fullmatch(text)
+    return None if match is None else {names[g]: v for g, v in match.groupdict().items()}
+
+
+def _message_params(law: "LawTables", rule_id: str, row: int, employee_id: str | None, vi: str, en: str
+                    ) -> tuple[dict[str, str], dict[str, str] | None]:
+    """(parameters, None), or ({}, the texts) when the message does not fit its rule's template (a rule changed or
+    removed since the finding was made)."""
+    rule = _law_rule(law, rule_id)
+    if rule is None:
+        return {}, {"vi": vi, "en": en}
+    got = {"vi": _read(rule.message.vi, vi), "en": _read(rule.message.en, en)}
+    if got["vi"] is None or got["en"] is None:
+        return {}, {"vi": vi, "en": en}
+    known = {"row": str(row), "employee_id": employee_id or "?"}
+    params: dict[str, str] = {}
+    for key in dict.fromkeys([*got["vi"], *got["en"]]):
+        in_vi, in_en = got["vi"].get(key), got["en"].get(key)
+        if in_vi is None or in_en is None or in_vi == in_en:
+            value = in_en if in_vi is None else in_vi
+            if known.get(key) != value:
+                params[key] = value
+        else:
+            params[f"{key}_vi"], params[f"{key}_en"] = in_vi, in_en
+    return params, None
+
+
+class _Values(dict):
+    """Template values for one language: `key_<lang>` first, then `key`, then the finding's row and employee."""
+
+    def __init__(self, lang: str, finding: dict[str, Any]):
+        super().__init__(finding.get("params") or {})
+        self.lang = lang
+        self.known = {"row": str(finding.get("row", "?")), "employee_id": finding.get("employee_id") or "?"}
+
+    def __missing__(self, key: str) -> str:
+        return str(self.known.get(key, "?"))
+
+    def __getitem__(self, key: str) -> str:
+        for name in (f"{key}_{self.lang}", key):
+            if dict.__contains__(self, name):
+                return str(dict.__getitem__(self, name))
+        return self.__missing__(key)
+
+
+def _fill(template: str, lang: str, finding: dict[str, Any]) -> str:
+    return template.format_map(_Values(lang, finding))
+
+
+def _decree(law: "LawTables", basis_en: str) -> str | None:
+    """The decree whose fine band a finding's fine comes from (its basis starts with the decree's name)."""
+    return next((b.decree for b in law.fines if basis_en.startswith(f"{b.decree} ")), None)
+
+
+# ---------------------------------------------------------------------------------- records stored before
+
+
+def neutral_summary(kind: str, summary: dict[str, Any]) -> dict[str, Any]:
+    """A summary in the stored shape. A supplier summary kept per language (`{"vi": …, "en": …}`) becomes the
+    one summary, and the focus definition (a text) is dropped: it is rendered from `focus.spend_data`."""
+    out = copy.deepcopy(summary or {})
+    if kind == "suppliers":
+        if "by_level" not in out and isinstance(out.get("vi") or out.get("en"), dict):
+            out = copy.deepcopy(out.get("vi") or out.get("en"))
+        if isinstance(out.get("focus"), dict):
+            out["focus"].pop("definition", None)
+    elif kind == "roster":
+        out.setdefault("blocking_rows", [])
+    return out
+
+
+def neutral_finding(kind: str, finding: dict[str, Any], law: "LawTables | None" = None,
+                    data: "RiskData | None" = None) -> dict[str, Any]:
+    """A finding in the stored shape. An earlier roster finding's message texts become its rule's parameters; an
+    earlier supplier finding's reason and action texts become catalog ids. A text that no longer matches the
+    tables is kept as `text` ({"vi", "en"}) and shown as it was. Already neutral findings come back unchanged."""
+    f = dict(finding)
+    f.pop("ref", None)
+    if kind == "roster":
+        from criteria.law import default_law
+
+        law = law or default_law()
+        message = f.pop("message", None)
+        basis = f.pop("fine_basis", None)
+        f.pop("legal_basis", None)
+        f.pop("action", None)
+        if isinstance(message, dict):
+            params, legacy = _message_params(law, f.get("rule") or "", f.get("row") or 0, f.get("employee_id"),
+                                             message.get("vi") or "", message.get("en") or "")
+            if params:
+                f["params"] = params
+            if legacy:
+                f["text"] = legacy
+        if "fine_min_vnd" in f:
+            low, high = f.pop("fine_min_vnd"), f.pop("fine_max_vnd", None)
+            if low is not None:
+                f["fine"] = {"min": int(low), "max": int(high if high is not None else low),
+                             "decree": _decree(law, (basis or {}).get("en") or "")}
+        return f
+    data = data or _risk_data()
+    level = f.get("severity") or f.get("rule")
+    f["severity"] = level
+    f["rule"] = f"supplier_risk_{level}"
+    unmatched: dict[str, list[str]] = {"vi": [], "en": []}
+    for key, catalog in (("reasons", _reasons(data).values()), ("actions", _actions(data).values())):
+        value = f.get(key)
+        if not isinstance(value, dict):
+            continue
+        by_text = {**{c.text.vi: c.id for c in catalog}, **{c.text.en: c.id for c in catalog}}
+        vi, en = list(value.get("vi") or []), list(value.get("en") or [])
+        ids = []
+        for i in range(max(len(vi), len(en))):
+            text_vi = vi[i] if i < len(vi) else ""
+            text_en = en[i] if i < len(en) else ""
+            found = by_text.get(text_vi) or by_text.get(text_en)
+            if found:
+                ids.append(found)
+            elif key == "reasons":  # an action without its id is dropped: the level's actions are re-derivable
+                unmatched["vi"].append(text_vi or text_en)
+                unmatched["en"].append(text_en or text_vi)
+        f[key] = ids
+    if unmatched["vi"]:
+        f["text"] = {"vi": " ".join(unmatched["vi"]), "en": " ".join(unmatched["en"])}
+    return {k: v for k, v in f.items() if v is not None or k in ("tax_code", "province", "tier")}
+
+
+def convert_stored(db: Database, check_ids: Iterable[int] | None = None) -> int:
+    """Rewrite stored checks (all, or `check_ids`) in the neutral shape; returns how many findings changed.
+    Run by the migration `checks_0001_neutral_records`; safe to run again."""
+    where = "" if check_ids is None else f"WHERE id IN ({','.join(str(int(i)) for i in check_ids)})"
+    changed = 0
+    for check_id, kind, summary in db.execute(f"SELECT id, kind, summary FROM checks {where}").fetchall():
+        old = json.loads(summary or "{}")
+        new = neutral_summary(kind, old)
+        if new != old:
+            db.execute("UPDATE checks SET summary = ? WHERE id = ?",
+                       [json.dumps(new, ensure_ascii=False, default=str), check_id])
+        for finding_id, data in db.execute("SELECT id, data FROM findings WHERE check_id = ?",
+                                           [check_id]).fetchall():
+            before = json.loads(data or "{}")
+            after = neutral_finding(kind, before)
+            if after != before:
+                db.execute("UPDATE findings SET data = ?, rule = ?, ref = NULL WHERE id = ?",
+                           [json.dumps(after, ensure_ascii=False, default=str), after.get("rule"), finding_id])
+                changed += 1
+    return changed
