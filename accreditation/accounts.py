@@ -216,7 +216,7 @@ def end_session(db: Database, token: str | None) -> None:
 
 
 def set_language(db: Database, actor: Actor, language: str) -> None:
-    require(actor, "account.edit", {"user_id": actor.id})
+    require(actor, "account.edit", {"user_id": getattr(actor, "id", None)})
     with write_tx(db):
         db["users"].update(actor.id, {"language": language})
 
@@ -234,6 +234,7 @@ DEMO_USERS = (
     # (e-mail, role, organisation key, name, lead)
     ("sme@demo.vn", "sme", "sme", "Nguyễn Thị Lan (HR)", False),
     ("assessor@demo.vn", "assessor", "chamber", "Trần Văn Minh (VCCI)", True),
+    ("lead@demo.vn", "assessor", "chamber", "Lê Thị Hoa (VCCI, trưởng nhóm)", True),  # the second pair of eyes
     ("brand@demo.vn", "brand", "brand", "Le Anh Buyer", False),
     ("admin@demo.vn", "admin", "admin", "Quản trị viên", False),
 )

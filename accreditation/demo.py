@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from accreditation import accounts, documents, review, sharing, workflow
+from accreditation import accounts, review, sharing, workflow
 from criteria import default_criteria
 from scoring.tax_codes import check_digit
 
@@ -61,33 +61,75 @@ def ensure_demo_data(db: Database) -> list[tuple[str, str, str]] | None:
     return created
 
 
+def _roster(workers: int, seed: int) -> bytes:
+    """A roster of adults (ids, birth and hire dates, ordinary work): no names, as the check needs none."""
+    lines = ["employee_id,date_of_birth,hire_date,job_code,workplace_code,hours_per_day,hours_per_week,night_work,"
+             "overtime"]
+    for n in range(1, workers + 1):
+        born = date(1970 + (n * 7 + seed) % 33, 1 + (n * 5) % 12, 1 + (n * 11) % 28)
+        hired = date(2015 + (n * 3 + seed) % 10, 1 + (n * 7) % 12, 1 + (n * 13) % 28)
+        lines.append(f"NV{n:04d},{born:%d/%m/%Y},{hired:%d/%m/%Y},GENERAL,GENERAL,8,48,không,không")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _supplier_list(today: date) -> bytes:
+    """One tier-1 factory with a signed code of conduct, age checks and an audit two months ago."""
+    audited = (today - timedelta(days=60)).strftime("%d/%m/%Y")
+    return ("Tên nhà cung cấp,Mã số thuế,Tỉnh/thành phố,Ngành,Sản phẩm/công đoạn,Cấp,Loại nhà cung cấp,Số lao động,"
+            "Đã ký bộ quy tắc ứng xử,Có kiểm tra tuổi,Ngày đánh giá/thăm gần nhất,Được phép gia công lại\n"
+            f"Công ty Bao bì Sông Công,0100112437,Thái Nguyên,Bao bì,Thùng carton,1,Nhà máy,120,có,có,{audited},"
+            "không\n").encode("utf-8")
+
+
 def _suppliers(db: Database) -> list[tuple[str, str, str]]:
+    from accreditation import checks
+
     criteria = default_criteria()
     brand = sharing.brand_for_code(db, "BRAND-DEMO")
     assessor = accounts.user_for_email(db, "assessor@demo.vn")
+    second = accounts.user_for_email(db, "lead@demo.vn")
     today = date.today()
     created = []
-    for login, name, nine, province, sector, products, size, example, outcome, age in SUPPLIERS:
-        org_id = accounts.create_organisation(db, kind="sme", name=name, tax_code=_tax_code(nine), province=province,
-                                              sector=sector, products=products, size=size)
+    for n, (login, name, nine, province, sector, products, size, example, outcome, age) in enumerate(SUPPLIERS):
+        org_id = accounts.create_organisation(db, actor=accounts.SYSTEM, kind="sme", name=name,
+                                              tax_code=_tax_code(nine), province=province, sector=sector,
+                                              products=products, size=size)
         email = f"{login}@demo.vn"
-        user = accounts.get_actor(db, accounts.create_user(db, email=email, password=accounts.DEMO_PASSWORD,
-                                                           role="sme", organisation_id=org_id, name=name))
+        user = accounts.get_actor(db, accounts.create_user(db, actor=accounts.SYSTEM, email=email,
+                                                           password=accounts.DEMO_PASSWORD, role="sme",
+                                                           organisation_id=org_id, name=name))
         created.append(("sme", email, accounts.DEMO_PASSWORD))
+        issued = today - timedelta(days=age or 0)
         draft = workflow.start_draft(db, user, org_id, criteria)
         workflow.save_answers(db, user, draft["id"], _answers(example), criteria)
-        submitted = workflow.submit(db, user, draft["id"], criteria)
-        result = workflow.stored_result(submitted)
-        issued = today - timedelta(days=age or 0)
-        if result.eligible:
-            documents.issue_for_assessment(db, user, submitted, result, criteria, db["organisations"].get(org_id),
-                                           issued=issued)
+        workflow.record_check(db, user, draft["id"], checks.roster_record(_roster(size, n), "danh-sach-lao-dong.csv",
+                                                                          issued, criteria), criteria)
+        workflow.record_check(db, user, draft["id"], checks.supplier_record(db, _supplier_list(issued),
+                                                                            "nha-cung-cap.csv", issued), criteria)
+        workflow.submit(db, user, draft["id"], criteria, issued=issued)
         sharing.share(db, user, org_id, brand_id=brand["id"])
         if outcome == "approved":
-            review.start(db, assessor, draft["id"])
-            review.approve(db, assessor, draft["id"], criteria, "Hồ sơ đầy đủ, minh chứng phù hợp.", issued=issued)
+            _approve(db, assessor, second, draft["id"], criteria, size, issued)
         elif outcome == "rejected":
             review.start(db, assessor, draft["id"])
             review.reject(db, assessor, draft["id"], "Có trẻ 14 tuổi vận hành máy; thực hiện kế hoạch khắc phục.",
                           criteria)
     return created
+
+
+def _approve(db: Database, assessor: accounts.Actor, second: accounts.Actor, assessment_id: int, criteria,
+             workers: int, issued: date) -> None:
+    """A review as the scheme asks for it: every section accepted, missing evidence waived with the reason, the
+    site visit, a second lead's sign-off, then the approval."""
+    review.start(db, assessor, assessment_id)
+    for section in criteria.sections:
+        review.accept_section(db, assessor, assessment_id, section.id, criteria)
+    for indicator in workflow.evaluate(db, assessment_id, criteria).evidence.missing_required:
+        review.review_indicator(db, assessor, assessment_id, indicator, "accept", None, "", criteria,
+                                evidence_waiver="Đã xem bản gốc tại cơ sở; doanh nghiệp lưu giữ.")
+    review.record_site_visit(db, assessor, assessment_id, review.SiteVisit(
+        visit_date=date.today(), sites="Xưởng sản xuất chính", workers_on_payroll=workers,
+        files_sampled=min(workers, 20), files_checked=min(workers, 20), workers_interviewed=min(workers, 10),
+        findings="Không phát hiện người lao động dưới 18 tuổi; hồ sơ khớp giấy tờ gốc."))
+    review.sign_off(db, second, assessment_id, "Đồng ý với kết quả thẩm định.")
+    review.approve(db, assessor, assessment_id, criteria, "Hồ sơ đầy đủ, minh chứng phù hợp.", issued=issued)

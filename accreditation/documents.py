@@ -11,7 +11,7 @@ from sqlite_utils import Database
 from accreditation.accounts import Actor
 from accreditation.permissions import require
 from accreditation.reports.certificate import CertificateData, issue_certificate, render_certificate
-from accreditation.reports.remediation import render_remediation_plan
+from accreditation.reports.remediation import AssessorReview, render_remediation_plan
 from accreditation.store import audit
 from accreditation.store import certificates as registry
 from accreditation.store.db import write_tx
@@ -69,5 +69,6 @@ def certificate_pdf(db: Database, certificate_id: str, criteria: Criteria) -> by
     return registry.issued_pdf(cert) or render_certificate(CertificateData.from_certificate(cert, criteria))
 
 
-def remediation_pdf(result: Result, criteria: Criteria, org: dict[str, Any], as_of: date) -> bytes:
-    return render_remediation_plan(result, criteria, company_of(org), as_of)
+def remediation_pdf(result: Result, criteria: Criteria, org: dict[str, Any], as_of: date,
+                    review: AssessorReview | None = None) -> bytes:
+    return render_remediation_plan(result, criteria, company_of(org), as_of, review)

@@ -26,7 +26,8 @@ from accreditation.permissions import require
 from accreditation.store import audit
 from accreditation.store import certificates as registry
 from accreditation.store.db import write_tx
-from criteria.schema import Criteria, Indicator
+from accreditation.reports.remediation import AssessorReview, ReviewNote
+from criteria.schema import Criteria, Indicator, Text
 from scoring import Result, assess, validate_answers
 
 QUEUE_STATUSES = ("submitted", "in_review", "changes_requested", "approved", "rejected")
@@ -442,6 +443,39 @@ def respond_to_dispute(db: Database, actor: Actor, dispute_id: int, response: st
                      entity_id=assessment["id"], after={"dispute": dispute_id, "reopened": reopen},
                      comment=response)
     return db["disputes"].get(dispute_id)
+
+
+def _answer_text(criteria: Criteria, indicator: Indicator, value: Any) -> Text:
+    clist = criteria.choices_for(indicator)
+    values = value if isinstance(value, list) else [value]
+    if value is None:
+        return Text(vi="—", en="—")
+    labels = [clist.get(str(v)).label if clist and clist.get(str(v)) else Text(vi=str(v), en=str(v)) for v in values]
+    return Text(vi="; ".join(t.vi for t in labels), en="; ".join(t.en for t in labels))
+
+
+def assessor_review(db: Database, assessment: dict[str, Any], criteria: Criteria) -> AssessorReview | None:
+    """What the company is told about the assessor's review of a decided version: the decision, its comment, each
+    indicator the assessor adjusted or commented on, and until when it may be disputed."""
+    from accreditation.workflow import STATUS_LABELS
+
+    if assessment["status"] not in ("approved", "rejected", "changes_requested"):
+        return None
+    declared = workflow.evaluate(db, assessment["id"], criteria)
+    done = reviews(db, assessment["id"])
+    notes = []
+    for ind in criteria.indicators:
+        r = done.get(ind.id)
+        if r is None or (r["decision"] == "accept" and not r["comment"]):
+            continue
+        adjusted = _answer_text(criteria, ind, json.loads(r["value"])) if r["decision"] == "adjust" else None
+        notes.append(ReviewNote(indicator=ind.id, label=ind.label,
+                                declared=_answer_text(criteria, ind, declared.indicator(ind.id).answer),
+                                adjusted=adjusted, comment=r["comment"] or ""))
+    vi, en = STATUS_LABELS[assessment["status"]]
+    decided = datetime.fromisoformat(assessment["decided_at"]).date() if assessment.get("decided_at") else None
+    return AssessorReview(decision=Text(vi=vi, en=en), decided=decided, comment=assessment.get("decision_comment") or "",
+                          notes=tuple(notes), dispute_until=workflow.dispute_deadline(assessment, criteria))
 
 
 def revoke_certificate(db: Database, actor: Actor, certificate_id: str, reason: str) -> registry.Certificate:

@@ -423,6 +423,8 @@ def suspend_current_document(db: Database, actor: Actor, assessment: dict[str, A
     the suspended document's id."""
     from accreditation.store import certificates as registry
 
+    require(actor, "assessment.submit" if assessment["status"] == "draft" else "assessment.decide",
+            resource(db, assessment))
     reason = suspension_reason(assessment, result)
     if reason is None:
         return None

@@ -5,31 +5,112 @@ from accreditation import workflow
 from seed import submitted_assessment
 
 
-def test_assessor_opens_the_queue_reviews_and_approves(data_dir):
-    db, sme, assessment = submitted_assessment(data_dir)
+def _button(at, label: str):
+    return next(b for b in at.button if b.label.startswith(label))
+
+
+def _decide(at, choice: str, comment: str = ""):
+    decision = next(r for r in at.radio if r.label == "Quyết định" and len(r.options) == 3)
+    decision.set_value(choice)
+    if comment:
+        at.text_area[-1].input(comment)
+    return _button(at, "Xác nhận quyết định").click().run()
+
+
+def test_assessor_reviews_section_by_section_records_the_visit_and_a_second_lead_signs_off(data_dir):
+    from accreditation import review
+    from criteria import default_criteria
+
+    db, sme, assessment = submitted_assessment(data_dir, checked=True)
+    aid = assessment["id"]
     at = sign_in("assessor@demo.vn")
     at = goto(at, "queue")
     assert not at.exception
     assert "1 hồ sơ" in texts(at)
-    at.selectbox(key="queue_choice").set_value(assessment["id"]).run()
-    next(b for b in at.button if b.label == "Mở để thẩm định").click().run()
+    at.selectbox(key="queue_choice").set_value(aid).run()
+    _button(at, "Mở để thẩm định").click().run()
     assert at.title[0].value == "Thẩm định hồ sơ" and not at.exception
     at = goto(at, "review")  # AppTest does not keep a switch_page made by the script for the next run
     assert "Công ty TNHH May mặc Thuận An Xanh" in texts(at)
-    next(b for b in at.button if b.label.startswith("Bắt đầu thẩm định")).click().run()
-    assert workflow.get(db, assessment["id"])["status"] == "in_review"
-    # the decision form: approve
-    decision = next(r for r in at.radio if r.label == "Quyết định" and len(r.options) == 3)
-    decision.set_value("approve")
-    next(b for b in at.button if b.label == "Xác nhận quyết định").click().run()
+    _button(at, "Bắt đầu thẩm định").click().run()
+    assert workflow.get(db, aid)["status"] == "in_review"
+    # approving now is refused, naming what is missing
+    at = _decide(at, "approve")
+    assert "chưa thể phê duyệt" in texts(at) and "chưa thẩm định" in texts(at)
+    assert workflow.get(db, aid)["status"] == "in_review"
+    # accept every section in a few clicks
+    for section in default_criteria().sections:
+        found = [b for b in at.button if b.key == f"accept-{section.id}"]
+        if found:
+            at = found[0].click().run()
+            assert not at.exception, at.exception
+    left = [i.id for i in review.applicable(default_criteria(), workflow.evaluate(db, aid, default_criteria()))
+            if i.id not in review.reviews(db, aid)]
+    assert left == workflow.evaluate(db, aid, default_criteria()).evidence.missing_required  # only those
+    # waive one missing piece of evidence through its own form
+    first = left[0]
+    at.text_input(key=f"rv-w-{first}").input("Đã xem bản gốc tại cơ sở ngày 28/11")
+    at.button(key=f"rv-save-{first}").click().run()
+    assert review.reviews(db, aid)[first]["evidence_waiver"].startswith("Đã xem bản gốc")
+    for indicator in left[1:]:
+        review.review_indicator(db, sme_assessor(db), aid, indicator, "accept", None, "", default_criteria(),
+                                evidence_waiver="seen on site")
+    # the on-site verification
+    at = goto(at, "review")
+    visit = {"visit_date": None, "sites": "Xưởng may số 1", "payroll": 850, "interviewed": 25, "sampled": 40,
+             "checked": 40, "findings": "Không phát hiện lao động dưới 18 tuổi."}
+    at.text_input[[t.label for t in at.text_input].index("Địa điểm đã khảo sát")].input(visit["sites"])
+    for label, value in (("Số lao động trong bảng lương", 850), ("Số lao động được phỏng vấn riêng", 25),
+                         ("Số hồ sơ lao động chọn kiểm tra", 40), ("Trong đó, số hồ sơ đối chiếu với giấy tờ gốc", 40)):
+        next(n for n in at.number_input if n.label == label).set_value(value)
+    next(t for t in at.text_area if t.label == "Kết quả khảo sát").input(visit["findings"])
+    at.button(key="visit_save").click().run()
+    assert not at.exception and review.site_visit(db, aid)["workers_interviewed"] == 25
+    # the second lead signs off
+    lead = sign_in("lead@demo.vn")
+    lead.session_state["review_id"] = aid
+    lead = goto(lead, "review")
+    lead.button(key="sign_off_button").click().run()
+    assert review.sign_offs(db, aid)
+    # now approval goes through
+    at = goto(at, "review")
+    at = _decide(at, "approve")
     assert not at.exception, at.exception
-    after = workflow.get(db, assessment["id"])
+    after = workflow.get(db, aid)
     assert after["status"] == "approved" and after["certificate_id"]
     assert f"Đã phê duyệt và cấp giấy chứng nhận {after['certificate_id']}." in texts(at)
     # the company sees the approval and its verified certificate
     at = goto(sign_in("sme@demo.vn"), "documents")
-    assert "Đã phê duyệt" in texts(at)
-    assert [b.label for b in at.get("download_button")][0] == "Tải giấy chứng nhận (PDF)"
+    assert "Đã phê duyệt" in texts(at) and "Giấy chứng nhận đã thẩm định" in texts(at)
+    assert [b.label for b in at.get("download_button")][0] == "Tải giấy chứng nhận đã thẩm định (PDF)"
+
+
+def sme_assessor(db):
+    from accreditation import accounts
+
+    return accounts.user_for_email(db, "assessor@demo.vn")
+
+
+def test_the_company_reads_the_adjustments_and_disputes_the_rejection(data_dir):
+    from accreditation import review
+    from criteria import default_criteria
+
+    db, sme, assessment = submitted_assessment(data_dir, checked=True)
+    assessor = sme_assessor(db)
+    review.start(db, assessor, assessment["id"])
+    review.review_indicator(db, assessor, assessment["id"], "FAM-01", "adjust", "no",
+                            "Không thấy chính sách hỗ trợ bằng văn bản", default_criteria())
+    review.reject(db, assessor, assessment["id"], "Chính sách chưa được ký", default_criteria())
+    at = goto(sign_in("sme@demo.vn"), "documents")
+    assert "Không thấy chính sách hỗ trợ bằng văn bản" in str([d.value for d in at.dataframe])
+    assert "tạm đình chỉ" in texts(at)  # the version's own statement no longer stands
+    next(t for t in at.text_area if t.label.startswith("Doanh nghiệp không đồng ý")).input(
+        "Chính sách đã ký ngày 2/3, bản sao ở POL-01.")
+    next(b for b in at.button if b.label == "Gửi khiếu nại").click().run()
+    assert workflow.disputes(db, assessment["id"])[0]["status"] == "open"
+    at = goto(sign_in("assessor@demo.vn"), "queue")
+    at.toggle(key="queue_disputed").set_value(True).run()
+    assert "1 hồ sơ" in texts(at)
 
 
 def test_a_change_request_needs_a_comment_and_the_company_sees_it(data_dir):
@@ -38,14 +119,9 @@ def test_a_change_request_needs_a_comment_and_the_company_sees_it(data_dir):
     at.session_state["review_id"] = assessment["id"]
     at = goto(at, "review")
     next(b for b in at.button if b.label.startswith("Bắt đầu thẩm định")).click().run()
-    decision = next(r for r in at.radio if r.label == "Quyết định" and len(r.options) == 3)
-    decision.set_value("request_changes")
-    next(b for b in at.button if b.label == "Xác nhận quyết định").click().run()
+    at = _decide(at, "request_changes")
     assert "cần ghi nhận xét cho quyết định này" in texts(at)
-    decision = next(r for r in at.radio if r.label == "Quyết định" and len(r.options) == 3)
-    decision.set_value("request_changes")
-    at.text_area[0].input("Hãy tải lên chính sách có chữ ký")
-    next(b for b in at.button if b.label == "Xác nhận quyết định").click().run()
+    _decide(at, "request_changes", "Hãy tải lên chính sách có chữ ký")
     assert workflow.get(db, assessment["id"])["status"] == "changes_requested"
     at = goto(sign_in("sme@demo.vn"), "questionnaire")
     assert "Hãy tải lên chính sách có chữ ký" in texts(at)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Mapping
 
@@ -60,6 +61,59 @@ def _key(key: str, bold: bool = False, **params: object) -> str:
     t = both(key, **params)
     vi, en = para(t.vi), para(t.en)
     return _bi(f"<b>{vi}</b>", f"<b>{en}</b>") if bold else _bi(vi, en)
+
+
+@dataclass(frozen=True)
+class ReviewNote:
+    """One indicator as the assessor left it: the company's answer, the assessor's (when adjusted), the comment."""
+
+    indicator: str
+    label: Text
+    declared: Text
+    adjusted: Text | None
+    comment: str
+
+
+@dataclass(frozen=True)
+class AssessorReview:
+    """What the plan says about the assessor's review of this version (the company sees it and may dispute it)."""
+
+    decision: Text
+    decided: date | None
+    comment: str
+    notes: tuple[ReviewNote, ...] = field(default_factory=tuple)
+    dispute_until: date | None = None
+
+
+def _review(rev: AssessorReview) -> list[Any]:
+    rows = [("trust.plan.decision", f"<b>{_text(rev.decision)}</b>"
+             + (f" · {vn_date(rev.decided)}" if rev.decided else ""))]
+    if rev.comment:
+        rows.append(("trust.plan.comment", para(rev.comment)))
+    if rev.dispute_until:
+        rows.append(("trust.plan.dispute", _key("trust.plan.dispute_until", date=vn_date(rev.dispute_until))))
+    data = [[Paragraph(_key(k, bold=True), CELL), Paragraph(v, CELL)] for k, v in rows]
+    table = Table(data, colWidths=[150, PAGE[0] - 2 * MARGIN - 150])
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.4, GRID), ("BACKGROUND", (0, 0), (0, -1), HEADER_BG),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    out: list[Any] = [Paragraph(_key("trust.plan.review_title", bold=True), H2), table]
+    if rev.notes:
+        head = [Paragraph(_key(k, bold=True), HEAD) for k in ("trust.plan.col_indicator", "trust.plan.col_declared",
+                                                               "trust.plan.col_assessor", "trust.plan.col_comment")]
+        body = [[Paragraph(f"<b>{para(n.indicator)}</b><br/>{_text(n.label)}", CELL), Paragraph(_text(n.declared), CELL),
+                 Paragraph(_text(n.adjusted) if n.adjusted else _key("trust.plan.accepted"), CELL),
+                 Paragraph(para(n.comment), CELL)] for n in rev.notes]
+        notes = Table([head] + body, colWidths=[230, 150, 150, PAGE[0] - 2 * MARGIN - 530], repeatRows=1)
+        notes.setStyle(TableStyle([
+            ("GRID", (0, 0), (-1, -1), 0.4, GRID), ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ]))
+        out += [Spacer(1, 6), notes]
+    return out
 
 
 def fine_exposure(actions: list[Action]) -> tuple[int, int] | None:
@@ -210,9 +264,11 @@ def _actions_table(result: Result, criteria: Criteria, as_of: date) -> list[Any]
     return [Paragraph(_key("plan.table_title", bold=True), H2), table]
 
 
-def render_remediation_plan(result: Result, criteria: Criteria, company: Mapping[str, Any], as_of: date) -> bytes:
+def render_remediation_plan(result: Result, criteria: Criteria, company: Mapping[str, Any], as_of: date,
+                            review: AssessorReview | None = None) -> bytes:
     """The remediation plan PDF (bytes) for `result`, as of `as_of` (deadlines count from it). Pure and
-    deterministic. `company` is the answers file's company block (name, tax_code, address, province, sector)."""
+    deterministic. `company` is the answers file's company block (name, tax_code, address, province, sector);
+    `review`: the assessor's decision, adjustments and comments, when an assessor has decided this version."""
     register_fonts()
     name = nfc(company.get("name"))
     tax = nfc(company.get("tax_code"))
@@ -242,6 +298,8 @@ def render_remediation_plan(result: Result, criteria: Criteria, company: Mapping
     if needs_child_protection(result):
         story += _protocol()
     story += _summary(result, criteria)
+    if review is not None:
+        story += _review(review)
     if result.remediation:
         story += _actions_table(result, criteria, as_of)
     else:

@@ -10,15 +10,12 @@ import streamlit as st
 
 from accreditation import accounts
 from accreditation.permissions import require
-from accreditation.store import audit
 from accreditation.store.accounts import ROLES
-from accreditation.store.db import write_tx
 from accreditation.ui import common
 from accreditation.ui.common import tr
 from criteria import CriteriaLoadError
 from criteria.loader import DEFAULT_CRITERIA, load_criteria
 
-ORG_KIND_FOR_ROLE = {"sme": "sme", "assessor": "chamber", "brand": "brand", "admin": "admin"}
 
 
 def admin_page() -> None:
@@ -61,21 +58,22 @@ def _users(actor) -> None:
                 if not new_org.strip():
                     st.error(tr("admin.org_required"))
                     return
-                org_id = accounts.create_organisation(database, kind=ORG_KIND_FOR_ROLE[role], name=new_org)
-            accounts.create_user(database, email=email, password=password, role=role, organisation_id=org_id,
-                                 name=name, lead=lead and role == "assessor", actor=actor)
+                org_id = accounts.create_organisation(database, actor=actor, kind=accounts.ORG_KIND_FOR_ROLE[role],
+                                                      name=new_org)
+            accounts.create_user(database, actor=actor, email=email, password=password, role=role,
+                                 organisation_id=org_id, name=name, lead=lead and role == "assessor")
             st.success(tr("admin.created", email=accounts.normalise_email(email)))
     st.subheader(tr("admin.deactivate"))
     active = [r for r in rows if r["active"] and r["id"] != actor.id]
     with st.form("deactivate"):
         user_id = st.selectbox(tr("admin.user"), [r["id"] for r in active], index=None,
                                format_func=lambda i: next(r["email"] for r in active if r["id"] == i))
+        sure = st.checkbox(tr("admin.deactivate_confirm"))
         if st.form_submit_button(tr("admin.deactivate_button")) and user_id is not None:
-            with write_tx(database):
-                database["users"].update(user_id, {"active": 0})
-                database["sessions"].delete_where("user_id = ?", [user_id])
-                audit.record(database, actor=actor.as_dict(), action="user.deactivate", entity="user",
-                             entity_id=user_id)
+            if not sure:
+                st.error(tr("review_ui.confirm_first"))
+                return
+            accounts.deactivate_user(database, actor, user_id)
             st.rerun()
 
 

@@ -1,8 +1,11 @@
-"""The assessor's pages: the queue, and the review screen of one assessment."""
+"""The assessor's pages: the queue, and the review screen of one assessment: indicators section by section (a
+whole section accepted at once), the roster and supplier checks, the on-site verification, the second lead's
+sign-off, the approval checklist, the decision, and the company's disputes."""
 
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -17,6 +20,8 @@ from criteria.schema import Criteria, Indicator
 from scoring import AnswerError, Result
 
 SEVERITY_ICON = {"critical": "●", "major": "●", "minor": "○"}
+CHECK_ICON = {True: ":green[:material/check_circle:]", False: ":red[:material/cancel:]",
+              None: ":gray[:material/remove:]"}
 
 
 def _status_options() -> list[str]:
@@ -40,8 +45,9 @@ def queue_page() -> None:
     province = c3.selectbox(tr("assessor.province"), [p.name for p in load_provinces().current], index=None,
                             placeholder=tr("assessor.all"), key="queue_province")
     min_days = c4.number_input(tr("assessor.min_days"), min_value=0, step=1, value=0, key="queue_days")
+    disputed = st.toggle(tr("review_ui.disputed_only"), key="queue_disputed")
     frame = review.queue(database, actor, statuses=tuple(statuses) or review.QUEUE_STATUSES, sector=sector,
-                         province=province, min_days=int(min_days) or None)
+                         province=province, min_days=int(min_days) or None, disputed=disputed)
     st.caption(tr("assessor.count", count=len(frame)))
     if frame.empty:
         st.info(tr("assessor.empty"))
@@ -56,6 +62,7 @@ def queue_page() -> None:
         tr("assessor.tier"): frame["tier"].map(lambda t: result_panel.tier_label(criteria, t)),
         tr("assessor.days"): frame["days_waiting"],
         tr("assessor.assessor"): frame["assessor"].fillna("—"),
+        tr("review_ui.disputes"): frame["disputes"],
     })
     event = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                          key="queue_table")
@@ -82,7 +89,8 @@ def _answer_text(criteria: Criteria, indicator: Indicator, value: Any) -> str:
 def _evidence(database, assessment_id: int, indicator_id: str) -> None:
     for row in workflow.evidence_files(database, assessment_id, indicator_id):
         path = workflow.evidence_path(row)
-        st.caption(f":material/attach_file: {common.md(row['filename'])} · {row['size'] // 1024 + 1} KB · SHA-256 {row['sha256'][:12]}…")
+        st.caption(f":material/attach_file: {common.md(row['filename'])} · {row['size'] // 1024 + 1} KB · "
+                   f"SHA-256 {row['sha256'][:12]}…")
         if not path.exists():
             continue
         if row["mime"] and row["mime"].startswith("image/"):
@@ -98,23 +106,28 @@ def _evidence(database, assessment_id: int, indicator_id: str) -> None:
 
 
 def _review_form(database, actor, assessment: dict, criteria: Criteria, indicator: Indicator,
-                 existing: dict | None) -> None:
+                 existing: dict | None, evidence_missing: bool) -> None:
     clist = criteria.choices_for(indicator)
     names = [c.name for c in clist.choices] if clist else []
     with st.form(f"rv-{assessment['id']}-{indicator.id}", border=False):
         c1, c2 = st.columns([1, 2])
         decision = c1.radio(tr("assessor.decision"), ["accept", "adjust"], horizontal=True,
                             index=0 if not existing or existing["decision"] == "accept" else 1,
-                            format_func=lambda d: tr(f"assessor.{d}"))
+                            format_func=lambda d: tr(f"assessor.{d}"), key=f"rv-d-{indicator.id}")
         current = json.loads(existing["value"]) if existing and existing["value"] else None
         value = c2.selectbox(tr("assessor.adjusted_answer"), names, index=names.index(current)
                              if current in names else None, format_func=lambda n: txt(clist.get(n).label),
-                             placeholder=tr("assessor.choose"))
-        comment = st.text_input(tr("assessor.comment"), value=(existing or {}).get("comment") or "")
-        if st.form_submit_button(tr("assessor.save_review")):
+                             placeholder=tr("assessor.choose"), key=f"rv-v-{indicator.id}")
+        comment = st.text_input(tr("assessor.comment"), value=(existing or {}).get("comment") or "",
+                                key=f"rv-c-{indicator.id}")
+        waiver = ""
+        if evidence_missing:
+            waiver = st.text_input(tr("review_ui.waiver"), value=(existing or {}).get("evidence_waiver") or "",
+                                   help=tr("review_ui.waiver_help"), key=f"rv-w-{indicator.id}")
+        if st.form_submit_button(tr("assessor.save_review"), key=f"rv-save-{indicator.id}"):
             try:
                 review.review_indicator(database, actor, assessment["id"], indicator.id, decision, value, comment,
-                                        criteria)
+                                        criteria, evidence_waiver=waiver)
                 common.flash("success", tr("assessor.review_saved", id=indicator.id))
                 st.rerun()
             except (UserError, AnswerError) as exc:
@@ -129,8 +142,8 @@ def _checks(database, assessment_id: int) -> None:
             st.caption(tr("assessor.no_check"))
             continue
         check, findings = latest
-        st.caption(tr("assessor.check_line", filename=common.md(check["filename"]), rows=check["rows"], as_of=check["as_of"],
-                      count=len(findings)))
+        st.caption(tr("assessor.check_line", filename=common.md(check["filename"]), rows=check["rows"],
+                      as_of=check["as_of"], count=len(findings)))
         if findings:
             table = pd.DataFrame([{
                 tr("assessor.row"): f.get("row"),
@@ -161,6 +174,7 @@ def review_page() -> None:
     st.caption(tr("q.version_line", version=assessment["version"],
                   status=workflow.status_label(assessment["status"], common.lang()),
                   criteria=f"{criteria.settings.criteria_id} {criteria.version}"))
+    _disputes(database, actor, assessment)
     declared: Result = workflow.stored_result(assessment) or workflow.evaluate(database, assessment["id"], criteria)
     verified = review.verified_result(database, assessment["id"], criteria)
     in_review = assessment["status"] == "in_review"
@@ -175,34 +189,146 @@ def review_page() -> None:
         c2.metric(tr("assessor.verified_score"), f"{verified.total:g}",
                   delta=f"{verified.total - declared.total:+g}" if verified.total != declared.total else None)
         result_panel.render(verified, criteria)
+        if in_review or assessment["status"] == "submitted":
+            _checklist(database, actor, assessment, criteria)
+        if in_review:
+            _site_visit(database, actor, assessment)
+            _sign_off(database, actor, assessment)
         _decisions(database, actor, assessment, criteria, verified)
     with left:
-        done = review.reviews(database, assessment["id"])
-        answers = workflow.answer_set(database, assessment["id"])
-        for section in criteria.sections:
-            items = [i for i in criteria.indicators_in(section.id) if verified.indicator(i.id).status != "hidden"]
-            if not items:
-                continue
-            reviewed = sum(1 for i in items if i.id in done)
-            with st.expander(f"{txt(section.label)} — {tr('assessor.reviewed', done=reviewed, total=len(items))}"):
-                for ind in items:
-                    outcome = verified.indicator(ind.id)
-                    st.markdown(f"**{ind.id}** · {txt(ind.label)}")
-                    source = "" if outcome.source == "answers" else f" ({tr('q.derived_' + outcome.source)})"
-                    st.write(f"{tr('assessor.answer')}: {_answer_text(criteria, ind, answers.values.get(ind.id))}"
-                             f"{source}")
-                    if answers.comments.get(ind.id):
-                        st.caption(common.md(answers.comments[ind.id]))
-                    if ind.id in done:
-                        r = done[ind.id]
-                        st.caption(f":material/check: {tr('assessor.' + r['decision'])}"
-                                   + (f" → {_answer_text(criteria, ind, json.loads(r['value']))}" if r["value"] else "")
-                                   + (f" · {common.md(r['comment'])}" if r["comment"] else ""))
-                    _evidence(database, assessment["id"], ind.id)
-                    if in_review and ind.weight > 0 and outcome.source == "answers":
-                        _review_form(database, actor, assessment, criteria, ind, done.get(ind.id))
-                    st.divider()
+        _indicators(database, actor, assessment, criteria, verified, in_review)
         _checks(database, assessment["id"])
+
+
+def _indicators(database, actor, assessment: dict, criteria: Criteria, verified: Result, in_review: bool) -> None:
+    done = review.reviews(database, assessment["id"])
+    answers = workflow.answer_set(database, assessment["id"])
+    declared = workflow.evaluate(database, assessment["id"], criteria)
+    missing = set(declared.evidence.missing_required)
+    applicable = {i.id for i in review.applicable(criteria, declared)}
+    for section in criteria.sections:
+        items = [i for i in criteria.indicators_in(section.id) if verified.indicator(i.id).status != "hidden"]
+        if not items:
+            continue
+        todo = [i for i in items if i.id in applicable and i.id not in done]
+        total = sum(1 for i in items if i.id in applicable)
+        with st.expander(f"{txt(section.label)} — {tr('assessor.reviewed', done=total - len(todo), total=total)}"):
+            if in_review and todo:
+                if st.button(tr("review_ui.accept_rest", count=len(todo)), key=f"accept-{section.id}"):
+                    accepted = review.accept_section(database, actor, assessment["id"], section.id, criteria)
+                    common.flash("success", tr("review_ui.accepted", count=len(accepted)))
+                    st.rerun()
+                left_out = [i.id for i in todo if i.id in missing]
+                if left_out:
+                    st.caption(tr("review_ui.accept_rest_note", ids=", ".join(left_out)))
+            for ind in items:
+                outcome = declared.indicator(ind.id)
+                st.markdown(f"**{ind.id}** · {txt(ind.label)}")
+                source = "" if outcome.source == "answers" else f" ({tr('q.derived_' + outcome.source)})"
+                st.write(f"{tr('assessor.answer')}: {_answer_text(criteria, ind, answers.values.get(ind.id))}"
+                         f"{source}")
+                if answers.comments.get(ind.id):
+                    st.caption(common.md(answers.comments[ind.id]))
+                if ind.id in missing:
+                    st.caption(f":orange[:material/warning:] {tr('review_ui.evidence_missing')}")
+                if ind.id in done:
+                    r = done[ind.id]
+                    st.caption(f":material/check: {tr('assessor.' + r['decision'])}"
+                               + (f" → {_answer_text(criteria, ind, json.loads(r['value']))}" if r["value"] else "")
+                               + (f" · {common.md(r['comment'])}" if r["comment"] else "")
+                               + (f" · {tr('review_ui.waived')}: {common.md(r['evidence_waiver'])}"
+                                  if r.get("evidence_waiver") else ""))
+                _evidence(database, assessment["id"], ind.id)
+                if in_review and ind.id in applicable:
+                    _review_form(database, actor, assessment, criteria, ind, done.get(ind.id), ind.id in missing)
+                st.divider()
+
+
+def _checklist(database, actor, assessment: dict, criteria: Criteria) -> None:
+    st.markdown(f"**{tr('review_ui.checklist')}**")
+    for req in review.approval_checklist(database, assessment["id"], criteria, approver=actor):
+        state = True if req.met and req.needed else (None if not req.needed else False)
+        text = req.message(common.lang())
+        st.markdown(f"{CHECK_ICON[state]} {text[:1].upper()}{text[1:]}")
+
+
+def _site_visit(database, actor, assessment: dict) -> None:
+    visit = review.site_visit(database, assessment["id"])
+    with st.expander(tr("review_ui.visit_heading"), expanded=False, icon=":material/location_on:"):
+        if visit:
+            st.caption(tr("review_ui.visit_recorded", date=date.fromisoformat(visit["visit_date"]).strftime("%d/%m/%Y"),
+                          interviewed=visit["workers_interviewed"], checked=visit["files_checked"]))
+        v = visit or {}
+        with st.form("site_visit"):
+            when = st.date_input(tr("review_ui.visit_date"), value=date.fromisoformat(v["visit_date"]) if v else
+                                 date.today(), format="DD/MM/YYYY")
+            sites = st.text_input(tr("review_ui.visit_sites"), value=v.get("sites") or "")
+            c1, c2 = st.columns(2)
+            payroll = c1.number_input(tr("review_ui.visit_payroll"), min_value=0, step=1,
+                                      value=v.get("workers_on_payroll") or 0)
+            interviewed = c2.number_input(tr("review_ui.visit_interviewed"), min_value=0, step=1,
+                                          value=v.get("workers_interviewed") or 0)
+            sampled = c1.number_input(tr("review_ui.visit_sampled"), min_value=0, step=1,
+                                      value=v.get("files_sampled") or 0)
+            checked = c2.number_input(tr("review_ui.visit_checked"), min_value=0, step=1,
+                                      value=v.get("files_checked") or 0)
+            findings = st.text_area(tr("review_ui.visit_findings"), value=v.get("findings") or "")
+            if st.form_submit_button(tr("review_ui.visit_save"), key="visit_save"):
+                try:
+                    review.record_site_visit(database, actor, assessment["id"], review.SiteVisit(
+                        visit_date=when, sites=sites, workers_on_payroll=int(payroll), files_sampled=int(sampled),
+                        files_checked=int(checked), workers_interviewed=int(interviewed), findings=findings))
+                    common.flash("success", tr("review_ui.visit_saved"))
+                    st.rerun()
+                except UserError as exc:
+                    st.error(exc.message(common.lang()))
+        roster = workflow.latest_check(database, assessment["id"], "roster")
+        if visit and roster and roster[0]["rows"] < 0.8 * visit["workers_on_payroll"]:
+            st.warning(tr("review_ui.visit_roster_short", rows=roster[0]["rows"], payroll=visit["workers_on_payroll"]))
+
+
+def _sign_off(database, actor, assessment: dict) -> None:
+    signs = review.sign_offs(database, assessment["id"])
+    digest = review.review_digest(database, assessment["id"])
+    for s in signs:
+        who = database["users"].get(s["user_id"])
+        state = tr("review_ui.sign_current") if s["digest"] == digest else tr("review_ui.sign_stale")
+        st.caption(f":material/verified_user: {common.md(who['name'])} · {s['at'][:10]} · {state}")
+    if not can(actor, "assessment.sign_off", workflow.resource(database, assessment)) \
+            or actor.id == assessment.get("assigned_to"):
+        return
+    with st.form("sign_off"):
+        comment = st.text_input(tr("review_ui.sign_comment"))
+        if st.form_submit_button(tr("review_ui.sign_button"), key="sign_off_button"):
+            try:
+                review.sign_off(database, actor, assessment["id"], comment)
+                common.flash("success", tr("review_ui.signed"))
+                st.rerun()
+            except UserError as exc:
+                st.error(exc.message(common.lang()))
+
+
+def _disputes(database, actor, assessment: dict) -> None:
+    for d in workflow.disputes(database, assessment["id"]):
+        head = tr("review_ui.dispute_line", date=d["created_at"][:10], indicator=d["indicator_id"] or "—")
+        if d["status"] == "answered":
+            st.info(f"{head}: {common.md(d['comment'])}  \n{tr('review_ui.dispute_answer')}: "
+                    f"{common.md(d['response'])}")
+            continue
+        st.warning(f"{head}: {common.md(d['comment'])}")
+        if not can(actor, "assessment.decide", workflow.resource(database, assessment)):
+            continue
+        with st.form(f"dispute-{d['id']}"):
+            response = st.text_area(tr("review_ui.dispute_response"), key=f"dr-{d['id']}")
+            reopen = st.checkbox(tr("review_ui.dispute_reopen"), key=f"dro-{d['id']}",
+                                 disabled=assessment["status"] not in ("rejected", "changes_requested"))
+            if st.form_submit_button(tr("review_ui.dispute_send")):
+                try:
+                    review.respond_to_dispute(database, actor, d["id"], response, reopen=reopen)
+                    common.flash("success", tr("review_ui.dispute_answered"))
+                    st.rerun()
+                except UserError as exc:
+                    st.error(exc.message(common.lang()))
 
 
 def _decisions(database, actor, assessment: dict, criteria: Criteria, verified: Result) -> None:
@@ -214,10 +340,17 @@ def _decisions(database, actor, assessment: dict, criteria: Criteria, verified: 
             if can(actor, "certificate.revoke"):
                 with st.form("revoke"):
                     reason = st.text_input(tr("assessor.revoke_reason"))
+                    sure = st.checkbox(tr("review_ui.revoke_confirm", id=assessment["certificate_id"]))
                     if st.form_submit_button(tr("assessor.revoke")):
-                        review.revoke_certificate(database, actor, assessment["certificate_id"], reason)
-                        common.flash("warning", tr("assessor.revoked", id=assessment["certificate_id"]))
-                        st.rerun()
+                        if not sure:
+                            st.error(tr("review_ui.confirm_first"))
+                        else:
+                            try:
+                                review.revoke_certificate(database, actor, assessment["certificate_id"], reason)
+                                common.flash("warning", tr("assessor.revoked", id=assessment["certificate_id"]))
+                                st.rerun()
+                            except UserError as exc:
+                                st.error(exc.message(common.lang()))
         return
     if not can(actor, "assessment.decide", workflow.resource(database, assessment)):
         return
@@ -229,13 +362,17 @@ def _decisions(database, actor, assessment: dict, criteria: Criteria, verified: 
         submitted = st.form_submit_button(tr("assessor.confirm"), type="primary")
     if not submitted:
         return
-    if choice == "approve":
-        cert = review.approve(database, actor, assessment["id"], criteria, comment)
-        common.flash("success", tr("assessor.approved", id=cert.id))
-    elif choice == "request_changes":
-        review.request_changes(database, actor, assessment["id"], comment)
-        common.flash("info", tr("assessor.changes_requested"))
-    else:
-        review.reject(database, actor, assessment["id"], comment, criteria)
-        common.flash("info", tr("assessor.rejected"))
+    try:
+        if choice == "approve":
+            cert = review.approve(database, actor, assessment["id"], criteria, comment)
+            common.flash("success", tr("assessor.approved", id=cert.id))
+        elif choice == "request_changes":
+            review.request_changes(database, actor, assessment["id"], comment, criteria)
+            common.flash("info", tr("assessor.changes_requested"))
+        else:
+            review.reject(database, actor, assessment["id"], comment, criteria)
+            common.flash("info", tr("assessor.rejected"))
+    except UserError as exc:
+        st.error(exc.message(common.lang()))
+        return
     st.rerun()

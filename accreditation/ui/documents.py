@@ -1,4 +1,6 @@
-"""Submit the self-assessment, download the certificate or the remediation plan, and see earlier versions."""
+"""Submit the self-assessment, download the company's current document (a self-assessment statement or a
+verified certificate) or the remediation plan, read the assessor's review and dispute it, and see earlier
+versions."""
 
 from __future__ import annotations
 
@@ -7,9 +9,14 @@ from datetime import date, datetime
 import pandas as pd
 import streamlit as st
 
-from accreditation import documents, workflow
+from accreditation import documents, review, workflow
+from accreditation.errors import UserError
+from accreditation.store import certificates as registry
 from accreditation.ui import common, result_panel
 from accreditation.ui.common import tr
+
+DOCUMENT_SHOW = {"active": st.success, "expired": st.error, "revoked": st.error, "suspended": st.error,
+                 "superseded": st.warning}
 
 
 def _day(iso: str | None) -> date:
@@ -35,40 +42,110 @@ def documents_page() -> None:
         result_panel.render(result, criteria, max_actions=8)
     with left:
         if assessment["status"] in workflow.EDITABLE:
-            st.subheader(tr("docs.submit"))
-            st.write(tr("docs.submit_help"))
-            confirmed = st.checkbox(tr("docs.confirm"), key=f"confirm:{assessment['id']}")
-            if st.button(tr("docs.submit"), type="primary", disabled=not confirmed):
-                submitted = workflow.submit(database, actor, assessment["id"], criteria)
-                if result.eligible:
-                    documents.issue_for_assessment(database, actor, submitted, result, criteria, org,
-                                                   issued=_day(submitted["submitted_at"]))
-                common.flash("success", tr("docs.submitted", version=submitted["version"]))
-                st.rerun()
-            st.info(tr("docs.submit_first"))
+            _submit(database, actor, assessment, criteria, result)
         else:
             if assessment.get("decision_comment"):
                 st.info(tr("docs.decision", comment=common.md(assessment["decision_comment"])))
-            as_of = _day(assessment["submitted_at"])
-            cert_id = assessment.get("certificate_id")
-            if cert_id:
-                from accreditation.store import certificates as registry
-
-                cert = registry.get(database, cert_id)
-                status = cert.status(date.today()) if cert else "revoked"
-                if status != "active":  # the PDF still says what it said; the registry says it no longer holds
-                    st.error(tr(f"docs.certificate_{status}", id=cert_id))
-                st.download_button(tr("docs.certificate"), type="primary", mime="application/pdf",
-                                   file_name=f"{cert_id}.pdf", key="dl-certificate",
-                                   data=lambda: documents.certificate_pdf(database, cert_id, criteria))
-                st.caption(tr("docs.certificate_note"))
-            else:
-                st.warning(tr("docs.not_eligible_note"))
+            _held(database, assessment)
+            _document(database, org, criteria)
+            assessor_review = review.assessor_review(database, assessment, criteria)
             if result.remediation:
+                as_of = _day(assessment["submitted_at"])
                 st.download_button(tr("docs.plan"), mime="application/pdf", key="dl-plan",
                                    file_name=f"ke-hoach-khac-phuc-v{assessment['version']}.pdf",
-                                   data=lambda: documents.remediation_pdf(result, criteria, org, as_of))
+                                   data=lambda: documents.remediation_pdf(result, criteria, org, as_of,
+                                                                          assessor_review))
+            if assessor_review is not None:
+                _review(database, actor, assessment, criteria, assessor_review)
         _history(database, actor.organisation_id, criteria)
+
+
+def _submit(database, actor, assessment: dict, criteria, result) -> None:
+    st.subheader(tr("docs.submit"))
+    st.write(tr("docs.submit_help"))
+    held = workflow.held_by(database, assessment["organisation_id"], assessment["version"])
+    if held is not None:
+        st.warning(tr("company.held_before", version=held["version"],
+                      status=workflow.status_label(held["status"], common.lang())))
+    confirmed = st.checkbox(tr("docs.confirm"), key=f"confirm:{assessment['id']}")
+    if st.button(tr("docs.submit"), type="primary", disabled=not confirmed):
+        try:
+            submitted = workflow.submit(database, actor, assessment["id"], criteria)
+        except UserError as exc:
+            st.error(exc.message(common.lang()))
+            return
+        common.flash("success", tr("docs.submitted", version=submitted["version"]))
+        if submitted.get("certificate_id"):
+            common.flash("info", tr("company.statement_issued", id=submitted["certificate_id"]))
+        st.rerun()
+    st.info(tr("docs.submit_first"))
+
+
+def _held(database, assessment: dict) -> None:
+    """Say why a submitted version has no statement: a rejection or a request for changes holds."""
+    if assessment.get("certificate_id") or assessment["status"] not in ("submitted", "in_review"):
+        return
+    held = workflow.held_by(database, assessment["organisation_id"], assessment["version"])
+    if held is not None:
+        st.warning(tr("company.held", version=held["version"],
+                      status=workflow.status_label(held["status"], common.lang())))
+
+
+def _document(database, org: dict, criteria) -> None:
+    """The company's current document (or, if it was revoked, the newest): what it is, and its status today."""
+    cert = registry.current(database, org.get("tax_code"), org["id"])
+    if cert is None:
+        issued = registry.list_certificates(database, tax_code=org.get("tax_code")) if org.get("tax_code") else []
+        cert = issued[0] if issued else None
+    if cert is None:
+        st.warning(tr("docs.not_eligible_note"))
+        return
+    status = cert.status(date.today())
+    kind = tr(f"company.kind_{cert.assurance}")
+    DOCUMENT_SHOW.get(status, st.info)(tr(f"company.status_{status}", kind=kind, id=cert.id,
+                                          expires=cert.expires.strftime("%d/%m/%Y"),
+                                          reason=common.md(cert.suspended_reason or cert.revoked_reason or "")))
+    label = tr("company.download_certificate") if cert.verified else tr("company.download_statement")
+    st.download_button(label, type="primary", mime="application/pdf", file_name=f"{cert.id}.pdf",
+                       key="dl-certificate", data=lambda: documents.certificate_pdf(database, cert.id, criteria))
+    if not cert.verified:
+        st.caption(tr("company.statement_note"))
+
+
+def _review(database, actor, assessment: dict, criteria, assessor_review) -> None:
+    st.subheader(tr("trust.plan.review_title"))
+    lang = common.lang()
+    if assessor_review.notes:
+        st.dataframe(pd.DataFrame([{
+            tr("trust.plan.col_indicator"): f"{n.indicator} · {n.label.get(lang)}",
+            tr("trust.plan.col_declared"): n.declared.get(lang),
+            tr("trust.plan.col_assessor"): n.adjusted.get(lang) if n.adjusted else tr("trust.plan.accepted"),
+            tr("trust.plan.col_comment"): n.comment,
+        } for n in assessor_review.notes]), hide_index=True, width="stretch")
+    else:
+        st.caption(tr("company.no_adjustments"))
+    for d in workflow.disputes(database, assessment["id"]):
+        line = tr("review_ui.dispute_line", date=d["created_at"][:10], indicator=d["indicator_id"] or "—")
+        if d["status"] == "answered":
+            st.info(f"{line}: {common.md(d['comment'])}  \n{tr('review_ui.dispute_answer')}: {common.md(d['response'])}")
+        else:
+            st.warning(f"{line}: {common.md(d['comment'])}  \n{tr('company.dispute_waiting')}")
+    deadline = assessor_review.dispute_until
+    if deadline is None or date.today() > deadline:
+        return
+    with st.expander(tr("company.dispute_heading", date=deadline.strftime("%d/%m/%Y")), icon=":material/gavel:"):
+        with st.form("dispute"):
+            options = [None] + [n.indicator for n in assessor_review.notes]
+            indicator = st.selectbox(tr("company.dispute_indicator"), options,
+                                     format_func=lambda i: tr("company.dispute_whole") if i is None else i)
+            comment = st.text_area(tr("company.dispute_comment"))
+            if st.form_submit_button(tr("company.dispute_send")):
+                try:
+                    workflow.dispute(database, actor, assessment["id"], comment, criteria, indicator_id=indicator)
+                    common.flash("success", tr("company.dispute_sent"))
+                    st.rerun()
+                except UserError as exc:
+                    st.error(exc.message(common.lang()))
 
 
 def _history(database, organisation_id: int, criteria) -> None:

@@ -33,6 +33,7 @@ def sharing_page() -> None:
 
 
 def _withdraw(actor, share_id: int, brand: str) -> None:
+    st.session_state.pop("pending_withdraw", None)
     try:
         sharing.withdraw(common.db(), actor, share_id)
         common.flash("success", tr("share.withdrawn", brand=brand))
@@ -49,7 +50,14 @@ def _current(actor, database) -> None:
         c1, c2 = st.columns([4, 1], vertical_alignment="center")
         c1.markdown(f"**{common.md(row['brand_name'])}** · {tr('share.since', date=_day(row['created_at']))}")
         c2.button(tr("share.withdraw"), key=f"withdraw:{row['id']}", help=tr("share.withdraw_help"),
-                  on_click=_withdraw, args=(actor, row["id"], row["brand_name"]))
+                  on_click=lambda share_id=row["id"]: st.session_state.update(pending_withdraw=share_id))
+        if st.session_state.get("pending_withdraw") == row["id"]:  # ask once more: the brand loses sight at once
+            st.warning(tr("share.withdraw_confirm", brand=common.md(row["brand_name"])))
+            y, n = st.columns(2)
+            y.button(tr("share.withdraw_yes"), key=f"withdraw-yes:{row['id']}", type="primary",
+                     on_click=_withdraw, args=(actor, row["id"], row["brand_name"]))
+            n.button(tr("share.withdraw_no"), key=f"withdraw-no:{row['id']}",
+                     on_click=lambda: st.session_state.pop("pending_withdraw", None))
 
 
 def _add(actor, database) -> None:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from accreditation import workflow
-from accreditation.store import audit
-from accreditation.store.db import write_tx
+from accreditation import accounts, workflow
 from accreditation.ui import common
 from accreditation.ui.common import tr
 
@@ -102,16 +100,10 @@ def profile_page() -> None:
     if not name.strip():
         st.error(tr("profile.name_required"))
         return
-    if tax_code.strip():
-        check = classify(tax_code)
-        if not check.valid:
-            st.error(tr("profile.tax_invalid", value=tax_code.strip()))
-            return
-        tax_code = check.code
-    update = {"name": name.strip(), "tax_code": tax_code.strip(), "address": address.strip(), "province": province,
-              "sector": sector, "size": int(size) if size is not None else None, "products": products.strip()}
-    with write_tx(database):
-        database["organisations"].update(org["id"], update)
-        audit.record(database, actor=actor.as_dict(), action="organisation.update", entity="organisation",
-                     entity_id=org["id"], before={k: org.get(k) for k in update}, after=update)
+    if tax_code.strip() and not classify(tax_code).valid:
+        st.error(tr("profile.tax_invalid", value=tax_code.strip()))
+        return
+    accounts.update_organisation(database, actor, org["id"], {
+        "name": name, "tax_code": tax_code.strip(), "address": address, "province": province, "sector": sector,
+        "size": int(size) if size is not None else None, "products": products})
     st.success(tr("profile.saved"))
