@@ -156,3 +156,21 @@ def test_fine_exposure_sums_ranges():
     a = child_action()
     b = child_action(fine_min_vnd=1_000_000, fine_max_vnd=None)
     assert fine_exposure([a, b]) == (51_000_000, 76_000_000)
+
+
+def test_the_plan_prints_the_assessor_s_review_and_the_dispute_deadline():
+    from accreditation.reports.remediation import AssessorReview, ReviewNote
+
+    result, criteria, _ = example("middling")
+    fam = criteria.indicator("FAM-01")
+    review = AssessorReview(
+        decision=Text(vi="Không đạt", en="Rejected"), decided=date(2026, 12, 3), comment="Chính sách chưa được ký",
+        notes=(ReviewNote(indicator="FAM-01", label=fam.label, declared=Text(vi="Có", en="Yes"),
+                          adjusted=Text(vi="Không", en="No"), comment="Không thấy văn bản hỗ trợ"),),
+        dispute_until=date(2026, 12, 17))
+    text = flat(" ".join(pages(render_remediation_plan(result, criteria, COMPANY, AS_OF, review))))
+    for words in ("Kết quả thẩm định", "The assessor's review", "Không đạt", "03/12/2026", "Chính sách chưa được ký",
+                  "FAM-01", "Không thấy văn bản hỗ trợ", "17/12/2026"):
+        assert words in text, words
+    plain = flat(" ".join(pages(render_remediation_plan(result, criteria, COMPANY, AS_OF))))
+    assert "The assessor's review" not in plain
