@@ -1,14 +1,26 @@
 """The brand's portfolio: every company that shares its results with the brand, with its latest submitted result,
-certificate status and re-assessment date, as one pandas DataFrame; filters and sorting; CSV and XLSX exports.
+its document (assurance and status), the last rejection still standing, and its re-assessment date, as one pandas
+DataFrame; filters and sorting; CSV and XLSX exports.
 
-One SQL query builds the whole portfolio (shares → organisations → latest non-draft assessment → certificate →
-supplier-list check), so 10,000 suppliers cost one pass over the database, not 10,000 look-ups. What a brand may see
-is exactly what `permissions.can(brand, "assessment.view", …)` allows: active shares, never a draft, never a company
-that does not share. Worker data is not in the store at all; personal 12-digit tax codes are masked.
+One SQL query builds the whole portfolio (shares → organisations → latest non-draft assessment → document →
+last standing rejection → supplier-list check), so 10,000 suppliers cost one pass over the database, not 10,000
+look-ups. What a brand may see is exactly what `permissions.can(brand, "assessment.view", …)` allows: active shares,
+never a draft, never a company that does not share. Worker data is not in the store at all; personal 12-digit tax
+codes are masked.
 
-Certificate status is derived from the registry on `as_of` (revoked / expired / active), like `Certificate.status`.
-Re-assessment is due when the certificate expires (a revoked certificate: at once), or, for a company without a
-certificate, `NO_CERTIFICATE_MONTHS` months after its last submission."""
+The company's document is its current one in the registry (neither superseded nor revoked; found by the
+organisation it was issued to), or its newest when none is current (revoked). Documents recorded without an
+organisation are found through the assessment, as before. Its **assurance** (a verified certificate or a
+self-assessment statement) is a column of its own, apart from its **status** on `as_of`, derived as the registry
+does (`Certificate.status`): revoked, superseded, suspended, expired, else active. Only verified certificates in
+force count as certified.
+
+A rejection holds until a later version is approved: the newest rejected version after the last approved one is
+shown (`rejected_on`, `rejection_knockouts`). The supplier risk level comes from the stored supplier check's summary
+(`accreditation.checks`, read in SQL at `checks.LEVEL_PATHS`).
+
+Re-assessment is due when the document expires (revoked or suspended: at once), or, for a company without a
+document, `NO_CERTIFICATE_MONTHS` months after its last submission."""
 
 from __future__ import annotations
 
@@ -26,6 +38,7 @@ from xml.sax.saxutils import escape as xml_escape
 import pandas as pd
 from sqlite_utils import Database
 
+from accreditation import checks
 from accreditation.i18n import t
 from criteria.schema import Criteria
 from scoring.tax_codes import classify_series
@@ -35,19 +48,20 @@ EXPIRY_WINDOW_DAYS = 90
 TOP_RISKS = 3
 RISK_LEVELS = ("critical", "high", "medium", "low", "not_checked")  # most severe first
 RISK_RANK = {"not_checked": -1, "low": 0, "medium": 1, "high": 2, "critical": 3}
-CERTIFICATE_STATUSES = ("active", "expired", "revoked", "none")
+CERTIFICATE_STATUSES = ("active", "suspended", "expired", "superseded", "revoked", "none")
+ASSURANCES = ("verified", "self_assessed", "none")
 PRIORITIES = ("critical", "major", "minor")
 
 # The portfolio in one statement. `latest` picks, per shared organisation, the latest non-draft assessment using only
 # the columns stored before the large `result` JSON (reading a column after it would walk the JSON's overflow pages
-# for every version); the final join reads each latest row once. The certificate is the latest assessment's or,
-# when that version was not eligible, the newest earlier non-draft one's that is still in the registry.
+# for every version); the final join reads each latest row once. `docs` picks each organisation's document: the
+# current one first, else the newest. `rejections` is the newest rejected version after the last approved one: its
+# result (the assessor's) is read for those rows only.
 # Knock-outs and top risks live inside the `result` JSON (11-58 KB per assessment): reading it for 10,000 suppliers
 # costs more than the rest of the query together, and a submitted result does not change, so those fields are
 # extracted once per assessment version (`RESULT_FIELDS_SQL`) and remembered (`_RESULT_MEMO`).
 _RESULT_PATHS = ["$.knockouts"] + [f"$.remediation[{i}].{k}" for i in range(TOP_RISKS)
                                     for k in ("priority", "indicator", "rule")]
-_LEVEL_PATHS = [f"$.by_level.{level}" for level in ("critical", "high", "medium", "low")]
 PORTFOLIO_SQL = f"""
 WITH shared AS (
     SELECT organisation_id, MIN(created_at) AS shared_at
@@ -59,6 +73,26 @@ WITH shared AS (
         FROM assessments a JOIN shared s ON s.organisation_id = a.organisation_id
         WHERE a.status <> 'draft')
     WHERE rn = 1
+), docs AS (
+    SELECT organisation_id, id FROM (
+        SELECT c.organisation_id, c.id,
+               ROW_NUMBER() OVER (PARTITION BY c.organisation_id
+                                  ORDER BY (c.superseded_by IS NULL AND c.revoked_at IS NULL) DESC,
+                                           c.year DESC, c.seq DESC) AS rn
+        FROM certificates c JOIN shared s ON s.organisation_id = c.organisation_id)
+    WHERE rn = 1
+), approved AS (
+    SELECT a.organisation_id, MAX(a.version) AS version
+    FROM assessments a JOIN shared s ON s.organisation_id = a.organisation_id
+    WHERE a.status = 'approved' GROUP BY a.organisation_id
+), rejections AS (
+    SELECT organisation_id, id FROM (
+        SELECT a.organisation_id, a.id,
+               ROW_NUMBER() OVER (PARTITION BY a.organisation_id ORDER BY a.version DESC) AS rn
+        FROM assessments a JOIN shared s ON s.organisation_id = a.organisation_id
+        LEFT JOIN approved ap ON ap.organisation_id = a.organisation_id
+        WHERE a.status = 'rejected' AND a.version > COALESCE(ap.version, 0))
+    WHERE rn = 1
 ), supplier_checks AS (
     SELECT ch.assessment_id, ch.summary,
            ROW_NUMBER() OVER (PARTITION BY ch.assessment_id ORDER BY ch.id DESC) AS rn
@@ -69,18 +103,23 @@ SELECT o.id AS organisation_id, o.name AS company, o.tax_code AS tax_code_raw, o
        s.shared_at, a.id AS assessment_id, a.version, a.status, a.total AS self_score, a.tier AS self_tier,
        a.submitted_at, a.decided_at, a.criteria_version, a.updated_at,
        a.verified_total AS verified_score, a.verified_tier,
-       json_extract(sc.summary, {", ".join(f"'{p}'" for p in _LEVEL_PATHS)}) AS supplier_levels,
+       json_extract(sc.summary, {", ".join(f"'{p}'" for p in checks.LEVEL_PATHS)}) AS supplier_levels,
        c.id AS certificate_id, c.issued AS certificate_issued, c.expires AS certificate_expires,
-       c.revoked_at AS certificate_revoked_at, c.verified AS certificate_verified
+       c.revoked_at AS certificate_revoked_at, c.superseded_at AS certificate_superseded_at,
+       c.suspended_at AS certificate_suspended_at, c.verified AS certificate_verified,
+       r.decided_at AS rejected_at, json_extract(r.result, '$.knockouts') AS rejection_knockouts
 FROM shared s
 JOIN organisations o ON o.id = s.organisation_id
 LEFT JOIN latest l ON l.organisation_id = o.id
 LEFT JOIN assessments a ON a.id = l.id
-LEFT JOIN certificates c ON c.id = COALESCE(a.certificate_id, (
+LEFT JOIN docs d ON d.organisation_id = o.id
+LEFT JOIN certificates c ON c.id = COALESCE(d.id, a.certificate_id, (
     SELECT p.certificate_id FROM assessments p
     WHERE p.organisation_id = o.id AND p.version < a.version AND p.status <> 'draft'
       AND p.certificate_id IS NOT NULL
     ORDER BY p.version DESC LIMIT 1))
+LEFT JOIN rejections rj ON rj.organisation_id = o.id
+LEFT JOIN assessments r ON r.id = rj.id
 LEFT JOIN supplier_checks sc ON sc.assessment_id = l.id AND sc.rn = 1
 ORDER BY o.name COLLATE NOCASE, o.id
 """
@@ -97,8 +136,9 @@ COLUMNS = (
     "organisation_id", "assessment_id", "company", "tax_code", "province", "sector", "size", "status", "version",
     "submitted", "decided", "verified", "tier", "score", "self_score", "self_tier", "verified_score",
     "verified_tier", "knockouts", "knockout_count", "top_risks", "risk_level", "risk_rank", "certificate_id",
-    "certificate_status", "certificate_expires", "days_to_expiry", "reassessment_due", "reassessment_basis",
-    "reassessment_overdue", "shared_since", "criteria_version",
+    "assurance", "certificate_status", "certificate_expires", "days_to_expiry", "reassessment_due",
+    "reassessment_basis", "reassessment_overdue", "rejected_on", "rejection_knockouts", "shared_since",
+    "criteria_version",
 )
 
 
@@ -171,13 +211,17 @@ def _result_fields(db: Database, raw: pd.DataFrame) -> tuple[pd.Series, pd.Serie
 
 
 def _supplier_level(text: str | None) -> str | None:
+    """The highest supplier risk level from the summary's level counts as SQL extracts them (`[c, h, m, l]`)."""
     if not isinstance(text, str) or not text:
         return None
     counts = json.loads(text)
-    for level, count in zip(("critical", "high", "medium", "low"), counts):
-        if count:
-            return level
-    return "low"
+    return None if all(c is None for c in counts) else checks.highest_level(counts)  # no level counts: unreadable
+
+
+def _ids(texts: pd.Series) -> pd.Series:
+    """A JSON list of criteria ids (`["YW-01","YW-02"]`) as "YW-01, YW-02"; ids hold no commas or quotes."""
+    return (texts.astype("string").str.replace(r'[\[\]"]', "", regex=True).str.replace(",", ", ", regex=False)
+            .fillna(""))
 
 
 def portfolio(db: Database, brand_org_id: int, as_of: date) -> pd.DataFrame:
@@ -219,28 +263,42 @@ def portfolio(db: Database, brand_org_id: int, as_of: date) -> pd.DataFrame:
     df["risk_level"] = level.astype("string")
     df["risk_rank"] = level.map(RISK_RANK).astype("int64")
 
-    # Certificates: status on `as_of`, as the registry derives it (Certificate.status).
+    # The document: assurance, and status on `as_of` as the registry derives it (Certificate.status), most
+    # serious last so that it wins.
     expires = _day(raw["certificate_expires"])
     revoked_on = _day(raw["certificate_revoked_at"])
+    suspended_on = _day(raw["certificate_suspended_at"])
     has_cert = raw["certificate_id"].notna()
     status = pd.Series("none", index=raw.index, dtype="object")
     status[has_cert] = "active"
     status[has_cert & (today > expires)] = "expired"
-    status[has_cert & revoked_on.notna() & (revoked_on <= today)] = "revoked"
+    for name, when in (("suspended", suspended_on), ("superseded", _day(raw["certificate_superseded_at"])),
+                       ("revoked", revoked_on)):
+        status[has_cert & when.notna() & (when <= today)] = name
+    verified_doc = pd.to_numeric(raw["certificate_verified"], errors="coerce").fillna(0).astype(bool)
+    assurance = pd.Series("none", index=raw.index, dtype="object")
+    assurance[has_cert] = "self_assessed"
+    assurance[has_cert & verified_doc] = "verified"
     df["certificate_id"] = raw["certificate_id"].astype("string")
+    df["assurance"] = assurance.astype("string")
     df["certificate_status"] = status.astype("string")
     df["certificate_expires"] = expires
     df["days_to_expiry"] = (expires - today).dt.days.astype("Int64")
 
-    # Re-assessment: the certificate's expiry (revoked: the revocation date); without one, 12 months after the
-    # last submission.
+    # Re-assessment: the document's expiry (revoked or suspended: the date it happened); without one, 12 months
+    # after the last submission.
     after_submission = df["submitted"] + pd.DateOffset(months=NO_CERTIFICATE_MONTHS)
     due = expires.where(has_cert, after_submission)
+    due = suspended_on.where(status == "suspended", due)
     due = revoked_on.where(status == "revoked", due)
     df["reassessment_due"] = due
     df["reassessment_basis"] = pd.Series(
         ["certificate" if h else "submission" for h in has_cert], dtype="string")
     df["reassessment_overdue"] = (due < today).fillna(False).astype(bool)
+
+    # A rejection holds until a later version is approved.
+    df["rejected_on"] = _day(raw["rejected_at"])
+    df["rejection_knockouts"] = _ids(raw["rejection_knockouts"]).where(raw["rejected_at"].notna(), pd.NA)
     df["shared_since"] = _day(raw["shared_at"])
     df["criteria_version"] = raw["criteria_version"].astype("string")
     df = df[list(COLUMNS)]
@@ -255,14 +313,15 @@ DRAFT_ONLY_ACTIONS = ("answer.save", "evidence.add", "evidence.remove", "check.r
 
 def data_version(db: Database, brand_org_id: int) -> tuple:
     """Changes whenever the brand's portfolio may have changed: the newest audited change that is not draft-only
-    (submissions, decisions, certificates, shares, company profiles), the registry's size and revocations (also
-    when revoked outside the app), and the brand's active shares. Cheap enough to ask on every rerun; SMEs
+    (submissions, decisions, certificates, shares, company profiles), the registry's size, revocations and
+    suspensions (also when made outside the app), and the brand's active shares. Cheap enough to ask on every rerun; SMEs
     autosaving their drafts do not move it."""
     marks = ", ".join("?" for _ in DRAFT_ONLY_ACTIONS)
     row = db.execute(
         f"""SELECT (SELECT id FROM audit_log WHERE action NOT IN ({marks}) ORDER BY id DESC LIMIT 1),
                    (SELECT COUNT(*) FROM certificates),
                    (SELECT COUNT(*) FROM certificates WHERE revoked_at IS NOT NULL),
+                   (SELECT COUNT(*) FROM certificates WHERE suspended_at IS NOT NULL),
                    (SELECT COUNT(*) FROM shares WHERE brand_id = ? AND withdrawn_at IS NULL),
                    (SELECT MAX(id) FROM shares WHERE brand_id = ?)""",
         [*DRAFT_ONLY_ACTIONS, brand_org_id, brand_org_id]).fetchone()
@@ -275,6 +334,7 @@ def data_version(db: Database, brand_org_id: int) -> tuple:
 
 def filter_portfolio(df: pd.DataFrame, *, tiers: Iterable[str | None] | None = None,
                      risk_levels: Iterable[str] | None = None, certificate_statuses: Iterable[str] | None = None,
+                     assurances: Iterable[str] | None = None, rejected_only: bool = False,
                      provinces: Iterable[str] | None = None, sectors: Iterable[str] | None = None,
                      search: str = "", knockouts_only: bool = False, due_within_days: int | None = None,
                      as_of: date | None = None) -> pd.DataFrame:
@@ -288,6 +348,10 @@ def filter_portfolio(df: pd.DataFrame, *, tiers: Iterable[str | None] | None = N
         keep &= df["risk_level"].isin(list(risk_levels))
     if certificate_statuses:
         keep &= df["certificate_status"].isin(list(certificate_statuses))
+    if assurances:
+        keep &= df["assurance"].isin(list(assurances))
+    if rejected_only:
+        keep &= df["rejected_on"].notna()
     if provinces:
         keep &= df["province"].isin(list(provinces))
     if sectors:
@@ -331,8 +395,15 @@ def sort_portfolio(df: pd.DataFrame, by: str = "company", descending: bool = Fal
     return df.loc[frame.index]
 
 
+def certified(df: pd.DataFrame) -> pd.Series:
+    """Rows whose document is a verified certificate in force: the only ones that count as certified (a
+    self-assessment statement never does)."""
+    return (df["certificate_status"] == "active") & (df["assurance"] == "verified")
+
+
 def expiring(df: pd.DataFrame, as_of: date, days: int = EXPIRY_WINDOW_DAYS) -> pd.DataFrame:
-    """Active certificates that expire within `days` of `as_of` (inclusive)."""
+    """Documents in force (verified certificates and self-assessment statements) that expire within `days` of
+    `as_of` (inclusive): either way the company is due for re-assessment."""
     d = df["days_to_expiry"]
     return df[(df["certificate_status"] == "active") & d.notna() & (d >= 0) & (d <= days)]
 
@@ -341,8 +412,8 @@ def expiring(df: pd.DataFrame, as_of: date, days: int = EXPIRY_WINDOW_DAYS) -> p
 
 PEOPLE_COLUMNS = ("company", "tax_code", "province", "sector", "status", "submitted", "tier", "score", "verified",
                   "self_score", "verified_score", "knockouts", "top_risks", "risk_level", "certificate_id",
-                  "certificate_status", "certificate_expires", "reassessment_due", "reassessment_basis",
-                  "shared_since")
+                  "assurance", "certificate_status", "certificate_expires", "reassessment_due",
+                  "reassessment_basis", "rejected_on", "rejection_knockouts", "shared_since")
 
 
 def tier_labels(criteria: Criteria, lang: str) -> dict[str | None, str]:
@@ -378,6 +449,8 @@ def for_people(df: pd.DataFrame, lang: str, criteria: Criteria,
             s = s.map(lambda v: t(f"brand.risk.{v}", lang) if isinstance(v, str) else v)
         elif col == "certificate_status":
             s = s.map(lambda v: t(f"brand.cert.{v}", lang) if isinstance(v, str) else v)
+        elif col == "assurance":
+            s = s.map(lambda v: t(f"brand.assurance.{v}", lang) if isinstance(v, str) else v)
         elif col == "top_risks":
             s = s.astype("string")
             for priority in PRIORITIES:
@@ -413,36 +486,13 @@ def expiry_buckets(df: pd.DataFrame, as_of: date, days: int = EXPIRY_WINDOW_DAYS
 
 
 def check_summaries(db: Database, assessment_id: int) -> dict[str, dict[str, Any] | None]:
-    """The latest roster and supplier-list checks of an assessment, reduced to counts a brand may see: never the
-    findings rows (they name employees by id and suppliers by tax code)."""
-    out: dict[str, dict[str, Any] | None] = {"roster": None, "suppliers": None}
-    for kind in out:
-        rows = db.execute_returning_dicts(
-            "SELECT as_of, rows, summary, created_at FROM checks WHERE assessment_id = ? AND kind = ? "
-            "ORDER BY id DESC LIMIT 1", [assessment_id, kind])
-        if not rows:
-            continue
-        row = rows[0]
-        summary = json.loads(row["summary"] or "{}")
-        when = (row["as_of"] or row["created_at"] or "")[:10]
-        if kind == "roster":
-            severity = summary.get("summary") if isinstance(summary.get("summary"), dict) else summary
-            out[kind] = {"rows": int(summary.get("rows") or row["rows"] or 0), "as_of": when,
-                         "minors": _int(summary.get("minors")),
-                         **{s: _int(severity.get(s)) or 0 for s in ("critical", "major", "minor")}}
-        else:
-            levels = summary.get("by_level") if isinstance(summary.get("by_level"), dict) else {}
-            out[kind] = {"suppliers": int(summary.get("suppliers") or summary.get("rows") or row["rows"] or 0),
-                         "as_of": when, "by_level": {k: _int(v) or 0 for k, v in levels.items()},
-                         "informal_units": _int(summary.get("informal_units"))}
+    """The latest roster and supplier-list checks of an assessment, reduced to counts a brand may see
+    (`checks.counts`): never the findings rows (they name employees by id and suppliers by tax code)."""
+    out: dict[str, dict[str, Any] | None] = {}
+    for kind in checks.KINDS:
+        check = checks.latest(db, assessment_id, kind, findings=False)
+        out[kind] = None if check is None else checks.counts(check)
     return out
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 # -------------------------------------------------------------------------------------------------- exports

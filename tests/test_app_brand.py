@@ -49,8 +49,9 @@ def test_the_company_shares_with_the_invitation_code_and_the_brand_sees_it(data_
     assert "**BRAND-DEMO**" in texts(at)  # the code to give to suppliers
     table = at.dataframe[0].value
     assert table["Doanh nghiệp"].tolist() == ["Công ty TNHH May mặc Thuận An Xanh"]
-    assert table["Hạng"].tolist() == ["Điển hình"] and table["Tình trạng chứng nhận"].tolist() == ["Còn hiệu lực"]
-    assert [m.value for m in at.metric][:2] == ["1", "1"]
+    assert table["Hạng"].tolist() == ["Điển hình"] and table["Tình trạng văn bản"].tolist() == ["Còn hiệu lực"]
+    assert table["Mức bảo đảm"].tolist() == ["Tự đánh giá – chưa thẩm định"]
+    assert [m.value for m in at.metric][:3] == ["1", "0", "1"]  # a statement is not counted as certified
 
     # filter: a risk level the supplier does not have, then back
     at.multiselect(key="pf_risk").set_value(["critical"]).run()
@@ -63,7 +64,8 @@ def test_the_company_shares_with_the_invitation_code_and_the_brand_sees_it(data_
     at.selectbox(key="pf_supplier").set_value(done["id"]).run()
     assert not at.exception and not at.error
     page = texts(at)
-    assert f"Giấy chứng nhận {done['certificate_id']}: Còn hiệu lực" in page
+    assert f"Tự đánh giá – chưa thẩm định {done['certificate_id']}: Còn hiệu lực" in page
+    assert "Đây là bản tự đánh giá của doanh nghiệp: chưa có chuyên gia nào thẩm định." in texts(at)
     assert "Không có vi phạm loại trừ." in page and "Chưa tải danh sách lao động." in page
     assert "Việc cần khắc phục trước" in page
 
@@ -90,6 +92,7 @@ def test_the_brand_never_sees_drafts_unshared_companies_or_withdrawn_shares(data
     # the company withdraws from its page; the brand's next rerun no longer shows it
     sme_at = goto(sign_in("sme@demo.vn"), "sharing")
     sme_at.button(key=f"withdraw:{row['id']}").click().run()
+    sme_at.button(key=f"withdraw-yes:{row['id']}").click().run()  # withdrawing asks once more
     assert "Đã rút lại chia sẻ với Demo Apparel Brand Ltd.." in texts(sme_at)
     assert "Doanh nghiệp chưa chia sẻ kết quả với nhãn hàng nào." in texts(sme_at)
     at.run()
@@ -148,8 +151,9 @@ def test_the_brand_page_in_english(data_dir):
     at.segmented_control(key="lang_switch").set_value("en").run()
     at = goto(at, "portfolio")
     assert at.title[0].value == "Supplier portfolio" and not at.exception
-    assert at.dataframe[0].value["Certificate status"].tolist() == ["Active"]
-    assert "Re-assessment due = the certificate's expiry date" in texts(at)
+    assert at.dataframe[0].value["Document status"].tolist() == ["Active"]
+    assert at.dataframe[0].value["Assurance"].tolist() == ["Self-assessed – not verified"]
+    assert "Re-assessment due = the document's expiry date" in texts(at)
 
 
 # ------------------------------------------------------------------------------------------- who reaches what
@@ -212,3 +216,44 @@ def test_paging_through_many_suppliers(data_dir):
     assert at.dataframe[0].value["Doanh nghiệp"].tolist()[0] == "Công ty 009"
     at.selectbox(key="pf_supplier").select_index(0).run()
     assert not at.exception and not at.error
+
+
+# ------------------------------------------------------------------------------ end to end: upload → portfolio
+
+
+def test_a_supplier_list_uploaded_in_the_app_reaches_the_brand_with_the_check_s_own_levels(data_dir):
+    """The issue's case: a company with critical and high-risk suppliers showed as "low" risk to its brand. The
+    list goes through the suppliers page; the brand's level and drill-down counts are the stored check's."""
+    from datetime import date
+
+    from accreditation import checks
+    from accreditation.i18n import t
+    from accreditation.suppliers import check_suppliers
+    from test_portfolio import C, example, supplier_list
+
+    data = supplier_list({"critical": 2, "high": 3, "medium": 0, "low": 1})
+    at = goto(sign_in("sme@demo.vn"), "suppliers")
+    at.file_uploader[0].upload("nha_cung_cap.csv", data, "text/csv").run()
+    assert not at.exception and not at.error, texts(at)
+    db = database(data_dir)
+    sme = accounts.user_for_email(db, "sme@demo.vn")
+    draft = workflow.latest(db, sme.organisation_id)
+    check = checks.latest(db, draft["id"], "suppliers")
+    assert check.summary["by_level"] == check_suppliers(data, "x.csv", date.today()).summary.by_level == {
+        "critical": 2, "high": 3, "medium": 0, "low": 1}
+    workflow.save_answers(db, sme, draft["id"], example("strong"), C)
+    sharing.share(db, sme, sme.organisation_id, invite_code="BRAND-DEMO")
+    done = workflow.submit(db, sme, draft["id"], C)
+
+    at = goto(sign_in("brand@demo.vn"), "portfolio")
+    assert not at.exception and not at.error
+    level = checks.highest_level(check.summary["by_level"])
+    assert level == "critical" and workflow.stored_result(done).knockouts == []  # the level is the suppliers'
+    assert at.dataframe[0].value["Mức rủi ro"].tolist() == [t(f"brand.risk.{level}", "vi")]
+    at.selectbox(key="pf_supplier").set_value(done["id"]).run()
+    assert not at.exception and not at.error
+    page = texts(at)
+    by_level = check.summary["by_level"]
+    counts = ", ".join(f"{t(f'brand.risk.{k}', 'vi')} {by_level[k]}" for k in checks.LEVELS if by_level[k])
+    assert f"Theo mức rủi ro: {counts}." in page  # Nghiêm trọng 2, Cao 3, Thấp 1
+    assert f"Danh sách nhà cung cấp: {check.summary['suppliers']} nhà cung cấp" in page

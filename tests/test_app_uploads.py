@@ -1,7 +1,13 @@
-"""Roster and supplier uploads in the app: findings shown and stored, bad files refused with a message."""
+"""Roster and supplier uploads in the app: findings shown (texts filled, severity in words) and stored in the
+library's language-neutral shape, bad files refused with a message; the same findings on the review screen."""
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
 
 from apptest import data_dir, goto, sign_in, texts  # noqa: F401 - data_dir is a fixture
-from accreditation import workflow
+from accreditation import accounts, checks, workflow
 from accreditation.store.db import open_db
 
 ROSTER = """employee_id,full_name,date_of_birth,id_number,hire_date,job_title,job_code,workplace_code,hours_per_day,hours_per_week,night_work,overtime,guardian_consent,health_check_date
@@ -22,11 +28,17 @@ def test_a_roster_upload_shows_findings_and_stores_them_without_names(data_dir):
     assert not at.exception, texts(at)
     assert "Đã kiểm tra danh_sach.csv: 2 dòng" in texts(at)
     assert "Có phát hiện nghiêm trọng" in texts(at)  # a 13-year-old in ordinary work
+    table = at.dataframe[0].value
+    assert set(table["Mức độ"]) == {"Nghiêm trọng", "Quan trọng"}  # severity in words
+    assert table["Phát hiện"].str.startswith("Dòng 2, nhân viên E-002: 1").all()  # texts filled (aged 13 or 14)
+    assert table["Căn cứ pháp lý"].str.len().min() > 0
     db = open_db(data_dir / "accreditation.db")
     assessment = workflow.latest(db, 1)
-    check, findings = workflow.latest_check(db, assessment["id"], "roster")
-    stored = str(findings) + str(check)
+    check = checks.latest(db, assessment["id"], "roster")
+    stored = json.dumps(check.findings, ensure_ascii=False) + json.dumps(check.summary, ensure_ascii=False)
     assert "E-002" in stored and "Lê Thị Bình" not in stored and "001090012345" not in stored
+    assert "Dòng" not in stored and "message" not in stored  # ids and parameters, no texts
+    assert check.findings[0]["rule"] == "age.13_14_not_light" and check.findings[0]["params"]["age"] in ("13", "14")
     assert "YW-01" in workflow.get(db, assessment["id"])["result"] and \
         '"knockouts":["YW-01"' in workflow.get(db, assessment["id"])["result"]
 
@@ -44,7 +56,59 @@ def test_a_supplier_upload_shows_levels_and_the_province_mapping(data_dir):
     at.file_uploader[0].upload("ncc.csv", SUPPLIERS, "text/csv").run()
     assert not at.exception and not at.error, texts(at)
     assert "Tên tỉnh cũ Bình Dương được chuyển thành Hồ Chí Minh" in texts(at)
+    table = at.dataframe[0].value
+    assert table["Mức rủi ro"].tolist() == ["Cao", "Cao"]
+    assert table["Lý do"].str.contains("Nhà cung cấp cấp 2 trở xuống làm hàng trong danh sách").iloc[0]
+    assert table["Việc cần làm"].str.len().min() > 0 and "Chứng nhận" not in table  # no empty column
     db = open_db(data_dir / "accreditation.db")
-    check, findings = workflow.latest_check(db, workflow.latest(db, 1)["id"], "suppliers")
-    assert [f["severity"] for f in findings] == ["high", "high"] or len(findings) == 2
-    assert "001190012345" not in str(findings)  # a household's personal ID number is masked
+    check = checks.latest(db, workflow.latest(db, 1)["id"], "suppliers")
+    assert [f["severity"] for f in check.findings] == ["high", "high"]
+    assert check.summary["by_level"] == {"low": 0, "medium": 0, "high": 2, "critical": 0}  # one summary, top level
+    assert "vi" not in check.summary and check.findings[0]["reasons"][0] == "rule:below_tier1_listed"
+    assert "001190012345" not in json.dumps(check.findings)  # a household's personal ID number is masked
+
+
+def review_screen():
+    """What the assessor's review screen shows of an assessment's checks (the id is in the session)."""
+    import streamlit as st
+
+    from accreditation.ui import common, uploads
+
+    st.session_state.setdefault("lang", st.session_state.get("review_lang", "vi"))
+    for kind in ("roster", "suppliers"):
+        uploads.show_check(common.db(), st.session_state["review_id"], kind)
+
+
+@pytest.mark.parametrize("lang, finding, level, reason", [
+    ("vi", "Dòng 2, nhân viên E-002: 1", "Cao", "Nhà cung cấp cấp 2 trở xuống"),
+    ("en", "Row 2, employee E-002: aged 1", "High", "Below tier 1 for a listed good"),
+])
+def test_the_review_screen_shows_both_checks_with_their_texts_in_the_reader_s_language(data_dir, lang, finding,
+                                                                                        level, reason):
+    at = goto(sign_in("sme@demo.vn"), "roster")
+    at.file_uploader[0].upload("danh_sach.csv", ROSTER, "text/csv").run()
+    at = goto(at, "suppliers")
+    at.file_uploader[0].upload("ncc.csv", SUPPLIERS, "text/csv").run()
+    assessment_id = workflow.latest(open_db(data_dir / "accreditation.db"), 1)["id"]
+    screen = AppTest.from_function(review_screen, default_timeout=30)
+    screen.session_state["review_id"] = assessment_id
+    screen.session_state["review_lang"] = lang
+    screen.run()
+    assert not screen.exception and len(screen.dataframe) == 2
+    roster, suppliers = (d.value for d in screen.dataframe)
+    for table in (roster, suppliers):
+        assert all(table[c].astype(str).str.strip().ne("").any() for c in table.columns), table  # no empty column
+    assert roster.iloc[:, 3].str.startswith(finding).all() and set(suppliers.iloc[:, 4]) == {level}
+    assert suppliers.iloc[:, 5].str.contains(reason).iloc[0]
+
+
+def test_the_review_screen_says_when_a_check_is_missing(data_dir):
+    sign_in("sme@demo.vn")
+    db = open_db(data_dir / "accreditation.db")
+    sme = accounts.user_for_email(db, "sme@demo.vn")
+    draft = workflow.start_draft(db, sme, sme.organisation_id, __import__("criteria").default_criteria())
+    screen = AppTest.from_function(review_screen, default_timeout=30)
+    screen.session_state["review_id"] = draft["id"]
+    screen.run()
+    assert not screen.exception and not screen.dataframe
+    assert [c.value for c in screen.caption] == ["Phiên bản này chưa tải lên."] * 2

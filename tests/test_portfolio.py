@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from argon2 import PasswordHasher
 
-from accreditation import accounts, checks, documents, sharing, workflow
+from accreditation import accounts, checks, sharing, workflow
 from accreditation import portfolio as pf
 from accreditation.permissions import can
 from accreditation.store import certificates as registry
@@ -111,7 +111,8 @@ def test_the_brand_sees_shared_submitted_companies_only(db, brand):
     draft_only = company(db, "Công ty Mới Nháp")
     workflow.start_draft(db, draft_only, draft_only.organisation_id, C)
     share(db, draft_only)
-    other_brand = accounts.create_organisation(db, kind="brand", name="Other Brand", invite_code="OTHER-1")
+    other_brand = accounts.create_organisation(db, actor=accounts.SYSTEM, kind="brand", name="Other Brand",
+                                               invite_code="OTHER-1")
     elsewhere = company(db, "Công ty Nhãn Khác")
     submitted(db, elsewhere)
     sharing.share(db, elsewhere, elsewhere.organisation_id, brand_id=other_brand)
@@ -164,25 +165,106 @@ def test_every_row_is_one_the_permission_rules_let_the_brand_view(db, brand):
 # ---------------------------------------------------------------------------------- certificates and due dates
 
 
-def test_certificate_status_and_reassessment_follow_the_registry_on_the_as_of_date(db, brand):
-    validity = C.settings.validity_months
+def test_a_statement_is_shown_as_self_assessed_and_follows_the_registry_on_the_as_of_date(db, brand):
     sme = company(db, "Công ty Hết Hạn")
     issued = TODAY - timedelta(days=40)
     done = submitted(db, sme, issued=issued)
     share(db, sme)
-    expires = registry.expiry_date(issued, validity)
+    expires = registry.expiry_date(issued, C.settings.statement_validity_months)
     cert = registry.get(db, done["certificate_id"])
-    assert cert.expires == expires
+    assert cert.expires == expires and not cert.verified
     for as_of, status in ((TODAY, "active"), (expires, "active"), (expires + timedelta(days=1), "expired")):
-        row = pf.portfolio(db, brand.organisation_id, as_of).iloc[0]
+        df = pf.portfolio(db, brand.organisation_id, as_of)
+        row = df.iloc[0]
         assert row["certificate_status"] == status == cert.status(as_of)
+        assert row["assurance"] == "self_assessed" and not pf.certified(df).any()  # never counted as certified
         assert row["certificate_expires"].date() == expires
         assert row["reassessment_due"].date() == expires and row["reassessment_basis"] == "certificate"
         assert row["reassessment_overdue"] == (status == "expired")
     registry.revoke(db, cert.id, "thử thu hồi", by="test")
     row = pf.portfolio(db, brand.organisation_id, TODAY).iloc[0]
     assert row["certificate_status"] == "revoked" == registry.get(db, cert.id).status(TODAY)
-    assert row["reassessment_due"].date() == TODAY  # a revoked certificate: re-assess now
+    assert row["certificate_id"] == cert.id  # no current document: the newest one, revoked
+    assert row["reassessment_due"].date() == TODAY  # a revoked document: re-assess now
+
+
+def approve(db, sme, assessment_id: int) -> registry.Certificate:
+    """An assessor's full review of a submitted version (checks uploaded first), then approval."""
+    from accreditation import review
+    from seed import review_everything
+
+    assessor = accounts.user_for_email(db, "assessor@demo.vn")
+    review_everything(db, assessor, assessment_id, C)
+    return review.approve(db, assessor, assessment_id, C, "Đạt.")
+
+
+def checked_draft(db, sme, answers: str = "strong") -> dict:
+    """A draft answered as an example, with a clean roster and supplier list uploaded (as an approval needs)."""
+    from seed import record_checks
+
+    draft = workflow.start_draft(db, sme, sme.organisation_id, C)
+    workflow.save_answers(db, sme, draft["id"], example(answers), C)
+    workflow.add_evidence(db, sme, draft["id"], "POL-01", "chinh-sach.pdf", b"%PDF-1.4 policy", C)
+    record_checks(db, sme, draft["id"], C)
+    return draft
+
+
+def test_only_a_verified_certificate_counts_as_certified_and_a_knockout_suspends_it(db, brand):
+    sme = company(db, "Công ty Thẩm Định", tax_code="0100109106")
+    draft = checked_draft(db, sme)
+    statement = workflow.submit(db, sme, draft["id"], C)["certificate_id"]
+    share(db, sme)
+    df = pf.portfolio(db, brand.organisation_id, TODAY)
+    assert (df.iloc[0]["assurance"], df.iloc[0]["certificate_status"]) == ("self_assessed", "active")
+    assert pf.certified(df).sum() == 0
+    cert = approve(db, sme, draft["id"])
+    df = pf.portfolio(db, brand.organisation_id, TODAY)
+    row = df.iloc[0]
+    assert (row["certificate_id"], row["assurance"], row["certificate_status"]) == (cert.id, "verified", "active")
+    assert pf.certified(df).sum() == 1 and registry.get(db, statement).status(TODAY) == "superseded"
+    assert pd.isna(row["rejected_on"])
+
+    # a later version with a knock-out (a 13-year-old on the roster) suspends the certificate at once
+    from seed import ROSTER_HEADER, record_checks
+
+    later = workflow.start_draft(db, sme, sme.organisation_id, C)
+    child = ROSTER_HEADER + f"E-009,Lê Văn Nhỏ,02/10/{TODAY.year - 14},,01/06/{TODAY.year},Phụ việc,GENERAL,GENERAL,8,40,không,không,có,\n"
+    record_checks(db, sme, later["id"], C, roster=child.encode("utf-8"), suppliers=None)
+    workflow.submit(db, sme, later["id"], C)
+    df = pf.portfolio(db, brand.organisation_id, TODAY)
+    row = df.iloc[0]
+    assert (row["certificate_id"], row["assurance"], row["certificate_status"]) == (cert.id, "verified",
+                                                                                    "suspended")
+    assert row["knockouts"] == "YW-01" and row["risk_level"] == "critical"
+    assert row["reassessment_due"].date() == TODAY and pf.certified(df).sum() == 0
+    assert pf.filter_portfolio(df, certificate_statuses=["suspended"])["company"].tolist() == ["Công ty Thẩm Định"]
+
+
+def test_a_rejection_holds_until_a_later_version_is_approved(db, brand):
+    from accreditation import review
+
+    assessor = accounts.user_for_email(db, "assessor@demo.vn")
+    sme = company(db, "Công ty Bị Từ Chối", tax_code="0100233488")
+    first = submitted(db, sme, "failing")
+    share(db, sme)
+    review.start(db, assessor, first["id"])
+    review.reject(db, assessor, first["id"], "Trẻ 14 tuổi vận hành máy.", C)
+    rejected_on = date.fromisoformat(workflow.get(db, first["id"])["decided_at"][:10])
+
+    second = checked_draft(db, sme)  # edited and resubmitted: no statement while the rejection holds
+    workflow.submit(db, sme, second["id"], C)
+    row = pf.portfolio(db, brand.organisation_id, TODAY).iloc[0]
+    assert (row["assessment_id"], row["status"], row["knockout_count"]) == (second["id"], "submitted", 0)
+    assert row["rejected_on"].date() == rejected_on and row["rejection_knockouts"] == "YW-01"
+    assert (row["assurance"], row["certificate_status"]) == ("none", "none")
+    shown = pf.for_people(pf.portfolio(db, brand.organisation_id, TODAY), "en", C)
+    assert shown.iloc[0]["Rejected on"].date() == rejected_on and shown.iloc[0]["Knock-outs at rejection"] == "YW-01"
+    assert pf.filter_portfolio(pf.portfolio(db, brand.organisation_id, TODAY), rejected_only=True).shape[0] == 1
+
+    approve(db, sme, second["id"])
+    row = pf.portfolio(db, brand.organisation_id, TODAY).iloc[0]
+    assert pd.isna(row["rejected_on"]) and pd.isna(row["rejection_knockouts"])
+    assert (row["assurance"], row["certificate_status"]) == ("verified", "active")
 
 
 def test_without_a_certificate_reassessment_is_due_twelve_months_after_the_submission(db, brand):
@@ -192,18 +274,29 @@ def test_without_a_certificate_reassessment_is_due_twelve_months_after_the_submi
     row = pf.portfolio(db, brand.organisation_id, TODAY).iloc[0]
     submitted_on = date.fromisoformat(done["submitted_at"][:10])
     assert row["certificate_status"] == "none" and pd.isna(row["certificate_expires"])
+    assert row["assurance"] == "none"
     assert row["reassessment_due"].date() == registry.add_months(submitted_on, 12)
     assert row["reassessment_basis"] == "submission"
 
 
-def test_an_older_certificate_stays_visible_when_a_newer_version_is_not_eligible(db, brand):
+def test_a_later_version_with_a_knockout_suspends_the_statement_it_does_not_hide_it(db, brand):
     sme = company(db, "Công ty Hai Phiên Bản")
     first = submitted(db, sme)
     share(db, sme)
     second = submitted(db, sme, "failing")
     row = pf.portfolio(db, brand.organisation_id, TODAY).iloc[0]
     assert row["assessment_id"] == second["id"] and row["tier"] is pd.NA
-    assert row["certificate_id"] == first["certificate_id"] and row["certificate_status"] == "active"
+    assert row["certificate_id"] == first["certificate_id"] and row["certificate_status"] == "suspended"
+
+
+def test_a_document_recorded_without_its_organisation_is_found_through_the_assessment(db, brand):
+    sme = company(db, "Công ty Cũ")
+    done = submitted(db, sme)
+    share(db, sme)
+    with write_tx(db):
+        db.execute("UPDATE certificates SET organisation_id = NULL WHERE id = ?", [done["certificate_id"]])
+    row = pf.portfolio(db, brand.organisation_id, TODAY).iloc[0]
+    assert (row["certificate_id"], row["assurance"]) == (done["certificate_id"], "self_assessed")
 
 
 # ------------------------------------------------------------------------------------------ risk and privacy
@@ -216,7 +309,10 @@ def test_knockouts_top_risks_and_risk_levels(db, brand):
     checked = company(db, "B Checked")
     submitted(db, checked, supplier_levels={"critical": 0, "high": 2, "medium": 5, "low": 10})
     share(db, checked)
-    plain = company(db, "C Plain")
+    critical = company(db, "C Critical Suppliers")
+    submitted(db, critical, supplier_levels={"critical": 2, "high": 3, "medium": 0, "low": 1})
+    share(db, critical)
+    plain = company(db, "D Plain")
     submitted(db, plain)
     share(db, plain)
     df = pf.portfolio(db, brand.organisation_id, TODAY).set_index("company")
@@ -225,7 +321,11 @@ def test_knockouts_top_risks_and_risk_levels(db, brand):
     assert df.loc["A Failing", "top_risks"].count(",") == pf.TOP_RISKS - 1
     assert df.loc["A Failing", "risk_level"] == "critical"  # a knock-out makes the risk critical
     assert df.loc["B Checked", "risk_level"] == "high"  # the highest level in its own supplier list
-    assert df.loc["C Plain", "risk_level"] == "not_checked"
+    assert df.loc["C Critical Suppliers", "risk_level"] == "critical"  # the issue's case: it read "low"
+    assert df.loc["D Plain", "risk_level"] == "not_checked"
+    for name in ("B Checked", "C Critical Suppliers"):  # the level is the stored check's own
+        stored = checks.latest(db, int(df.loc[name, "assessment_id"]), "suppliers")
+        assert df.loc[name, "risk_level"] == checks.highest_level(stored.summary["by_level"])
 
 
 def test_a_personal_tax_code_is_masked(db, brand):
@@ -243,9 +343,9 @@ def test_the_drill_down_summaries_hold_counts_only(db):
     done = submitted(db, sme, supplier_levels={"critical": 1, "high": 0, "medium": 0, "low": 3})
     summaries = pf.check_summaries(db, done["id"])
     assert summaries["roster"] is None
-    assert summaries["suppliers"] == {"suppliers": 4, "as_of": TODAY.isoformat(),
+    assert summaries["suppliers"] == {"suppliers": 4, "as_of": TODAY.isoformat(), "level": "critical",
                                       "by_level": {"critical": 1, "high": 0, "medium": 0, "low": 3},
-                                      "informal_units": 2}
+                                      "informal_units": 1}
 
 
 # --------------------------------------------------------------------------------------- filters and sorting
@@ -372,7 +472,11 @@ def test_the_exported_portfolio_is_in_the_users_language_and_a_company_name_cann
     assert en[0][:3] == ["Company", "Tax code", "Province or city"]
     assert vi[1][0] == "'=cmd|' /C calc'!A0"
     record = dict(zip(en[0], en[1]))
-    assert record["Tier"] == "Champion" and record["Certificate status"] == "Active"
+    assert record["Tier"] == "Champion" and record["Document status"] == "Active"
+    assert record["Assurance"] == "Self-assessed – not verified"  # a statement, never shown as a certificate
+    assert record["Rejected on"] == "" and record["Knock-outs at rejection"] == ""
+    assert {"Mức bảo đảm", "Bị từ chối ngày", "Vi phạm loại trừ khi bị từ chối"} <= set(vi[0])
+    assert dict(zip(vi[0], vi[1]))["Mức bảo đảm"] == "Tự đánh giá – chưa thẩm định"
     assert record["Status"] == "Submitted, awaiting review" and record["Score"] == "99.0"
     assert record["Main risks"] == "FAM-06 (minor), FAM-07 (minor)"
     assert dict(zip(vi[0], vi[1]))["Rủi ro chính"] == "FAM-06 (cần cải thiện), FAM-07 (cần cải thiện)"
@@ -394,14 +498,14 @@ def test_the_data_version_moves_with_what_the_brand_sees_not_with_draft_autosave
     assert after_share != before
     for key, value in example("strong").items():
         workflow.save_answer(db, sme, draft["id"], key, value, C)
-    done = workflow.submit(db, sme, draft["id"], C)
+    done = workflow.submit(db, sme, draft["id"], C)  # issues the statement
     assert pf.data_version(db, brand.organisation_id) != after_share
-    org = db["organisations"].get(sme.organisation_id)
-    cert = documents.issue_for_assessment(db, sme, done, workflow.stored_result(done), C, org, issued=TODAY)
-    moved = pf.data_version(db, brand.organisation_id)
-    with write_tx(db):  # a revocation written outside the app's audited path still moves it
-        db.execute("UPDATE certificates SET revoked_at = ? WHERE id = ?", [f"{TODAY}T00:00:00+00:00", cert.id])
-    assert pf.data_version(db, brand.organisation_id) != moved
+    for change in ("suspended_at", "revoked_at"):  # written outside the app's audited path: still moves it
+        moved = pf.data_version(db, brand.organisation_id)
+        with write_tx(db):
+            db.execute(f"UPDATE certificates SET {change} = ? WHERE id = ?", [f"{TODAY}T00:00:00+00:00",
+                                                                               done["certificate_id"]])
+        assert pf.data_version(db, brand.organisation_id) != moved
 
 
 def test_result_fields_are_remembered_per_assessment_version_and_refreshed_when_it_changes(db, brand):

@@ -1,5 +1,6 @@
-"""The brand's portfolio page: its suppliers' submitted results, certificates and re-assessment dates; filters,
-sorting, charts, a drill-down per supplier, and CSV/XLSX downloads.
+"""The brand's portfolio page: its suppliers' submitted results, documents (assurance and status), standing
+rejections and re-assessment dates; filters, sorting, charts, a drill-down per supplier, and CSV/XLSX downloads.
+A self-assessment statement is shown as such (amber), never as a certificate.
 
 The data is one SQL query (`accreditation.portfolio`), cached per (database, brand, data version, day): the data
 version (`portfolio.data_version`) moves with submissions, decisions, certificates, shares and profile changes, not
@@ -16,6 +17,7 @@ import streamlit as st
 
 from accreditation import portfolio as pf
 from accreditation import workflow
+from accreditation.store import certificates as registry
 from accreditation.permissions import require
 from accreditation.ui import common, result_panel
 from accreditation.ui.common import tr
@@ -23,6 +25,9 @@ from accreditation.ui.common import tr
 PAGE_SIZES = (25, 50, 100, 500)
 RISK_COLOURS = {"critical": "#9b2c2c", "high": "#dd6b20", "medium": "#d69e2e", "low": "#38a169",
                 "not_checked": "#a0aec0"}
+ASSURANCE_STYLE = {"verified": "color: #276749; font-weight: 600", "self_assessed": "color: #b7791f; font-weight: 600"}
+STATUS_STYLE = {"suspended": "color: #c53030; font-weight: 600", "revoked": "color: #c53030; font-weight: 600",
+                "expired": "color: #c05621", "superseded": "color: #718096"}
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
@@ -68,12 +73,14 @@ def portfolio_page() -> None:
 
 
 def _metrics(df: pd.DataFrame, as_of: date) -> None:
-    cols = st.columns(5)
+    cols = st.columns(6)
     cols[0].metric(tr("brand.m_suppliers"), f"{len(df):,}".replace(",", "."))
-    cols[1].metric(tr("brand.m_active"), int((df["certificate_status"] == "active").sum()))
-    cols[2].metric(tr("brand.m_knockouts"), int((df["knockout_count"] > 0).sum()))
-    cols[3].metric(tr("brand.m_expiring"), len(pf.expiring(df, as_of)))
-    cols[4].metric(tr("brand.m_overdue"), int(df["reassessment_overdue"].sum()))
+    cols[1].metric(tr("brand.m_active"), int(pf.certified(df).sum()))  # verified certificates only
+    cols[2].metric(tr("brand.m_self"), int(((df["certificate_status"] == "active")
+                                            & (df["assurance"] == "self_assessed")).sum()))
+    cols[3].metric(tr("brand.m_knockouts"), int((df["knockout_count"] > 0).sum()))
+    cols[4].metric(tr("brand.m_expiring"), len(pf.expiring(df, as_of)))
+    cols[5].metric(tr("brand.m_overdue"), int(df["reassessment_overdue"].sum()))
 
 
 def _options(series: pd.Series) -> list[str]:
@@ -95,17 +102,22 @@ def _filters(df: pd.DataFrame, criteria, as_of: date) -> pd.DataFrame:
         cert = c3.multiselect(tr("brand.f_cert"), list(pf.CERTIFICATE_STATUSES), key="pf_cert", placeholder=tr("app.all"),
                               format_func=lambda v: tr(f"brand.cert.{v}"))
         c4, c5, c6 = st.columns(3)
-        province = c4.multiselect(tr("brand.f_province"), _options(df["province"]), key="pf_province", placeholder=tr("app.all"))
-        sector = c5.multiselect(tr("brand.f_sector"), _options(df["sector"]), key="pf_sector", placeholder=tr("app.all"),
+        assurance = c4.multiselect(tr("brand.f_assurance"), list(pf.ASSURANCES), key="pf_assurance",
+                                   placeholder=tr("app.all"), format_func=lambda v: tr(f"brand.assurance.{v}"))
+        province = c5.multiselect(tr("brand.f_province"), _options(df["province"]), key="pf_province", placeholder=tr("app.all"))
+        sector = c6.multiselect(tr("brand.f_sector"), _options(df["sector"]), key="pf_sector", placeholder=tr("app.all"),
                                 format_func=lambda v: sectors.get(v, v))
-        knockouts = c6.checkbox(tr("brand.f_knockouts"), key="pf_knockouts")
+        k1, k2 = st.columns(2)
+        knockouts = k1.checkbox(tr("brand.f_knockouts"), key="pf_knockouts")
+        rejected = k2.checkbox(tr("brand.f_rejected"), key="pf_rejected")
         s1, s2 = st.columns([3, 1])
         sort_by = s1.selectbox(tr("brand.sort_by"), list(pf.SORT_KEYS), key="pf_sort",
                                format_func=lambda v: tr(f"brand.sort.{v}"))
         descending = s2.toggle(tr("brand.descending"), key="pf_desc")
     view = pf.filter_portfolio(
         df, tiers=[None if t == "none" else t for t in tier], risk_levels=risk, certificate_statuses=cert,
-        provinces=province, sectors=sector, search=search, knockouts_only=knockouts, as_of=as_of)
+        assurances=assurance, rejected_only=rejected, provinces=province, sectors=sector, search=search,
+        knockouts_only=knockouts, as_of=as_of)
     return pf.sort_portfolio(view, sort_by, descending, tier_order=[b.id for b in criteria.bands])
 
 
@@ -152,14 +164,21 @@ def _table(view: pd.DataFrame, criteria, lang: str) -> pd.DataFrame:
     st.caption(tr("brand.showing", shown=len(page), total=len(view), page=page_no, pages=pages))
     shown = pf.for_people(page, lang, criteria, columns=(
         "company", "tax_code", "province", "tier", "score", "verified", "knockouts", "top_risks", "risk_level",
-        "certificate_status", "certificate_expires", "reassessment_due", "reassessment_basis", "status"))
+        "assurance", "certificate_status", "certificate_expires", "reassessment_due", "reassessment_basis",
+        "rejected_on", "rejection_knockouts", "status"))
     col = lambda name: tr(f"brand.col.{name}")  # noqa: E731
-    st.dataframe(shown, hide_index=True, width="stretch", key="pf_table", column_config={
+    styles = {col("assurance"): (page["assurance"], ASSURANCE_STYLE),
+              col("certificate_status"): (page["certificate_status"], STATUS_STYLE)}
+    styled = shown.style.apply(lambda s: [styles[s.name][1].get(v, "") if isinstance(v, str) else ""
+                                          for v in styles[s.name][0].tolist()], subset=list(styles))
+    st.dataframe(styled, hide_index=True, width="stretch", key="pf_table", column_config={
         col("score"): st.column_config.NumberColumn(format="%.1f"),
         col("verified"): st.column_config.CheckboxColumn(),
         col("certificate_expires"): st.column_config.DateColumn(format="DD/MM/YYYY"),
         col("reassessment_due"): st.column_config.DateColumn(format="DD/MM/YYYY"),
+        col("rejected_on"): st.column_config.DateColumn(format="DD/MM/YYYY"),
     })
+    st.caption(tr("brand.assurance_note"))
     st.caption(tr("brand.due_note"))
     st.caption(tr("brand.risk_note"))
     return page
@@ -206,11 +225,9 @@ def _details(database, assessment: dict, row: pd.Series, criteria, as_of: date) 
               f"{row['verified_score']:g}" if row["verified"] else tr("brand.not_verified"))
     c3.metric(tr("brand.tier"), pf.tier_labels(pinned, lang).get(row["tier"] if not pd.isna(row["tier"]) else None,
                                                                  str(row["tier"])))
-    cert_status = tr(f"brand.cert.{row['certificate_status']}")
-    c4.metric(tr("brand.certificate"), cert_status)
-    if row["certificate_status"] != "none":
-        st.write(tr("brand.certificate_line", id=row["certificate_id"], status=cert_status,
-                    expires=_fmt_day(row["certificate_expires"])))
+    c4.metric(tr("brand.certificate"), tr(f"brand.assurance.{row['assurance']}"))
+    _document(database, row, lang)
+    _rejection(row)
     st.write(tr("brand.due_line", date=_fmt_day(row["reassessment_due"]),
                 basis=tr(f"brand.basis.{row['reassessment_basis']}")))
     if row["reassessment_overdue"]:
@@ -241,6 +258,45 @@ def _details(database, assessment: dict, row: pd.Series, criteria, as_of: date) 
             st.caption(tr("brand.more_actions", count=len(result.remediation) - 5))
 
 
+def _in_language(text: str | None, lang: str) -> str:
+    """A reason the registry keeps as "vi / en" (suspensions), in `lang`; any other text as it is."""
+    parts = (text or "").split(" / ")
+    return (parts[1] if lang == "en" else parts[0]) if len(parts) == 2 else (text or "—")
+
+
+def _document(database, row: pd.Series, lang: str) -> None:
+    """The company's document: what it is (assurance first), its status, and why when it is not in force."""
+    if row["certificate_status"] == "none":
+        return
+    cert = registry.get(database, str(row["certificate_id"]))
+    st.write(tr("brand.certificate_line", kind=tr(f"brand.assurance.{row['assurance']}"), id=row["certificate_id"],
+                status=tr(f"brand.cert.{row['certificate_status']}"), expires=_fmt_day(row["certificate_expires"])))
+    status = row["certificate_status"]
+    if status == "suspended" and cert is not None:
+        st.error(tr("brand.suspended_line", date=_fmt_day(pd.Timestamp(cert.suspended_at[:10])),
+                    reason=common.md(_in_language(cert.suspended_reason, lang))))
+    elif status == "revoked" and cert is not None:
+        st.error(tr("brand.revoked_line", date=_fmt_day(pd.Timestamp(cert.revoked_at[:10])),
+                    reason=common.md(cert.revoked_reason or "—")))
+    elif status == "superseded" and cert is not None and cert.superseded_at:
+        st.caption(tr("brand.superseded_line", date=_fmt_day(pd.Timestamp(cert.superseded_at[:10]))))
+    if row["assurance"] == "self_assessed":
+        st.warning(tr("brand.self_assessed"))
+    elif row["assurance"] == "verified" and status == "active":
+        st.success(tr("brand.verified_line"))
+
+
+def _rejection(row: pd.Series) -> None:
+    """A rejection holds until a later version is approved: its date and knock-outs."""
+    if pd.isna(row["rejected_on"]):
+        return
+    ids = row["rejection_knockouts"]
+    if isinstance(ids, str) and ids:
+        st.error(tr("brand.rejection_line", date=_fmt_day(row["rejected_on"]), ids=ids))
+    else:
+        st.error(tr("brand.rejection_plain", date=_fmt_day(row["rejected_on"])))
+
+
 def _checks(database, assessment_id: int) -> None:
     summaries = pf.check_summaries(database, assessment_id)
     st.markdown(f"**{tr('brand.checks')}**")
@@ -250,13 +306,14 @@ def _checks(database, assessment_id: int) -> None:
                     major=roster["major"], minor=roster["minor"]))
         if roster["minors"] is not None:
             st.caption(tr("brand.roster_minors", count=roster["minors"]))
+        if roster["blocking"]:
+            st.error(tr("brand.roster_blocking", count=roster["blocking"]))
     else:
         st.caption(tr("brand.no_roster"))
     suppliers = summaries["suppliers"]
     if suppliers:
         st.write(tr("brand.suppliers", count=suppliers["suppliers"], date=suppliers["as_of"]))
-        levels = ", ".join(f"{tr(f'brand.risk.{k}')} {v}" for k, v in suppliers["by_level"].items()
-                           if k in pf.RISK_RANK and v)
+        levels = ", ".join(f"{tr(f'brand.risk.{k}')} {v}" for k, v in suppliers["by_level"].items() if v)
         if levels:
             st.caption(tr("brand.supplier_levels", levels=levels))
         if suppliers["informal_units"] is not None:
