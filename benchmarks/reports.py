@@ -3,7 +3,8 @@
     python benchmarks/reports.py [--seconds 3]
 
 Targets (issue "PDF certificate, remediation plan"): a certificate under 3x the bare page, an 80-action
-remediation plan under 15x. Fonts are registered before timing (once per process, as in the app)."""
+remediation plan under 15x. Fonts are registered before timing (once per process, as in the app). Also shown,
+without a target: reading a certificate PDF back as `verify` does (its QR code and printed id, pdf_qr.py)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from reportlab.lib.pagesizes import A4, landscape  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
+from accreditation.pdf_qr import read_certificate_pdf  # noqa: E402
 from accreditation.reports.certificate import CertificateData, render_certificate  # noqa: E402
 from accreditation.reports.fonts import BOLD, REGULAR, register_fonts  # noqa: E402
 from accreditation.reports.remediation import render_remediation_plan  # noqa: E402
@@ -109,10 +111,12 @@ def main() -> None:
     register_fonts()
     counter = iter(range(1, 10**9))
     result, criteria = plan_inputs(80)
+    issued = render_certificate(certificate_data(0))
     t = measure({
         "bare": (bare_page, 20),
         "certificate": (lambda: render_certificate(certificate_data(next(counter))), 5),
         "plan": (lambda: render_remediation_plan(result, criteria, COMPANY, AS_OF), 1),
+        "read": (lambda: read_certificate_pdf(issued), 2),
     }, args.seconds)
     pages = render_remediation_plan(result, criteria, COMPANY, AS_OF).count(b"/Type /Page\n")
     print(f"bare reportlab page (DejaVu):  {1 / t['bare']:8.1f}/s  {t['bare'] * 1000:7.1f} ms")
@@ -120,6 +124,8 @@ def main() -> None:
           f"ratio {t['certificate'] / t['bare']:5.2f}x  (target < 3x)")
     print(f"remediation plan, 80 actions:  {1 / t['plan']:8.1f}/s  {t['plan'] * 1000:7.1f} ms  "
           f"ratio {t['plan'] / t['bare']:5.2f}x  (target < 15x; {pages} pages)")
+    print(f"certificate PDF read back:     {1 / t['read']:8.1f}/s  {t['read'] * 1000:7.1f} ms  "
+          f"ratio {t['read'] / t['bare']:5.2f}x  (QR code and printed id, as verify does)")
 
 if __name__ == "__main__":
     main()

@@ -1,5 +1,5 @@
-"""The certificate PDF, read back with real PDF readers (pypdf, pdftotext) and its QR code decoded from a rendered
-page (pdftoppm + zxing-cpp)."""
+"""The two documents' PDFs (self-assessment statement, verified certificate), read back with real PDF readers (pypdf,
+pdftotext) and their QR code decoded from a rendered page (pdftoppm + zxing-cpp)."""
 
 import io
 import os
@@ -12,9 +12,14 @@ from datetime import date
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import ContentStream
 
-from accreditation.reports.certificate import PAGE_H, PAGE_W, CertificateData, _fit_paragraph, render_certificate
-from accreditation.reports.fonts import BOLD
+from accreditation.reports.certificate import (
+    PAGE_H, PAGE_W, CertificateData, _fit_paragraph, issue_certificate, render_certificate,
+)
+from accreditation.reports.fonts import AMBER, BOLD, GOLD, GREEN
+from accreditation.store import certificates as reg
+from accreditation.store import open_db
 from criteria import default_criteria
 
 NAME = "Công ty TNHH Dệt may Hưng Yên – Đồ gỗ Mỹ nghệ Phù Cừ (ữ ặ ỹ ở Ượ)"
@@ -78,28 +83,89 @@ def test_vietnamese_text_comes_back_exactly_from_pypdf_and_pdftotext(tmp_path):
     text = squash(reader.pages[0].extract_text())
     for expected in (NAME, "Giải thưởng Doanh nghiệp hướng tới không sử dụng lao động trẻ em", "TIÊN PHONG",
                      "Pioneer", "0901234567", "Thôn Đoàn Thượng, xã Phù Cừ, Hưng Yên", "VN-CLF-2026-000123",
-                     "VN-CLF-REF 2026.1", "05/12/2026", "04/12/2028", "82.5 / 100", "GIẤY CHỨNG NHẬN"):
+                     "VN-CLF-REF 2026.1", "05/12/2026", "04/12/2028", "82.5 / 100"):
         assert expected in text, expected
     assert NAME in squash(pdftotext(pdf, tmp_path))
 
 
-def test_status_wording_self_assessed_or_verified():
-    text = PdfReader(io.BytesIO(render_certificate(data()))).pages[0].extract_text()
-    assert "Tự đánh giá – chưa được thẩm định" in text and "Self-assessed – not verified" in text
-    verified = render_certificate(data(verified=True, issuer="VCCI Hà Nội – Nguyễn Thị Hương"))
-    text = squash(PdfReader(io.BytesIO(verified)).pages[0].extract_text())
-    assert "Đã được thẩm định bởi VCCI Hà Nội – Nguyễn Thị Hương" in text
-    assert "Verified by VCCI Hà Nội – Nguyễn Thị Hương" in text
-    assert "chưa được thẩm định" not in text
+ASSESSOR = "VCCI Hà Nội – Nguyễn Thị Hương"
+STATEMENT_TITLE = ("BẢN TỰ ĐÁNH GIÁ — CHƯA ĐƯỢC THẨM ĐỊNH", "Self-assessment statement — not verified by an assessor")
+CERTIFICATE_TITLE = ("GIẤY CHỨNG NHẬN ĐÃ THẨM ĐỊNH", "VERIFIED CERTIFICATE")
 
 
-def test_metadata_title_subject_keywords_and_language():
+def placed_text(pdf: bytes) -> list[tuple[float, str]]:
+    """Each piece of text on the page with its height (points from the bottom)."""
+    found = []
+    PdfReader(io.BytesIO(pdf)).pages[0].extract_text(
+        visitor_text=lambda text, cm, tm, font, size: found.append((tm[5] * cm[3] + cm[5], text.strip()))
+        if text.strip() else None)
+    return found
+
+
+def colours(pdf: bytes) -> set[tuple[float, float, float]]:
+    """Every RGB fill and stroke colour the page sets, rounded to 2 decimals."""
+    reader = PdfReader(io.BytesIO(pdf))
+    page = reader.pages[0]
+    return {tuple(round(float(v), 2) for v in operands) for operands, op in
+            ContentStream(page.get_contents(), reader).operations if op in (b"rg", b"RG")}
+
+
+def rgb(colour) -> tuple[float, float, float]:
+    return tuple(round(v, 2) for v in colour.rgb())
+
+
+def test_the_statement_says_in_its_title_area_in_both_languages_that_no_assessor_verified_it(tmp_path):
+    pdf = render_certificate(data())
+    text = squash(PdfReader(io.BytesIO(pdf)).pages[0].extract_text())
+    title_area = [t for y, t in placed_text(pdf) if y > PAGE_H - 160]
+    for line in STATEMENT_TITLE:
+        assert line in title_area, (line, title_area)
+    assert "CHƯA THẨM ĐỊNH" in text and "NOT VERIFIED" in text and "not a certificate" in text
+    assert "Doanh nghiệp tự đánh giá / Company self-assessment" in text
+    for word in (*CERTIFICATE_TITLE, "Verified by", "Đã được thẩm định", "This certifies"):
+        assert word not in text, word
+    assert STATEMENT_TITLE[0] in squash(pdftotext(pdf, tmp_path))
+    assert rgb(AMBER) in colours(pdf) and not {rgb(GREEN), rgb(GOLD)} & colours(pdf)
+
+
+def test_the_verified_certificate_is_green_and_gold_and_names_its_assessor():
+    pdf = render_certificate(data(verified=True, issuer=ASSESSOR))
+    text = squash(PdfReader(io.BytesIO(pdf)).pages[0].extract_text())
+    title_area = [t for y, t in placed_text(pdf) if y > PAGE_H - 160]
+    assert all(line in title_area for line in CERTIFICATE_TITLE), title_area
+    assert f"Đã được thẩm định bởi {ASSESSOR}" in text and f"Verified by {ASSESSOR}" in text
+    assert "Đơn vị cấp / Issued by" in text
+    for word in ("chưa được thẩm định", "CHƯA THẨM ĐỊNH", "not verified", "NOT VERIFIED", "Self-assessment"):
+        assert word not in text, word
+    assert {rgb(GREEN), rgb(GOLD)} <= colours(pdf) and rgb(AMBER) not in colours(pdf)
+
+
+def test_metadata_name_the_kind_of_document():
     reader = PdfReader(io.BytesIO(render_certificate(data())))
     meta = reader.metadata
-    assert "VN-CLF-2026-000123" in meta.title and NAME in meta.title
-    assert "VN-CLF-2026-000123" in meta["/Keywords"]
+    assert meta.title.startswith("Bản tự đánh giá, chưa được thẩm định VN-CLF-2026-000123")
+    assert NAME in meta.title and "Self-assessment statement, not verified" in meta.title
+    assert "VN-CLF-2026-000123" in meta["/Keywords"] and "self_assessed" in meta["/Keywords"]
     assert "VN-CLF-REF 2026.1" in meta.subject
     assert reader.trailer["/Root"]["/Lang"] == "vi-VN"
+    meta = PdfReader(io.BytesIO(render_certificate(data(verified=True, issuer=ASSESSOR)))).metadata
+    assert meta.title.startswith("Giấy chứng nhận đã thẩm định VN-CLF-2026-000123")
+    assert "Verified certificate" in meta.title and "verified" in meta["/Keywords"].split(", ")
+    assert "self_assessed" not in meta["/Keywords"] and "not verified" not in meta.title
+
+
+def test_a_personal_id_is_printed_masked(tmp_path, monkeypatch):
+    monkeypatch.setenv("ACCREDITATION_DATA_DIR", str(tmp_path / "data"))
+    draft = reg.CertificateDraft(company_name="Hộ kinh doanh Nguyễn Văn Bình", tax_code="001204012345",
+                                 tier="pioneer", score=80.0, criteria_id="VN-CLF-REF", criteria_version="2026.1",
+                                 issued=date(2026, 12, 5), expires=date(2027, 12, 4), issuer="self-assessment")
+    cert, pdf = issue_certificate(open_db(":memory:"), default_criteria(), draft)
+    assert cert.tax_code == "001204012345"  # the registry keeps it for assessors
+    reader = PdfReader(io.BytesIO(pdf))
+    text = squash(reader.pages[0].extract_text())
+    assert "Mã số thuế / Tax code: ********2345" in text
+    everything = text + str(dict(reader.metadata)) + squash(pdftotext(pdf, tmp_path))
+    assert "001204012345" not in everything and "1204012345" not in everything
 
 
 def test_text_is_nfc_normalised_whatever_the_input():
@@ -110,9 +176,12 @@ def test_text_is_nfc_normalised_whatever_the_input():
     assert pdf == render_certificate(data(company_name=NAME, address="Thôn Đoàn Thượng"))
 
 
-def test_same_input_gives_identical_bytes_and_a_different_id_does_not():
-    assert render_certificate(data()) == render_certificate(data())
-    assert render_certificate(data()) != render_certificate(data(certificate_id="VN-CLF-2026-000124"))
+@pytest.mark.parametrize("verified", [False, True])
+def test_same_input_gives_identical_bytes_and_a_different_id_does_not(verified):
+    assert render_certificate(data(verified=verified)) == render_certificate(data(verified=verified))
+    assert render_certificate(data(verified=verified)) != render_certificate(
+        data(verified=verified, certificate_id="VN-CLF-2026-000124"))
+    assert render_certificate(data()) != render_certificate(data(verified=True))
 
 
 def test_a_200_character_name_shrinks_to_fit_and_comes_back_whole(tmp_path):

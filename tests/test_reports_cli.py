@@ -3,6 +3,7 @@
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -31,17 +32,20 @@ def test_certificate_then_verify_then_revoke(env, tmp_path):
     out = tmp_path / "cert.pdf"
     p = run(env, "certificate", EXAMPLES / "strong.json", "--out", out, "--as-of", "2026-12-05")
     assert p.returncode == 0, p.stderr
-    assert "VN-CLF-2026-000001" in p.stdout and str(out) in p.stdout
+    assert p.stdout.startswith("Issued self-assessment statement VN-CLF-2026-000001")
+    assert "not verified" in p.stdout and str(out) in p.stdout
     pdf = out.read_bytes()
-    assert "Công ty TNHH May mặc Thuận An Xanh" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "Công ty TNHH May mặc Thuận An Xanh" in text and "not verified by an assessor" in text
 
     v = run(env, "verify", out, "--as-of", "2027-01-01")
-    assert v.returncode == 0 and v.stdout.startswith("VALID"), v.stdout + v.stderr
+    assert v.returncode == 0 and v.stdout.startswith("SELF-ASSESSED, NOT VERIFIED"), v.stdout + v.stderr
     shown = json.loads(run(env, "certificates", "show", "VN-CLF-2026-000001").stdout)
+    assert (shown["assurance"], shown["status"]) == ("self_assessed", "active")
     assert shown["verification_url"].startswith("https://clf.example.vn/?verify=VN-CLF-2026-000001&p=")
     v = run(env, "verify", shown["verification_url"], "--json", "--as-of", "2027-01-01")
     assert v.returncode == 0 and json.loads(v.stdout)["status"] == "valid"
-    v = run(env, "verify", "VN-CLF-2026-000001", "--as-of", "2029-01-01")
+    v = run(env, "verify", "VN-CLF-2026-000001", "--as-of", "2028-01-01")
     assert v.returncode == 1 and v.stdout.startswith("EXPIRED")
 
     r = run(env, "certificates", "revoke", "VN-CLF-2026-000001", "--reason", "Trẻ em 14 tuổi làm việc",
@@ -50,7 +54,77 @@ def test_certificate_then_verify_then_revoke(env, tmp_path):
     v = run(env, "--lang", "vi", "verify", "VN-CLF-2026-000001")
     assert v.returncode == 1 and v.stdout.startswith("ĐÃ BỊ THU HỒI") and "Trẻ em 14 tuổi làm việc" in v.stdout
     listing = run(env, "certificates", "list")
-    assert "VN-CLF-2026-000001" in listing.stdout and "revoked" in listing.stdout
+    assert "VN-CLF-2026-000001  self_assessed  revoked" in listing.stdout
+
+
+def test_acceptance_a_fresh_statement_is_valid_but_self_assessed(env, tmp_path):
+    """The issue's acceptance, on a fresh data directory and today's date."""
+    out = tmp_path / "s.pdf"
+    assert run(env, "certificate", EXAMPLES / "strong.json", "--out", out).returncode == 0
+    v = run(env, "verify", out, "--json")
+    assert v.returncode == 0, v.stdout + v.stderr
+    assert '"assurance": "self_assessed"' in v.stdout and '"status": "valid"' in v.stdout
+    strict = run(env, "verify", out, "--require-verified")
+    assert strict.returncode == 1 and strict.stdout.startswith("SELF-ASSESSED, NOT VERIFIED")
+    assert "--require-verified" in strict.stdout
+    assert run(env, "verify", out, "--require-verified", "--json").returncode == 1
+
+
+def test_a_new_statement_supersedes_the_previous_one(env, tmp_path):
+    for name in ("a.pdf", "b.pdf"):
+        assert run(env, "certificate", EXAMPLES / "strong.json", "--out", tmp_path / name).returncode == 0
+    v = run(env, "verify", tmp_path / "a.pdf", "--json")
+    result = json.loads(v.stdout)
+    assert v.returncode == 1 and (result["status"], result["assurance"]) == ("superseded", "self_assessed")
+    assert result["successor_id"].endswith("000002") and result["successor_id"] in result["message"]["en"]
+    listing = run(env, "certificates", "list").stdout.splitlines()
+    assert "superseded" in listing[1] and listing[1].endswith(f"-> {result['successor_id']}")
+    shown = json.loads(run(env, "certificates", "show", result["certificate_id"]).stdout)
+    assert shown["status"] == "superseded" and shown["successor"] == result["successor_id"]
+
+
+def test_changing_the_public_url_after_issue_does_not_break_the_pdf(env, tmp_path):
+    out = tmp_path / "s.pdf"
+    assert run(env, "certificate", EXAMPLES / "strong.json", "--out", out).returncode == 0
+    moved = {**env, "ACCREDITATION_PUBLIC_URL": "https://moved.example.org"}
+    v = run(moved, "verify", out, "--json")
+    assert v.returncode == 0 and json.loads(v.stdout)["status"] == "valid", v.stdout
+
+
+def test_a_lost_signing_key_is_an_error_not_a_new_key(env, tmp_path):
+    out = tmp_path / "s.pdf"
+    assert run(env, "certificate", EXAMPLES / "strong.json", "--out", out).returncode == 0
+    keys = Path(env["ACCREDITATION_DATA_DIR"]) / "keys"
+    shutil.rmtree(keys)
+    for args in (["certificate", EXAMPLES / "strong.json", "--out", tmp_path / "t.pdf"], ["verify", out],
+                 ["keys", "export-public"], ["keys", "rotate"]):
+        p = run(env, *args)
+        assert p.returncode == 2 and str(keys) in p.stderr and "backup" in p.stderr, (args, p.stderr)
+        assert len(p.stderr.strip().splitlines()) == 1 and "Traceback" not in p.stderr
+    assert not (keys / "certificate-signing-ed25519.pem").exists() and not (tmp_path / "t.pdf").exists()
+    p = run(env, "keys", "rotate", "--key-lost")
+    assert p.returncode == 0 and "New signing key" in p.stdout
+    assert run(env, "certificate", EXAMPLES / "strong.json", "--out", tmp_path / "t.pdf").returncode == 0
+
+
+def test_documents_signed_before_a_rotation_verify_with_the_exported_keys(env, tmp_path):
+    assert run(env, "certificate", EXAMPLES / "strong.json", "--out", tmp_path / "a.pdf").returncode == 0
+    old_url = json.loads(run(env, "certificates", "show", "VN-CLF-2026-000001").stdout)["verification_url"]
+    r = run(env, "keys", "rotate")
+    assert r.returncode == 0 and "New signing key" in r.stdout, r.stderr
+    assert run(env, "certificate", EXAMPLES / "strong.json", "--out", tmp_path / "b.pdf").returncode == 0
+    assert json.loads(run(env, "verify", tmp_path / "b.pdf", "--json").stdout)["status"] == "valid"
+    bundle, current = tmp_path / "keys.pem", tmp_path / "current.pem"
+    assert run(env, "keys", "export-public", "--out", bundle).returncode == 0
+    assert run(env, "keys", "export-public", "--current", "--out", current).returncode == 0
+    assert bundle.read_text().count("BEGIN PUBLIC KEY") == 2 and current.read_text().count("BEGIN PUBLIC KEY") == 1
+    brand = {**env, "ACCREDITATION_DATA_DIR": str(tmp_path / "brand")}
+    for value in (old_url, tmp_path / "a.pdf"):
+        result = json.loads(run(brand, "verify", value, "--public-key", bundle, "--json").stdout)
+        assert (result["reason"], result["signature_valid"]) == ("offline", True), value
+        assert json.loads(run(brand, "verify", value, "--public-key", current, "--json").stdout)["reason"] == \
+            "unknown_key"
+    assert not (tmp_path / "brand" / "keys" / "certificate-signing-ed25519.pem").exists()  # verifying made no key
 
 
 def test_an_altered_pdf_fails_verification(env, tmp_path):
@@ -110,13 +184,14 @@ def test_keys_export_and_offline_verification_with_the_public_key(env, tmp_path)
     brand = {**env, "ACCREDITATION_DATA_DIR": str(tmp_path / "brand")}
     v = run(brand, "verify", url, "--public-key", key)
     assert v.returncode == 1 and v.stdout.startswith("CANNOT CONFIRM") and "offline" in v.stdout
+    assert "self-assessment statement" in v.stdout
     tampered = url.replace("&s=", "&s=AA")
     v = run(brand, "verify", tampered, "--public-key", key)
     assert v.returncode == 1 and v.stdout.startswith("NOT GENUINE")
 
 
 @pytest.mark.parametrize("command", [["certificate"], ["remediation"], ["verify"], ["certificates", "revoke"],
-                                     ["keys", "export-public"]])
+                                     ["certificates", "list"], ["keys", "export-public"], ["keys", "rotate"]])
 def test_every_command_has_help(env, command):
     p = run(env, *command, "--help")
     assert p.returncode == 0 and "usage:" in p.stdout

@@ -1,14 +1,20 @@
-"""Ed25519 signing of certificate codes: canonical JSON, key files, signatures that any change breaks."""
+"""Ed25519 signing of document codes: canonical JSON, key files, signatures that any change breaks, a lost key
+that is an error rather than a silent new key, and rotation that keeps the old public keys."""
 
 import json
 import os
+import shutil
 import stat
 import unicodedata
+from datetime import date
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from accreditation import signing
+from accreditation.errors import UserError
+from accreditation.store import certificates as reg
+from accreditation.store import open_db
 
 
 @pytest.fixture(autouse=True)
@@ -69,8 +75,9 @@ def test_keys_are_made_on_first_use_outside_the_repo_private_key_owner_only(data
     assert private.exists() and public.exists()
     assert stat.S_IMODE(os.stat(private).st_mode) == 0o600
     assert public.read_text() == signing.public_key_pem()
+    assert (data_dir / "keys" / "public" / f"{signing.key_id()}.pem").read_text() == signing.public_key_pem()
     assert signing.public_key_pem().startswith("-----BEGIN PUBLIC KEY-----")
-    assert not list(private.parent.glob(".*.tmp"))
+    assert not list(private.parent.glob(".*.tmp")) and not list(private.parent.glob("public/.*.tmp"))
 
 
 def test_the_key_persists_across_processes(data_dir):
@@ -100,3 +107,90 @@ def test_b64url_round_trip_without_padding():
         data = bytes(range(n))
         enc = signing.b64url_encode(data)
         assert "=" not in enc and signing.b64url_decode(enc) == data
+
+
+# ------------------------------------------------------------------------------------- a lost key, rotation
+
+
+def issue_one(db):
+    draft = reg.CertificateDraft(company_name="Cty", tax_code="3709123455", tier="pioneer", score=80.0,
+                                 criteria_id="C", criteria_version="1", issued=date(2026, 12, 5),
+                                 expires=date(2027, 12, 4), issuer="self-assessment")
+    return reg.issue(db, draft, lambda c: b"%PDF-1.4 " + c.id.encode())[0]
+
+
+def lose_keys(data_dir):
+    shutil.rmtree(data_dir / "keys")
+    signing._keys.clear()  # as a new process would start
+
+
+def test_a_new_key_is_made_only_for_an_empty_registry(data_dir):
+    db = open_db(":memory:")
+    kid = signing.check_ready(db)
+    assert kid == signing.key_id() and (data_dir / "keys" / signing.PRIVATE_KEY_FILE).exists()
+    assert signing.check_ready(db) == kid  # and kept
+
+
+def test_a_missing_key_with_documents_in_the_registry_is_an_error(data_dir):
+    db = open_db(":memory:")
+    issue_one(db)
+    lose_keys(data_dir)
+    shutil.rmtree(data_dir / "documents")  # even without the kept PDFs, the registry's rows tell
+    with pytest.raises(UserError) as caught:
+        signing.check_ready(db)
+    folder = str(data_dir / "keys")
+    assert folder in caught.value.en and folder in caught.value.vi
+    assert "backup" in caught.value.en and "sao lưu" in caught.value.vi
+    assert not (data_dir / "keys" / signing.PRIVATE_KEY_FILE).exists()  # no key was made behind the error
+
+
+def test_a_missing_key_with_issued_pdfs_is_an_error_even_for_a_signer_without_the_registry(data_dir):
+    issue_one(open_db(":memory:"))
+    lose_keys(data_dir)
+    for call in (signing.private_key, lambda: signing.sign(PAYLOAD), lambda: issue_one(open_db(":memory:"))):
+        with pytest.raises(UserError):
+            call()
+    assert not (data_dir / "keys" / signing.PRIVATE_KEY_FILE).exists()
+
+
+def test_rotation_keeps_the_old_public_key_and_signs_with_the_new_one(data_dir):
+    db = open_db(":memory:")
+    old_sig, old_kid = signing.sign(PAYLOAD), signing.key_id()
+    old_private = (data_dir / "keys" / signing.PRIVATE_KEY_FILE).read_bytes()
+    assert signing.rotate(db) == (old_kid, signing.key_id())
+    new_kid = signing.key_id()
+    assert new_kid != old_kid and (data_dir / "keys" / signing.PRIVATE_KEY_FILE).read_bytes() != old_private
+    assert set(signing.published_keys()) == {old_kid, new_kid}
+    [old_key] = signing.keys_for(old_kid[:8])
+    assert signing.verify(PAYLOAD, old_sig, old_key) and not signing.verify(PAYLOAD, old_sig)
+    bundle = signing.published_keys_pem()
+    assert bundle.count("BEGIN PUBLIC KEY") == 2 and bundle.startswith(signing.public_key_pem())
+    assert signing.published_keys_pem(current_only=True) == signing.public_key_pem()
+    signing._keys.clear()
+    assert signing.key_id() == new_kid  # the new key persists
+
+
+def test_rotating_after_losing_the_key_needs_key_lost(data_dir):
+    db = open_db(":memory:")
+    issue_one(db)
+    old_kid = signing.key_id()
+    (data_dir / "keys" / signing.PRIVATE_KEY_FILE).unlink()
+    signing._keys.clear()
+    with pytest.raises(UserError):
+        signing.rotate(db)
+    old, new = signing.rotate(db, key_lost=True)
+    assert old is None and new != old_kid
+    assert set(signing.published_keys()) == {old_kid, new}  # the lost key's public half is still published
+    assert signing.check_ready(db) == new
+
+
+def test_public_keys_from_a_bundle_and_by_key_id():
+    one, two = Ed25519PrivateKey.generate().public_key(), Ed25519PrivateKey.generate().public_key()
+    pem = "# published keys\n" + "".join(signing._public_pem(k).decode() for k in (one, two))
+    keys = signing.load_public_keys(pem)
+    assert [signing.key_id(k) for k in keys] == [signing.key_id(one), signing.key_id(two)]
+    assert signing.keys_for(signing.key_id(two)[:8], keys) == [keys[1]]
+    assert signing.keys_for("00000000", keys) == [] and signing.keys_for(42, keys) == []
+    for bad in ("", "nothing here", "-----BEGIN PUBLIC KEY-----\nAAAA"):
+        with pytest.raises(ValueError):
+            signing.load_public_keys(bad)

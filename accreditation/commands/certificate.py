@@ -1,5 +1,6 @@
-"""`certificate ANSWERS.json --out FILE.pdf`: issue a self-assessed certificate; `certificates list | show |
-revoke`: the registry."""
+"""`certificate ANSWERS.json --out FILE.pdf`: issue a self-assessment statement (self-assessed, not verified: only
+an assessor's approval in the app issues a verified certificate); `certificates list | show | revoke`: the
+registry of statements and certificates."""
 
 from __future__ import annotations
 
@@ -17,9 +18,10 @@ from scoring import parse_answers_document
 
 def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
     p = sub.add_parser("certificate", parents=[parent],
-                       help="issue a (self-assessed) certificate PDF for an eligible company and record it")
+                       help="issue a self-assessment statement PDF (not verified by an assessor) for an eligible "
+                            "company and record it; it supersedes the company's current document")
     p.add_argument("answers", metavar="ANSWERS.json")
-    p.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the certificate")
+    p.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the statement")
     p.add_argument("--criteria", default=None, metavar="PATH", help="criteria folder or workbook")
     p.add_argument("--as-of", default=None, metavar="YYYY-MM-DD", help="date of issue (default: today)")
     p.add_argument("--issuer", default="self-assessment", help="who issues it (default: self-assessment)")
@@ -28,18 +30,20 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
     p.add_argument("--suppliers", default=None, metavar="FILE", help="supplier list (CSV or workbook) to check")
     p.set_defaults(func=issue)
 
-    r = sub.add_parser("certificates", parents=[parent], help="list, show or revoke issued certificates")
+    r = sub.add_parser("certificates", parents=[parent],
+                       help="list, show or revoke issued documents (statements and verified certificates)")
     rsub = r.add_subparsers(dest="action", required=True, metavar="ACTION")
-    ls = rsub.add_parser("list", parents=[parent], help="list certificates, newest first")
-    ls.add_argument("--tax-code", default=None, help="only this company's certificates")
+    ls = rsub.add_parser("list", parents=[parent],
+                         help="list documents, newest first, with their assurance and status")
+    ls.add_argument("--tax-code", default=None, help="only this company's documents")
     ls.add_argument("--as-of", default=None, metavar="YYYY-MM-DD", help="date for the status (default: today)")
     ls.add_argument("--json", action="store_true", help="as JSON")
     ls.set_defaults(func=list_)
-    sh = rsub.add_parser("show", parents=[parent], help="show one certificate as JSON")
+    sh = rsub.add_parser("show", parents=[parent], help="show one document as JSON")
     sh.add_argument("id", metavar="CERTIFICATE_ID")
     sh.add_argument("--as-of", default=None, metavar="YYYY-MM-DD")
     sh.set_defaults(func=show)
-    rv = rsub.add_parser("revoke", parents=[parent], help="revoke a certificate, with a reason")
+    rv = rsub.add_parser("revoke", parents=[parent], help="revoke a document, with a reason")
     rv.add_argument("id", metavar="CERTIFICATE_ID")
     rv.add_argument("--reason", required=True, help="why it is revoked (shown to anyone who verifies it)")
     rv.add_argument("--by", required=True, help="who revokes it")
@@ -107,11 +111,14 @@ def evaluate_args(args: argparse.Namespace):
 
 
 def issue(args: argparse.Namespace) -> int:
+    from accreditation import signing
     from accreditation.assessment import certificate_refusal
+    from accreditation.documents import certificate_draft
     from accreditation.reports.certificate import issue_certificate
     from accreditation.store import open_db
-    from accreditation.documents import certificate_draft
 
+    db = open_db()
+    signing.check_ready(db)  # before any work: a lost key is an error, never a silent new key
     day, out, criteria, answers, result = evaluate_args(args)
     refusal = certificate_refusal(result)
     if refusal:
@@ -121,10 +128,10 @@ def issue(args: argparse.Namespace) -> int:
     if missing:
         raise UserError.from_key("reports.company_missing", fields=", ".join(f"company.{f}" for f in missing))
     draft = certificate_draft(result, criteria, company, day, issuer=args.issuer.strip() or "self-assessment")
-    cert, pdf = issue_certificate(open_db(), criteria, draft)
+    cert, pdf = issue_certificate(db, criteria, draft)
     write_atomically(out, pdf)
     band = criteria.band(cert.tier)
-    print(t("reports.certificate_written", args.lang, id=cert.id, tier=band.label.get(args.lang) if band else cert.tier,
+    print(t("certificates.written", args.lang, id=cert.id, tier=band.label.get(args.lang) if band else cert.tier,
             score=f"{cert.score:.1f}", expires=cert.expires.isoformat(), path=out))
     return 0
 
@@ -141,21 +148,26 @@ def list_(args: argparse.Namespace) -> int:
     if not certs:
         print(t("reports.no_certificates", args.lang))
     for c in certs:
-        sys.stdout.write(f"{c.id}  {c.status(day):8}  {c.issued}  {c.expires}  {c.tier:10}  {c.score:5.1f}  "
-                         f"{c.tax_code}  {c.company_name}\n")
+        status = c.status(day)
+        note = f"  -> {c.superseded_by}" if status == "superseded" else ""
+        sys.stdout.write(f"{c.id}  {c.assurance:13}  {status:10}  {c.issued}  {c.expires}  {c.tier:10}  "
+                         f"{c.score:5.1f}  {c.tax_code}  {c.company_name}{note}\n")
     return 0
 
 
 def show(args: argparse.Namespace) -> int:
     from accreditation.store import open_db
-    from accreditation.store.certificates import get
+    from accreditation.store.certificates import get, successor
 
-    cert = get(open_db(), args.id)
+    db = open_db()
+    cert = get(db, args.id)
     if cert is None:
         raise UserError.from_key("reports.unknown_certificate", id=args.id)
     day = as_of_date(args.as_of)
-    print_json({**cert.public_details(day), "pdf_sha256": cert.pdf_sha256, "verification_url":
-                cert.verification_url(), "revoked_by": cert.revoked_by})
+    extra = {"successor": successor(db, cert).id} if cert.superseded_by else {}
+    print_json({**cert.public_details(day), **extra, "pdf_sha256": cert.pdf_sha256, "key_id": cert.key_id,
+                "verification_url": cert.verification_url(), "revoked_by": cert.revoked_by,
+                "suspended_by": cert.suspended_by})
     return 0
 
 

@@ -1,4 +1,6 @@
-"""`verify CODE_OR_URL_OR_PDF`: is a certificate genuine and valid? Exit 0 if valid, 1 otherwise."""
+"""`verify CODE_OR_URL_OR_PDF`: which document is it (verified certificate or self-assessment statement), is it
+genuine, is it valid? Exit 0 only for a valid document; with --require-verified, only for a valid verified
+certificate."""
 
 from __future__ import annotations
 
@@ -14,16 +16,34 @@ from accreditation.i18n import t
 
 def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
     p = sub.add_parser("verify", parents=[parent],
-                       help="check a certificate id, verification URL or certificate PDF: valid, expired, revoked "
-                            "or not genuine (exit 0 only if valid)")
+                       help="check a document id, verification URL or PDF: verified certificate or self-assessment "
+                            "statement; valid, expired, suspended, superseded, revoked or not genuine (exit 0 only "
+                            "if valid)")
     p.add_argument("value", metavar="CODE_OR_URL_OR_PDF")
     p.add_argument("--as-of", default=None, metavar="YYYY-MM-DD", help="date to check against (default: today)")
     p.add_argument("--offline", action="store_true",
                    help="do not consult the registry: check the signature only")
     p.add_argument("--public-key", default=None, metavar="FILE.pem",
-                   help="the published public key (default: this installation's key)")
+                   help="the published public key(s), one or more PEM blocks (default: this installation's keys)")
+    p.add_argument("--require-verified", action="store_true",
+                   help="exit 1 unless it is a valid certificate verified by an assessor (a valid self-assessment "
+                        "statement fails)")
     p.add_argument("--json", action="store_true", help="as JSON")
     p.set_defaults(func=run)
+
+
+def _value(arg: str) -> str | bytes:
+    """A file's bytes (a PDF), at most one byte past the size limit: a larger file is refused without reading it
+    all."""
+    from accreditation.pdf_qr import MAX_PDF_BYTES
+
+    path = Path(arg)
+    if not path.is_file():
+        return arg
+    if path.stat().st_size > MAX_PDF_BYTES:
+        with path.open("rb") as f:
+            return f.read(MAX_PDF_BYTES + 1)
+    return read_bytes(arg)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -31,26 +51,28 @@ def run(args: argparse.Namespace) -> int:
     from accreditation.store.db import default_path, open_db
     from accreditation.verify import verify
 
-    value: str | bytes = args.value
-    if Path(args.value).is_file():
-        value = read_bytes(args.value)
-    key = None
+    value = _value(args.value)
+    keys = None
     if args.public_key:
         try:
-            key = signing.load_public_key(read_bytes(args.public_key))
+            keys = signing.load_public_keys(read_bytes(args.public_key))
         except ValueError as exc:
             raise UserError.from_key("cli.file_unreadable", path=args.public_key, reason=str(exc)) from None
     db = None
     if not args.offline and default_path().exists():
         db = open_db()
-    result = verify(value, db=db, as_of=as_of_date(args.as_of), public_key=key)
+        signing.check_ready(db)
+    result = verify(value, db=db, as_of=as_of_date(args.as_of), public_keys=keys)
+    accepted = result.accepted(require_verified=args.require_verified)
     if args.json:
         print_json(result.as_dict())
     else:
         out = sys.stdout
         out.write(result.message(args.lang) + "\n")
+        if result.ok and not accepted:
+            out.write(t("verify.cli.not_verified", args.lang) + "\n")
         if result.details:
             out.write(f"{t('verify.cli.details', args.lang)}:\n")
             for k, v in result.details.items():
                 out.write(f"  {k}: {v}\n")
-    return 0 if result.ok else 1
+    return 0 if accepted else 1

@@ -1,4 +1,8 @@
-"""The certificate: one landscape A4 page, Vietnamese first and English below, with a signed QR code.
+"""The two documents a company can hold, each one landscape A4 page, Vietnamese first and English below, with a
+signed QR code: a **self-assessment statement** (amber, its title says in both languages that no assessor has
+verified it, no seal) and a **verified certificate** (green and gold, a seal, naming the assessor). A brand must
+not be able to mistake one for the other, on screen, on paper or in a PDF reader's document list (the metadata
+title and keywords say which it is).
 
 `render_certificate(data)` is pure (dates come in, no clock) and deterministic (`invariant=1`): the same data give
 the same bytes, so the registry's SHA-256 of the PDF identifies it. `issue_certificate` records a certificate in
@@ -10,7 +14,7 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
-from reportlab.lib.colors import white
+from reportlab.lib.colors import Color, white
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -34,12 +38,12 @@ CREATOR = "vn-clf-award (python -m accreditation)"
 
 @dataclass(frozen=True)
 class CertificateData:
-    """Everything printed on a certificate. Build it with `from_certificate` from a registry entry."""
+    """Everything printed on a document. Build it with `from_certificate` from a registry entry."""
 
     certificate_id: str
     scheme_name: Text
     company_name: str
-    tax_code: str
+    tax_code: str  # as printed: a personal 12-digit ID masked (`Certificate.shown_tax_code`)
     address: str
     province: str
     tier_id: str
@@ -50,7 +54,7 @@ class CertificateData:
     issued: date
     expires: date
     issuer: str
-    verified: bool
+    verified: bool  # True: a verified certificate; False: a self-assessment statement
     verification_url: str  # the signed URL in the QR code (ASCII)
     lookup_url: str  # the short address printed under it
 
@@ -60,7 +64,7 @@ class CertificateData:
         band = criteria.band(cert.tier)
         return cls(
             certificate_id=cert.id, scheme_name=criteria.settings.scheme_name, company_name=cert.company_name,
-            tax_code=cert.tax_code, address=cert.address, province=cert.province, tier_id=cert.tier,
+            tax_code=cert.shown_tax_code, address=cert.address, province=cert.province, tier_id=cert.tier,
             tier_label=band.label if band else Text(vi=cert.tier, en=cert.tier), score=cert.score,
             criteria_id=cert.criteria_id, criteria_version=cert.criteria_version, issued=cert.issued,
             expires=cert.expires, issuer=cert.issuer, verified=cert.verified,
@@ -68,10 +72,30 @@ class CertificateData:
         )
 
 
+@dataclass(frozen=True)
+class Look:
+    """What tells the two documents apart at a glance: colours, title, wording, and a seal or a stamp."""
+
+    kind: str  # "verified" or "statement": the suffix of its catalog keys
+    border: Color
+    rule: Color  # the inner lines and the rule under the scheme name
+    title: Color
+    name: Color
+    tier: Color
+    box: tuple[Color, Color]  # the status box: text and fill
+    ornaments: bool  # gold diamonds in the corners and a seal: a verified certificate's only
+
+
+LOOKS = {
+    True: Look("verified", GREEN, GOLD, INK, GREEN, GOLD, (GREEN, GREEN_LIGHT), True),
+    False: Look("statement", AMBER, AMBER, AMBER, INK, AMBER, (AMBER, AMBER_LIGHT), False),
+}
+
+
 def status_wording(verified: bool, issuer: str) -> Text:
     if verified:
         return both("cert.status_verified", issuer=nfc(issuer))
-    return both("cert.status_self")
+    return both("cert.status_statement")
 
 
 def issuer_wording(verified: bool, issuer: str) -> Text:
@@ -129,15 +153,17 @@ def _box(c: Canvas, p: Paragraph, x: float, top: float, width: float, height: fl
     p.drawOn(c, x, top - height + (height - min(h, height)) / 2)
 
 
-def _frame(c: Canvas) -> None:
+def _frame(c: Canvas, look: Look) -> None:
     c.setFillColor(white)
     c.rect(0, 0, PAGE_W, PAGE_H, stroke=0, fill=1)
-    c.setStrokeColor(GREEN)
+    c.setStrokeColor(look.border)
     c.setLineWidth(6)
     c.rect(16, 16, PAGE_W - 32, PAGE_H - 32, stroke=1, fill=0)
-    c.setStrokeColor(GOLD)
+    c.setStrokeColor(look.rule)
     c.setLineWidth(1.2)
     c.rect(26, 26, PAGE_W - 52, PAGE_H - 52, stroke=1, fill=0)
+    if not look.ornaments:
+        return
     c.setLineWidth(0.5)
     c.rect(30, 30, PAGE_W - 60, PAGE_H - 60, stroke=1, fill=0)
     c.setFillColor(GOLD)
@@ -152,7 +178,7 @@ def _frame(c: Canvas) -> None:
 
 
 def _seal(c: Canvas, x: float, y: float, tier: Text) -> None:
-    """A simple rosette: concentric gold rings with the tier in the middle."""
+    """A verified certificate's rosette: concentric gold rings with the tier in the middle."""
     c.setFillColor(GREEN_LIGHT)
     c.setStrokeColor(GOLD)
     c.setLineWidth(2)
@@ -170,6 +196,20 @@ def _seal(c: Canvas, x: float, y: float, tier: Text) -> None:
     c.drawCentredString(x, y - 11, en)
 
 
+def _stamp(c: Canvas, x: float, y: float) -> None:
+    """A statement's square stamp in place of the seal: NOT VERIFIED in both languages."""
+    text = both("cert.stamp_statement")
+    c.setStrokeColor(AMBER)
+    c.setFillColor(AMBER_LIGHT)
+    c.setLineWidth(2)
+    c.rect(x - 58, y - 30, 116, 60, stroke=1, fill=1)
+    c.setFillColor(AMBER)
+    c.setFont(BOLD, _fit_line(c, text.vi, BOLD, 12, 104))
+    c.drawCentredString(x, y + 3, text.vi)
+    c.setFont(BOLD, _fit_line(c, text.en, BOLD, 10, 104))
+    c.drawCentredString(x, y - 12, text.en)
+
+
 def _label_value(c: Canvas, x: float, y: float, label: Text, value: str, value_width: float) -> None:
     c.setFillColor(MUTED)
     c.setFont(REGULAR, 7.5)
@@ -180,38 +220,51 @@ def _label_value(c: Canvas, x: float, y: float, label: Text, value: str, value_w
     c.drawString(x, y, value)
 
 
-def render_certificate(data: CertificateData) -> bytes:
-    """The certificate PDF (bytes). Pure and deterministic."""
-    register_fonts()
-    buf = io.BytesIO()
-    c = Canvas(buf, pagesize=(PAGE_W, PAGE_H), invariant=1, lang="vi-VN", pageCompression=1)
+def _metadata(c: Canvas, data: CertificateData, look: Look) -> None:
+    """Title and keywords name the kind of document, so a file list or a search cannot mistake one for the other."""
     company = nfc(data.company_name)
-    doc = both("cert.doc_title")
+    doc = both(f"cert.doc_title_{look.kind}")
     c.setTitle(nfc(f"{doc.vi} {data.certificate_id} – {company} / {doc.en} {data.certificate_id}"))
     c.setSubject(nfc(f"{data.scheme_name.vi} / {data.scheme_name.en} – {data.criteria_id} {data.criteria_version}"))
-    c.setKeywords(f"{data.certificate_id}, {data.criteria_id} {data.criteria_version}, "
-                  f"child labour free, certificate, tax code {nfc(data.tax_code)}")
+    c.setKeywords(nfc(f"{data.certificate_id}, {doc.en}, {doc.vi}, {'verified' if data.verified else 'self_assessed'}, "
+                      f"{data.criteria_id} {data.criteria_version}, child labour free, tax code {data.tax_code}"))
     c.setAuthor(nfc(issuer_wording(data.verified, data.issuer).en))
     c.setCreator(CREATOR)
     c.setProducer(CREATOR)
 
-    _frame(c)
+
+def render_certificate(data: CertificateData) -> bytes:
+    """The PDF (bytes) of a verified certificate or a self-assessment statement. Pure and deterministic."""
+    register_fonts()
+    look = LOOKS[bool(data.verified)]
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=(PAGE_W, PAGE_H), invariant=1, lang="vi-VN", pageCompression=1)
+    _metadata(c, data, look)
+    _frame(c, look)
     inner = PAGE_W - 2 * 60
 
-    # Scheme and title
-    _centred(c, data.scheme_name.vi, PAGE_H - 70, BOLD, 16, GREEN, inner)
+    # Scheme and title: the title says which document this is, in both languages
+    _centred(c, data.scheme_name.vi, PAGE_H - 70, BOLD, 16, look.border, inner)
     _centred(c, data.scheme_name.en, PAGE_H - 87, REGULAR, 10.5, MUTED, inner)
-    c.setStrokeColor(GOLD)
+    c.setStrokeColor(look.rule)
     c.setLineWidth(0.8)
     c.line(PAGE_W / 2 - 120, PAGE_H - 99, PAGE_W / 2 + 120, PAGE_H - 99)
-    title = both("cert.title")
-    _centred(c, title.vi, PAGE_H - 132, BOLD, 27, INK, inner)
-    _centred(c, " ".join(title.en), PAGE_H - 150, REGULAR, 10.5, MUTED, inner)
-    _centred(c, _pair("cert.certifies"), PAGE_H - 176, REGULAR, 10, MUTED, inner)
+    title = both(f"cert.title_{look.kind}")
+    if look.ornaments:
+        _centred(c, title.vi, PAGE_H - 132, BOLD, 27, look.title, inner)
+        _centred(c, title.en, PAGE_H - 150, BOLD, 12, MUTED, inner)
+    else:  # a band of amber behind a title that says twice: not verified
+        c.setFillColor(AMBER_LIGHT)
+        c.setStrokeColor(AMBER)
+        c.setLineWidth(0.8)
+        c.rect(60, PAGE_H - 157, inner, 50, stroke=1, fill=1)
+        _centred(c, title.vi, PAGE_H - 131, BOLD, 22, look.title, inner - 20)
+        _centred(c, title.en, PAGE_H - 149, BOLD, 12, look.title, inner - 20)
+    _centred(c, _pair(f"cert.lead_{look.kind}"), PAGE_H - 176, REGULAR, 10, MUTED, inner)
 
     # Company name: shrinks to fit its box
     name_w, name_h = inner - 40, 62
-    name = _fit_paragraph(para(company), BOLD, GREEN, name_w, name_h, 26)
+    name = _fit_paragraph(para(data.company_name), BOLD, look.name, name_w, name_h, 26)
     _box(c, name, (PAGE_W - name_w) / 2, PAGE_H - 182, name_w, name_h)
 
     place = ", ".join(s for s in (nfc(data.address), nfc(data.province)) if s)
@@ -222,27 +275,27 @@ def render_certificate(data: CertificateData) -> bytes:
     _box(c, info, (PAGE_W - name_w) / 2, PAGE_H - 248, name_w, 30)
 
     # Tier and score
-    _centred(c, _pair("cert.attained"), PAGE_H - 294, REGULAR, 10, MUTED, inner)
+    _centred(c, _pair(f"cert.attained_{look.kind}"), PAGE_H - 294, REGULAR, 10, MUTED, inner)
     tier = nfc(data.tier_label.vi)
-    _centred(c, tier.upper(), PAGE_H - 322, BOLD, 24, GOLD, inner)
+    _centred(c, tier.upper(), PAGE_H - 322, BOLD, 24, look.tier, inner)
     _centred(c, nfc(data.tier_label.en), PAGE_H - 339, REGULAR, 11, INK, inner)
     _centred(c, f"{_slash('cert.score')}: {data.score:.1f} / 100", PAGE_H - 358, BOLD, 10.5, INK)
 
-    # Details (left), seal (centre), QR code (right)
+    # Details (left), seal or stamp (centre), QR code (right)
     left, col = 64, 180
     base = 162
-    _label_value(c, left, base, both("cert.certificate_id"), data.certificate_id, col - 10)
+    _label_value(c, left, base, both(f"cert.id_{look.kind}"), data.certificate_id, col - 10)
     _label_value(c, left + col, base, both("cert.criteria"),
                  f"{data.criteria_id} {data.criteria_version}", col - 10)
     _label_value(c, left, base - 32, both("cert.issued"), vn_date(data.issued), col - 10)
-    _label_value(c, left + col, base - 32, both("cert.valid_until"), vn_date(data.expires),
+    _label_value(c, left + col, base - 32, both(f"cert.valid_until_{look.kind}"), vn_date(data.expires),
                  col - 10)
     who = issuer_wording(data.verified, data.issuer)
-    _label_value(c, left, base - 64, both("cert.issued_by"),
+    _label_value(c, left, base - 64, both(f"cert.issued_by_{look.kind}"),
                  who.vi if who.vi == who.en else f"{who.vi} / {who.en}", 2 * col - 10)
 
     status = status_wording(data.verified, data.issuer)
-    fg, bg = (GREEN, GREEN_LIGHT) if data.verified else (AMBER, AMBER_LIGHT)
+    fg, bg = look.box
     c.setFillColor(bg)
     c.setStrokeColor(fg)
     c.setLineWidth(0.8)
@@ -250,7 +303,10 @@ def render_certificate(data: CertificateData) -> bytes:
     box = _fit_paragraph(f"<b>{para(status.vi)}</b><br/>{para(status.en)}", REGULAR, fg, 2 * col - 26, 28, 8.5, 5)
     _box(c, box, left + 8, 80, 2 * col - 26, 28)
 
-    _seal(c, PAGE_W / 2 + 90, 112, data.tier_label)
+    if look.ornaments:
+        _seal(c, PAGE_W / 2 + 90, 112, data.tier_label)
+    else:
+        _stamp(c, PAGE_W / 2 + 90, 112)
 
     qr = 140
     qx, qy = PAGE_W - 56 - qr, 58
@@ -266,6 +322,7 @@ def render_certificate(data: CertificateData) -> bytes:
 
 def issue_certificate(db: Database, criteria: Criteria, draft: registry.CertificateDraft,
                       base_url: str | None = None) -> tuple[registry.Certificate, bytes]:
-    """Record a certificate in the registry and render its PDF (the registry keeps the PDF's SHA-256)."""
+    """Record a document (a verified certificate or a self-assessment statement, as `draft.verified` says) in the
+    registry and render its PDF (the registry keeps the PDF and its SHA-256)."""
     return registry.issue(db, draft, lambda cert: render_certificate(
         CertificateData.from_certificate(cert, criteria, base_url)))

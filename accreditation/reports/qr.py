@@ -163,6 +163,10 @@ def _format_cells(n: int) -> tuple[np.ndarray, np.ndarray]:
 
 def qr_matrix(data: str, level: str = "M") -> list[list[bool]]:
     """The modules of the QR code for `data` (True = dark): smallest version that fits, best-scoring mask."""
+    return _modules(data, level).tolist()
+
+
+def _modules(data: str, level: str) -> np.ndarray:
     if not data.isascii():
         raise ValueError("QR payloads must be ASCII")
     q = qrencoder.QRCode(None, getattr(qrencoder.QRErrorCorrectLevel, level))
@@ -181,28 +185,21 @@ def qr_matrix(data: str, level: str = "M") -> list[list[bool]]:
         stack[k, rows, cols] = bits ^ mask
         q.setupTypeInfo(False, k)  # the format bits (error correction level + mask) differ per mask
         stack[k, frows, fcols] = [q.modules[r][c] for r, c in zip(frows.tolist(), fcols.tolist())]
-    best = stack[int(np.argmin(_penalties(stack)))]  # the first of equals, as the standard's loop would pick
-    return best.tolist()
+    return stack[int(np.argmin(_penalties(stack)))]  # the first of equals, as the standard's loop would pick
 
 
 def draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float, level: str = "M") -> None:
     """Draw the QR code for `data` in the square (x, y, size), quiet zone included. Horizontal runs of dark
-    modules are merged, and the path is written in module units under a scaling transform (small, fast)."""
-    rows = qr_matrix(data, level)
-    n = len(rows)
+    modules are merged, and the path is written in module units under a scaling transform (small, fast);
+    `accreditation/pdf_qr.py` reads it back from the same rectangles."""
+    modules = _modules(data, level)
+    n = len(modules)
     m = size / (n + 2 * QUIET_ZONE)
-    ops = []
-    for r, row in enumerate(rows):
-        top = n - 1 - r
-        c = 0
-        while c < n:
-            if row[c]:
-                start = c
-                while c < n and row[c]:
-                    c += 1
-                ops.append(f"{start} {top} {c - start} 1 re")
-            else:
-                c += 1
+    # runs of dark modules, row by row from the top, left to right: +1 where one starts, -1 after it ends
+    edges = np.diff(np.pad(modules.astype(np.int8), ((0, 0), (1, 1))), axis=1)
+    rows, starts = np.nonzero(edges == 1)
+    ends = np.nonzero(edges == -1)[1]
+    ops = [f"{c} {n - 1 - r} {e - c} 1 re" for r, c, e in zip(rows.tolist(), starts.tolist(), ends.tolist())]
     canvas.saveState()
     canvas.transform(m, 0, 0, m, x + QUIET_ZONE * m, y + QUIET_ZONE * m)
     canvas._code.append("\n".join(ops) + "\nf")  # noqa: SLF001 (reportlab has no public call for a raw path)

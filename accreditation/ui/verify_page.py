@@ -1,4 +1,8 @@
-"""The public verification page (no sign-in): a certificate id, the URL in its QR code, or the PDF itself."""
+"""The public verification page (no sign-in): a document id, the URL in its QR code, or the PDF itself.
+
+The answer's first line is the assurance: green only for a valid verified certificate, amber for a
+self-assessment statement (valid, but nobody checked it), red for suspended, superseded, revoked, expired or not
+genuine. The details below never decide what the reader takes away."""
 
 from __future__ import annotations
 
@@ -7,14 +11,23 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from accreditation.reports.certificate import SELF_ASSESSMENT
 from accreditation.ui import common
 from accreditation.ui.common import tr
 from accreditation.verify import Verification, verify
 
-SHOW = {"valid": st.success, "expired": st.warning, "revoked": st.error, "not_genuine": st.error,
-        "unknown": st.error}
-DETAILS = ("company_name", "tax_code", "province", "tier", "score", "criteria_version", "issued", "expires",
-           "issuer", "verified", "revoked_at", "revoked_reason")
+SHOW = {"green": st.success, "amber": st.warning, "red": st.error}
+BADGE_COLOUR = {"verified": "green", "self_assessed": "orange"}
+# Labels: the first are the page's long-standing texts, the rest (a document's later life) the verify catalog's.
+DETAILS = {
+    "company_name": "verifypage.company_name", "tax_code": "verifypage.tax_code",
+    "province": "verifypage.province", "tier": "verifypage.tier", "score": "verifypage.score",
+    "criteria_version": "verifypage.criteria_version", "issued": "verifypage.issued",
+    "expires": "verifypage.expires", "issuer": "verifypage.issuer",
+    "superseded_by": "verify.page.superseded_by", "superseded_at": "verify.page.superseded_at",
+    "suspended_at": "verify.page.suspended_at", "suspended_reason": "verify.page.suspended_reason",
+    "revoked_at": "verifypage.revoked_at", "revoked_reason": "verifypage.revoked_reason",
+}
 
 
 def _from_url() -> str:
@@ -26,20 +39,25 @@ def _from_url() -> str:
 
 
 def _show(result: Verification) -> None:
-    SHOW.get(result.status, st.error)(result.message(common.lang()))
+    if result.assurance:  # what kind of document, first; coloured only while it is valid
+        st.badge(tr(f"verify.page.badge_{result.assurance}"),
+                 color=BADGE_COLOUR[result.assurance] if result.ok else "gray")
+    SHOW[result.tone](common.md(result.message(common.lang())))
+    if result.successor_id:
+        st.markdown(tr("verify.page.successor", id=result.successor_id, link=f"?verify={result.successor_id}"))
     if result.signature_checked:
         st.caption(tr("verifypage.signature_ok") if result.signature_valid else tr("verifypage.signature_bad"))
     rows = []
-    for key in DETAILS:
+    for key, label in DETAILS.items():
         value = result.details.get(key)
         if value in (None, ""):
             continue
-        if key == "verified":
-            value = tr("verifypage.verified_yes") if value else tr("verifypage.verified_no")
         if key == "tier":
             band = common.criteria().band(str(value))
             value = common.txt(band.label) if band else value
-        rows.append({tr("verifypage.field"): tr(f"verifypage.{key}"), tr("verifypage.value"): str(value)[:200]})
+        if key == "issuer" and value == SELF_ASSESSMENT:
+            value = tr("cert.self_issuer")
+        rows.append({tr("verifypage.field"): tr(label), tr("verifypage.value"): str(value)[:200]})
     if result.certificate_id:
         st.subheader(result.certificate_id)
     if rows:
