@@ -6,7 +6,8 @@ from a clean rendering of that matrix: no rasterising of the page, no guessing a
 come from pypdf's text extraction, which maps the embedded fonts' glyphs back to Unicode.
 
 Anyone may upload a PDF, so the work is bounded: at most 10 MB and 4 pages (only the first is read), pypdf's
-decoding and parsing limits cut to what a one-page certificate needs, and a time budget checked between steps."""
+decoding and parsing limits cut to what a one-page certificate needs, at most 4 candidate QR paths decoded, and a
+time budget checked between steps."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ import logging
 import re
 import time
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any, Iterable
 
 MAX_PDF_BYTES = 10 * 1024 * 1024
 MAX_PAGES = 4
 TIME_BUDGET_S = 5.0
+MAX_QR_CANDIDATES = 4  # our page has one QR path; a crafted page with thousands would cost a decode each
 QR_QUIET_ZONE = 4
 QR_PIXELS_PER_MODULE = 4
 PRINTED_ID = re.compile(r"VN-CLF-\d{4}-\d{6}")
@@ -85,7 +88,8 @@ def read_certificate_pdf(pdf: bytes) -> CertificatePdf:
             contents = page.get_contents()
             operations = ContentStream(contents, reader).operations if contents is not None else []
             _check(deadline)
-            qr_text = next(filter(None, map(decode_modules, module_matrices(operations))), None)
+            candidates = islice(module_matrices(operations), MAX_QR_CANDIDATES)
+            qr_text = next(filter(None, map(decode_modules, candidates)), None)
             _check(deadline)
             text = page.extract_text() or ""
             _check(deadline)
