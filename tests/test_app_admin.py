@@ -1,6 +1,6 @@
 """The administrator's page: users and criteria."""
 
-from apptest import data_dir, goto, sign_in, texts  # noqa: F401 - data_dir is a fixture
+from apptest import app, data_dir, goto, sign_in, texts  # noqa: F401 - data_dir is a fixture
 from accreditation import accounts
 from accreditation.store.db import open_db
 
@@ -33,3 +33,17 @@ def test_a_short_password_is_refused_with_a_message(data_dir):
 def test_the_criteria_tab_shows_the_version_in_use(data_dir):
     at = goto(sign_in("admin@demo.vn"), "admin")
     assert "Đang dùng: VN-CLF-REF phiên bản 2026.1" in texts(at)
+
+
+def test_a_lost_signing_key_stops_the_app_with_a_message_instead_of_making_a_new_key(data_dir):
+    """A new key would make every genuine document verify as not genuine."""
+    import shutil
+
+    from seed import submitted_assessment
+
+    submitted_assessment(data_dir)  # a statement is in the registry
+    shutil.rmtree(data_dir / "keys")
+    at = app()
+    assert not at.exception
+    assert at.error and "keys" in at.error[0].value
+    assert not (data_dir / "keys" / "certificate-signing-ed25519.pem").exists()

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from accreditation.errors import UserError
+from accreditation.i18n import normalise_language
 from accreditation.permissions import can
 from accreditation.ui import common
 from accreditation.ui.common import tr
@@ -65,7 +67,11 @@ def pages_for(actor, verifying: bool = False) -> dict[str, list[st.Page]]:
 
 def run() -> None:
     st.set_page_config(page_title=tr("app.title"), page_icon=":material/verified_user:", layout="wide")
-    common.db()  # the first run creates the database and the demo accounts, and prints them
+    try:
+        common.db()  # the first run creates the database and the demo accounts, and prints them
+    except UserError as exc:  # e.g. documents in the registry but the signing key is gone: say so, change nothing
+        st.error(exc.message(normalise_language(st.query_params.get("lang"))))
+        st.stop()
     actor = common.current_actor()
     common.keep_session_in_url()
     common.language_switch()

@@ -27,9 +27,10 @@ SESSION_PARAM = "s"
 @st.cache_resource(show_spinner=False)
 def _database() -> str:
     """Once per process: migrate the database, create the demo data on a first run; its path."""
-    from accreditation import demo
+    from accreditation import demo, signing
 
     db = open_db()
+    signing.check_ready(db)  # a registry with documents but no signing key: stop, never make a new key
     created = demo.ensure_demo_data(db)
     if created:  # first run: show the demo accounts in the terminal that started the app
         print("\nDemo accounts (password for all: %s):" % accounts.DEMO_PASSWORD, flush=True)
