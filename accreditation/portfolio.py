@@ -35,6 +35,7 @@ from datetime import date, datetime
 from typing import Any, Iterable
 from xml.sax.saxutils import escape as xml_escape
 
+import numpy as np
 import pandas as pd
 from sqlite_utils import Database
 
@@ -54,9 +55,10 @@ PRIORITIES = ("critical", "major", "minor")
 
 # The portfolio in one statement. `latest` picks, per shared organisation, the latest non-draft assessment using only
 # the columns stored before the large `result` JSON (reading a column after it would walk the JSON's overflow pages
-# for every version); the final join reads each latest row once. `docs` picks each organisation's document: the
-# current one first, else the newest. `rejections` is the newest rejected version after the last approved one: its
-# result (the assessor's) is read for those rows only.
+# for every version); the final join reads each latest row once. The document is the organisation's current one,
+# else its newest (one index search per company: cheaper than ranking every document). `rejections` is the newest
+# rejected version with no approved one after it (few rows: the status index first); its knock-outs come from its
+# result (the assessor's) through the same memo as the latest versions' (usually it is the latest version).
 # Knock-outs and top risks live inside the `result` JSON (11-58 KB per assessment): reading it for 10,000 suppliers
 # costs more than the rest of the query together, and a submitted result does not change, so those fields are
 # extracted once per assessment version (`RESULT_FIELDS_SQL`) and remembered (`_RESULT_MEMO`).
@@ -73,26 +75,13 @@ WITH shared AS (
         FROM assessments a JOIN shared s ON s.organisation_id = a.organisation_id
         WHERE a.status <> 'draft')
     WHERE rn = 1
-), docs AS (
-    SELECT organisation_id, id FROM (
-        SELECT c.organisation_id, c.id,
-               ROW_NUMBER() OVER (PARTITION BY c.organisation_id
-                                  ORDER BY (c.superseded_by IS NULL AND c.revoked_at IS NULL) DESC,
-                                           c.year DESC, c.seq DESC) AS rn
-        FROM certificates c JOIN shared s ON s.organisation_id = c.organisation_id)
-    WHERE rn = 1
-), approved AS (
-    SELECT a.organisation_id, MAX(a.version) AS version
-    FROM assessments a JOIN shared s ON s.organisation_id = a.organisation_id
-    WHERE a.status = 'approved' GROUP BY a.organisation_id
 ), rejections AS (
-    SELECT organisation_id, id FROM (
-        SELECT a.organisation_id, a.id,
-               ROW_NUMBER() OVER (PARTITION BY a.organisation_id ORDER BY a.version DESC) AS rn
-        FROM assessments a JOIN shared s ON s.organisation_id = a.organisation_id
-        LEFT JOIN approved ap ON ap.organisation_id = a.organisation_id
-        WHERE a.status = 'rejected' AND a.version > COALESCE(ap.version, 0))
-    WHERE rn = 1
+    SELECT a.organisation_id, a.id, MAX(a.version) AS version
+    FROM assessments a JOIN shared s ON s.organisation_id = a.organisation_id
+    WHERE a.status = 'rejected' AND NOT EXISTS (
+        SELECT 1 FROM assessments p WHERE p.organisation_id = a.organisation_id AND p.version > a.version
+                                      AND p.status = 'approved')
+    GROUP BY a.organisation_id
 ), supplier_checks AS (
     SELECT ch.assessment_id, ch.summary,
            ROW_NUMBER() OVER (PARTITION BY ch.assessment_id ORDER BY ch.id DESC) AS rn
@@ -107,13 +96,16 @@ SELECT o.id AS organisation_id, o.name AS company, o.tax_code AS tax_code_raw, o
        c.id AS certificate_id, c.issued AS certificate_issued, c.expires AS certificate_expires,
        c.revoked_at AS certificate_revoked_at, c.superseded_at AS certificate_superseded_at,
        c.suspended_at AS certificate_suspended_at, c.verified AS certificate_verified,
-       r.decided_at AS rejected_at, json_extract(r.result, '$.knockouts') AS rejection_knockouts
+       r.id AS rejected_id, r.status AS rejected_status, r.decided_at AS rejected_at,
+       r.updated_at AS rejected_updated_at, r.total AS rejected_total
 FROM shared s
 JOIN organisations o ON o.id = s.organisation_id
 LEFT JOIN latest l ON l.organisation_id = o.id
 LEFT JOIN assessments a ON a.id = l.id
-LEFT JOIN docs d ON d.organisation_id = o.id
-LEFT JOIN certificates c ON c.id = COALESCE(d.id, a.certificate_id, (
+LEFT JOIN certificates c ON c.id = COALESCE((
+    SELECT d.id FROM certificates d WHERE d.organisation_id = o.id
+    ORDER BY (d.superseded_by IS NULL AND d.revoked_at IS NULL) DESC, d.year DESC, d.seq DESC LIMIT 1),
+    a.certificate_id, (
     SELECT p.certificate_id FROM assessments p
     WHERE p.organisation_id = o.id AND p.version < a.version AND p.status <> 'draft'
       AND p.certificate_id IS NOT NULL
@@ -210,18 +202,16 @@ def _result_fields(db: Database, raw: pd.DataFrame) -> tuple[pd.Series, pd.Serie
             pd.Series([v[2] for v in values], dtype="string"))
 
 
-def _supplier_level(text: str | None) -> str | None:
-    """The highest supplier risk level from the summary's level counts as SQL extracts them (`[c, h, m, l]`)."""
-    if not isinstance(text, str) or not text:
-        return None
-    counts = json.loads(text)
-    return None if all(c is None for c in counts) else checks.highest_level(counts)  # no level counts: unreadable
-
-
-def _ids(texts: pd.Series) -> pd.Series:
-    """A JSON list of criteria ids (`["YW-01","YW-02"]`) as "YW-01, YW-02"; ids hold no commas or quotes."""
-    return (texts.astype("string").str.replace(r'[\[\]"]', "", regex=True).str.replace(",", ", ", regex=False)
-            .fillna(""))
+def _supplier_levels(texts: pd.Series) -> pd.Series:
+    """The highest supplier risk level of each row (`checks.highest_level`), from the summary's level counts as SQL
+    extracts them (`[critical,high,medium,low]`), worked out once per distinct value; None without a supplier check,
+    or when the summary holds no level counts (never read as "low")."""
+    codes, uniques = pd.factorize(texts.to_numpy(dtype=object), use_na_sentinel=True)
+    levels = []
+    for text in uniques.tolist():
+        counts = json.loads(text) if isinstance(text, str) and text else []
+        levels.append(None if all(c is None for c in counts) else checks.highest_level(counts))
+    return pd.Series(np.array(levels + [None], dtype=object)[codes], index=texts.index, dtype="object")
 
 
 def portfolio(db: Database, brand_org_id: int, as_of: date) -> pd.DataFrame:
@@ -258,7 +248,7 @@ def portfolio(db: Database, brand_org_id: int, as_of: date) -> pd.DataFrame:
     df["score"] = df["verified_score"].where(verified, df["self_score"])
     df["tier"] = df["verified_tier"].where(verified, df["self_tier"])
     df["knockouts"], df["knockout_count"], df["top_risks"] = _result_fields(db, raw)
-    level = pd.Series([_supplier_level(t) for t in raw["supplier_levels"]], dtype="object")
+    level = _supplier_levels(raw["supplier_levels"])
     level = level.where(df["knockout_count"] == 0, "critical").fillna("not_checked")
     df["risk_level"] = level.astype("string")
     df["risk_rank"] = level.map(RISK_RANK).astype("int64")
@@ -298,7 +288,13 @@ def portfolio(db: Database, brand_org_id: int, as_of: date) -> pd.DataFrame:
 
     # A rejection holds until a later version is approved.
     df["rejected_on"] = _day(raw["rejected_at"])
-    df["rejection_knockouts"] = _ids(raw["rejection_knockouts"]).where(raw["rejected_at"].notna(), pd.NA)
+    rejection = pd.Series(pd.NA, index=raw.index, dtype="string")
+    held = raw["rejected_id"].notna().to_numpy()
+    if held.any():
+        of = raw.loc[held, ["rejected_id", "rejected_status", "rejected_at", "rejected_updated_at", "rejected_total"]]
+        of.columns = ["assessment_id", "status", "decided_at", "updated_at", "self_score"]
+        rejection[held] = _result_fields(db, of.reset_index(drop=True))[0].to_numpy()
+    df["rejection_knockouts"] = rejection
     df["shared_since"] = _day(raw["shared_at"])
     df["criteria_version"] = raw["criteria_version"].astype("string")
     df = df[list(COLUMNS)]

@@ -3,8 +3,10 @@
 Seeds a fresh database in a temporary data directory with executemany/insert_all: 10,000 companies that share with
 the demo brand (plus unshared companies, withdrawn shares, drafts and another brand's suppliers as noise), each with
 a submitted or approved assessment whose stored result is one of the three examples' real results (11-58 KB of JSON
-each), certificates issued over the last 30 months (so some are expired, some expire soon, a few are revoked) and
-supplier-list summaries. Then it signs in as brand@demo.vn and times AppTest reruns of the portfolio page:
+each; some companies were rejected once and submitted again), documents issued over the last 30 months as the
+registry keeps them (a self-assessment statement per eligible submission, superseded by a verified certificate on
+approval; some expired, some expiring soon, a few suspended or revoked) and supplier-list summaries built by the real
+check (`accreditation.checks`). Then it signs in as brand@demo.vn and times AppTest reruns of the portfolio page:
 
     python benchmarks/portfolio.py [--suppliers 10000] [--reruns 5]
 
@@ -52,10 +54,28 @@ def example_results() -> list[tuple[str, dict]]:
     return out
 
 
+def supplier_summaries(rng: random.Random, variants: int = 8) -> list[str]:
+    """Stored supplier-check summaries as the suppliers page stores them: real lists checked by the library."""
+    from accreditation import checks
+    from accreditation.suppliers import check_suppliers
+    from test_portfolio import supplier_list
+
+    out = []
+    for _ in range(variants):
+        levels = {"critical": 0, "high": 0, "medium": 0, "low": 0}
+        for _ in range(rng.randint(1, 40)):
+            levels[rng.choice(list(levels))] += 1
+        data = supplier_list(levels)
+        record = checks.from_suppliers(check_suppliers(data, "ncc.csv", date.today()), "ncc.csv", "bench")
+        out.append(json.dumps(record.summary, ensure_ascii=False))
+    return out
+
+
 def seed(db, brand_id: int, other_brand_id: int, n: int, rng: random.Random) -> dict[str, int]:
     from accreditation.store.db import write_tx
 
     results = example_results()
+    summaries = supplier_summaries(rng)
     today = date.today()
     now = f"{today.isoformat()}T08:00:00+00:00"
     unshared = n // 5
@@ -74,11 +94,37 @@ def seed(db, brand_id: int, other_brand_id: int, n: int, rng: random.Random) -> 
         assessment_rows, cert_rows, check_rows = [], [], []
         aid = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM assessments").fetchone()[0]
         seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM certificates").fetchone()[0]
+        def document(org_id: int, issued: date, months: int, verified: bool, head: dict, **extra) -> str:
+            nonlocal seq
+            cert_id = f"VN-CLF-{issued.year}-{seq:06d}"
+            expires = date(issued.year + months // 12, issued.month, min(issued.day, 28)) - timedelta(days=1)
+            cert_rows.append({
+                "id": cert_id, "year": issued.year, "seq": seq, "company_name": "x", "tax_code": "x",
+                "tier": head["tier"], "score": head["total"], "criteria_version": "2026.1",
+                "issued": issued.isoformat(), "expires": expires.isoformat(), "verified": int(verified),
+                "issuer": "bench", "payload": "{}", "signature": "x", "pdf_sha256": "x", "recorded_at": now,
+                "subject": f"org:{org_id}", "organisation_id": org_id, "revoked_at": None, "revoked_reason": None,
+                "superseded_by": None, "superseded_at": None, "suspended_at": None, "suspended_reason": None,
+                **extra})
+            seq += 1
+            return cert_id
+
         for org_id in org_ids:
             result_json, head = results[rng.choices((0, 1, 2), weights=(5, 3, 2))[0]]
             submitted = today - timedelta(days=rng.randint(0, 900))
             approved = rng.random() < 0.4
-            row = {"id": aid, "organisation_id": org_id, "version": 1, "criteria_id": "VN-CLF-REF",
+            version = 1
+            if rng.random() < 0.05:  # rejected once with a knock-out, then submitted again: the rejection holds
+                rejected_json, _ = results[2]
+                assessment_rows.append({
+                    "id": aid, "organisation_id": org_id, "version": 1, "criteria_id": "VN-CLF-REF",
+                    "criteria_version": "2026.1", "criteria_fingerprint": "bench", "created_at": now,
+                    "status": "rejected", "submitted_at": f"{submitted - timedelta(days=60)}T09:00:00",
+                    "decided_at": f"{submitted - timedelta(days=40)}T09:00:00", "total": 14.5, "tier": None,
+                    "eligible": 0, "result": rejected_json, "verified_total": 14.5, "verified_tier": None,
+                    "certificate_id": None})
+                aid, version, approved = aid + 1, 2, False
+            row = {"id": aid, "organisation_id": org_id, "version": version, "criteria_id": "VN-CLF-REF",
                    "criteria_version": "2026.1", "criteria_fingerprint": "bench", "created_at": now,
                    "status": "approved" if approved else "submitted", "submitted_at": f"{submitted}T09:00:00",
                    "decided_at": f"{submitted + timedelta(days=20)}T09:00:00" if approved else None,
@@ -86,31 +132,30 @@ def seed(db, brand_id: int, other_brand_id: int, n: int, rng: random.Random) -> 
                    "result": result_json,
                    "verified_total": head["total"] if approved else None,
                    "verified_tier": head["tier"] if approved else None, "certificate_id": None}
-            if head["eligible"]:
-                cert_id = f"VN-CLF-{submitted.year}-{seq:06d}"
-                row["certificate_id"] = cert_id
-                expires = date(submitted.year + 2, submitted.month, min(submitted.day, 28)) - timedelta(days=1)
-                revoked = rng.random() < 0.01
-                cert_rows.append({
-                    "id": cert_id, "year": submitted.year, "seq": seq, "company_name": "x", "tax_code": "x",
-                    "tier": head["tier"], "score": head["total"], "criteria_version": "2026.1",
-                    "issued": submitted.isoformat(), "expires": expires.isoformat(), "verified": int(approved),
-                    "issuer": "bench", "payload": "{}", "signature": "x", "pdf_sha256": "x", "recorded_at": now,
-                    "revoked_at": f"{today - timedelta(days=3)}T00:00:00+00:00" if revoked else None,
-                    "revoked_reason": "bench" if revoked else None})
-                seq += 1
+            if head["eligible"] and version == 1:
+                statement = document(org_id, submitted, 12, False, head)
+                row["certificate_id"] = statement
+                if approved:  # the verified certificate supersedes the statement
+                    issued = submitted + timedelta(days=20)
+                    row["certificate_id"] = document(org_id, issued, 24, True, head)
+                    cert_rows[-2].update(superseded_by=row["certificate_id"], superseded_at=f"{issued}T09:00:00")
+                last = cert_rows[-1]
+                if rng.random() < 0.01:
+                    last.update(revoked_at=f"{today - timedelta(days=3)}T00:00:00+00:00", revoked_reason="bench")
+                elif rng.random() < 0.02:
+                    last.update(suspended_at=f"{today - timedelta(days=5)}T00:00:00+00:00",
+                                suspended_reason="phiên bản 2 có vi phạm loại trừ (YW-01) / version 2 has "
+                                                 "knock-out findings (YW-01)")
             assessment_rows.append(row)
             if rng.random() < 0.5:
-                levels = {"critical": 0, "high": 0, "medium": 0, "low": 0}
-                for _ in range(rng.randint(1, 40)):
-                    levels[rng.choice(list(levels))] += 1
+                summary = rng.choice(summaries)
                 check_rows.append({"assessment_id": aid, "kind": "suppliers", "filename": "ncc.xlsx",
-                                   "as_of": today.isoformat(), "rows": sum(levels.values()), "created_at": now,
-                                   "summary": json.dumps({"suppliers": sum(levels.values()), "by_level": levels,
-                                                          "informal_units": rng.randint(0, 5)})})
+                                   "as_of": today.isoformat(), "rows": json.loads(summary)["rows"],
+                                   "created_at": now, "summary": summary})
             aid += 1
             if rng.random() < 0.2:  # a newer draft, which the brand must not see
-                assessment_rows.append({**row, "id": aid, "version": 2, "status": "draft", "submitted_at": None,
+                assessment_rows.append({**row, "id": aid, "version": version + 1, "status": "draft",
+                                        "submitted_at": None,
                                         "decided_at": None, "certificate_id": None, "verified_total": None,
                                         "verified_tier": None, "result": results[0][0]})
                 aid += 1
@@ -153,7 +198,11 @@ def main() -> None:
     db = open_db(Path(tmp.name) / "accreditation.db")
     accounts.ensure_demo_data(db)
     brand_id = accounts.user_for_email(db, "brand@demo.vn").organisation_id
-    other = accounts.create_organisation(db, kind="brand", name="Other Brand", invite_code="OTHER-1")
+    other = accounts.create_organisation(db, actor=accounts.SYSTEM, kind="brand", name="Other Brand",
+                                         invite_code="OTHER-1")
+    from accreditation import signing
+
+    signing.private_key()  # the installation's key, made while the registry is empty, as on a real first run
     rng = random.Random(2026)
     start = time.perf_counter()
     counts = seed(db, brand_id, other, args.suppliers, rng)
@@ -192,7 +241,7 @@ def main() -> None:
     report.append((f"rerun, nothing changed (median of {args.reruns})", statistics.median(warm)))
     report.append(("filter: risk level = critical", timed(lambda: at.multiselect(key="pf_risk")
                                                            .set_value(["critical"]).run())))
-    report.append(("filter: + certificate active/expired",
+    report.append(("filter: + document active/expired",
                    timed(lambda: at.multiselect(key="pf_cert").set_value(["active", "expired"]).run())))
     report.append(("clear filters", timed(lambda: (at.multiselect(key="pf_risk").set_value([]),
                                                    at.multiselect(key="pf_cert").set_value([]).run()))))

@@ -50,7 +50,7 @@ def test_the_company_shares_with_the_invitation_code_and_the_brand_sees_it(data_
     table = at.dataframe[0].value
     assert table["Doanh nghiệp"].tolist() == ["Công ty TNHH May mặc Thuận An Xanh"]
     assert table["Hạng"].tolist() == ["Điển hình"] and table["Tình trạng văn bản"].tolist() == ["Còn hiệu lực"]
-    assert table["Mức bảo đảm"].tolist() == ["Tự đánh giá – chưa thẩm định"]
+    assert table["Mức bảo đảm"].tolist() == ["🟠 Tự đánh giá – chưa thẩm định"]  # amber: not verified
     assert [m.value for m in at.metric][:3] == ["1", "0", "1"]  # a statement is not counted as certified
 
     # filter: a risk level the supplier does not have, then back
@@ -152,7 +152,7 @@ def test_the_brand_page_in_english(data_dir):
     at = goto(at, "portfolio")
     assert at.title[0].value == "Supplier portfolio" and not at.exception
     assert at.dataframe[0].value["Document status"].tolist() == ["Active"]
-    assert at.dataframe[0].value["Assurance"].tolist() == ["Self-assessed – not verified"]
+    assert at.dataframe[0].value["Assurance"].tolist() == ["🟠 Self-assessed – not verified"]
     assert "Re-assessment due = the document's expiry date" in texts(at)
 
 

@@ -328,6 +328,19 @@ def test_knockouts_top_risks_and_risk_levels(db, brand):
         assert df.loc[name, "risk_level"] == checks.highest_level(stored.summary["by_level"])
 
 
+@pytest.mark.parametrize("extracted, level", [
+    ("[0,2,5,10]", "high"), ("[1,0,0,0]", "critical"), ("[0,0,0,3]", "low"), ("[0,0,0,0]", "low"),
+    ("[0,0,7,null]", "medium"),
+    ("[null,null,null,null]", None),  # a summary without level counts is unreadable, never "low"
+    (None, None),  # no supplier check
+])
+def test_the_supplier_level_read_in_sql_is_the_check_s_highest_level(extracted, level):
+    got = pf._supplier_levels(pd.Series([extracted], dtype="object")).iloc[0]
+    assert (None if pd.isna(got) else got) == level
+    if level is not None:
+        assert checks.highest_level(json.loads(extracted)) == level
+
+
 def test_a_personal_tax_code_is_masked(db, brand):
     household = company(db, "Hộ kinh doanh Bà Tư", tax_code="001085012345")
     submitted(db, household)

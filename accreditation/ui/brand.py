@@ -25,9 +25,10 @@ from accreditation.ui.common import tr
 PAGE_SIZES = (25, 50, 100, 500)
 RISK_COLOURS = {"critical": "#9b2c2c", "high": "#dd6b20", "medium": "#d69e2e", "low": "#38a169",
                 "not_checked": "#a0aec0"}
-ASSURANCE_STYLE = {"verified": "color: #276749; font-weight: 600", "self_assessed": "color: #b7791f; font-weight: 600"}
-STATUS_STYLE = {"suspended": "color: #c53030; font-weight: 600", "revoked": "color: #c53030; font-weight: 600",
-                "expired": "color: #c05621", "superseded": "color: #718096"}
+# Marks in front of the table's words (a Styler costs as much as the rest of a 500-row page): a self-assessment
+# statement amber, a verified certificate green, a document not in force red or grey.
+ASSURANCE_MARK = {"verified": "🟢", "self_assessed": "🟠"}
+STATUS_MARK = {"suspended": "🔴", "revoked": "🔴", "expired": "⚪", "superseded": "⚪"}
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
@@ -167,11 +168,10 @@ def _table(view: pd.DataFrame, criteria, lang: str) -> pd.DataFrame:
         "assurance", "certificate_status", "certificate_expires", "reassessment_due", "reassessment_basis",
         "rejected_on", "rejection_knockouts", "status"))
     col = lambda name: tr(f"brand.col.{name}")  # noqa: E731
-    styles = {col("assurance"): (page["assurance"], ASSURANCE_STYLE),
-              col("certificate_status"): (page["certificate_status"], STATUS_STYLE)}
-    styled = shown.style.apply(lambda s: [styles[s.name][1].get(v, "") if isinstance(v, str) else ""
-                                          for v in styles[s.name][0].tolist()], subset=list(styles))
-    st.dataframe(styled, hide_index=True, width="stretch", key="pf_table", column_config={
+    for name, marks in (("assurance", ASSURANCE_MARK), ("certificate_status", STATUS_MARK)):
+        mark = page[name].map(lambda v: marks.get(v, "") if isinstance(v, str) else "")
+        shown[col(name)] = (mark + " " + shown[col(name)].astype("string")).str.strip()
+    st.dataframe(shown, hide_index=True, width="stretch", key="pf_table", column_config={
         col("score"): st.column_config.NumberColumn(format="%.1f"),
         col("verified"): st.column_config.CheckboxColumn(),
         col("certificate_expires"): st.column_config.DateColumn(format="DD/MM/YYYY"),
