@@ -43,6 +43,17 @@ def test_a_roster_upload_shows_findings_and_stores_them_without_names(data_dir):
         '"knockouts":["YW-01"' in workflow.get(db, assessment["id"])["result"]
 
 
+def test_the_roster_page_names_the_rows_that_block_any_document(data_dir):
+    blocked = ROSTER + "E-003,Trần Văn Cò,01/03/2018,,01/06/2026,Phụ việc,,GENERAL,4,20,không,không,có,\n".encode()
+    at = goto(sign_in("sme@demo.vn"), "roster")
+    at.file_uploader[0].upload("danh_sach.csv", blocked, "text/csv").run()
+    assert not at.exception
+    assert ("Dòng 3 (1 người): trẻ dưới 15 tuổi làm công việc chưa được phân loại. Không cấp bản tự đánh giá hay "
+            "giấy chứng nhận") in texts(at)
+    db = open_db(data_dir / "accreditation.db")
+    assert checks.latest(db, workflow.latest(db, 1)["id"], "roster").summary["blocking_rows"] == [3]
+
+
 def test_an_unreadable_roster_is_refused_and_the_previous_result_stays(data_dir):
     at = goto(sign_in("sme@demo.vn"), "roster")
     at.file_uploader[0].upload("danh_sach.csv", ROSTER, "text/csv").run()

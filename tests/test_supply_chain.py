@@ -53,12 +53,20 @@ RULES = """
 | revoked does not lower     | 0100233488     | nhà máy             | áo sơ mi         |             | 1    |                        | VN-CLF-2025-000003 | high   | good:garments |
 | unknown does not lower     | 0100233488     | nhà máy             | áo sơ mi         |             | 1    |                        | VN-CLF-2025-999999 | high   | good:garments |
 | other holder does not lower| 0100112437     | nhà máy             | áo sơ mi         |             | 1    |                        | VN-CLF-2026-000001 | high   | good:garments |
+| statement does not lower   | 0100233488     | nhà máy             | áo sơ mi         |             | 1    |                        | VN-CLF-2026-000004 | high   | good:garments |
+| suspended does not lower   | 0100233488     | nhà máy             | áo sơ mi         |             | 1    |                        | VN-CLF-2026-000005 | high   | good:garments |
+| superseded does not lower  | 0100233488     | nhà máy             | áo sơ mi         |             | 1    |                        | VN-CLF-2026-000006 | high   | good:garments |
 """
 
+# What accreditation.suppliers.registry_lookup answers: only "active" is a verified certificate in force.
 REGISTRY = {"VN-CLF-2026-000001": ("active", "0100233488"), "VN-CLF-2024-000002": ("expired", "0100233488"),
-            "VN-CLF-2025-000003": ("revoked", "0100233488")}
+            "VN-CLF-2025-000003": ("revoked", "0100233488"), "VN-CLF-2026-000004": ("self_assessed", "0100233488"),
+            "VN-CLF-2026-000005": ("suspended", "0100233488"), "VN-CLF-2026-000006": ("superseded", "0100233488")}
 CERT_NOTES = {"VN-CLF-2026-000001": "rule:certificate_active", "VN-CLF-2024-000002": "rule:certificate_expired",
-              "VN-CLF-2025-000003": "rule:certificate_revoked", "VN-CLF-2025-999999": "rule:certificate_unknown"}
+              "VN-CLF-2025-000003": "rule:certificate_revoked", "VN-CLF-2025-999999": "rule:certificate_unknown",
+              "VN-CLF-2026-000004": "rule:certificate_self_assessed",
+              "VN-CLF-2026-000005": "rule:certificate_suspended",
+              "VN-CLF-2026-000006": "rule:certificate_superseded"}
 
 
 def table(md: str) -> list[dict[str, str]]:
@@ -132,6 +140,19 @@ def test_without_a_registry_a_certificate_is_unchecked():
     assert e["level"] == "high" and e["certificate"] == {"id": "VN-CLF-2026-000001", "status": "unchecked",
                                                           "lowered": False}
     assert result.summary.certificates["unchecked"] == 1
+
+
+def test_each_certificate_state_is_counted_and_only_a_verified_certificate_in_force_lowers():
+    states = {"A-1": "active", "S-1": "self_assessed", "P-1": "suspended", "X-1": "superseded"}
+    rows = [{"tax_code": code, "supplier_type": "nhà máy", "products": "áo sơ mi", "tier": "1",
+             "certificate_id": cid} for code, cid in zip(("0100233488", "0100112437", "0100109106", "3709123455"),
+                                                         states)]
+    result = run(rows, certificate_status=lambda cid: (states[cid], None))
+    assert [(e["level"], e["certificate"]["status"], e["certificate"]["lowered"]) for e in result.entries()] == [
+        ("medium", "active", True), ("high", "self_assessed", False), ("high", "suspended", False),
+        ("high", "superseded", False)]
+    assert {k: v for k, v in result.summary.certificates.items() if v} == {
+        "active": 1, "self_assessed": 1, "suspended": 1, "superseded": 1}
 
 
 def test_a_plain_status_lookup_is_accepted():
