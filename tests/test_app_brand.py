@@ -3,6 +3,8 @@ sees the supplier, filters, drills down and downloads; who can reach which page;
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -257,3 +259,42 @@ def test_a_supplier_list_uploaded_in_the_app_reaches_the_brand_with_the_check_s_
     counts = ", ".join(f"{t(f'brand.risk.{k}', 'vi')} {by_level[k]}" for k in checks.LEVELS if by_level[k])
     assert f"Theo mức rủi ro: {counts}." in page  # Nghiêm trọng 2, Cao 3, Thấp 1
     assert f"Danh sách nhà cung cấp: {check.summary['suppliers']} nhà cung cấp" in page
+
+
+def test_the_drill_down_shows_a_suspension_with_its_reason_and_a_standing_rejection(data_dir):
+    from accreditation import review
+    from seed import ROSTER_HEADER, record_checks
+    from test_portfolio import C, share
+
+    sign_in("brand@demo.vn")  # first run: demo accounts
+    db = database(data_dir)
+    suspended = company(db, "Công ty Tạm Đình Chỉ", tax_code="0100109106")
+    first = submitted(db, suspended)
+    later = workflow.start_draft(db, suspended, suspended.organisation_id, C)
+    child = ROSTER_HEADER + "E-009,Lê Văn Nhỏ,02/10/2013,,01/06/2026,Phụ việc,GENERAL,GENERAL,8,40,không,không,có,\n"
+    record_checks(db, suspended, later["id"], C, roster=child.encode("utf-8"), suppliers=None)
+    knocked = workflow.submit(db, suspended, later["id"], C)
+    share(db, suspended)
+    rejected = company(db, "Công ty Bị Từ Chối", tax_code="0100233488")
+    refused = submitted(db, rejected, "failing")
+    assessor = accounts.user_for_email(db, "assessor@demo.vn")
+    review.start(db, assessor, refused["id"])
+    review.reject(db, assessor, refused["id"], "Trẻ 14 tuổi vận hành máy.", C)
+    again = submitted(db, rejected)
+    share(db, rejected)
+
+    at = goto(sign_in("brand@demo.vn"), "portfolio")
+    table = at.dataframe[0].value.set_index("Doanh nghiệp")
+    assert table.loc["Công ty Tạm Đình Chỉ", "Tình trạng văn bản"] == "🔴 Tạm đình chỉ"
+    assert table.loc["Công ty Bị Từ Chối", "Vi phạm loại trừ khi bị từ chối"] == "YW-01"
+    assert table.loc["Công ty Bị Từ Chối", "Mức bảo đảm"] == "Chưa có"  # no statement while the rejection holds
+
+    at.selectbox(key="pf_supplier").set_value(knocked["id"]).run()
+    assert not at.exception
+    day = date.today().strftime("%d/%m/%Y")
+    assert f"Tạm đình chỉ từ ngày {day}: phiên bản 2 có vi phạm loại trừ (YW-01)." in texts(at)
+    assert f"Tự đánh giá – chưa thẩm định {first['certificate_id']}: Tạm đình chỉ" in texts(at)
+
+    at.selectbox(key="pf_supplier").set_value(again["id"]).run()
+    assert not at.exception
+    assert f"Bị từ chối ngày {day}; vi phạm loại trừ: YW-01." in texts(at)
