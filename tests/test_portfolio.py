@@ -22,7 +22,6 @@ from accreditation.permissions import can
 from accreditation.store import certificates as registry
 from accreditation.store.db import open_db, write_tx
 from criteria import default_criteria
-from scoring import DerivedAnswers
 
 C = default_criteria()
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
