@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 from sqlite_utils import Database
 
-from accreditation import documents, workflow
+from accreditation import checks, documents, workflow
 from accreditation.accounts import Actor
 from accreditation.errors import UserError
 from accreditation.i18n import t
@@ -296,8 +296,8 @@ def approval_checklist(db: Database, assessment_id: int, criteria: Criteria,
     waived = {k for k, r in done.items() if r.get("evidence_waiver")}
     missing_evidence = [i for i in workflow.evaluate(db, assessment_id, criteria).evidence.missing_required
                         if i not in waived]
-    roster = workflow.latest_check(db, assessment_id, "roster") is not None
-    suppliers = workflow.latest_check(db, assessment_id, "suppliers") is not None
+    roster = checks.latest(db, assessment_id, "roster", findings=False) is not None
+    suppliers = checks.latest(db, assessment_id, "suppliers", findings=False) is not None
     condition = criteria.settings.supplier_check_if
     shown = {i.id: i.answer for i in result.indicators if i.status != "hidden"}
     suppliers_needed = bool(condition) and _condition(condition)(shown)

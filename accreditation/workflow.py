@@ -357,15 +357,6 @@ def _latest_check(db: Database, assessment_id: int, kind: str) -> dict[str, Any]
     return rows[0] if rows else None
 
 
-def latest_check(db: Database, assessment_id: int, kind: str) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
-    check = _latest_check(db, assessment_id, kind)
-    if check is None:
-        return None
-    findings = [json.loads(f["data"]) for f in db["findings"].rows_where("check_id = ?", [check["id"]],
-                                                                          order_by="id")]
-    return {**check, "summary": json.loads(check["summary"] or "{}")}, findings
-
-
 def derived_answers(db: Database, assessment_id: int) -> list[DerivedAnswers]:
     out = []
     for kind in ("roster", "suppliers"):

@@ -250,7 +250,7 @@ def load_risk_data(folder: Path = RISK_DIR) -> RiskData:
 _RULES = ("informal_listed_good", "personal_tax_code", "type_tax_mismatch", "below_tier1_listed",
           "subcontracting_listed", "missing_tax_code", "invalid_tax_code", "type_unknown", "certificate_active",
           "certificate_expired", "certificate_revoked", "certificate_other_holder", "certificate_unknown",
-          "certificate_unchecked")
+          "certificate_unchecked", "certificate_self_assessed", "certificate_suspended", "certificate_superseded")
 _TRIGGERS = ("no_age_verification", "no_recent_audit", "no_code_of_conduct", "subcontracting_allowed",
              "informal_unit", "listed_good", "bad_tax_code", "critical")
 

@@ -97,8 +97,10 @@ def test_check_results_feed_the_score_and_carry_to_the_next_version(db, sme):
                                             "severity": "critical"}])
     result = workflow.record_check(db, sme, draft["id"], check, C)
     assert "YW-01" in result.knockouts
-    stored, findings = workflow.latest_check(db, draft["id"], "roster")
-    assert stored["rows"] == 3 and findings[0]["rule"] == "age.under_13"
+    from accreditation import checks
+
+    stored = checks.latest(db, draft["id"], "roster")
+    assert stored.rows == 3 and stored.findings[0]["rule"] == "age.under_13"
 
 
 def test_evidence_is_kept_once_by_hash_and_recorded(db, sme, tmp_path):

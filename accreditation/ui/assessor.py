@@ -11,15 +11,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from accreditation import review, workflow
+from accreditation import checks, review, workflow
 from accreditation.errors import UserError
 from accreditation.permissions import can
-from accreditation.ui import common, result_panel
+from accreditation.ui import common, result_panel, uploads
 from accreditation.ui.common import tr, txt
 from criteria.schema import Criteria, Indicator
 from scoring import AnswerError, Result
 
-SEVERITY_ICON = {"critical": "●", "major": "●", "minor": "○"}
 CHECK_ICON = {True: ":green[:material/check_circle:]", False: ":red[:material/cancel:]",
               None: ":gray[:material/remove:]"}
 
@@ -134,28 +133,6 @@ def _review_form(database, actor, assessment: dict, criteria: Criteria, indicato
                 st.error(exc.message(common.lang()))
 
 
-def _checks(database, assessment_id: int) -> None:
-    for kind in ("roster", "suppliers"):
-        latest = workflow.latest_check(database, assessment_id, kind)
-        st.markdown(f"**{tr(f'assessor.check_{kind}')}**")
-        if latest is None:
-            st.caption(tr("assessor.no_check"))
-            continue
-        check, findings = latest
-        st.caption(tr("assessor.check_line", filename=common.md(check["filename"]), rows=check["rows"],
-                      as_of=check["as_of"], count=len(findings)))
-        if findings:
-            table = pd.DataFrame([{
-                tr("assessor.row"): f.get("row"),
-                tr("assessor.ref"): f.get("ref") or f.get("employee_id") or "",
-                tr("assessor.severity"): f"{SEVERITY_ICON.get(f.get('severity'), '')} {f.get('severity', '')}",
-                tr("assessor.rule"): f.get("rule"),
-                tr("assessor.message"): (f.get("message") or {}).get(common.lang(), "")
-                if isinstance(f.get("message"), dict) else str(f.get("message") or ""),
-            } for f in findings])
-            st.dataframe(table, hide_index=True, width="stretch", height=min(400, 36 + 35 * len(table)))
-
-
 def review_page() -> None:
     actor = common.current_actor()
     database = common.db()
@@ -197,7 +174,8 @@ def review_page() -> None:
         _decisions(database, actor, assessment, criteria, verified)
     with left:
         _indicators(database, actor, assessment, criteria, verified, in_review)
-        _checks(database, assessment["id"])
+        for kind in ("roster", "suppliers"):
+            uploads.show_check(database, assessment["id"], kind)
 
 
 def _indicators(database, actor, assessment: dict, criteria: Criteria, verified: Result, in_review: bool) -> None:
@@ -282,9 +260,9 @@ def _site_visit(database, actor, assessment: dict) -> None:
                     st.rerun()
                 except UserError as exc:
                     st.error(exc.message(common.lang()))
-        roster = workflow.latest_check(database, assessment["id"], "roster")
-        if visit and roster and roster[0]["rows"] < 0.8 * visit["workers_on_payroll"]:
-            st.warning(tr("review_ui.visit_roster_short", rows=roster[0]["rows"], payroll=visit["workers_on_payroll"]))
+        roster = checks.latest(database, assessment["id"], "roster", findings=False)
+        if visit and roster and roster.rows < 0.8 * visit["workers_on_payroll"]:
+            st.warning(tr("review_ui.visit_roster_short", rows=roster.rows, payroll=visit["workers_on_payroll"]))
 
 
 def _sign_off(database, actor, assessment: dict) -> None:
