@@ -120,7 +120,8 @@ def test_submit_needs_every_answer_then_offers_the_documents(data_dir):
     assert not at.exception
     assert "Đã nộp phiên bản 1." in texts(at)
     labels = [b.label for b in at.get("download_button")]
-    assert labels == ["Tải giấy chứng nhận (PDF)", "Tải kế hoạch khắc phục (PDF)"]
+    assert labels == ["Tải bản tự đánh giá (PDF)", "Tải kế hoạch khắc phục (PDF)"]
+    assert "Bản tự đánh giá (chưa được thẩm định)" in texts(at)
     assert workflow.latest(db, actor.organisation_id)["certificate_id"].startswith("VN-CLF-")
     # the questionnaire is locked now; a new version can be started
     at = goto(at, "questionnaire")
@@ -143,37 +144,41 @@ def test_the_profile_refuses_an_invalid_tax_code(data_dir):
     assert db["organisations"].get(1)["tax_code"] == "3709123455"  # nothing saved
 
 
+def _verified(data_dir, issued_days_ago: int):
+    """The demo company with a verified certificate issued `issued_days_ago` days ago."""
+    from datetime import date, timedelta
+
+    from accreditation import accounts, review
+    from criteria import default_criteria
+    from seed import review_everything, submitted_assessment
+
+    db, sme, assessment = submitted_assessment(data_dir, checked=True)
+    assessor = accounts.user_for_email(db, "assessor@demo.vn")
+    review_everything(db, assessor, assessment["id"], default_criteria())
+    cert = review.approve(db, assessor, assessment["id"], default_criteria(),
+                          issued=date.today() - timedelta(days=issued_days_ago))
+    return db, cert
+
+
 @pytest.mark.parametrize("issued_days_ago, expected", [
     (10, "còn hiệu lực đến"),
     (730 - 30, "hãy tự đánh giá lại và nộp"),  # 24-month validity: about 30 days left
     (800, "đã hết hiệu lực"),
 ])
 def test_home_page_warns_before_a_certificate_expires(data_dir, issued_days_ago, expected):
-    from datetime import date, timedelta
-
-    from seed import submitted_assessment
-    from accreditation import documents, accounts
-    from criteria import default_criteria
-
-    db, sme, assessment = submitted_assessment(data_dir)
-    result = workflow.stored_result(assessment)
-    documents.issue_for_assessment(db, sme, assessment, result, default_criteria(),
-                                   db["organisations"].get(sme.organisation_id),
-                                   issued=date.today() - timedelta(days=issued_days_ago))
+    _verified(data_dir, issued_days_ago)
     at = sign_in("sme@demo.vn")
     assert expected in texts(at)
 
 
-def test_the_documents_page_says_when_the_certificate_has_expired(data_dir):
-    from datetime import date, timedelta
-
+def test_home_page_says_a_statement_is_not_verified(data_dir):
     from seed import submitted_assessment
-    from accreditation import documents
-    from criteria import default_criteria
 
-    db, sme, assessment = submitted_assessment(data_dir)
-    cert = documents.issue_for_assessment(db, sme, assessment, workflow.stored_result(assessment),
-                                          default_criteria(), db["organisations"].get(sme.organisation_id),
-                                          issued=date.today() - timedelta(days=800))
+    submitted_assessment(data_dir)
+    assert "Bản tự đánh giá (chưa được thẩm định)" in texts(sign_in("sme@demo.vn"))
+
+
+def test_the_documents_page_says_when_the_certificate_has_expired(data_dir):
+    _, cert = _verified(data_dir, 800)
     at = goto(sign_in("sme@demo.vn"), "documents")
-    assert f"Giấy chứng nhận {cert.id} đã hết hiệu lực" in texts(at)
+    assert f"Giấy chứng nhận đã thẩm định {cert.id}: đã hết hiệu lực" in texts(at)

@@ -43,28 +43,29 @@ REASSESS_DAYS = 60  # the home page warns this many days before a certificate ex
 
 
 def _certificate_notice(organisation_id: int) -> None:
-    """The company's current certificate: expiring soon → re-assess; expired or revoked → say so plainly."""
+    """The company's current document: suspended, expired or revoked → say so plainly; expiring soon →
+    re-assess; a self-assessment statement → say that it is not verified."""
     from datetime import date
 
     from accreditation.store import certificates as registry
 
-    rows = [r for r in workflow.history(common.db(), organisation_id) if r.get("certificate_id")]
-    if not rows:
-        return
-    cert = registry.get(common.db(), rows[-1]["certificate_id"])
+    org = organisation(organisation_id)
+    cert = registry.current(common.db(), org.get("tax_code"), organisation_id)
     if cert is None:
         return
     today = date.today()
     status = cert.status(today)
     days = (cert.expires - today).days
-    if status == "revoked":
-        st.error(tr("home.cert_revoked", id=cert.id, date=(cert.revoked_at or "")[:10]))
-    elif status == "expired":
-        st.error(tr("home.cert_expired", id=cert.id, date=cert.expires.strftime("%d/%m/%Y")))
+    kind = tr(f"company.kind_{cert.assurance}")
+    if status in ("revoked", "expired", "suspended"):
+        st.error(tr(f"company.status_{status}", kind=kind, id=cert.id, expires=cert.expires.strftime("%d/%m/%Y"),
+                    reason=common.md(cert.suspended_reason or cert.revoked_reason or "")))
     elif days <= REASSESS_DAYS:
         st.warning(tr("home.cert_expiring", id=cert.id, date=cert.expires.strftime("%d/%m/%Y"), days=days))
-    else:
+    elif cert.verified:
         st.success(tr("home.cert_active", id=cert.id, date=cert.expires.strftime("%d/%m/%Y")))
+    else:
+        st.info(tr("company.status_active", kind=kind, id=cert.id, expires=cert.expires.strftime("%d/%m/%Y")))
 
 
 def profile_page() -> None:
