@@ -61,10 +61,16 @@ def ensure_demo_data(db: Database) -> list[tuple[str, str, str]] | None:
     return created
 
 
-def _roster(workers: int, seed: int) -> bytes:
-    """A roster of adults (ids, birth and hire dates, ordinary work): no names, as the check needs none."""
+def _roster(workers: int, seed: int, child: bool = False) -> bytes:
+    """A roster of adults (ids, birth and hire dates, ordinary work): no names, as the check needs none. `child`:
+    the last row is a 14-year-old operating a machine (ordinary work, not on the light-work list: a knock-out)."""
     lines = ["employee_id,date_of_birth,hire_date,job_code,workplace_code,hours_per_day,hours_per_week,night_work,"
              "overtime"]
+    if child:
+        workers -= 1
+        born = date.today().replace(year=date.today().year - 14, day=1)
+        lines.append(f"NV9999,{born:%d/%m/%Y},{date.today().replace(day=1):%d/%m/%Y},GENERAL,GENERAL,8,48,không,"
+                     "không")
     for n in range(1, workers + 1):
         born = date(1970 + (n * 7 + seed) % 33, 1 + (n * 5) % 12, 1 + (n * 11) % 28)
         hired = date(2015 + (n * 3 + seed) % 10, 1 + (n * 7) % 12, 1 + (n * 13) % 28)
@@ -102,8 +108,9 @@ def _suppliers(db: Database) -> list[tuple[str, str, str]]:
         issued = today - timedelta(days=age or 0)
         draft = workflow.start_draft(db, user, org_id, criteria)
         workflow.save_answers(db, user, draft["id"], _answers(example), criteria)
-        workflow.record_check(db, user, draft["id"], checks.roster_record(_roster(size, n), "danh-sach-lao-dong.csv",
-                                                                          issued, criteria), criteria)
+        roster = _roster(size, n, child=outcome == "rejected")
+        workflow.record_check(db, user, draft["id"], checks.roster_record(roster, "danh-sach-lao-dong.csv", issued,
+                                                                          criteria), criteria)
         workflow.record_check(db, user, draft["id"], checks.supplier_record(db, _supplier_list(issued),
                                                                             "nha-cung-cap.csv", issued), criteria)
         workflow.submit(db, user, draft["id"], criteria, issued=issued)

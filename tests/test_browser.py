@@ -1,8 +1,13 @@
 """Real-browser journeys (Debian chromium driven by Playwright, no browser download), against `streamlit run`.
 
-1. The company: sign in with the demo account, answer a section, upload a roster, submit, download the PDF and
-   read it back; share with the demo brand.
-2. The assessor approves; the brand sees the verified certificate; the public page verifies it, signed out.
+The whole trust journey, in Vietnamese:
+1. The company answers a section, uploads a roster with children at work and its supplier list, submits (no
+   statement: a knock-out), and shares with the demo brand; the assessor rejects.
+2. The company starts a new version, uploads an edited roster and submits: still no statement (the rejection holds);
+   the brand sees the rejection.
+3. The assessor accepts the indicators section by section and records the on-site verification; a second lead
+   signs off; the assessor approves: a verified certificate, which the company downloads and reads back.
+4. Anyone, signed out, opens its QR link: green, verified.
 
 A full-page screenshot of each main page is kept in test-artifacts/screenshots/ (with UPDATE_DOCS_SCREENSHOTS=1
 they also replace the README's pictures in docs/screenshots/)."""
@@ -42,10 +47,13 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from seed import example_values  # noqa: E402
 
-ROSTER = """employee_id,full_name,date_of_birth,id_number,hire_date,job_title,job_code,workplace_code,hours_per_day,hours_per_week,night_work,overtime,guardian_consent,health_check_date
-E-001,Nguyễn Văn An,17/05/1990,,01/03/2020,Thợ may,GENERAL,GENERAL,8,40,không,không,,15/01/2026
-E-002,Trần Thị Bình,02/10/1985,,01/06/2021,Tổ trưởng,GENERAL,GENERAL,8,40,không,không,,15/01/2026
-""".encode("utf-8")
+from seed import ADULTS, clean_suppliers  # noqa: E402
+
+# the measured case: a 17-year-old servicing machines and a 14-year-old on the night shift
+CHILDREN = ADULTS + (
+    "E-017,Lê Văn Cường,01/01/2009,,01/06/2026,Bảo trì máy,PROHIBITED-JOB-D,GENERAL,8,40,không,không,có,15/09/2026\n"
+    "E-014,Phạm Thị Dung,01/01/2012,,01/06/2026,Đóng gói,LIGHT-4,GENERAL,4,20,có,không,có,15/09/2026\n"
+).encode("utf-8")
 
 
 def _free_port() -> int:
@@ -83,7 +91,8 @@ def server(tmp_path_factory):
 
 
 def _seed(data: Path) -> None:
-    """The first run's demo data, and the demo company has answered every section but the first one."""
+    """The first run's demo data; the demo company has answered every section but the first one and attached a
+    file to every indicator whose evidence the criteria require."""
     os.environ["ACCREDITATION_DATA_DIR"] = str(data)
     from accreditation import accounts, demo, workflow
     from accreditation.store.db import open_db
@@ -94,9 +103,12 @@ def _seed(data: Path) -> None:
     sme = accounts.user_for_email(db, "sme@demo.vn")
     criteria = default_criteria()
     draft = workflow.start_draft(db, sme, sme.organisation_id, criteria)
-    for key, value in example_values("strong").items():
-        if not key.startswith("PRO-"):
-            workflow.save_answer(db, sme, draft["id"], key, value, criteria)
+    workflow.save_answers(db, sme, draft["id"], {k: v for k, v in example_values("strong").items()
+                                                 if not k.startswith("PRO-")}, criteria)
+    for indicator in criteria.indicators:
+        if indicator.evidence == "required":
+            workflow.add_evidence(db, sme, draft["id"], indicator.id, f"{indicator.id}.pdf",
+                                  f"%PDF-1.4 {indicator.id}".encode(), criteria)
     db.close()
 
 
@@ -172,12 +184,60 @@ def choose(page, label: str, option: str) -> None:
     idle(page)
 
 
-def test_company_assessor_brand_and_public_journey(server, browser, tmp_path):
+def upload(page, path: Path, done: str) -> None:
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+    expect(page.get_by_text(done).first).to_be_visible(timeout=60_000)
+    idle(page)
+
+
+def submit(page) -> None:
+    go(page, "Kết quả và tài liệu")
+    page.get_by_text("Tôi xác nhận các câu trả lời là đúng sự thật").click()
+    idle(page)
+    page.get_by_role("button", name="Nộp bản tự đánh giá").click()
+    expect(page.get_by_text(re.compile(r"Đã nộp phiên bản \d+\.")).first).to_be_visible(timeout=30_000)
+    idle(page)
+
+
+def open_review(page, company: str) -> None:
+    go(page, "Hồ sơ chờ thẩm định")
+    choose(page, "Mở hồ sơ", company)
+    page.get_by_role("button", name="Mở để thẩm định").click()
+    expect(page.get_by_role("heading", name="Thẩm định hồ sơ")).to_be_visible(timeout=30_000)
+    idle(page)
+
+
+def start_review(page) -> None:
+    page.get_by_role("button", name="Bắt đầu thẩm định (nhận hồ sơ)").click()
+    expect(page.get_by_role("button", name="Bắt đầu thẩm định (nhận hồ sơ)")).to_have_count(0, timeout=30_000)
+    idle(page)
+
+
+def decide(page, option: str, comment: str = "") -> None:
+    form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Xác nhận quyết định"))
+    form.get_by_text(option, exact=True).click()
+    if comment:
+        form.get_by_role("textbox").fill(comment)
+    form.get_by_role("button", name="Xác nhận quyết định").click()
+    idle(page)
+
+
+COMPANY = "Công ty TNHH May mặc Thuận An Xanh"
+
+
+def test_reject_resubmit_review_sign_off_and_verify(server, browser, tmp_path):
+    from criteria import default_criteria
+
     url, data = server
     context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1500})
     page = context.new_page()
+    children, adults, suppliers = (tmp_path / "danh-sach-lao-dong.csv", tmp_path / "danh-sach-da-sua.csv",
+                                   tmp_path / "nha-cung-cap.csv")
+    children.write_bytes(CHILDREN)
+    adults.write_bytes(ADULTS)
+    suppliers.write_bytes(clean_suppliers())
 
-    # --- the company
+    # --- the company: version 1, with children at work
     sign_in(page, url, "sme@demo.vn")
     shot(page, "home")
     go(page, "Tự đánh giá")
@@ -186,33 +246,14 @@ def test_company_assessor_brand_and_public_journey(server, browser, tmp_path):
                         ("PRO-05", "Dệt may")):
         question(page, qid).get_by_text(answer, exact=True).click()
         idle(page)
-    expect(page.get_by_text("Nhóm này: 5/5 câu")).to_be_visible()
     shot(page, "questionnaire")
-
     go(page, "Danh sách lao động")
-    roster = tmp_path / "danh-sach-lao-dong.csv"
-    roster.write_bytes(ROSTER)
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(roster))
-    expect(page.get_by_text("Đã kiểm tra danh-sach-lao-dong.csv: 2 dòng")).to_be_visible(timeout=30_000)
+    upload(page, children, "Đã kiểm tra danh-sach-lao-dong.csv: 4 dòng")
     shot(page, "roster")
-
-    go(page, "Kết quả và tài liệu")
-    page.get_by_text("Tôi xác nhận các câu trả lời là đúng sự thật").click()
-    idle(page)
-    page.get_by_role("button", name="Nộp bản tự đánh giá").click()
-    expect(page.get_by_text("Đã nộp phiên bản 1.")).to_be_visible(timeout=30_000)
-    idle(page)  # the button must belong to the finished rerun, not the one being replaced
-    download = download_pdf(page, "Tải giấy chứng nhận (PDF)")
-    pdf_path = tmp_path / download.suggested_filename
-    download.save_as(pdf_path)
-    from pypdf import PdfReader
-
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_path.read_bytes())).pages)
-    assert "Công ty TNHH May mặc Thuận An Xanh" in text
-    assert "Tự đánh giá" in text
-    certificate_id = download.suggested_filename.removesuffix(".pdf")
-    shot(page, "results")
-
+    go(page, "Nhà cung cấp")
+    upload(page, suppliers, "Đã kiểm tra nha-cung-cap.csv: 1 dòng")
+    submit(page)
+    expect(page.get_by_role("button", name="Tải bản tự đánh giá (PDF)")).to_have_count(0)  # a knock-out: none
     go(page, "Chia sẻ với nhãn hàng")
     page.get_by_test_id("stRadio").get_by_text("mã mời nhãn hàng gửi", exact=True).click()
     idle(page)
@@ -221,43 +262,102 @@ def test_company_assessor_brand_and_public_journey(server, browser, tmp_path):
     expect(page.get_by_text("Đã chia sẻ kết quả với Demo Apparel Brand Ltd.")).to_be_visible(timeout=30_000)
     sign_out(page)
 
-    # --- the assessor
+    # --- the assessor rejects it
     sign_in(page, url, "assessor@demo.vn")
-    go(page, "Hồ sơ chờ thẩm định")
-    shot(page, "queue")
-    choose(page, "Mở hồ sơ", "Công ty TNHH May mặc Thuận An Xanh")
-    page.get_by_role("button", name="Mở để thẩm định").click()
-    expect(page.get_by_role("heading", name="Thẩm định hồ sơ")).to_be_visible(timeout=30_000)
-    page.get_by_role("button", name="Bắt đầu thẩm định (nhận hồ sơ)").click()
-    expect(page.get_by_role("button", name="Bắt đầu thẩm định (nhận hồ sơ)")).to_have_count(0, timeout=30_000)
+    open_review(page, COMPANY)
+    start_review(page)
+    decide(page, "Không đạt, kèm kế hoạch khắc phục (bắt buộc nhận xét)",
+           "Trẻ 17 tuổi bảo trì máy, trẻ 14 tuổi làm ca đêm.")
+    expect(page.get_by_text("Đã ghi nhận: không đạt.")).to_be_visible(timeout=30_000)
+    sign_out(page)
+
+    # --- the company edits its roster and submits version 2: the rejection holds
+    sign_in(page, url, "sme@demo.vn")
+    go(page, "Tự đánh giá")
+    page.get_by_role("button", name="Tạo phiên bản mới để sửa").click()
     idle(page)
-    page.get_by_role("button", name="Xác nhận quyết định").click()
-    approved = page.get_by_text("Đã phê duyệt và cấp giấy chứng nhận")
-    expect(approved).to_be_visible(timeout=60_000)
-    verified_id = approved.inner_text().split()[-1].rstrip(".")
-    assert verified_id.startswith("VN-CLF-") and verified_id != certificate_id
+    go(page, "Danh sách lao động")
+    upload(page, adults, "Đã kiểm tra danh-sach-da-sua.csv: 2 dòng")
+    submit(page)
+    expect(page.get_by_text("Chưa cấp bản tự đánh giá cho phiên bản này").first).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("button", name="Tải bản tự đánh giá (PDF)")).to_have_count(0)
+    shot(page, "results")
+    sign_out(page)
+
+    # --- the brand sees the rejection
+    sign_in(page, url, "brand@demo.vn")
+    go(page, "Danh mục nhà cung cấp")
+    cells = page.get_by_role("gridcell", include_hidden=True)
+    expect(cells.filter(has_text=COMPANY).first).to_have_count(1, timeout=30_000)
+    choose(page, "Chọn nhà cung cấp (trên trang hiện tại)", COMPANY)
+    expect(page.get_by_text(re.compile("Bị từ chối ngày")).first).to_be_visible(timeout=30_000)
+    shot(page, "portfolio")
+    sign_out(page)
+
+    # --- the assessor reviews version 2 section by section and records the visit
+    sign_in(page, url, "assessor@demo.vn")
+    open_review(page, COMPANY)
+    start_review(page)
+    for section in default_criteria().sections:
+        expander = page.get_by_test_id("stExpander").filter(has_text=section.label.vi)
+        if not expander.count():
+            continue
+        expander.first.locator("summary").first.click()
+        button = expander.first.get_by_role("button", name=re.compile(r"^Chấp nhận \d+ tiêu chí còn lại"))
+        if button.count():
+            button.click()
+            expect(page.get_by_text(re.compile(r"Đã chấp nhận \d+ tiêu chí\.")).first).to_be_visible(timeout=30_000)
+            idle(page)
+    visit = page.get_by_test_id("stExpander").filter(has_text="Khảo sát tại cơ sở")
+    visit.locator("summary").first.click()
+    visit.get_by_label("Địa điểm đã khảo sát").fill("Xưởng may số 1, phường Thuận Giao")
+    for label, value in (("Số lao động trong bảng lương", "2"), ("Số lao động được phỏng vấn riêng", "2"),
+                         ("Số hồ sơ lao động chọn kiểm tra", "2"),
+                         ("Trong đó, số hồ sơ đối chiếu với giấy tờ gốc", "2")):
+        visit.get_by_label(label).fill(value)
+    visit.get_by_label("Kết quả khảo sát").fill("Không còn người dưới 18 tuổi làm việc; hai trẻ đã được hỗ trợ.")
+    visit.get_by_role("button", name="Lưu kết quả khảo sát").click()
+    expect(page.get_by_text("Đã lưu kết quả khảo sát.")).to_be_visible(timeout=30_000)
+    idle(page)
     shot(page, "review")
     sign_out(page)
 
-    # --- the brand
-    sign_in(page, url, "brand@demo.vn")
-    go(page, "Danh mục nhà cung cấp")
-    # the grid draws on a canvas; its accessible cells carry the text
-    cells = page.get_by_role("gridcell", include_hidden=True)
-    expect(cells.filter(has_text="Công ty TNHH May mặc Thuận An Xanh").first).to_have_count(1, timeout=30_000)
-    shot(page, "portfolio")
-    choose(page, "Chọn nhà cung cấp (trên trang hiện tại)", "Công ty TNHH May mặc Thuận An Xanh")  # the drill-down
-    expect(page.get_by_text(verified_id).first).to_be_visible(timeout=30_000)
+    # --- a second lead signs off
+    sign_in(page, url, "lead@demo.vn")
+    open_review(page, COMPANY)
+    page.get_by_role("button", name="Xác nhận kết quả thẩm định (người thứ hai)").click()
+    expect(page.get_by_text("Đã xác nhận kết quả thẩm định.")).to_be_visible(timeout=30_000)
     sign_out(page)
 
-    # --- anyone, signed out, from the QR link
+    # --- the assessor approves: a verified certificate
+    sign_in(page, url, "assessor@demo.vn")
+    open_review(page, COMPANY)
+    decide(page, "Phê duyệt và cấp giấy chứng nhận đã thẩm định")
+    approved = page.get_by_text("Đã phê duyệt và cấp giấy chứng nhận")
+    expect(approved).to_be_visible(timeout=60_000)
+    verified_id = approved.inner_text().split()[-1].rstrip(".")
+    assert verified_id.startswith("VN-CLF-")
+    sign_out(page)
+
+    # --- the company downloads it and reads it back
+    sign_in(page, url, "sme@demo.vn")
+    go(page, "Kết quả và tài liệu")
+    download = download_pdf(page, "Tải giấy chứng nhận đã thẩm định (PDF)")
+    pdf_path = tmp_path / download.suggested_filename
+    download.save_as(pdf_path)
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_path.read_bytes())).pages)
+    assert COMPANY in text and verified_id in text
+    assert "CHƯA ĐƯỢC THẨM ĐỊNH" not in text.upper()
+    sign_out(page)
+
+    # --- anyone, signed out, from the QR link: green and verified
     public = browser.new_context().new_page()
     public.goto(f"{url}/?verify={verified_id}", wait_until="domcontentloaded")
     expect(public.get_by_role("heading", name="Kiểm tra giấy chứng nhận")).to_be_visible(timeout=30_000)
-    expect(public.get_by_text("Công ty TNHH May mặc Thuận An Xanh")).to_be_visible(timeout=30_000)
-    expect(public.get_by_text("Đã được thẩm định")).to_be_visible()
+    expect(public.get_by_test_id("stAlertContentSuccess").filter(
+        has_text="HỢP LỆ – GIẤY CHỨNG NHẬN ĐÃ THẨM ĐỊNH")).to_be_visible(timeout=30_000)
+    expect(public.get_by_text(COMPANY).first).to_be_visible()
     shot(public, "verify")
-    # the superseded self-assessed certificate shows as revoked
-    public.goto(f"{url}/?verify={certificate_id}", wait_until="domcontentloaded")
-    expect(public.get_by_text("Ngày thu hồi")).to_be_visible(timeout=30_000)
     context.close()

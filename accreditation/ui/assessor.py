@@ -190,7 +190,8 @@ def _indicators(database, actor, assessment: dict, criteria: Criteria, verified:
             continue
         todo = [i for i in items if i.id in applicable and i.id not in done]
         total = sum(1 for i in items if i.id in applicable)
-        with st.expander(f"{txt(section.label)} — {tr('assessor.reviewed', done=total - len(todo), total=total)}"):
+        counted = f" — {tr('assessor.reviewed', done=total - len(todo), total=total)}" if total else ""
+        with st.expander(f"{txt(section.label)}{counted}"):
             if in_review and todo:
                 if st.button(tr("review_ui.accept_rest", count=len(todo)), key=f"accept-{section.id}"):
                     accepted = review.accept_section(database, actor, assessment["id"], section.id, criteria)
