@@ -124,16 +124,23 @@ def _suppliers(db: Database) -> list[tuple[str, str, str]]:
     return created
 
 
-def _approve(db: Database, assessor: accounts.Actor, second: accounts.Actor, assessment_id: int, criteria,
-             workers: int, issued: date) -> None:
-    """A review as the scheme asks for it: every section accepted, missing evidence waived with the reason, the
-    site visit, a second lead's sign-off, then the approval."""
-    review.start(db, assessor, assessment_id)
+def review_in_full(db: Database, assessor: accounts.Actor, assessment_id: int, criteria, waiver: str) -> None:
+    """An assessor's desk review of a submitted version with nothing to adjust: started, every section accepted,
+    each piece of missing required evidence waived with `waiver` as the reason."""
+    if workflow.get(db, assessment_id)["status"] == "submitted":
+        review.start(db, assessor, assessment_id)
     for section in criteria.sections:
         review.accept_section(db, assessor, assessment_id, section.id, criteria)
     for indicator in workflow.evaluate(db, assessment_id, criteria).evidence.missing_required:
         review.review_indicator(db, assessor, assessment_id, indicator, "accept", None, "", criteria,
-                                evidence_waiver="Đã xem bản gốc tại cơ sở; doanh nghiệp lưu giữ.")
+                                evidence_waiver=waiver)
+
+
+def _approve(db: Database, assessor: accounts.Actor, second: accounts.Actor, assessment_id: int, criteria,
+             workers: int, issued: date) -> None:
+    """A review as the scheme asks for it: the desk review, the site visit, a second lead's sign-off, then the
+    approval."""
+    review_in_full(db, assessor, assessment_id, criteria, "Đã xem bản gốc tại cơ sở; doanh nghiệp lưu giữ.")
     review.record_site_visit(db, assessor, assessment_id, review.SiteVisit(
         visit_date=date.today(), sites="Xưởng sản xuất chính", workers_on_payroll=workers,
         files_sampled=min(workers, 20), files_checked=min(workers, 20), workers_interviewed=min(workers, 10),

@@ -85,6 +85,18 @@ class AssessorReview:
     dispute_until: date | None = None
 
 
+_GRID_STYLE = [("GRID", (0, 0), (-1, -1), 0.4, GRID), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+               ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]
+
+
+def _labelled(rows: list[tuple[str, str]]) -> Table:
+    """A two-column table: a catalog label (bold, shaded) beside its value markup."""
+    table = Table([[Paragraph(_key(k, bold=True), CELL), Paragraph(v, CELL)] for k, v in rows],
+                  colWidths=[150, PAGE[0] - 2 * MARGIN - 150])
+    table.setStyle(TableStyle(_GRID_STYLE + [("BACKGROUND", (0, 0), (0, -1), HEADER_BG)]))
+    return table
+
+
 def _review(rev: AssessorReview) -> list[Any]:
     rows = [("trust.plan.decision", f"<b>{_text(rev.decision)}</b>"
              + (f" · {vn_date(rev.decided)}" if rev.decided else ""))]
@@ -92,14 +104,7 @@ def _review(rev: AssessorReview) -> list[Any]:
         rows.append(("trust.plan.comment", para(rev.comment)))
     if rev.dispute_until:
         rows.append(("trust.plan.dispute", _key("trust.plan.dispute_until", date=vn_date(rev.dispute_until))))
-    data = [[Paragraph(_key(k, bold=True), CELL), Paragraph(v, CELL)] for k, v in rows]
-    table = Table(data, colWidths=[150, PAGE[0] - 2 * MARGIN - 150])
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.4, GRID), ("BACKGROUND", (0, 0), (0, -1), HEADER_BG),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]))
-    out: list[Any] = [Paragraph(_key("trust.plan.review_title", bold=True), H2), table]
+    out: list[Any] = [Paragraph(_key("trust.plan.review_title", bold=True), H2), _labelled(rows)]
     if rev.notes:
         head = [Paragraph(_key(k, bold=True), HEAD) for k in ("trust.plan.col_indicator", "trust.plan.col_declared",
                                                                "trust.plan.col_assessor", "trust.plan.col_comment")]
@@ -107,11 +112,7 @@ def _review(rev: AssessorReview) -> list[Any]:
                  Paragraph(_text(n.adjusted) if n.adjusted else _key("trust.plan.accepted"), CELL),
                  Paragraph(para(n.comment), CELL)] for n in rev.notes]
         notes = Table([head] + body, colWidths=[230, 150, 150, PAGE[0] - 2 * MARGIN - 530], repeatRows=1)
-        notes.setStyle(TableStyle([
-            ("GRID", (0, 0), (-1, -1), 0.4, GRID), ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 3),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ]))
+        notes.setStyle(TableStyle(_GRID_STYLE + [("BACKGROUND", (0, 0), (-1, 0), HEADER_BG)]))
         out += [Spacer(1, 6), notes]
     return out
 
@@ -179,14 +180,7 @@ def _summary(result: Result, criteria: Criteria) -> list[Any]:
         value = f"{score:.1f}" if score is not None else _key("plan.section_na")
         sections.append(f"{_bi(para(label.vi), para(label.en), ' / ')}: <b>{value}</b>")
     rows.append(("plan.sections", "<br/>".join(sections)))
-    data = [[Paragraph(_key(k, bold=True), CELL), Paragraph(v, CELL)] for k, v in rows]
-    table = Table(data, colWidths=[150, PAGE[0] - 2 * MARGIN - 150])
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.4, GRID), ("BACKGROUND", (0, 0), (0, -1), HEADER_BG),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]))
-    return [Paragraph(_key("plan.summary", bold=True), H2), table]
+    return [Paragraph(_key("plan.summary", bold=True), H2), _labelled(rows)]
 
 
 COLUMNS = ("plan.col_no", "plan.col_priority", "plan.col_finding", "plan.col_action", "plan.col_responsible",
