@@ -395,6 +395,15 @@ def held_by(db: Database, organisation_id: int, version: int) -> dict[str, Any] 
     return rows[0] if rows and rows[0]["status"] in ("rejected", "changes_requested") else None
 
 
+def verified_in_force(db: Database, org: dict[str, Any], day: date | None = None):
+    """The company's verified certificate, if it is current and in force: a new self-assessment never replaces it
+    with an unverified statement; only a new approval (or a knock-out, which suspends it) changes it."""
+    from accreditation.store import certificates as registry
+
+    cert = registry.current(db, org.get("tax_code"), org["id"])
+    return cert if cert is not None and cert.verified and cert.status(day or date.today()) == "active" else None
+
+
 def suspension_reason(assessment: dict[str, Any], result: Result) -> dict[str, str] | None:
     """Why the company's current document must be suspended by this version (a knock-out, or a child under 15 in
     unclassified work), in both languages; None when nothing calls for it."""
@@ -432,9 +441,9 @@ def suspend_current_document(db: Database, actor: Actor, assessment: dict[str, A
 def submit(db: Database, actor: Actor, assessment_id: int, criteria: Criteria, issued: date | None = None
            ) -> dict[str, Any]:
     """Lock the version and send it for review; every visible question must be answered. In the same
-    transaction: issue a self-assessment statement when the version is eligible and no earlier rejection or request
-    for changes holds (the statement supersedes the company's previous document), and suspend the current document
-    when the version has a knock-out."""
+    transaction: issue a self-assessment statement when the version is eligible, no earlier rejection or request
+    for changes holds, and the company holds no verified certificate in force (the statement supersedes the
+    company's previous document); and suspend the current document when the version has a knock-out."""
     from accreditation import documents
 
     with write_tx(db):
@@ -448,8 +457,9 @@ def submit(db: Database, actor: Actor, assessment_id: int, criteria: Criteria, i
                             f"{len(result.unanswered)} questions are not answered yet: {ids}")
         org = db["organisations"].get(assessment["organisation_id"])
         held = held_by(db, assessment["organisation_id"], assessment["version"])
+        certified = verified_in_force(db, org)
         statement = None
-        if result.eligible and held is None:
+        if result.eligible and held is None and certified is None:
             statement = documents.issue_for_assessment(db, actor, assessment, result, criteria, org,
                                                        issued=issued or date.today()).id
         suspended = suspend_current_document(db, actor, assessment, result)
@@ -460,7 +470,8 @@ def submit(db: Database, actor: Actor, assessment_id: int, criteria: Criteria, i
         audit.record(db, actor=actor.as_dict(), action="assessment.submit", entity="assessment",
                      entity_id=assessment_id, before={"status": assessment["status"]},
                      after={"status": target, "total": result.total, "tier": result.tier, "statement": statement,
-                            "held_by_version": held["version"] if held else None, "suspended": suspended})
+                            "held_by_version": held["version"] if held else None, "suspended": suspended,
+                            "verified_in_force": certified.id if certified else None})
     return get(db, assessment_id)
 
 

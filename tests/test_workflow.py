@@ -239,3 +239,18 @@ def test_a_submitted_version_refuses_every_change(company):
         with pytest.raises(UserError, match="locked"):
             change()
     assert workflow.answer_set(db, v1["id"]).values["POL-01"] == "yes"
+
+
+def test_a_new_self_assessment_never_replaces_a_verified_certificate_in_force(company):
+    from seed import review_everything
+
+    db, sme, v1 = submitted_assessment(company, checked=True)
+    assessor = accounts.user_for_email(db, "assessor@demo.vn")
+    review_everything(db, assessor, v1["id"], C)
+    cert = review.approve(db, assessor, v1["id"], C)
+    v2 = _new_version(db, sme, ADULTS)
+    assert v2["certificate_id"] is None  # no statement over the verified certificate
+    assert registry.current(db, cert.tax_code) == cert and cert.status(TODAY) == "active"
+    v3 = _new_version(db, sme, CHILDREN)  # but a knock-out suspends it
+    assert registry.get(db, cert.id).status(TODAY) == "suspended"
+    assert v3["certificate_id"] is None

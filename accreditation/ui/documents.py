@@ -82,13 +82,18 @@ def _submit(database, actor, assessment: dict, criteria, result) -> None:
 
 
 def _held(database, assessment: dict) -> None:
-    """Say why a submitted version has no statement: a rejection or a request for changes holds."""
+    """Say why a submitted version has no statement: a rejection or a request for changes holds, or the company's
+    verified certificate stays in force until an assessor decides this version."""
     if assessment.get("certificate_id") or assessment["status"] not in ("submitted", "in_review"):
         return
     held = workflow.held_by(database, assessment["organisation_id"], assessment["version"])
     if held is not None:
         st.warning(tr("company.held", version=held["version"],
                       status=workflow.status_label(held["status"], common.lang())))
+        return
+    certified = workflow.verified_in_force(database, database["organisations"].get(assessment["organisation_id"]))
+    if certified is not None:
+        st.info(tr("company.verified_stays", id=certified.id))
 
 
 def _document(database, org: dict, criteria) -> None:
