@@ -67,7 +67,7 @@ def test_the_company_shares_with_the_invitation_code_and_the_brand_sees_it(data_
     assert not at.exception and not at.error
     page = texts(at)
     assert f"Tự đánh giá – chưa thẩm định {done['certificate_id']}: Còn hiệu lực" in page
-    assert "Đây là bản tự đánh giá của doanh nghiệp: chưa có chuyên gia nào thẩm định." in texts(at)
+    assert "Đây là bản tự đánh giá của doanh nghiệp: chưa có thẩm định viên nào thẩm định." in texts(at)
     assert "Không có vi phạm loại trừ." in page and "Chưa tải danh sách lao động." in page
     assert "Việc cần khắc phục trước" in page
 
