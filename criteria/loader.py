@@ -72,14 +72,15 @@ SETTING_KEYS = ("criteria_id", "version", "effective_date", "status", "validity_
                 "indicator_weight_total")
 # Optional keys (older criteria files lack them; schema.py gives what they default to).
 OPTIONAL_SETTING_KEYS = ("statement_validity_months", "dispute_days", "onsite_tiers", "four_eyes_tiers",
-                         "supplier_check_if")
+                         "supplier_check_if", "expiry_notice_days", "reassess_without_document_months")
 TIER_LIST_SETTINGS = ("onsite_tiers", "four_eyes_tiers")
 SETTING_TEXTS = ("scheme_name", "notice")
 REQUIRED_SETTING_TEXTS = ("scheme_name",)
 
 # Field ranges used in messages, matching the Field constraints in schema.py.
 _RANGES = {"score": (0, 100), "min_total": (0, 100), "min_section": (0, 100), "validity_months": (1, 120),
-           "statement_validity_months": (1, 120), "dispute_days": (0, 365),
+           "statement_validity_months": (1, 120), "dispute_days": (0, 365), "expiry_notice_days": (1, 365),
+           "reassess_without_document_months": (1, 120),
            "deadline_days": (0, 3650), "weight": (0, "∞"), "section_weight_total": (0, "∞"),
            "indicator_weight_total": (0, "∞")}
 

@@ -65,6 +65,8 @@ class Settings(_Model):
     validity_months: int = Field(ge=1, le=120)  # a verified certificate
     statement_validity_months: int = Field(default=12, ge=1, le=120)  # a self-assessment statement, at most
     dispute_days: int = Field(default=14, ge=0, le=365)  # after a decision, the company may dispute it
+    expiry_notice_days: int = Field(default=90, ge=1, le=365)  # a document expiring within this many days is due
+    reassess_without_document_months: int = Field(default=12, ge=1, le=120)  # re-assessment after a submission
     onsite_tiers: tuple[str, ...] = ()  # tiers an assessor approves only after an on-site verification
     four_eyes_tiers: tuple[str, ...] = ()  # tiers whose approval a second, lead assessor signs off
     supplier_check_if: str = ""  # a condition on the answers: when approval needs a supplier-list check

@@ -39,9 +39,6 @@ def home_page() -> None:
     st.page_link("accreditation/ui/pages/questionnaire.py", label=tr("home.start"), icon="📝")
 
 
-REASSESS_DAYS = 60  # the home page warns this many days before a certificate expires
-
-
 def _certificate_notice(organisation_id: int) -> None:
     """The company's current document: suspended, expired or revoked → say so plainly; expiring soon →
     re-assess; a self-assessment statement → say that it is not verified."""
@@ -60,7 +57,7 @@ def _certificate_notice(organisation_id: int) -> None:
     if status in ("revoked", "expired", "suspended"):
         st.error(tr(f"company.status_{status}", kind=kind, id=cert.id, expires=cert.expires.strftime("%d/%m/%Y"),
                     reason=common.md(cert.suspended_reason or cert.revoked_reason or "")))
-    elif days <= REASSESS_DAYS:
+    elif days <= common.criteria().settings.expiry_notice_days:  # the same window a brand's portfolio uses
         st.warning(tr("home.cert_expiring", id=cert.id, date=cert.expires.strftime("%d/%m/%Y"), days=days))
     elif cert.verified:
         st.success(tr("home.cert_active", id=cert.id, date=cert.expires.strftime("%d/%m/%Y")))
