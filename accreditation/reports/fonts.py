@@ -1,8 +1,8 @@
 """Fonts, colours and text helpers shared by the PDF builders.
 
-DejaVu Sans (+ Bold) ship in `assets/fonts/` because reportlab's built-in fonts lack most Vietnamese letters
-(reference/tech.md §2). reportlab embeds TrueType fonts as subsets without GPOS, so combining accents cannot be
-placed: every string is NFC-normalised (precomposed letters) before it is drawn."""
+DejaVu Sans (+ Bold) ship in `assets/fonts/` because reportlab's built-in fonts lack most Vietnamese letters.
+reportlab embeds TrueType fonts as subsets without GPOS, so combining accents cannot be placed: every string is
+NFC-normalised (precomposed letters) before it is drawn."""
 
 from __future__ import annotations
 

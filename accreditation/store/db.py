@@ -5,7 +5,7 @@ decorator (`@MIGRATIONS(name="certificates_0001_create")`); `MIGRATION_MODULES` 
 is the order migrations are applied in on a new database. Add a module at the END of the list, and never rename
 or reorder an applied migration: the name is what `_sqlite_migrations` remembers.
 
-Concurrency (reference/tech.md §6): WAL, a 30 s busy timeout, and `write_tx` (`BEGIN IMMEDIATE`) instead of
+Concurrency: WAL, a 30 s busy timeout, and `write_tx` (`BEGIN IMMEDIATE`) instead of
 `db.atomic()` for multi-statement writes, which fails at once under concurrent writers in WAL mode."""
 
 from __future__ import annotations
