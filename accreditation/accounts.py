@@ -128,6 +128,19 @@ def create_user(db: Database, *, actor: Actor, email: str, password: str, role: 
     return int(user_id)
 
 
+def list_users(db: Database, actor: Actor) -> list[dict[str, Any]]:
+    """Every account with its organisation's name, for the administrator (no password hashes)."""
+    require(actor, "users.manage")
+    return list(db.query(
+        "select u.id, u.email, u.name, u.role, u.lead, u.active, o.name as organisation from users u "
+        "join organisations o on o.id = u.organisation_id order by u.id"))
+
+
+def list_organisations(db: Database, actor: Actor) -> list[dict[str, Any]]:
+    require(actor, "users.manage")
+    return list(db.query("select id, name, kind from organisations order by name"))
+
+
 def deactivate_user(db: Database, actor: Actor, user_id: int) -> None:
     """Close an account and end its sessions. Administrators cannot close their own."""
     require(actor, "users.manage")

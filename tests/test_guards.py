@@ -142,6 +142,8 @@ CASES: dict[str, tuple[str, Resource, Callable]] = {
         db, a, i["draft_org"], {"address": "Lô 5, KCN Tân Uyên"})),
     "accounts.create_user": ("users.manage", _none, lambda db, a, i: accounts.create_user(
         db, actor=a, email="new@x.vn", password="password-new", role="sme", organisation_id=i["other_org"])),
+    "accounts.list_users": ("users.manage", _none, lambda db, a, i: accounts.list_users(db, a)),
+    "accounts.list_organisations": ("users.manage", _none, lambda db, a, i: accounts.list_organisations(db, a)),
     "accounts.deactivate_user": ("users.manage", _none, lambda db, a, i: accounts.deactivate_user(
         db, a, i["other_user"])),
     "accounts.set_language": ("account.edit", lambda db, ids: "own", lambda db, a, i: accounts.set_language(

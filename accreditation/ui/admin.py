@@ -32,16 +32,14 @@ def admin_page() -> None:
 
 def _users(actor) -> None:
     database = common.db()
-    rows = list(database.query(
-        "select u.id, u.email, u.name, u.role, u.lead, u.active, o.name as organisation from users u "
-        "join organisations o on o.id = u.organisation_id order by u.id"))
+    rows = accounts.list_users(database, actor)
     st.dataframe(pd.DataFrame([{
         "ID": r["id"], tr("admin.email"): r["email"], tr("admin.name"): r["name"],
         tr("admin.role"): tr(f"roles.{r['role']}") + (" ★" if r["lead"] else ""),
         tr("admin.organisation"): r["organisation"],
         tr("admin.active"): "✔" if r["active"] else "—"} for r in rows]), hide_index=True, width="stretch")
     st.subheader(tr("admin.new_user"))
-    orgs = list(database.query("select id, name, kind from organisations order by name"))
+    orgs = accounts.list_organisations(database, actor)
     with st.form("new_user", clear_on_submit=True):
         c1, c2 = st.columns(2)
         email = c1.text_input(tr("admin.email"))
