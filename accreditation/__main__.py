@@ -1,5 +1,6 @@
 import sys
 
-from accreditation.cli import main
+from accreditation.cli import configure_streams, main
 
+configure_streams()
 sys.exit(main())

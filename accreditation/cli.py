@@ -40,8 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Run one command and return its exit code (0 ok, 1 a negative answer or invalid criteria, 2 bad input, 70 a
+    bug, 130 interrupted); it never calls `sys.exit`, so tests run it in process. Environment, working directory and
+    standard streams are the caller's."""
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a usage error (2), already printed by argparse
+        return exc.code if isinstance(exc.code, int) else 2
     lang = args.lang
     try:
         return int(args.func(args) or 0)
@@ -64,6 +69,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _prefix(lang: str) -> str:
     return "lỗi: " if lang == "vi" else "error: "
+
+
+def configure_streams() -> None:
+    """For the process entry point. Vietnamese text must not crash a command on a terminal or pipe whose encoding
+    cannot write it (a Windows code page, PYTHONIOENCODING=ascii): output that goes to a pipe or a file is UTF-8,
+    as JSON must be (RFC 8259); a terminal keeps its encoding and shows what it cannot write as backslash escapes."""
+    out = sys.stdout
+    if out is None or _is_utf8(out) or not hasattr(out, "reconfigure"):
+        return
+    if out.isatty():
+        out.reconfigure(errors="backslashreplace")
+    else:
+        out.reconfigure(encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------------------- shared by commands
@@ -98,4 +116,9 @@ def criteria_from(path: str | None) -> "Criteria":
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    """Indented JSON; non-ASCII characters as they are, or as JSON `\\u` escapes where stdout is not UTF-8."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=not _is_utf8(sys.stdout), indent=2, default=str) + "\n")
+
+
+def _is_utf8(stream: Any) -> bool:
+    return (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "").replace("_", "") == "utf8"

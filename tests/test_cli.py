@@ -1,5 +1,6 @@
-"""The CLI contract, through a real subprocess: JSON on stdout, one clear line on stderr and a non-zero exit on
-bad input, never a traceback."""
+"""The CLI contract: JSON on stdout, one clear line on stderr and a non-zero exit on bad input, never a traceback.
+Commands run in process (`accreditation.cli.main`, the `cli` fixture); the smoke tests at the end run the real
+entry point, `python -m accreditation`, in a subprocess."""
 
 import json
 import os
@@ -14,20 +15,22 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
 
-def run(*args, lang="en", cwd=ROOT):
-    env = {**os.environ, "ACCREDITATION_LANG": lang, "PYTHONPATH": str(ROOT)}
-    env.pop("ACCREDITATION_DEBUG", None)
-    return subprocess.run([sys.executable, "-m", "accreditation", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=120)
+@pytest.fixture
+def run(cli):
+    return cli
 
 
-def score(path):
-    p = run("score", path)
-    assert p.returncode == 0, p.stderr
-    return json.loads(p.stdout)
+@pytest.fixture
+def score(run):
+    def score(path):
+        p = run("score", path)
+        assert p.returncode == 0, p.stderr
+        return json.loads(p.stdout)
+
+    return score
 
 
-def test_the_three_examples_give_three_different_sensible_outcomes():
+def test_the_three_examples_give_three_different_sensible_outcomes(score):
     strong, middling, failing = (score(EXAMPLES / f"{n}.json") for n in ("strong", "middling", "failing"))
     assert strong["tier"] == "champion" and strong["eligible"] and strong["total"] >= 90
     assert middling["tier"] in ("committed", "pioneer") and 60 <= middling["total"] < 90
@@ -58,7 +61,7 @@ def write(tmp_path, name, content):
         ([1, 2], "must be a JSON object with an \"answers\" key"),
     ],
 )
-def test_bad_answers_files_print_one_line_and_exit_non_zero(tmp_path, content, message):
+def test_bad_answers_files_print_one_line_and_exit_non_zero(run, tmp_path, content, message):
     path = tmp_path / "missing.json" if content is None else write(tmp_path, "a.json", content)
     p = run("score", path)
     assert p.returncode == 2 and p.stdout == ""
@@ -66,18 +69,18 @@ def test_bad_answers_files_print_one_line_and_exit_non_zero(tmp_path, content, m
     assert "Traceback" not in p.stderr
 
 
-def test_messages_are_vietnamese_by_default(tmp_path):
+def test_messages_are_vietnamese_by_default(run, tmp_path):
     p = run("score", tmp_path / "none.json", lang="vi")
     assert p.stderr.startswith("lỗi: không tìm thấy tệp")
     assert run("--lang", "en", "score", tmp_path / "none.json", lang="vi").stderr.startswith("error: file not found")
 
 
-def test_criteria_validate_accepts_the_shipped_set():
+def test_criteria_validate_accepts_the_shipped_set(run):
     p = run("criteria", "validate")
     assert p.returncode == 0 and p.stdout.startswith("Valid: VN-CLF-REF version 2026.1")
 
 
-def test_criteria_validate_lists_every_problem_with_file_row_and_column(tmp_path):
+def test_criteria_validate_lists_every_problem_with_file_row_and_column(run, tmp_path):
     folder = tmp_path / "award"
     shutil.copytree(ROOT / "criteria" / "award", folder)
     ind = folder / "indicators.csv"
@@ -93,21 +96,17 @@ def test_criteria_validate_lists_every_problem_with_file_row_and_column(tmp_path
     assert any("column `relevant`] the condition has a syntax error" in ln for ln in lines)
 
 
-def test_score_with_another_criteria_folder(tmp_path):
+def test_score_with_another_criteria_folder(run, tmp_path):
     folder = tmp_path / "award"
     shutil.copytree(ROOT / "criteria" / "award", folder)
     p = run("score", EXAMPLES / "strong.json", "--criteria", tmp_path / "nowhere")
     assert p.returncode == 2 and "file not found" in p.stderr
-    assert score_with(folder)["tier"] == "champion"
-
-
-def score_with(folder):
     p = run("score", EXAMPLES / "strong.json", "--criteria", folder)
     assert p.returncode == 0, p.stderr
-    return json.loads(p.stdout)
+    assert json.loads(p.stdout)["tier"] == "champion"
 
 
-def test_criteria_show_json_lists_sections_indicators_choices_and_bands():
+def test_criteria_show_json_lists_sections_indicators_choices_and_bands(run):
     p = run("criteria", "show", "--json")
     data = json.loads(p.stdout)
     assert data["settings"]["version"] == "2026.1"
@@ -119,7 +118,7 @@ def test_criteria_show_json_lists_sections_indicators_choices_and_bands():
     assert [b["id"] for b in data["bands"]] == ["committed", "pioneer", "champion"]
 
 
-def test_excel_round_trip_gives_back_the_same_files(tmp_path):
+def test_excel_round_trip_gives_back_the_same_files(run, tmp_path):
     book = tmp_path / "criteria.xlsx"
     assert run("criteria", "export", "--xlsx", book).returncode == 0
     assert run("criteria", "export", "--xlsx", book).returncode == 2  # no silent overwrite
@@ -130,7 +129,7 @@ def test_excel_round_trip_gives_back_the_same_files(tmp_path):
         assert (out / original.name).read_bytes() == original.read_bytes(), original.name
 
 
-def test_an_edited_workbook_is_validated_before_anything_is_written(tmp_path):
+def test_an_edited_workbook_is_validated_before_anything_is_written(run, tmp_path):
     from openpyxl import load_workbook
 
     book = tmp_path / "criteria.xlsx"
@@ -146,7 +145,75 @@ def test_an_edited_workbook_is_validated_before_anything_is_written(tmp_path):
     assert "[criteria.xlsx, sheet indicators, column `weight`] the weights of section POL add up to 184" in p.stderr
 
 
-def test_criteria_import_of_something_that_is_not_a_workbook(tmp_path):
+def test_criteria_import_of_something_that_is_not_a_workbook(run, tmp_path):
     fake = write(tmp_path, "fake.xlsx", "hello")
     p = run("criteria", "import", fake, "--out", tmp_path / "out")
     assert p.returncode == 1 and "cannot read the file" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_help_and_usage_errors_are_exit_codes_not_exits(run):
+    p = run("--help")
+    assert p.returncode == 0 and p.stdout.startswith("usage: python -m accreditation")
+    p = run("score")  # the answers file is missing
+    assert p.returncode == 2 and p.stdout == "" and "the following arguments are required: ANSWERS.json" in p.stderr
+    assert run("no-such-command").returncode == 2
+
+
+def test_a_bug_is_one_line_and_exit_70_not_a_traceback(run, monkeypatch):
+    from accreditation.commands import score
+
+    def broken(args):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(score, "run", broken)
+    p = run("score", EXAMPLES / "strong.json")
+    assert p.returncode == 70 and p.stdout == ""
+    assert p.stderr.startswith("error: ") and "ZeroDivisionError" in p.stderr and "ACCREDITATION_DEBUG" in p.stderr
+    assert len(p.stderr.strip().splitlines()) == 1 and "Traceback" not in p.stderr
+
+
+# ------------------------------------------------------------------------- smoke tests: the real entry point
+
+
+def python_m_accreditation(*args, lang="en", **env):
+    environ = {**os.environ, "ACCREDITATION_LANG": lang, "PYTHONPATH": str(ROOT), **env}
+    assert "ACCREDITATION_DATA_DIR" in env, "a test's own data directory, never the user's"
+    environ.pop("ACCREDITATION_DEBUG", None)
+    return subprocess.run([sys.executable, "-m", "accreditation", *map(str, args)], capture_output=True, cwd=ROOT,
+                          env=environ, timeout=120)
+
+
+def test_entry_point_prints_what_main_prints_and_exits_with_its_code(run, tmp_path):
+    data = tmp_path / "entry-point-data"
+    p = python_m_accreditation("score", "examples/middling.json", ACCREDITATION_DATA_DIR=data)
+    assert p.returncode == 0 and p.stderr == b""
+    assert json.loads(p.stdout) == json.loads(run("score", EXAMPLES / "middling.json").stdout)
+    p = python_m_accreditation("score", "examples/none.json", lang="vi", ACCREDITATION_DATA_DIR=data)
+    assert p.returncode == 2 and p.stdout == b""
+    assert p.stderr.decode("utf-8") == "lỗi: không tìm thấy tệp examples/none.json\n"
+    p = python_m_accreditation("verify", "VN-CLF-2026-999999", ACCREDITATION_DATA_DIR=data)
+    assert p.returncode == 1 and p.stdout.startswith(b"CANNOT CONFIRM: the registry is not available")
+    assert p.stderr == b""
+    p = python_m_accreditation(ACCREDITATION_DATA_DIR=data)
+    assert p.returncode == 2 and p.stderr.startswith(b"usage: ") and b"Traceback" not in p.stderr
+
+
+def test_a_terminal_that_cannot_write_vietnamese_gets_utf8_json_and_one_line_errors(tmp_path):
+    """PYTHONIOENCODING=cp1258 stands for a console or pipe in the Vietnamese Windows code page, which has no
+    precomposed 'ỗ' or 'ệ': Vietnamese results must not end in 'internal error (UnicodeEncodeError)'. Piped output
+    is UTF-8 (JSON's encoding); stderr is escaped."""
+    encoding = "cp1258"
+    p = python_m_accreditation("--lang", "vi", "roster", ROOT / "tests" / "data" / "roster_libreoffice.xlsx",
+                               "--as-of", "2026-09-15", PYTHONIOENCODING=encoding,
+                               ACCREDITATION_DATA_DIR=tmp_path / "data")
+    assert p.returncode == 0, p.stderr
+    findings = json.loads(p.stdout.decode("utf-8"))["findings"]
+    assert findings[0]["message"]["vi"].startswith("Dòng 3, nhân viên")
+    p = python_m_accreditation("criteria", "validate", lang="vi", PYTHONIOENCODING=encoding,
+                               ACCREDITATION_DATA_DIR=tmp_path / "data")
+    assert p.returncode == 0 and p.stdout.decode("utf-8").startswith("Hợp lệ: VN-CLF-REF")
+    p = python_m_accreditation("score", tmp_path / "none.json", lang="vi", PYTHONIOENCODING=encoding,
+                               ACCREDITATION_DATA_DIR=tmp_path / "data")
+    assert p.returncode == 2 and p.stdout == b""
+    err = p.stderr.decode("ascii", errors="replace")
+    assert "none.json" in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err

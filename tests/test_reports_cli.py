@@ -1,11 +1,9 @@
-"""`certificate`, `remediation`, `verify`, `certificates` and `keys` through a real subprocess."""
+"""`certificate`, `remediation`, `verify`, `certificates` and `keys` as a user runs them (in process, through
+`accreditation.cli.main`; each test has its own data directory)."""
 
 import io
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,18 +15,20 @@ EXAMPLES = ROOT / "examples"
 
 @pytest.fixture
 def env(tmp_path):
-    return {**os.environ, "PYTHONPATH": str(ROOT), "ACCREDITATION_DATA_DIR": str(tmp_path / "data"),
-            "ACCREDITATION_LANG": "en", "ACCREDITATION_PUBLIC_URL": "https://clf.example.vn"}
+    """The environment of one user's shell: a data directory of its own, English messages, a public address."""
+    return {"ACCREDITATION_DATA_DIR": str(tmp_path / "data"), "ACCREDITATION_LANG": "en",
+            "ACCREDITATION_PUBLIC_URL": "https://clf.example.vn"}
 
 
-def run(env, *args):
-    env = dict(env)
-    env.pop("ACCREDITATION_DEBUG", None)
-    return subprocess.run([sys.executable, "-m", "accreditation", *map(str, args)], capture_output=True, text=True,
-                          cwd=ROOT, env=env, timeout=120)
+@pytest.fixture
+def run(cli):
+    def run(env, *args):
+        return cli(*args, env=env, cwd=ROOT)
+
+    return run
 
 
-def test_certificate_then_verify_then_revoke(env, tmp_path):
+def test_certificate_then_verify_then_revoke(run, env, tmp_path):
     out = tmp_path / "cert.pdf"
     p = run(env, "certificate", EXAMPLES / "strong.json", "--out", out, "--as-of", "2026-12-05")
     assert p.returncode == 0, p.stderr
@@ -57,7 +57,7 @@ def test_certificate_then_verify_then_revoke(env, tmp_path):
     assert "VN-CLF-2026-000001  self_assessed  revoked" in listing.stdout
 
 
-def test_acceptance_a_fresh_statement_is_valid_but_self_assessed(env, tmp_path):
+def test_acceptance_a_fresh_statement_is_valid_but_self_assessed(run, env, tmp_path):
     """The issue's acceptance, on a fresh data directory and today's date."""
     out = tmp_path / "s.pdf"
     assert run(env, "certificate", EXAMPLES / "strong.json", "--out", out).returncode == 0
@@ -70,7 +70,7 @@ def test_acceptance_a_fresh_statement_is_valid_but_self_assessed(env, tmp_path):
     assert run(env, "verify", out, "--require-verified", "--json").returncode == 1
 
 
-def test_a_new_statement_supersedes_the_previous_one(env, tmp_path):
+def test_a_new_statement_supersedes_the_previous_one(run, env, tmp_path):
     for name in ("a.pdf", "b.pdf"):
         assert run(env, "certificate", EXAMPLES / "strong.json", "--out", tmp_path / name).returncode == 0
     v = run(env, "verify", tmp_path / "a.pdf", "--json")
@@ -83,7 +83,7 @@ def test_a_new_statement_supersedes_the_previous_one(env, tmp_path):
     assert shown["status"] == "superseded" and shown["successor"] == result["successor_id"]
 
 
-def test_changing_the_public_url_after_issue_does_not_break_the_pdf(env, tmp_path):
+def test_changing_the_public_url_after_issue_does_not_break_the_pdf(run, env, tmp_path):
     out = tmp_path / "s.pdf"
     assert run(env, "certificate", EXAMPLES / "strong.json", "--out", out).returncode == 0
     moved = {**env, "ACCREDITATION_PUBLIC_URL": "https://moved.example.org"}
@@ -91,7 +91,7 @@ def test_changing_the_public_url_after_issue_does_not_break_the_pdf(env, tmp_pat
     assert v.returncode == 0 and json.loads(v.stdout)["status"] == "valid", v.stdout
 
 
-def test_a_lost_signing_key_is_an_error_not_a_new_key(env, tmp_path):
+def test_a_lost_signing_key_is_an_error_not_a_new_key(run, env, tmp_path):
     out = tmp_path / "s.pdf"
     assert run(env, "certificate", EXAMPLES / "strong.json", "--out", out).returncode == 0
     keys = Path(env["ACCREDITATION_DATA_DIR"]) / "keys"
@@ -107,7 +107,7 @@ def test_a_lost_signing_key_is_an_error_not_a_new_key(env, tmp_path):
     assert run(env, "certificate", EXAMPLES / "strong.json", "--out", tmp_path / "t.pdf").returncode == 0
 
 
-def test_documents_signed_before_a_rotation_verify_with_the_exported_keys(env, tmp_path):
+def test_documents_signed_before_a_rotation_verify_with_the_exported_keys(run, env, tmp_path):
     assert run(env, "certificate", EXAMPLES / "strong.json", "--out", tmp_path / "a.pdf").returncode == 0
     old_url = json.loads(run(env, "certificates", "show", "VN-CLF-2026-000001").stdout)["verification_url"]
     r = run(env, "keys", "rotate")
@@ -127,7 +127,7 @@ def test_documents_signed_before_a_rotation_verify_with_the_exported_keys(env, t
     assert not (tmp_path / "brand" / "keys" / "certificate-signing-ed25519.pem").exists()  # verifying made no key
 
 
-def test_an_altered_pdf_fails_verification(env, tmp_path):
+def test_an_altered_pdf_fails_verification(run, env, tmp_path):
     out = tmp_path / "cert.pdf"
     assert run(env, "certificate", EXAMPLES / "strong.json", "--out", out).returncode == 0
     altered = tmp_path / "altered.pdf"
@@ -137,7 +137,7 @@ def test_an_altered_pdf_fails_verification(env, tmp_path):
 
 
 @pytest.mark.parametrize("lang, words", [("en", "not eligible"), ("vi", "chưa đủ điều kiện")])
-def test_an_ineligible_company_is_refused_in_one_line(env, tmp_path, lang, words):
+def test_an_ineligible_company_is_refused_in_one_line(run, env, tmp_path, lang, words):
     out = tmp_path / "cert.pdf"
     p = run(env, "--lang", lang, "certificate", EXAMPLES / "failing.json", "--out", out)
     assert p.returncode == 2
@@ -145,7 +145,7 @@ def test_an_ineligible_company_is_refused_in_one_line(env, tmp_path, lang, words
     assert "Traceback" not in p.stderr and not out.exists()
 
 
-def test_incomplete_answers_are_refused(env, tmp_path):
+def test_incomplete_answers_are_refused(run, env, tmp_path):
     data = json.loads((EXAMPLES / "strong.json").read_text("utf-8"))
     data["answers"] = dict(list(data["answers"].items())[:10])
     answers = tmp_path / "partial.json"
@@ -154,7 +154,7 @@ def test_incomplete_answers_are_refused(env, tmp_path):
     assert p.returncode == 2 and "incomplete" in p.stderr and len(p.stderr.strip().splitlines()) == 1
 
 
-def test_remediation_plan_and_overwrite_protection(env, tmp_path):
+def test_remediation_plan_and_overwrite_protection(run, env, tmp_path):
     out = tmp_path / "plan.pdf"
     p = run(env, "remediation", EXAMPLES / "failing.json", "--out", out, "--as-of", "2026-12-05")
     assert p.returncode == 0, p.stderr
@@ -165,14 +165,14 @@ def test_remediation_plan_and_overwrite_protection(env, tmp_path):
     assert run(env, "remediation", EXAMPLES / "failing.json", "--out", out, "--force").returncode == 0
 
 
-def test_bad_date_and_missing_file_are_one_line_errors(env, tmp_path):
+def test_bad_date_and_missing_file_are_one_line_errors(run, env, tmp_path):
     p = run(env, "remediation", EXAMPLES / "failing.json", "--out", tmp_path / "x.pdf", "--as-of", "05/12/2026")
     assert p.returncode == 2 and "YYYY-MM-DD" in p.stderr
     p = run(env, "certificate", tmp_path / "nope.json", "--out", tmp_path / "x.pdf")
     assert p.returncode == 2 and "not found" in p.stderr
 
 
-def test_keys_export_and_offline_verification_with_the_public_key(env, tmp_path):
+def test_keys_export_and_offline_verification_with_the_public_key(run, env, tmp_path):
     out = tmp_path / "cert.pdf"
     assert run(env, "certificate", EXAMPLES / "strong.json", "--out", out).returncode == 0
     key = tmp_path / "public.pem"
@@ -192,7 +192,7 @@ def test_keys_export_and_offline_verification_with_the_public_key(env, tmp_path)
 
 @pytest.mark.parametrize("command", [["certificate"], ["remediation"], ["verify"], ["certificates", "revoke"],
                                      ["certificates", "list"], ["keys", "export-public"], ["keys", "rotate"]])
-def test_every_command_has_help(env, command):
+def test_every_command_has_help(run, env, command):
     p = run(env, *command, "--help")
     assert p.returncode == 0 and "usage:" in p.stdout
 
@@ -203,7 +203,7 @@ E-014,Trần Thị Bích,02/10/2014,GENERAL,GENERAL,8,48
 """
 
 
-def test_a_roster_with_a_child_refuses_the_certificate_and_opens_the_plan_with_the_protocol(env, tmp_path):
+def test_a_roster_with_a_child_refuses_the_certificate_and_opens_the_plan_with_the_protocol(run, env, tmp_path):
     roster = tmp_path / "roster.csv"
     roster.write_text(ROSTER_WITH_A_CHILD, "utf-8")
     p = run(env, "certificate", EXAMPLES / "strong.json", "--roster", roster, "--out", tmp_path / "c.pdf",
@@ -223,7 +223,7 @@ def test_evaluate_composes_answers_roster_and_suppliers():
     from datetime import date
 
     from accreditation.assessment import evaluate
-    from criteria import default_criteria
+    from criteria.datafiles import default_criteria
     from scoring import parse_answers_document
 
     criteria = default_criteria()

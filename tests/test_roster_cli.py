@@ -1,12 +1,9 @@
-"""`python -m accreditation roster` as a user runs it (subprocess): encodings, workbooks (one made by LibreOffice),
-malformed files, the JSON contract, exit codes and the template."""
+"""`python -m accreditation roster` as a user runs it (in process, through `accreditation.cli.main`): encodings,
+workbooks (one made by LibreOffice), malformed files, the JSON contract, exit codes and the template."""
 
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -29,16 +26,22 @@ EXPECTED = [(3, "age.13_14_not_light", "critical"), (3, "time.under15_hours", "m
             (3, "paper.contract_u15", "major")]
 
 
-def run(*args, env_lang=None, cwd=ROOT):
-    env = {**os.environ, "ACCREDITATION_LANG": env_lang or "en", "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "accreditation", *args], cwd=cwd, capture_output=True,
-                          text=True, encoding="utf-8", env=env, timeout=60)
+@pytest.fixture
+def run(cli):
+    def run(*args, env_lang=None, cwd=ROOT):
+        return cli(*args, lang=env_lang, cwd=cwd)
+
+    return run
 
 
-def roster(tmp_path, data: bytes, name="ds.csv", *extra, as_of="2026-09-15"):
-    """Run in the file's folder, so messages name the file as the user typed it."""
-    (tmp_path / name).write_bytes(data)
-    return run("roster", name, "--as-of", as_of, *extra, cwd=tmp_path)
+@pytest.fixture
+def roster(run):
+    def roster(tmp_path, data: bytes, name="ds.csv", *extra, as_of="2026-09-15"):
+        """Run in the file's folder, so messages name the file as the user typed it."""
+        (tmp_path / name).write_bytes(data)
+        return run("roster", name, "--as-of", as_of, *extra, cwd=tmp_path)
+
+    return roster
 
 
 def ok_json(proc):
@@ -64,7 +67,7 @@ def as_csv(rows, delim=","):
     ("utf-16", "\t", lambda s: s.encode("utf-16")),  # Excel "Unicode text"
     ("cp1258", ",", cp1258),
 ])
-def test_each_encoding_gives_the_same_findings(tmp_path, encoding, delim, encode):
+def test_each_encoding_gives_the_same_findings(roster, tmp_path, encoding, delim, encode):
     out = ok_json(roster(tmp_path, encode(as_csv([HEADER, *ROWS], delim))))
     assert out["file"]["encoding"] == encoding and out["file"]["delimiter"] == delim
     assert out["rows"] == 3 and findings(out) == EXPECTED
@@ -72,7 +75,7 @@ def test_each_encoding_gives_the_same_findings(tmp_path, encoding, delim, encode
     assert out["derived"]["roster.minimum_age"] == "found"
 
 
-def test_json_contract(tmp_path):
+def test_json_contract(roster, tmp_path):
     out = ok_json(roster(tmp_path, as_csv([HEADER, *ROWS]).encode()))
     f = out["findings"][0]
     assert {"row", "employee_id", "rule", "severity", "legal_basis", "message"} <= set(f)
@@ -82,7 +85,7 @@ def test_json_contract(tmp_path):
     assert out["as_of"] == "2026-09-15" and out["knockout"] is True
 
 
-def test_no_names_or_id_numbers_in_the_output(tmp_path):
+def test_no_names_or_id_numbers_in_the_output(roster, tmp_path):
     rows = [HEADER, *ROWS, ["NV004", "Phạm Thị Dung", "01/01/2000", "079310001234", "", "", "", "", "", "", "", ""]]
     proc = roster(tmp_path, as_csv(rows).encode())
     out = ok_json(proc)
@@ -103,14 +106,14 @@ def xlsx_bytes(rows, title="Danh sách") -> bytes:
     return buf.getvalue()
 
 
-def test_xlsx_written_by_openpyxl_with_real_dates(tmp_path):
+def test_xlsx_written_by_openpyxl_with_real_dates(roster, tmp_path):
     rows = [HEADER] + [[date(int(c[6:]), int(c[3:5]), int(c[:2])) if i in (2, 11) and c else c
                         for i, c in enumerate(r)] for r in ROWS]
     out = ok_json(roster(tmp_path, xlsx_bytes(rows), "ds.xlsx"))
     assert out["file"]["sheet"] == "Danh sách" and findings(out) == EXPECTED
 
 
-def test_xlsx_made_by_libreoffice():
+def test_xlsx_made_by_libreoffice(run):
     """tests/data/roster_libreoffice.xlsx: LibreOffice Calc's conversion of roster_libreoffice.csv (typed dates,
     ID numbers as text, bilingual template headers)."""
     path = DATA / "roster_libreoffice.xlsx"
@@ -126,7 +129,7 @@ def test_xlsx_made_by_libreoffice():
 # ------------------------------------------------------------------------------------------------ malformed
 
 
-def test_bad_date_in_row_7_is_a_finding_not_a_failure(tmp_path):
+def test_bad_date_in_row_7_is_a_finding_not_a_failure(roster, tmp_path):
     rows = [HEADER] + [[f"NV{i:03d}", "A", "01/01/1990", "", "GENERAL", "GENERAL", "8", "40", "không", "không", "",
                         ""] for i in range(1, 10)]
     rows[7][2] = "1990-13-01"
@@ -147,13 +150,13 @@ def test_bad_date_in_row_7_is_a_finding_not_a_failure(tmp_path):
     ("junk.xlsx", b"PK\x03\x04 this is not a workbook", "error: cannot read junk.xlsx"),
     ("binary.csv", b"Ma,Ngay\n\x81\x8d\x8f\x90\n", "error: cannot read binary.csv: the text encoding"),
 ])
-def test_malformed_files_say_what_is_wrong(tmp_path, name, data, message):
+def test_malformed_files_say_what_is_wrong(roster, tmp_path, name, data, message):
     proc = roster(tmp_path, data, name)
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.startswith(message) and proc.stderr.count("\n") == 1, proc.stderr
 
 
-def test_wrong_sheet(tmp_path):
+def test_wrong_sheet(roster, tmp_path):
     data = xlsx_bytes([HEADER, *ROWS], title="Nhân sự")
     proc = roster(tmp_path, data, "ds.xlsx", "--sheet", "Sheet1")
     assert proc.returncode == 2
@@ -161,7 +164,7 @@ def test_wrong_sheet(tmp_path):
     assert ok_json(roster(tmp_path, data, "ds.xlsx", "--sheet", "Nhân sự"))["rows"] == 3
 
 
-def test_vietnamese_messages_and_other_user_errors(tmp_path):
+def test_vietnamese_messages_and_other_user_errors(run, tmp_path):
     proc = run("roster", str(tmp_path / "none.csv"), env_lang="vi")
     assert proc.returncode == 2 and proc.stderr.startswith("lỗi: không tìm thấy tệp")
     path = tmp_path / "ds.csv"
@@ -172,7 +175,7 @@ def test_vietnamese_messages_and_other_user_errors(tmp_path):
 
 
 @pytest.mark.parametrize("suffix", ["csv", "xlsx"])
-def test_template_round_trip(tmp_path, suffix):
+def test_template_round_trip(run, tmp_path, suffix):
     out = tmp_path / f"mau.{suffix}"
     assert run("roster", "--template", str(out), "--example").returncode == 0
     checked = ok_json(run("roster", str(out), "--as-of", "2026-09-15"))
@@ -180,7 +183,7 @@ def test_template_round_trip(tmp_path, suffix):
     assert run("roster", "--template", str(out)).returncode == 2  # no silent overwrite
 
 
-def test_shipped_templates_match_the_spec(tmp_path):
+def test_shipped_templates_match_the_spec(run, tmp_path):
     """criteria/templates/roster_template.* are what `roster --template` writes (regenerate them if this fails)."""
     for suffix in ("csv", "xlsx"):
         shipped = ROOT / "criteria" / "templates" / f"roster_template.{suffix}"

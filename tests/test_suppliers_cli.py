@@ -1,11 +1,8 @@
-"""`python -m accreditation suppliers FILE`, through a real subprocess: JSON with one entry per supplier and the
-company summary; bad files give one clear line on stderr and exit 2, never a traceback."""
+"""`python -m accreditation suppliers FILE` as a user runs it (in process, through `accreditation.cli.main`): JSON
+with one entry per supplier and the company summary; bad files give one clear line on stderr and exit 2, never a
+traceback."""
 
-import io
 import json
-import os
-import subprocess
-import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -16,29 +13,38 @@ EXAMPLE = ROOT / "tests" / "data" / "suppliers_example.csv"
 TEMPLATES = ROOT / "criteria" / "templates"
 
 
-def run(*args, lang="en"):
-    env = {**os.environ, "ACCREDITATION_LANG": lang, "PYTHONPATH": str(ROOT)}
-    env.pop("ACCREDITATION_DEBUG", None)
-    return subprocess.run([sys.executable, "-m", "accreditation", "suppliers", *map(str, args)],
-                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+@pytest.fixture
+def run(cli):
+    def run(*args, lang="en"):
+        return cli("suppliers", *args, lang=lang, cwd=ROOT)
+
+    return run
 
 
-def ok(*args, **kw) -> dict:
-    p = run(*args, **kw)
-    assert p.returncode == 0, p.stderr
-    return json.loads(p.stdout)
+@pytest.fixture
+def ok(run):
+    def ok(*args, **kw) -> dict:
+        p = run(*args, **kw)
+        assert p.returncode == 0, p.stderr
+        return json.loads(p.stdout)
+
+    return ok
 
 
-def fails(*args, lang="en") -> str:
-    p = run(*args, lang=lang)
-    assert p.returncode == 2, (p.returncode, p.stdout[:300], p.stderr)
-    assert p.stdout == ""
-    lines = p.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in p.stderr, p.stderr
-    return lines[0]
+@pytest.fixture
+def fails(run):
+    def fails(*args, lang="en") -> str:
+        p = run(*args, lang=lang)
+        assert p.returncode == 2, (p.returncode, p.stdout[:300], p.stderr)
+        assert p.stdout == ""
+        lines = p.stderr.strip().splitlines()
+        assert len(lines) == 1 and "Traceback" not in p.stderr, p.stderr
+        return lines[0]
+
+    return fails
 
 
-def test_example_list():
+def test_example_list(ok):
     d = ok(EXAMPLE, "--as-of", "2026-06-30")
     assert d["as_of"] == "2026-06-30"
     assert [e["row"] for e in d["suppliers"]] == [1, 2, 3, 4, 5, 6]
@@ -61,7 +67,7 @@ def test_example_list():
     assert "Mẫu" not in json.dumps(d, ensure_ascii=False)  # supplier names are not printed
 
 
-def test_vietnamese_is_the_default_language():
+def test_vietnamese_is_the_default_language(ok):
     d = ok(EXAMPLE, "--as-of", "2026-06-30", lang="vi")
     assert d["levels"]["critical"] == "Nghiêm trọng"
     assert "Bộ Lao động Hoa Kỳ" in d["reasons"]["good:garments"]["text"]
@@ -79,7 +85,7 @@ def write_xlsx(path: Path, header: list[str], rows: list[list]) -> None:
     wb.save(path)
 
 
-def test_xlsx_utf16_and_english_headers_give_the_same_levels(tmp_path):
+def test_xlsx_utf16_and_english_headers_give_the_same_levels(ok, tmp_path):
     text = EXAMPLE.read_text("utf-8-sig")
     lines = [ln.split(",") for ln in text.strip().splitlines()]
     english = ["supplier_name", "tax_code", "province", "sector", "products", "tier", "supplier_type", "workers",
@@ -107,7 +113,7 @@ def test_xlsx_utf16_and_english_headers_give_the_same_levels(tmp_path):
     assert any("leading zero" in p["message"] for p in d["problems"])
 
 
-def test_templates_are_current_and_read_back(tmp_path):
+def test_templates_are_current_and_read_back(ok, tmp_path):
     from accreditation.suppliers import write_templates
     from openpyxl import load_workbook
 
@@ -129,7 +135,7 @@ def test_templates_are_current_and_read_back(tmp_path):
     assert ok(xl, "--as-of", "2026-06-30")["suppliers"][0]["level"] == "high"
 
 
-def test_certificates_are_checked_against_the_registry(tmp_path):
+def test_certificates_are_checked_against_the_registry(ok, tmp_path):
     db_path = tmp_path / "reg.db"
     from accreditation.store.db import open_db
 
@@ -144,7 +150,7 @@ def test_certificates_are_checked_against_the_registry(tmp_path):
     assert d["suppliers"][0]["certificate"]["status"] == "unchecked"
 
 
-def test_registry_states_follow_the_holders_current_document(tmp_path, monkeypatch):
+def test_registry_states_follow_the_holders_current_document(ok, tmp_path, monkeypatch):
     """A statement counts as self-assessed, a superseded id leads to the holder's current document, a suspended
     certificate does not lower the risk; only a verified certificate in force does."""
     from accreditation.store import certificates as registry
@@ -194,7 +200,7 @@ BAD = [
 
 
 @pytest.mark.parametrize("name,content,message", BAD, ids=[b[0] for b in BAD])
-def test_bad_files(tmp_path, name, content, message):
+def test_bad_files(fails, tmp_path, name, content, message):
     path = tmp_path / name
     if content is not None:
         path.write_bytes(content)
@@ -204,27 +210,27 @@ def test_bad_files(tmp_path, name, content, message):
         assert message in line, line
 
 
-def test_bad_file_message_in_vietnamese(tmp_path):
+def test_bad_file_message_in_vietnamese(fails, tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("a,b\n1,2\n", "utf-8")
     assert fails(path, lang="vi").startswith("lỗi: ")
 
 
-def test_bad_as_of_date():
+def test_bad_as_of_date(fails):
     assert "YYYY-MM-DD" in fails(EXAMPLE, "--as-of", "30/06/2026")
 
 
-def test_missing_registry_file(tmp_path):
+def test_missing_registry_file(fails, tmp_path):
     assert "not found" in fails(EXAMPLE, "--registry", tmp_path / "none.db")
 
 
-def test_wrong_sheet(tmp_path):
+def test_wrong_sheet(fails, tmp_path):
     xl = tmp_path / "a.xlsx"
     write_xlsx(xl, ["supplier_name"], [["x"]])
     assert "no sheet" in fails(xl, "--sheet", "Suppliers")
 
 
-def test_bad_cells_are_problems_not_failures(tmp_path):
+def test_bad_cells_are_problems_not_failures(ok, tmp_path):
     header = EXAMPLE.read_text("utf-8-sig").splitlines()[0]
     f = tmp_path / "cells.csv"
     f.write_text(header + "\nA,0100233488,Hà Nội,,ốc vít,một,nhà máy,nhiều,hmm,,31/02/2026,,,\n", "utf-8-sig")
@@ -234,6 +240,6 @@ def test_bad_cells_are_problems_not_failures(tmp_path):
     assert d["suppliers"][0]["tier"] is None
 
 
-def test_command_is_listed_in_help():
-    p = subprocess.run([sys.executable, "-m", "accreditation", "--help"], capture_output=True, text=True, cwd=ROOT)
-    assert "suppliers" in p.stdout
+def test_command_is_listed_in_help(cli):
+    p = cli("--help")
+    assert p.returncode == 0 and "suppliers" in p.stdout
