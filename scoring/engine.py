@@ -1,5 +1,8 @@
 """The scoring engine: answers (declared and derived) -> indicator points -> section scores -> total, tier or
-knock-outs, remediation. Pure: no I/O. The criteria are compiled once into a flat plan for speed."""
+knock-outs, remediation. Pure: no I/O. The criteria are compiled once into a flat plan for speed.
+
+`assess` runs one step per idea: `_merge` (declared answers, overridden by the checks' derived answers, overridden
+by an assessor's review), `_walk` (the plan, question by question), `_scores`, `_tier` and `_remediation`."""
 
 from __future__ import annotations
 
@@ -138,6 +141,44 @@ def assess(criteria: Criteria, answers: AnswerSet | Mapping[str, Any],
     answers supplied by the roster and supplier checks, which take precedence over declared ones; `reviewed` are
     an assessor's adjustments, which take precedence over both (what was seen on site beats an uploaded file)."""
     plan = plan_for(criteria)
+    merged = _merge(plan, answers, derived, reviewed)
+    walk = _walk(plan, merged)
+    sections, total = _scores(plan, walk.num, walk.den)
+    blocked = any(a.blocks for a in merged.actions)
+    tier = None if walk.knockouts or blocked else _tier(criteria, sections, total)
+    return Result.model_validate({  # one validation pass for the whole result
+        "criteria_id": criteria.settings.criteria_id,
+        "criteria_version": criteria.settings.version,
+        "criteria_fingerprint": criteria.fingerprint,
+        "total": total,
+        "tier": tier,
+        "eligible": tier is not None,
+        "knockouts": walk.knockouts,
+        "blocked": blocked,
+        "sections": sections,
+        "indicators": walk.results,
+        "remediation": _remediation(criteria, plan, walk.below_best, merged.actions),
+        "unanswered": walk.unanswered,
+        "complete": not walk.unanswered,
+        "evidence": {"evidenced": walk.evidenced, "derived": walk.derived, "self_declared": walk.declared,
+                     "missing_required": walk.missing_required},
+        "conflicts": merged.conflicts,
+    })
+
+
+@dataclass(slots=True)
+class _Merged:
+    """The answers to score: declared, overridden by the checks' derived answers, overridden by the review."""
+
+    values: dict[str, Any]
+    provenance: dict[str, str]  # indicator id -> source, where not the company's own answer
+    evidence: Mapping[str, list[str]]
+    conflicts: list[Conflict]
+    actions: list[Action]  # the checks' remediation actions
+
+
+def _merge(plan: _Plan, answers: AnswerSet | Mapping[str, Any], derived: Iterable[DerivedAnswers],
+           reviewed: Mapping[str, Any] | None) -> _Merged:
     if isinstance(answers, AnswerSet):
         declared, evidence = answers.values, answers.evidence
     else:
@@ -145,18 +186,16 @@ def assess(criteria: Criteria, answers: AnswerSet | Mapping[str, Any],
     for key in declared:
         if key not in plan.ids:
             raise unknown_indicator(key)
-
-    values: dict[str, Any] = dict(declared)
-    provenance: dict[str, str] = {}
-    conflicts: list[Conflict] = []
-    extra_actions: list[Action] = []
+    merged = _Merged(dict(declared), {}, evidence, [], [])
+    values, provenance = merged.values, merged.provenance
     for d in derived:
-        extra_actions.extend(d.actions)
+        merged.actions.extend(d.actions)
         for key, value in d.values.items():
             for ind_id in plan.derived.get(key, ()):
                 before = declared.get(ind_id)
                 if before is not None and before != value:
-                    conflicts.append(Conflict(indicator=ind_id, declared=before, derived=value, source=d.source))
+                    merged.conflicts.append(Conflict(indicator=ind_id, declared=before, derived=value,
+                                                     source=d.source))
                 values[ind_id] = value
                 provenance[ind_id] = d.source
     for ind_id, value in (reviewed or {}).items():
@@ -164,7 +203,28 @@ def assess(criteria: Criteria, answers: AnswerSet | Mapping[str, Any],
             raise unknown_indicator(ind_id)
         values[ind_id] = value
         provenance[ind_id] = "review"
+    return merged
 
+
+@dataclass(slots=True)
+class _Walk:
+    """What walking the plan gathers: indicator results, section sums and what falls short."""
+
+    results: list[IndicatorResult]
+    num: list[float]  # points earned per section
+    den: list[float]  # points applicable per section
+    knockouts: list[str]
+    unanswered: list[str]
+    below_best: list[tuple[_Step, Any, bool]]  # (step, answer, knockout): each becomes a remediation action
+    evidenced: int
+    derived: int
+    declared: int
+    missing_required: list[str]
+
+
+def _walk(plan: _Plan, merged: _Merged) -> _Walk:
+    """Score each question in criteria order: a hidden one (its condition is false on the answers so far) is
+    skipped, an unanswered one counts against its section. The hot loop of the engine: names are bound locally."""
     nsec = len(plan.section_ids)
     num = [0.0] * nsec
     den = [0.0] * nsec
@@ -176,7 +236,9 @@ def assess(criteria: Criteria, answers: AnswerSet | Mapping[str, Any],
     n_evidenced = n_derived = n_declared = 0
     missing_required: list[str] = []
     cache = plan.answered
-    hidden, not_answered, get_value, get_source = plan.hidden, plan.unanswered, values.get, provenance.get
+    evidence = merged.evidence
+    hidden, not_answered, get_value, get_source = plan.hidden, plan.unanswered, merged.values.get, \
+        merged.provenance.get
     add = results.append
 
     for step in plan.steps:
@@ -226,7 +288,12 @@ def assess(criteria: Criteria, answers: AnswerSet | Mapping[str, Any],
                 missing_required.append(sid)
         hit = cache.get((sid, value, source, ev_status, "answered")) if is_text else None
         add(hit if hit is not None else _answered(cache, plan, step, value, source, ev_status, (ratio, knockout)))
+    return _Walk(results, num, den, knockouts, unanswered, below_best, n_evidenced, n_derived, n_declared,
+                 missing_required)
 
+
+def _scores(plan: _Plan, num: list[float], den: list[float]) -> tuple[dict[str, float | None], float]:
+    """Section scores (None: nothing applicable) and the total, weighted by section over the scored sections."""
     sections: dict[str, float | None] = {}
     weighted = 0.0
     weight_sum = 0.0
@@ -238,17 +305,24 @@ def assess(criteria: Criteria, answers: AnswerSet | Mapping[str, Any],
             weight_sum += plan.section_weights[n]
         else:
             sections[sid] = None
-    total = _round(weighted / weight_sum) if weight_sum else 0.0
+    return sections, _round(weighted / weight_sum) if weight_sum else 0.0
 
+
+def _tier(criteria: Criteria, sections: Mapping[str, float | None], total: float) -> str | None:
+    """The highest band whose total and lowest-section floors are both met (no knock-out, nothing blocking)."""
+    scored = [s for s in sections.values() if s is not None]
+    lowest = min(scored) if scored else 0.0
     tier = None
-    blocked = any(a.blocks for a in extra_actions)
-    if not knockouts and not blocked:
-        scored = [s for n, s in enumerate(sections.values()) if s is not None]
-        lowest = min(scored) if scored else 0.0
-        for band in criteria.bands:  # ascending
-            if total >= band.min_total and lowest >= band.min_section:
-                tier = band.id
+    for band in criteria.bands:  # ascending
+        if total >= band.min_total and lowest >= band.min_section:
+            tier = band.id
+    return tier
 
+
+def _remediation(criteria: Criteria, plan: _Plan, below_best: list[tuple[_Step, Any, bool]],
+                 check_actions: list[Action]) -> list[Action]:
+    """One action per answer below the best, then the checks' actions; by priority (a stable sort: criteria order,
+    then the checks' order)."""
     remediation = []
     for step, value, knockout in below_best:
         key = (step.id, tuple(value) if isinstance(value, list) else (value,), knockout)
@@ -256,27 +330,9 @@ def assess(criteria: Criteria, answers: AnswerSet | Mapping[str, Any],
         if action is None:
             action = plan.actions[key] = _indicator_action(criteria, plan, step, value, knockout)
         remediation.append(action)
-    remediation.extend(extra_actions)
-    remediation.sort(key=lambda a: PRIORITY_RANK[a.priority])  # stable: criteria order, then checks' order
-
-    return Result.model_validate({  # one validation pass for the whole result
-        "criteria_id": criteria.settings.criteria_id,
-        "criteria_version": criteria.settings.version,
-        "criteria_fingerprint": criteria.fingerprint,
-        "total": total,
-        "tier": tier,
-        "eligible": tier is not None,
-        "knockouts": knockouts,
-        "blocked": blocked,
-        "sections": sections,
-        "indicators": results,
-        "remediation": remediation,
-        "unanswered": unanswered,
-        "complete": not unanswered,
-        "evidence": {"evidenced": n_evidenced, "derived": n_derived, "self_declared": n_declared,
-                     "missing_required": missing_required},
-        "conflicts": conflicts,
-    })
+    remediation.extend(check_actions)
+    remediation.sort(key=lambda a: PRIORITY_RANK[a.priority])
+    return remediation
 
 
 def _answered(cache: dict, plan: _Plan, step: _Step, value: Any, source: str, evidence: str,
