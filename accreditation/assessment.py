@@ -10,7 +10,7 @@ from typing import Any
 from accreditation.errors import UserError
 from accreditation.i18n import t
 from criteria.schema import Criteria
-from scoring import assess
+from scoring.engine import assess
 from scoring.answers import AnswerSet
 from scoring.result import Result
 

@@ -16,7 +16,7 @@ from accreditation.store import audit
 from accreditation.store import certificates as registry
 from accreditation.store.db import write_tx
 from criteria.schema import Criteria
-from scoring import Result
+from scoring.result import Result
 
 
 def company_of(org: dict[str, Any]) -> dict[str, Any]:

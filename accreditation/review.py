@@ -28,7 +28,8 @@ from accreditation.store import certificates as registry
 from accreditation.store.db import write_tx
 from accreditation.reports.remediation import AssessorReview, ReviewNote
 from criteria.schema import Criteria, Indicator, Text
-from scoring import Result, assess, validate_answers
+from scoring.engine import assess, validate_answers
+from scoring.result import Result
 
 QUEUE_STATUSES = ("submitted", "in_review", "changes_requested", "approved", "rejected")
 

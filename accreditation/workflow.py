@@ -32,7 +32,9 @@ from accreditation.store import audit
 from accreditation.store.db import write_tx
 from criteria.loader import Sheet, build_criteria, read_sheets
 from criteria.schema import Criteria
-from scoring import AnswerSet, DerivedAnswers, Result, assess, validate_answers
+from scoring.answers import AnswerSet
+from scoring.engine import assess, validate_answers
+from scoring.result import DerivedAnswers, Result
 
 # ------------------------------------------------------------------------------------------- state machine
 

@@ -19,7 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from criteria import default_criteria  # noqa: E402
-from scoring import DerivedAnswers, assess, parse_answers_document  # noqa: E402
+from scoring.answers import parse_answers_document  # noqa: E402
+from scoring.engine import assess  # noqa: E402
+from scoring.result import DerivedAnswers  # noqa: E402
 
 
 def random_answers(criteria, rng: random.Random) -> dict:

@@ -41,7 +41,8 @@ SECTORS = ["garment", "footwear", "furniture", "seafood", "agriculture", "other"
 def example_results() -> list[tuple[str, dict]]:
     """The stored-result JSON of the three example answer sets, scored by the real engine."""
     from criteria import default_criteria
-    from scoring import AnswerSet, assess
+    from scoring.answers import AnswerSet
+    from scoring.engine import assess
 
     criteria = default_criteria()
     out = []

@@ -26,7 +26,7 @@ from accreditation.reports.fonts import BOLD, REGULAR, register_fonts  # noqa: E
 from accreditation.reports.remediation import render_remediation_plan  # noqa: E402
 from criteria import default_criteria  # noqa: E402
 from criteria.schema import Text  # noqa: E402
-from scoring import assess  # noqa: E402
+from scoring.engine import assess  # noqa: E402
 from scoring.result import Action  # noqa: E402
 from accreditation.signing import canonical_json  # noqa: E402
 from accreditation.store.certificates import CertificateDraft, payload_for, verification_url  # noqa: E402

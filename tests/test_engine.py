@@ -1,11 +1,15 @@
 """Scoring rules, stated as small inline criteria tables with the scores a user should see."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
-from scoring import AnswerError, DerivedAnswers, assess
-from scoring.answers import AnswerSet
-from scoring.result import Action
 from criteria.schema import Text
+from scoring.answers import AnswerError, AnswerSet
+from scoring.engine import assess
+from scoring.result import Action, DerivedAnswers
 from tables import md_criteria
 
 CRITERIA = md_criteria("""
@@ -140,3 +144,16 @@ def test_scoring_is_repeatable_and_shares_nothing_mutable_between_calls():
     first = score({**BEST, "A": "partly"})
     score({**BEST, "A": "no", "M": ["a"]})
     assert score({**BEST, "A": "partly"}) == first
+
+
+def test_the_supplier_check_does_not_load_the_engine_or_pydantic():
+    """`suppliers FILE.csv` is a command people wait on: it imports neither the engine nor pydantic (~0.25 s of
+    start-up) nor the workbook, database or PDF libraries it does not use. The `scoring` package re-exports nothing
+    so that importing one of its modules stays this cheap."""
+    heavy = ("pydantic", "criteria.schema", "scoring.engine", "scoring.workforce", "openpyxl", "sqlite_utils",
+             "reportlab", "streamlit")
+    code = ("import sys, accreditation.cli, accreditation.commands.suppliers, accreditation.suppliers; "
+            f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parent.parent,
+                         capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

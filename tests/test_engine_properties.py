@@ -4,7 +4,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from criteria import default_criteria
-from scoring import DerivedAnswers, assess
+from scoring.engine import assess
+from scoring.result import DerivedAnswers
 
 C = default_criteria()
 SCORED = [i for i in C.indicators if i.weight > 0]

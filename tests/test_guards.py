@@ -21,7 +21,7 @@ from accreditation.errors import UserError
 from accreditation.permissions import can
 from accreditation.store.db import open_db
 from criteria import default_criteria
-from scoring import assess
+from scoring.engine import assess
 from seed import VISIT, example_values, record_checks, review_everything, second_lead
 
 C = default_criteria()

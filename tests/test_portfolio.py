@@ -536,6 +536,7 @@ def test_result_fields_are_remembered_per_assessment_version_and_refreshed_when_
 
 
 def pf_result(name: str) -> str:
-    from scoring import AnswerSet, assess
+    from scoring.answers import AnswerSet
+    from scoring.engine import assess
 
     return assess(C, AnswerSet(values=example(name)), []).model_dump_json()

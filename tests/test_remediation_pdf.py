@@ -11,7 +11,8 @@ from pypdf import PdfReader
 from accreditation.reports.remediation import fine_exposure, render_remediation_plan
 from criteria import default_criteria
 from criteria.schema import Text
-from scoring import assess, parse_answers_document
+from scoring.answers import parse_answers_document
+from scoring.engine import assess
 from scoring.result import Action
 from test_certificate_pdf import pdftotext
 

@@ -224,7 +224,7 @@ def test_evaluate_composes_answers_roster_and_suppliers():
 
     from accreditation.assessment import evaluate
     from criteria.datafiles import default_criteria
-    from scoring import parse_answers_document
+    from scoring.answers import parse_answers_document
 
     criteria = default_criteria()
     answers = parse_answers_document(json.loads((EXAMPLES / "strong.json").read_text("utf-8")), criteria)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from criteria import default_criteria
-from scoring import assess
+from scoring.engine import assess
 from scoring.supply_chain import load_risk_data, assess_suppliers, default_risk_data, RiskDataError
 
 AS_OF = date(2026, 6, 30)

@@ -23,7 +23,7 @@ from accreditation.store import open_db
 from accreditation.store.certificates import CertificateDraft, expiry_date
 from accreditation.verify import verify
 from criteria import default_criteria
-from scoring import assess
+from scoring.engine import assess
 
 ISSUED = date(2026, 12, 5)
 TODAY = date(2027, 1, 10)

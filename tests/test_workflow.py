@@ -10,7 +10,7 @@ from accreditation.errors import UserError
 from accreditation.store import audit
 from accreditation.store.db import open_db
 from criteria import default_criteria
-from scoring import DerivedAnswers
+from scoring.result import DerivedAnswers
 
 C = default_criteria()
 EXAMPLE = json.loads((__import__("pathlib").Path(__file__).resolve().parent.parent / "examples" / "strong.json")

@@ -13,7 +13,7 @@ from accreditation.imports import load_table_spec, read_table
 from criteria import default_criteria
 from criteria.law import default_law
 from criteria.schema import Text
-from scoring import assess
+from scoring.engine import assess
 from scoring.workforce import Finding, _trusted, check_workforce
 from scoring.workforce_rules import MASKS
 

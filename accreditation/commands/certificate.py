@@ -13,7 +13,7 @@ from pathlib import Path
 from accreditation.cli import criteria_from, print_json, read_json
 from accreditation.errors import UserError
 from accreditation.i18n import t
-from scoring import parse_answers_document
+from scoring.answers import parse_answers_document
 
 
 def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:

@@ -15,7 +15,8 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
 
 
 def run(args: argparse.Namespace) -> int:
-    from scoring import assess, parse_answers_document
+    from scoring.answers import parse_answers_document
+    from scoring.engine import assess
 
     criteria = criteria_from(args.criteria)
     data = read_json(args.answers)

@@ -17,7 +17,8 @@ from accreditation.permissions import can
 from accreditation.ui import common, result_panel, uploads
 from accreditation.ui.common import tr, txt
 from criteria.schema import Criteria, Indicator
-from scoring import AnswerError, Result
+from scoring.answers import AnswerError
+from scoring.result import Result
 
 CHECK_ICON = {True: ":green[:material/check_circle:]", False: ":red[:material/cancel:]",
               None: ":gray[:material/remove:]"}

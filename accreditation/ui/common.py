@@ -18,7 +18,7 @@ from accreditation.i18n import LANGUAGES, normalise_language, t
 from accreditation.store.db import connect, default_path, open_db
 from criteria import CriteriaLoadError, default_criteria
 from criteria.schema import Criteria, Text
-from scoring import AnswerError
+from scoring.answers import AnswerError
 
 log = logging.getLogger("accreditation.ui")
 SESSION_PARAM = "s"

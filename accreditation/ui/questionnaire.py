@@ -12,7 +12,8 @@ from accreditation.errors import UserError
 from accreditation.ui import common, result_panel
 from accreditation.ui.common import tr, txt
 from criteria.schema import Criteria, Indicator
-from scoring import AnswerError, Result
+from scoring.answers import AnswerError
+from scoring.result import Result
 
 EVIDENCE_TYPES = list(workflow.EVIDENCE_TYPES)
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from accreditation.ui.common import md, tr, txt
 from criteria.schema import Criteria
-from scoring import Result
+from scoring.result import Result
 
 PRIORITY_ICON = {"critical": ":red[:material/error:]", "major": ":orange[:material/warning:]",
                  "minor": ":gray[:material/info:]"}
