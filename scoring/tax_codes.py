@@ -163,8 +163,7 @@ def _normalise_array(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
 
 def classify_array(raw: pd.Series | pa.Array | pa.ChunkedArray) -> TaxCodes:
     """`classify` for a whole column without a Python loop per cell. Most cells of a real list already hold a clean
-    code; only the others go through normalisation. The check digit runs on a digit matrix read straight from the
-    arrow buffer."""
+    code; only the others go through normalisation."""
     text = pc.utf8_trim_whitespace(_as_text(raw).fill_null(""))
     n = len(text)
     clean = np.asarray(pc.match_substring_regex(text, _CANONICAL).to_numpy(zero_copy_only=False), dtype=bool)
@@ -186,23 +185,7 @@ def classify_array(raw: pd.Series | pa.Array | pa.ChunkedArray) -> TaxCodes:
     kind = np.full(n, _KIND["invalid"], dtype=np.int8)
     error = np.full(n, _ERROR["format"], dtype=np.int8)
     if len(ent):
-        offsets = np.frombuffer(code.buffers()[1], dtype=np.int32)[code.offset:code.offset + n + 1]
-        data = np.frombuffer(code.buffers()[2], dtype=np.uint8)
-        start = offsets[ent].astype(np.int64)
-        digits = data[start[:, None] + np.arange(10)].astype(np.int64) - 48
-        r = (digits[:, :9] @ WEIGHTS) % 11
-        ok_check = (r != 0) & ((10 - r) % 10 == digits[:, 9])
-        seq_zero = (digits[:, 2:9] == 0).all(axis=1)
-        prov_zero = (digits[:, 0] == 0) & (digits[:, 1] == 0) & ~seq_zero
-        is_branch = length[ent] == 14
-        branch_zero = np.zeros(len(ent), dtype=bool)
-        branch_zero[is_branch] = (data[start[is_branch, None] + np.arange(11, 14)] == 48).all(axis=1)
-        e = np.where(prov_zero, _ERROR["province_zero"], np.where(
-            seq_zero, _ERROR["sequence_zero"], np.where(
-                ~ok_check, _ERROR["check_digit"], np.where(branch_zero, _ERROR["branch_zero"], _ERROR[""]))))
-        kind[ent] = np.where(e == _ERROR[""], np.where(is_branch, _KIND["branch"], _KIND["enterprise"]),
-                             _KIND["invalid"])
-        error[ent] = e
+        kind[ent], error[ent] = _check_enterprise(code, ent, length[ent] == 14)
     kind[personal] = _KIND["personal_id"]
     error[personal] = _ERROR[""]
     kind[missing] = _KIND["missing"]
@@ -212,6 +195,27 @@ def classify_array(raw: pd.Series | pa.Array | pa.ChunkedArray) -> TaxCodes:
         masked = pc.binary_join_element_wise("********", pc.utf8_slice_codeunits(code, 8, 12), "")
         display = pc.if_else(pa.array(personal), masked, code)
     return TaxCodes(code, kind, error, restored & ~missing, display)
+
+
+def _check_enterprise(code: pa.Array, ent: np.ndarray, is_branch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(kind, error) of the cells at `ent`, each shaped as 10 digits or 10 digits, `-` and 3: the rules of
+    `classify` (province, sequence, check digit, branch) on a digit matrix read straight from the arrow buffer."""
+    n = len(code)
+    offsets = np.frombuffer(code.buffers()[1], dtype=np.int32)[code.offset:code.offset + n + 1]
+    data = np.frombuffer(code.buffers()[2], dtype=np.uint8)
+    start = offsets[ent].astype(np.int64)
+    digits = data[start[:, None] + np.arange(10)].astype(np.int64) - 48
+    r = (digits[:, :9] @ WEIGHTS) % 11
+    ok_check = (r != 0) & ((10 - r) % 10 == digits[:, 9])
+    seq_zero = (digits[:, 2:9] == 0).all(axis=1)
+    prov_zero = (digits[:, 0] == 0) & (digits[:, 1] == 0) & ~seq_zero
+    branch_zero = np.zeros(len(ent), dtype=bool)
+    branch_zero[is_branch] = (data[start[is_branch, None] + np.arange(11, 14)] == 48).all(axis=1)
+    error = np.where(prov_zero, _ERROR["province_zero"], np.where(
+        seq_zero, _ERROR["sequence_zero"], np.where(
+            ~ok_check, _ERROR["check_digit"], np.where(branch_zero, _ERROR["branch_zero"], _ERROR[""]))))
+    kind = np.where(error == _ERROR[""], np.where(is_branch, _KIND["branch"], _KIND["enterprise"]), _KIND["invalid"])
+    return kind, error
 
 
 def classify_series(raw: pd.Series) -> pd.DataFrame:

@@ -3,6 +3,8 @@ and the vectorised form agreeing with the scalar one."""
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scoring.tax_codes import check_digit, classify, classify_series, mask
 
@@ -77,3 +79,28 @@ def test_series_agrees_with_scalar():
         assert bool(frame["restored"].iloc[i]) == tc.leading_zero_restored, value
         assert frame["display"].iloc[i] == tc.masked(), value
     assert "079123456789" not in frame["display"].tolist()
+
+
+# Cells as they arrive: digits of every length around the real ones, with spaces, dots, dashes (also en/em dash),
+# a trailing ".0" from a float, letters; many with a valid check digit so every branch of the rules is reached.
+_piece = st.sampled_from(list("0123456789") + [" ", ".", "-", "–", "—", ".0", "\t", "a", "X"])
+
+
+@st.composite
+def cells(draw):
+    if draw(st.booleans()):
+        body = draw(st.text("0123456789", min_size=9, max_size=9))
+        head = body + (check_digit(body) or "0")
+        return head + draw(st.sampled_from(["", "-001", "-000", "-12", " ", ".0", "-1234"]))
+    return "".join(draw(st.lists(_piece, max_size=16)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(cells(), st.none()), min_size=1, max_size=30))
+def test_the_vectorised_form_agrees_with_the_scalar_one_on_any_cells(raw):
+    frame = classify_series(pd.Series(raw, dtype=object))
+    for i, value in enumerate(raw):
+        tc = classify(value)
+        got = (frame["kind"].iloc[i], frame["error"].iloc[i], frame["code"].iloc[i],
+               bool(frame["restored"].iloc[i]), frame["display"].iloc[i])
+        assert got == (tc.kind, tc.error, tc.code, tc.leading_zero_restored, tc.masked()), value
