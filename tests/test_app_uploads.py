@@ -2,6 +2,7 @@
 library's language-neutral shape, bad files refused with a message; the same findings on the review screen."""
 
 import json
+from datetime import date
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -9,11 +10,15 @@ from streamlit.testing.v1 import AppTest
 from apptest import data_dir, goto, sign_in, texts  # noqa: F401 - data_dir is a fixture
 from accreditation import accounts, checks, workflow
 from accreditation.store.db import open_db
+from criteria.datafiles import default_criteria
 
 ROSTER = """employee_id,full_name,date_of_birth,id_number,hire_date,job_title,job_code,workplace_code,hours_per_day,hours_per_week,night_work,overtime,guardian_consent,health_check_date
 E-001,Nguyễn Văn An,17/05/1990,001090012345,01/03/2020,Thợ may,GENERAL,GENERAL,8,48,không,có,,15/01/2026
 E-002,Lê Thị Bình,02/10/2012,,01/06/2026,Phụ việc,GENERAL,GENERAL,8,48,không,không,,
 """.encode("utf-8")
+# E-002's age on the day the page checks the roster (today): 13 or 14 until October 2027
+TODAY = date.today()
+AGE = TODAY.year - 2012 - ((TODAY.month, TODAY.day) < (10, 2))
 
 SUPPLIERS = """supplier_name,tax_code,province,sector,products,tier,supplier_type,workers,has_signed_code_of_conduct,age_verification_in_place,last_audit_date,subcontracting_allowed,certificate_id
 Xưởng may Hòa Bình,0100233488,Bình Dương,garment,áo sơ mi,2,workshop,25,có,không,,có,
@@ -30,7 +35,7 @@ def test_a_roster_upload_shows_findings_and_stores_them_without_names(data_dir):
     assert "Có phát hiện nghiêm trọng" in texts(at)  # a 13-year-old in ordinary work
     table = at.dataframe[0].value
     assert set(table["Mức độ"]) == {"Nghiêm trọng", "Quan trọng"}  # severity in words
-    assert table["Phát hiện"].str.startswith("Dòng 2, nhân viên E-002: 1").all()  # texts filled (aged 13 or 14)
+    assert table["Phát hiện"].str.startswith(f"Dòng 2, nhân viên E-002: {AGE} tuổi").all()  # texts filled
     assert table["Căn cứ pháp lý"].str.len().min() > 0
     db = open_db(data_dir / "accreditation.db")
     assessment = workflow.latest(db, 1)
@@ -38,7 +43,7 @@ def test_a_roster_upload_shows_findings_and_stores_them_without_names(data_dir):
     stored = json.dumps(check.findings, ensure_ascii=False) + json.dumps(check.summary, ensure_ascii=False)
     assert "E-002" in stored and "Lê Thị Bình" not in stored and "001090012345" not in stored
     assert "Dòng" not in stored and "message" not in stored  # ids and parameters, no texts
-    assert check.findings[0]["rule"] == "age.13_14_not_light" and check.findings[0]["params"]["age"] in ("13", "14")
+    assert check.findings[0]["rule"] == "age.13_14_not_light" and check.findings[0]["params"]["age"] == str(AGE)
     assert "YW-01" in workflow.get(db, assessment["id"])["result"] and \
         '"knockouts":["YW-01"' in workflow.get(db, assessment["id"])["result"]
 
@@ -91,8 +96,8 @@ def review_screen():
 
 
 @pytest.mark.parametrize("lang, finding, level, reason", [
-    ("vi", "Dòng 2, nhân viên E-002: 1", "Cao", "Nhà cung cấp cấp 2 trở xuống"),
-    ("en", "Row 2, employee E-002: aged 1", "High", "Below tier 1 for a listed good"),
+    ("vi", f"Dòng 2, nhân viên E-002: {AGE} tuổi", "Cao", "Nhà cung cấp cấp 2 trở xuống"),
+    ("en", f"Row 2, employee E-002: aged {AGE}", "High", "Below tier 1 for a listed good"),
 ])
 def test_the_review_screen_shows_both_checks_with_their_texts_in_the_reader_s_language(data_dir, lang, finding,
                                                                                         level, reason):
@@ -117,7 +122,7 @@ def test_the_review_screen_says_when_a_check_is_missing(data_dir):
     sign_in("sme@demo.vn")
     db = open_db(data_dir / "accreditation.db")
     sme = accounts.user_for_email(db, "sme@demo.vn")
-    draft = workflow.start_draft(db, sme, sme.organisation_id, __import__("criteria").default_criteria())
+    draft = workflow.start_draft(db, sme, sme.organisation_id, default_criteria())
     screen = AppTest.from_function(review_screen, default_timeout=30)
     screen.session_state["review_id"] = draft["id"]
     screen.run()
