@@ -31,7 +31,7 @@ def evaluate(criteria: Criteria, answers: AnswerSet, roster: Upload | None = Non
     given as (bytes, filename). Their derived answers take precedence over declared ones, and their findings
     join the remediation plan (roster deadlines from the criteria's priorities). `certificate_status` is the
     supplier check's lookup of award certificates (`accreditation.suppliers.registry_lookup(db, as_of)`).
-    A file that cannot be read raises `accreditation.imports.TableError` (a UserError)."""
+    A file that cannot be read raises `accreditation.tables.TableError` (a UserError)."""
     day = as_of or date.today()
     derived = []
     roster_result = supplier_result = None

@@ -33,9 +33,9 @@ from sqlite_utils import Database
 
 if TYPE_CHECKING:  # pragma: no cover
     from accreditation.workflow import CheckRecord
-    from criteria.law import LawTables
+    from criteria.law_tables import LawTables
     from criteria.schema import Criteria
-    from scoring.risk_data import RiskData
+    from criteria.risk_tables import RiskData
     from scoring.supplier_result import SupplierResult
     from scoring.workforce import Finding, RosterResult
 
@@ -60,7 +60,7 @@ def roster_record(data: bytes, filename: str, as_of: date, criteria: "Criteria")
 
 def from_roster(result: "RosterResult", filename: str, file_sha256: str, criteria: "Criteria") -> "CheckRecord":
     from accreditation.workflow import CheckRecord
-    from criteria.law import default_law
+    from criteria.law_tables import default_law
 
     law = default_law()
     summary = {"rows": result.rows, "minors": result.minors, "knockout": result.knockout,
@@ -185,7 +185,7 @@ def _int(value: Any) -> int | None:
 def roster_texts(finding: dict[str, Any], lang: str, law: "LawTables | None" = None) -> dict[str, str]:
     """The finding, its legal basis and the action, in `lang`, from the law table's rule (never empty: a rule
     no longer in the tables shows its id)."""
-    from criteria.law import default_law
+    from criteria.law_tables import default_law
 
     law = law or default_law()
     rule = _law_rule(law, finding.get("rule"))
@@ -232,7 +232,7 @@ def focus_definition(summary: dict[str, Any], lang: str) -> str:
 
 @lru_cache(maxsize=1)
 def _risk_data() -> "RiskData":
-    from scoring.risk_data import default_risk_data
+    from criteria.risk_tables import default_risk_data
 
     return default_risk_data()
 
@@ -374,7 +374,7 @@ def neutral_finding(kind: str, finding: dict[str, Any], law: "LawTables | None" 
     f = dict(finding)
     f.pop("ref", None)
     if kind == "roster":
-        from criteria.law import default_law
+        from criteria.law_tables import default_law
 
         law = law or default_law()
         message = f.pop("message", None)

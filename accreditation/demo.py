@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from accreditation import accounts, review, sharing, workflow
-from criteria import default_criteria
+from criteria.datafiles import default_criteria
 from scoring.tax_codes import check_digit
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

@@ -1,16 +1,16 @@
-"""The roster check on an uploaded file: decode it (accreditation.imports), check it (scoring.workforce), return
+"""The roster check on an uploaded file: decode it (accreditation.tables), check it (scoring.workforce), return
 findings. Names are never read; ID numbers are read only for the citizen-ID and duplicate checks and are not part
 of the result. Nothing personal is logged."""
 
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from accreditation.imports import TableSpec, load_table_spec, read_table, write_template
-from criteria.law import default_law
+from accreditation.tables import read_table, write_template
+from criteria.column_specs import TableSpec, load_table_spec
+from criteria.law_tables import default_law
 from scoring.workforce import RosterResult, check_workforce
 
 # Columns the check needs; full_name is deliberately absent, so names never enter memory.
@@ -25,13 +25,13 @@ TEMPLATE_EXAMPLE = [
 ]
 
 
-@lru_cache(maxsize=1)
 def roster_spec() -> TableSpec:
+    """`columns/roster.csv` of the data files (read once per process)."""
     return load_table_spec("roster")
 
 
 def check_roster(data: bytes, filename: str, as_of: date, sheet: str | None = None) -> RosterResult:
-    """Read and check a roster file. Raises accreditation.imports.TableError for a file that cannot be read."""
+    """Read and check a roster file. Raises accreditation.tables.TableError for a file that cannot be read."""
     return check_roster_file(data, filename, as_of, sheet)[0]
 
 
@@ -45,8 +45,6 @@ def check_roster_file(data: bytes, filename: str, as_of: date, sheet: str | None
             "ignored_columns": table.ignored_columns}
     del table  # the frame holds ID numbers: drop it as soon as the check is done
     return result, info
-
-
 
 
 def write_roster_template(path: Path, example: bool = False) -> None:

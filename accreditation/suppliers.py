@@ -15,7 +15,8 @@ from typing import Any, BinaryIO
 
 from accreditation.errors import UserError
 from accreditation.i18n import t
-from accreditation.imports import ImportedTable, TableSpec, load_table_spec, read_table, write_template
+from accreditation.tables import ImportedTable, read_table, write_template
+from criteria.column_specs import TableSpec, load_table_spec
 from scoring.supply_chain import CertificateLookup, SupplierResult, assess_suppliers
 from scoring.tax_codes import classify
 

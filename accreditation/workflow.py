@@ -30,7 +30,7 @@ from accreditation.permissions import DECIDED, require
 from accreditation.settings import data_dir
 from accreditation.store import audit
 from accreditation.store.db import write_tx
-from criteria.loader import Sheet, build_criteria, read_sheets
+from criteria.loader import Sheet, build_criteria
 from criteria.schema import Criteria
 from scoring.answers import AnswerSet
 from scoring.engine import assess, validate_answers
@@ -91,13 +91,11 @@ def next_status(status: str, action: str) -> str:
 
 
 def _snapshot(db: Database, criteria: Criteria) -> None:
-    """Keep the exact criteria an assessment is pinned to, so it can be re-scored after the files change."""
-    if db["criteria_sets"].count_where("fingerprint = ?", [criteria.fingerprint]):
+    """Keep the exact criteria an assessment is pinned to, so it can be re-scored after the files change: the
+    sheets the fingerprint was computed over, as they were loaded (never the files as they are now)."""
+    if db["criteria_sets"].count_where("fingerprint = ?", [criteria.fingerprint]) or not criteria.sheets:
         return
-    sheets, issues, _ = read_sheets(criteria.source)
-    if issues:
-        return
-    data = {name: {"header": s.header, "rows": s.rows} for name, s in sheets.items()}
+    data = {name: {"header": s.header, "rows": s.rows} for name, s in criteria.sheets.items()}
     db["criteria_sets"].insert({"fingerprint": criteria.fingerprint, "criteria_id": criteria.settings.criteria_id,
                                 "version": criteria.version, "effective_date": str(criteria.settings.effective_date),
                                 "sheets": json.dumps(data, ensure_ascii=False), "created_at": audit.now()},
@@ -106,6 +104,8 @@ def _snapshot(db: Database, criteria: Criteria) -> None:
 
 @lru_cache(maxsize=16)
 def _criteria_from_snapshot(sheets_json: str, source: str) -> Criteria:
+    """The criteria of a stored snapshot. One stored before derivations.csv was part of the fingerprint has no
+    `derivations` sheet: it is built with the current derivations and keeps the fingerprint it was stored under."""
     data = json.loads(sheets_json)
     sheets = {name: Sheet(name, f"{name}.csv", d["header"], [(r, c) for r, c in d["rows"]])
               for name, d in data.items()}

@@ -52,7 +52,7 @@ def rerun_after_one_answer(reruns: int) -> None:
 
     from accreditation import accounts, workflow
     from accreditation.store.db import open_db
-    from criteria import default_criteria
+    from criteria.datafiles import default_criteria
 
     data = _fresh_data_dir()
     criteria = default_criteria()

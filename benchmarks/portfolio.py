@@ -40,7 +40,7 @@ SECTORS = ["garment", "footwear", "furniture", "seafood", "agriculture", "other"
 
 def example_results() -> list[tuple[str, dict]]:
     """The stored-result JSON of the three example answer sets, scored by the real engine."""
-    from criteria import default_criteria
+    from criteria.datafiles import default_criteria
     from scoring.answers import AnswerSet
     from scoring.engine import assess
 
@@ -221,7 +221,7 @@ def main() -> None:
     df = pf.portfolio(db, brand_id, as_of)
     print(f"portfolio(): {len(df):,} rows; first in a process (reads every result JSON): best {min(cold):.0f} ms; "
           f"later (result fields remembered): best {min(warm):.0f} ms")
-    from criteria import default_criteria
+    from criteria.datafiles import default_criteria
 
     people = pf.for_people(df, "vi", default_criteria())
     print(f"export_csv: {timed(lambda: pf.export_csv(people)):.0f} ms, "

@@ -24,7 +24,7 @@ from accreditation.pdf_qr import read_certificate_pdf  # noqa: E402
 from accreditation.reports.certificate import CertificateData, render_certificate  # noqa: E402
 from accreditation.reports.fonts import BOLD, REGULAR, register_fonts  # noqa: E402
 from accreditation.reports.remediation import render_remediation_plan  # noqa: E402
-from criteria import default_criteria  # noqa: E402
+from criteria.datafiles import default_criteria  # noqa: E402
 from criteria.schema import Text  # noqa: E402
 from scoring.engine import assess  # noqa: E402
 from scoring.result import Action  # noqa: E402

@@ -136,8 +136,9 @@ def main() -> None:
                                        args.repeat)
 
     from accreditation.suppliers import result_json, supplier_spec, write_result_json
-    from accreditation.imports import read_table
-    from scoring.supply_chain import assess_suppliers, default_risk_data
+    from accreditation.tables import read_table
+    from criteria.risk_tables import default_risk_data
+    from scoring.supply_chain import assess_suppliers
 
     data = path.read_bytes()
     default_risk_data()

@@ -1,5 +1,6 @@
-"""Load errors for criteria files, in the manner of pyxform's ErrorCode: every message names the file, the row
-and the column, and says what was expected, in Vietnamese and English."""
+"""Load errors for every data file under `criteria/` (award criteria, law, risk, columns, provinces, derivations), in
+the manner of pyxform's ErrorCode: every message names the file, the row and the column, and says what was expected,
+in Vietnamese and English. Loaders collect every issue and raise them together as one `CriteriaLoadError`."""
 
 from __future__ import annotations
 
@@ -66,6 +67,16 @@ class ErrorCode(Enum):
                             "the `{derivation}` check can answer `{value}`, but list `{list}` has no such choice")
     SETTING_MISSING = Detail("thiếu thiết lập `{value}`", "setting `{value}` is missing")
     VALUE_INVALID = Detail("giá trị không hợp lệ: {reason}", "invalid value: {reason}")
+    BAD_NAME = Detail("tên `{value}` không hợp lệ: chỉ dùng chữ thường không dấu, số hoặc `_`, bắt đầu bằng chữ",
+                      "name `{value}` is not valid: use lower-case letters, digits or `_`, starting with a letter")
+    NA_SCORED = Detail("lựa chọn `na` không có điểm", "the `na` choice carries no score")
+    ALIAS_TAKEN = Detail("tên gọi `{value}` đã dùng cho `{other}`", "the name `{value}` is already used for `{other}`")
+    ROWS_MISSING = Detail("thiếu dòng cho: {values}", "rows are missing for: {values}")
+    BAD_ORDER = Detail("các dòng phải đúng thứ tự: {options}", "the rows must come in this order: {options}")
+    BAD_PARAM = Detail("`{value}` không đúng dạng `tên=số`", "`{value}` is not in the form `name=number`")
+    BAD_BOUNDS = Detail("`{low}` lớn hơn `{high}`", "`{low}` is greater than `{high}`")
+    KEYWORDS_MISSING = Detail("cần ít nhất một từ khóa (keywords::vi hoặc keywords::en)",
+                              "at least one keyword is needed (keywords::vi or keywords::en)")
 
 
 LANGS = ("vi", "en")
@@ -93,7 +104,8 @@ class LoadIssue:
 
 
 class CriteriaLoadError(Exception):
-    """All problems found in a criteria set, so that a scheme officer can fix them in one pass."""
+    """All problems found in the data files (a criteria set, or every file under `criteria/`), so that a scheme
+    officer can fix them in one pass."""
 
     def __init__(self, issues: list[LoadIssue], source: str = ""):
         self.issues = issues

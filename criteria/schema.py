@@ -10,12 +10,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 
 from criteria.conditions import Condition
+from criteria.sheets import NO_WORDS, YES_WORDS, Sheet
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_\-]*$"
 ID_RE = re.compile(ID_PATTERN)
-
-_TRUE = {"yes", "y", "true", "1", "có", "co", "x"}
-_FALSE = {"no", "n", "false", "0", "không", "khong", ""}
 
 
 def parse_yes_no(value: Any) -> Any:
@@ -25,9 +23,9 @@ def parse_yes_no(value: Any) -> Any:
     if isinstance(value, bool):
         return value
     text = str(value).strip().lower()
-    if text in _TRUE:
+    if text in YES_WORDS:
         return True
-    if text in _FALSE:
+    if text in NO_WORDS:
         return False
     return value  # pydantic reports it
 
@@ -175,6 +173,7 @@ class Criteria(BaseModel):
     conditions: dict[str, Condition] = Field(default_factory=dict, exclude=True)
     source: str = ""
     fingerprint: str = ""  # SHA-256 over the sheets' content; pins exactly what an assessment was scored with
+    sheets: dict[str, Sheet] = Field(default_factory=dict, exclude=True, repr=False)  # what the fingerprint covers
 
     _by_id: dict[str, Indicator] = PrivateAttr(default_factory=dict)
     _sections_by_id: dict[str, Section] = PrivateAttr(default_factory=dict)

@@ -1,5 +1,6 @@
-"""Round trip between the criteria's CSV files and an Excel workbook a scheme officer can edit: one sheet per
-file, same columns. Import validates the workbook before any CSV is written."""
+"""The criteria's sheets as an Excel workbook a scheme officer can edit: one sheet per CSV file, same columns.
+Reading a workbook is part of parsing (`criteria.loader.read_sheets`); `criteria.loader.import_workbook` validates
+a workbook before any CSV is written."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import re
 from datetime import date, datetime
 from pathlib import Path
 
-from criteria.errors import ErrorCode, LoadIssue
-from criteria.loader import SHEETS, Sheet, build_criteria, read_folder
+from criteria.errors import CriteriaLoadError, ErrorCode, LoadIssue
+from criteria.sheets import SHEETS, Sheet, read_csv_file
 
 HEADER_FILL = "FFDCE6F0"
 
@@ -35,11 +36,14 @@ def write_workbook(folder: Path, out: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    sheets, issues = read_folder(folder)
+    issues: list[LoadIssue] = []
+    sheets: dict[str, Sheet] = {}
+    for name in SHEETS:
+        sheet = read_csv_file(folder / f"{name}.csv", name, f"{name}.csv", issues)
+        if sheet is not None:
+            sheets[name] = sheet
     if issues:
-        from criteria.errors import CriteriaLoadError
-
-        raise CriteriaLoadError(issues)
+        raise CriteriaLoadError(issues, str(folder))
     wb = Workbook()
     wb.remove(wb.active)
     for name in SHEETS:
@@ -109,20 +113,3 @@ def sheet_to_csv(sheet: Sheet) -> str:
     for _, cells in sheet.rows:
         writer.writerow([cells.get(col, "") for col in sheet.header])
     return buf.getvalue()
-
-
-def import_workbook(path: Path, folder: Path) -> list[Path]:
-    """Validate a workbook and, only if it is valid, write its sheets as the CSV files of `folder`."""
-    from criteria.errors import CriteriaLoadError
-
-    sheets, issues = read_workbook(path)
-    if issues:
-        raise CriteriaLoadError(issues)
-    build_criteria(sheets, str(path))  # raises CriteriaLoadError listing every problem
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name in SHEETS:
-        target = folder / f"{name}.csv"
-        target.write_text(sheet_to_csv(sheets[name]), encoding="utf-8", newline="")
-        written.append(target)
-    return written

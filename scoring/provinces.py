@@ -1,27 +1,23 @@
 """Provinces of Viet Nam after the 2025 reorganisation (Resolution 202/2025/QH15: 63 units became 34 from
-1 July 2025), with the old names mapped to their new unit. The data is `criteria/provinces.csv`; this module only
-matches names against it.
+1 July 2025), with the old names mapped to their new unit. The data is `criteria/provinces.csv`, read and checked by
+`criteria.provinces`; this module only matches names against the units it loaded.
 
 Matching ignores accents, case, punctuation, tone-mark placement (Hòa/Hoà) and the prefixes "Thành phố", "TP",
 "Tỉnh", so "TP. Hồ Chí Minh", "tp hcm", "Ho Chi Minh City" and "Thành phố Hồ Chí Minh" are the same unit.
-Reading the shipped file happens once; matching is pure.
+Matching is pure: no file is read here.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-
-PROVINCES_FILE = Path(__file__).resolve().parent.parent / "criteria" / "provinces.csv"
 
 _PREFIX = re.compile(r"^(?:thanh pho|tp|t p|tinh) +")
 _SUFFIX = re.compile(r" +(?:city|province)$")
@@ -60,6 +56,7 @@ class Province:
     type: str  # city | province (the current units) or former (a pre-2025 unit)
     province: str  # the current unit: itself, or the unit a former one was merged into
     name_en: str
+    aliases: tuple[str, ...] = ()  # other spellings offices use
 
     @property
     def current(self) -> bool:
@@ -91,21 +88,27 @@ class ProvinceMatch:
                 f"{self.former.name_en} (former) → {self.province.name_en} (from 1 Jul 2025)")
 
 
+def match_key(province: Province) -> tuple[str, str | None]:
+    """What a name of this unit matches: (the current unit, the former unit named or None)."""
+    return province.province, None if province.current else province.name
+
+
+def spellings(province: Province) -> list[str]:
+    """Every name a unit is matched by."""
+    return [province.name, province.name_en, *province.aliases]
+
+
 class ProvinceTable:
-    def __init__(self, rows: list[dict[str, str]]):
-        self.units: dict[str, Province] = {}
+    """The units, indexed by the folded form of each of their names. The loader has checked that no two units share
+    a folded name; if they did, the first would win."""
+
+    def __init__(self, units: Iterable[Province]):
+        self.units: dict[str, Province] = {p.name: p for p in units}
         self._keys: dict[str, tuple[str, str | None]] = {}  # key -> (current name, former name or None)
-        for r in rows:
-            p = Province(r["name"].strip(), r["type"].strip(), r["province"].strip(), r["name_en"].strip())
-            self.units[p.name] = p
-        aliases = {r["name"].strip(): (r.get("aliases") or "").split("|") for r in rows}
         for p in self.units.values():
-            target = (p.province, None if p.current else p.name)
-            for alias in [p.name, p.name_en, *filter(None, (a.strip() for a in aliases[p.name]))]:
-                key = fold(alias)
-                if key in self._keys and self._keys[key] != target:
-                    raise ValueError(f"provinces.csv: '{alias}' matches both {self._keys[key]} and {target}")
-                self._keys[key] = target
+            for alias in spellings(p):
+                if fold(alias):
+                    self._keys.setdefault(fold(alias), match_key(p))
 
     @property
     def current(self) -> list[Province]:
@@ -143,18 +146,3 @@ class ProvinceTable:
         return pd.DataFrame({"province": pd.Series(cur[codes], index=s.index, dtype="string"),
                              "former": pd.Series(old[codes], index=s.index, dtype="string"),
                              "blank": blank[codes]}, index=s.index)
-
-
-def read_rows(path: Path) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        return list(csv.DictReader(f))
-
-
-@lru_cache(maxsize=4)
-def load_provinces(path: Path = PROVINCES_FILE) -> ProvinceTable:
-    return ProvinceTable(read_rows(path))
-
-
-def match_province(text: str | None) -> ProvinceMatch | None:
-    """The current province a name (current or pre-2025, any spelling) refers to, from the shipped table."""
-    return load_provinces().match(text)

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from scoring.bilingual import Bilingual
-from scoring.risk_data import ActionDef, ReasonDef
+from criteria.risk_tables import ActionDef, ReasonDef
 
 if TYPE_CHECKING:  # pragma: no cover
     from scoring.result import DerivedAnswers

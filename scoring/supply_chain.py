@@ -21,9 +21,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from scoring.provinces import ProvinceTable, fold_array, fold_series, load_provinces
-from scoring.risk_data import _PUNCT, LEVELS, RANK, TYPES, Good, RiskData, default_risk_data
-from scoring.risk_data import RISK_DIR, RiskDataError, load_risk_data  # noqa: F401  (re-exported for callers)
+from criteria.provinces import load_provinces
+from scoring.provinces import ProvinceTable, fold_array, fold_series
+from criteria.risk_tables import LEVELS, RANK, TYPES, Good, RiskData, default_risk_data
+from criteria.risk_tables import PUNCT as _PUNCT
+from criteria.risk_tables import load_risk_data  # noqa: F401  (re-exported for callers)
 from scoring.bilingual import Bilingual
 from scoring.supplier_result import SupplierResult
 from scoring.tax_codes import ERRORS, KINDS, TaxCodes, classify_array

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from criteria.law import LawTables, Rule
+from criteria.law_tables import LawTables, Rule
 from criteria.schema import Priority, Text
 from scoring.result import Action, DerivedAnswers
 from scoring.workforce_rules import TIME_COLUMNS, Ages, Roster, flag_rows, read_roster

@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from criteria.law import LawTables, Rule
+from criteria.law_tables import LawTables, Rule
 
 TIME_COLUMNS: tuple[str, ...] = ("hours_per_day", "hours_per_week", "night_work", "overtime")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from accreditation import accounts, review, workflow
 from accreditation.store.db import open_db
-from criteria import default_criteria
+from criteria.datafiles import default_criteria
 
 ROOT = Path(__file__).resolve().parent.parent
 ROSTER_HEADER = ("employee_id,full_name,date_of_birth,id_number,hire_date,job_title,job_code,workplace_code,"

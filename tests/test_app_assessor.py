@@ -19,7 +19,7 @@ def _decide(at, choice: str, comment: str = ""):
 
 def test_assessor_reviews_section_by_section_records_the_visit_and_a_second_lead_signs_off(data_dir):
     from accreditation import review
-    from criteria import default_criteria
+    from criteria.datafiles import default_criteria
 
     db, sme, assessment = submitted_assessment(data_dir, checked=True)
     aid = assessment["id"]
@@ -93,7 +93,7 @@ def sme_assessor(db):
 
 def test_the_company_reads_the_adjustments_and_disputes_the_rejection(data_dir):
     from accreditation import review
-    from criteria import default_criteria
+    from criteria.datafiles import default_criteria
 
     db, sme, assessment = submitted_assessment(data_dir, checked=True)
     assessor = sme_assessor(db)

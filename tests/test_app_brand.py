@@ -102,7 +102,7 @@ def test_the_brand_never_sees_drafts_unshared_companies_or_withdrawn_shares(data
 
 
 def workflow_criteria():
-    from criteria import default_criteria
+    from criteria.datafiles import default_criteria
 
     return default_criteria()
 

@@ -105,7 +105,7 @@ def test_submit_needs_every_answer_then_offers_the_documents(data_dir):
     assert "câu hỏi chưa trả lời" in texts(at)
     # answer everything as the strong example does (through the library, as autosave would)
     from accreditation import accounts
-    from criteria import default_criteria
+    from criteria.datafiles import default_criteria
 
     db = open_db(data_dir / "accreditation.db")
     actor = accounts.user_for_email(db, "sme@demo.vn")
@@ -149,7 +149,7 @@ def _verified(data_dir, issued_days_ago: int):
     from datetime import date, timedelta
 
     from accreditation import accounts, review
-    from criteria import default_criteria
+    from criteria.datafiles import default_criteria
     from seed import review_everything, submitted_assessment
 
     db, sme, assessment = submitted_assessment(data_dir, checked=True)

@@ -96,7 +96,7 @@ def _seed(data: Path) -> None:
     os.environ["ACCREDITATION_DATA_DIR"] = str(data)
     from accreditation import accounts, demo, workflow
     from accreditation.store.db import open_db
-    from criteria import default_criteria
+    from criteria.datafiles import default_criteria
 
     db = open_db(data / "accreditation.db")
     demo.ensure_demo_data(db)
@@ -226,7 +226,7 @@ COMPANY = "Công ty TNHH May mặc Thuận An Xanh"
 
 
 def test_reject_resubmit_review_sign_off_and_verify(server, browser, tmp_path):
-    from criteria import default_criteria
+    from criteria.datafiles import default_criteria
 
     url, data = server
     context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1500})

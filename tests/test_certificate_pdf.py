@@ -20,7 +20,7 @@ from accreditation.reports.certificate import (
 from accreditation.reports.fonts import AMBER, BOLD, GOLD, GREEN
 from accreditation.store import certificates as reg
 from accreditation.store import open_db
-from criteria import default_criteria
+from criteria.datafiles import default_criteria
 
 NAME = "Công ty TNHH Dệt may Hưng Yên – Đồ gỗ Mỹ nghệ Phù Cừ (ữ ặ ỹ ở Ượ)"
 LONG_NAME = ("Công ty Cổ phần Tập đoàn Dệt may Thương mại và Dịch vụ Xuất nhập khẩu Hưng Yên Thịnh Vượng Phát "

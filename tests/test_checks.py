@@ -14,8 +14,8 @@ from accreditation import portfolio as pf
 from accreditation.roster import check_roster
 from accreditation.store.db import MIGRATIONS, _register_migrations, connect, migrate, write_tx
 from accreditation.suppliers import check_suppliers
-from criteria import default_criteria
-from criteria.law import default_law
+from criteria.datafiles import default_criteria
+from criteria.law_tables import default_law
 from test_portfolio import company, db  # noqa: F401 - db is a fixture
 from test_workforce import CASES, check as workforce_check
 

@@ -3,7 +3,7 @@ the row and the column, in Vietnamese and English."""
 
 import pytest
 
-from criteria import CriteriaLoadError
+from criteria.errors import CriteriaLoadError
 from criteria.errors import ErrorCode
 from tables import md_criteria
 
@@ -176,7 +176,7 @@ def test_other_sheets_report_file_row_and_column(sheet, code, row, column):
 
 
 def test_the_shipped_reference_set_loads():
-    from criteria import default_criteria
+    from criteria.datafiles import default_criteria
 
     c = default_criteria()
     assert c.settings.status == "reference"

@@ -20,7 +20,7 @@ from accreditation import accounts, documents, review, sharing, workflow
 from accreditation.errors import UserError
 from accreditation.permissions import can
 from accreditation.store.db import open_db
-from criteria import default_criteria
+from criteria.datafiles import default_criteria
 from scoring.engine import assess
 from seed import VISIT, example_values, record_checks, review_everything, second_lead
 

@@ -9,13 +9,9 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from accreditation.imports import (
-    TableError,
-    load_table_spec,
-    normalise_header,
-    read_table,
-    write_template,
-)
+from accreditation.tables import TableError, read_table, write_template
+from criteria.column_specs import load_table_spec, normalise_header
+from criteria.errors import CriteriaLoadError, ErrorCode
 from vn_encodings import cp1258
 
 SPEC = load_table_spec("roster")
@@ -285,17 +281,25 @@ def test_template_round_trips(tmp_path, suffix):
     assert table.frame.loc[1, "date_of_birth"] == pd.Timestamp("2010-01-02")
 
 
+def spec_issues(tmp_path, rows: str):
+    (tmp_path / "t.csv").write_text("name,kind,required,aliases,label::vi,label::en,description::vi,description::en\n"
+                                    + rows, encoding="utf-8")
+    with pytest.raises(CriteriaLoadError) as exc:
+        load_table_spec("t", tmp_path)
+    return exc.value
+
+
 def test_spec_rejects_an_alias_used_twice(tmp_path):
-    (tmp_path / "t.csv").write_text("name,kind,required,aliases,label::vi,label::en,description::vi,description::en\n"
-                                    "a,text,yes,x,A,A,,\nb,date,no,X,B,B,,\n", encoding="utf-8")
-    with pytest.raises(TableError) as exc:
-        load_table_spec("t", tmp_path)
-    assert exc.value.en == "t.csv, row 3: alias 'X' is already used by column a"
+    err = spec_issues(tmp_path, "a,text,yes,x,A,A,,\nb,date,no,X,B,B,,\n")
+    assert [(i.code, i.file, i.row, i.column) for i in err.issues] == [
+        (ErrorCode.ALIAS_TAKEN, "columns/t.csv", 3, "aliases")]
+    assert err.messages("en") == ["[columns/t.csv, row 3, column `aliases`] the name `X` is already used for `a`"]
+    assert err.messages("vi") == ["[columns/t.csv, dòng 3, cột `aliases`] tên gọi `X` đã dùng cho `a`"]
 
 
-def test_spec_rejects_unknown_kind(tmp_path):
-    (tmp_path / "t.csv").write_text("name,kind,required,aliases,label::vi,label::en,description::vi,description::en\n"
-                                    "a,money,yes,,A,A,,\n", encoding="utf-8")
-    with pytest.raises(TableError) as exc:
-        load_table_spec("t", tmp_path)
-    assert "kind 'money'" in exc.value.en
+def test_spec_lists_every_problem(tmp_path):
+    err = spec_issues(tmp_path, "a,money,yes,,A,A,,\nB b,text,maybe,,B,,,\n")
+    assert [(i.code, i.row, i.column) for i in err.issues] == [
+        (ErrorCode.BAD_OPTION, 2, "kind"), (ErrorCode.BAD_OPTION, 3, "required"), (ErrorCode.BAD_NAME, 3, "name"),
+        (ErrorCode.TEXT_MISSING, 3, "label::en")]
+    assert "`money` is not valid; expected one of: text, date, int, number, bool, code" in err.messages("en")[0]

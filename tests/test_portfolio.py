@@ -21,7 +21,7 @@ from accreditation import portfolio as pf
 from accreditation.permissions import can
 from accreditation.store import certificates as registry
 from accreditation.store.db import open_db, write_tx
-from criteria import default_criteria
+from criteria.datafiles import default_criteria
 
 C = default_criteria()
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

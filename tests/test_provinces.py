@@ -4,7 +4,8 @@ to its new unit, and the spellings offices use."""
 import pandas as pd
 import pytest
 
-from scoring.provinces import fold, load_provinces, match_province
+from criteria.provinces import load_provinces, match_province
+from scoring.provinces import fold
 
 # Every merged old province -> its new unit (docs/risk-sources.md §4, merged units table).
 MERGED = {

@@ -15,7 +15,7 @@ from accreditation import accounts, workflow
 from accreditation.store import audit
 from accreditation.store import certificates as registry
 from accreditation.store.db import open_db
-from criteria import default_criteria
+from criteria.datafiles import default_criteria
 from seed import example_values, record_checks, review_everything, second_lead
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +28,7 @@ sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(ROOT / "tests")!r})
 from accreditation import accounts, review, workflow
 from accreditation.errors import UserError
 from accreditation.store.db import open_db
-from criteria import default_criteria
+from criteria.datafiles import default_criteria
 C = default_criteria()
 db = open_db(sys.argv[1])
 ids = json.loads(sys.argv[2])

@@ -9,7 +9,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from accreditation.reports.remediation import fine_exposure, render_remediation_plan
-from criteria import default_criteria
+from criteria.datafiles import default_criteria
 from criteria.schema import Text
 from scoring.answers import parse_answers_document
 from scoring.engine import assess

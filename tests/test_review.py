@@ -9,7 +9,7 @@ from accreditation import accounts, review, workflow
 from accreditation.errors import UserError
 from accreditation.store import audit
 from accreditation.store import certificates as registry
-from criteria import default_criteria
+from criteria.datafiles import default_criteria
 from seed import VISIT, review_everything, second_lead, submitted_assessment
 
 C = default_criteria()

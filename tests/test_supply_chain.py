@@ -7,9 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from criteria import default_criteria
+from criteria.datafiles import default_criteria
 from scoring.engine import assess
-from scoring.supply_chain import load_risk_data, assess_suppliers, default_risk_data, RiskDataError
+from criteria.errors import CriteriaLoadError
+from criteria.risk_tables import default_risk_data, load_risk_data
+from scoring.supply_chain import assess_suppliers
 
 AS_OF = date(2026, 6, 30)
 COLS = ("tax_code", "supplier_type", "products", "sector", "tier", "subcontracting_allowed", "certificate_id")
@@ -367,18 +369,19 @@ def test_shipped_risk_data_is_consistent():
     assert data.types["household_business"]["level"] == "high" and data.types["home_worker"]["level"] == "high"
 
 
-def test_a_broken_data_file_names_file_and_row(tmp_path):
+def test_a_broken_data_file_names_file_row_and_column(tmp_path):
     import shutil
 
-    from scoring.supply_chain import RISK_DIR
-    for f in RISK_DIR.glob("*.csv"):
+    from criteria.paths import risk_dir
+
+    for f in risk_dir().glob("*.csv"):
         shutil.copy(f, tmp_path / f.name)
     p = tmp_path / "supplier_types.csv"
     p.write_text(p.read_text("utf-8").replace(",high,", ",severe,", 1), "utf-8")
-    with pytest.raises(RiskDataError, match=r"supplier_types.csv, row \d+: level 'severe'"):
-        load_risk_data(tmp_path)
-    shutil.copy(RISK_DIR / "supplier_types.csv", p)
     g = tmp_path / "usdol_goods.csv"
     g.write_text(g.read_text("utf-8").replace("usdol-tvpra,", "nowhere,", 1), "utf-8")
-    with pytest.raises(RiskDataError, match="unknown source 'nowhere'"):
+    with pytest.raises(CriteriaLoadError) as err:
         load_risk_data(tmp_path)
+    messages = err.value.messages("en")  # both files' problems at once
+    assert any(m.startswith("[risk/supplier_types.csv, row 4, column `level`] `severe` is not valid") for m in messages)
+    assert any(m.startswith("[risk/usdol_goods.csv, row 2, column `source`] `nowhere` is not defined") for m in messages)

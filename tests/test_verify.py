@@ -22,7 +22,7 @@ from accreditation.store import certificates as reg
 from accreditation.store import open_db
 from accreditation.store.certificates import CertificateDraft, expiry_date
 from accreditation.verify import verify
-from criteria import default_criteria
+from criteria.datafiles import default_criteria
 from scoring.engine import assess
 
 ISSUED = date(2026, 12, 5)

@@ -9,7 +9,7 @@ from accreditation import accounts, workflow
 from accreditation.errors import UserError
 from accreditation.store import audit
 from accreditation.store.db import open_db
-from criteria import default_criteria
+from criteria.datafiles import default_criteria
 from scoring.result import DerivedAnswers
 
 C = default_criteria()

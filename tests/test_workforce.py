@@ -9,9 +9,10 @@ from datetime import date
 
 import pytest
 
-from accreditation.imports import load_table_spec, read_table
-from criteria import default_criteria
-from criteria.law import default_law
+from accreditation.tables import read_table
+from criteria.column_specs import load_table_spec
+from criteria.datafiles import default_criteria
+from criteria.law_tables import default_law
 from criteria.schema import Text
 from scoring.engine import assess
 from scoring.workforce import Finding, _trusted, check_workforce

@@ -1,4 +1,4 @@
-"""`criteria validate | show | export | import`: check, inspect and round-trip the criteria files."""
+"""`criteria validate | show | export | import`: check every data file, inspect and round-trip the criteria."""
 
 from __future__ import annotations
 
@@ -8,16 +8,18 @@ from pathlib import Path
 from accreditation.cli import criteria_from, print_json
 from accreditation.errors import UserError
 from accreditation.i18n import t
-from criteria.paths import DEFAULT_CRITERIA
+from criteria.paths import award_dir
 
 
 def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
     p = sub.add_parser("criteria", parents=[parent], help="validate, show, export or import the criteria")
     csub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
 
-    v = csub.add_parser("validate", parents=[parent], help="check a criteria folder or workbook; list every problem")
+    v = csub.add_parser("validate", parents=[parent],
+                        help="check the criteria and every other data file (law, risk, columns, provinces, "
+                             "derivations); list every problem")
     v.add_argument("criteria", nargs="?", default=None, metavar="PATH",
-                   help=f"a criteria folder or .xlsx workbook (default: {DEFAULT_CRITERIA.name})")
+                   help="a criteria folder or .xlsx workbook (default: award/ of the data files)")
     v.set_defaults(func=validate)
 
     s = csub.add_parser("show", parents=[parent], help="print the loaded criteria")
@@ -33,13 +35,17 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
 
     i = csub.add_parser("import", parents=[parent], help="validate a workbook and write it back as the CSV files")
     i.add_argument("workbook", metavar="FILE")
-    i.add_argument("--out", default=str(DEFAULT_CRITERIA), metavar="FOLDER",
-                   help="where to write the CSV files (default: the shipped criteria folder)")
+    i.add_argument("--out", default=None, metavar="FOLDER",
+                   help="where to write the CSV files (default: award/ of the data files)")
     i.set_defaults(func=import_)
 
 
 def validate(args: argparse.Namespace) -> int:
-    c = criteria_from(args.criteria)
+    from criteria.datafiles import require_data_files
+
+    if args.criteria and not Path(args.criteria).exists():
+        raise UserError.from_key("cli.file_missing", path=args.criteria)
+    c = require_data_files(args.criteria)  # a CriteriaLoadError lists every problem of every file: exit 1
     print(t("cli.criteria_ok", args.lang, criteria_id=c.settings.criteria_id, version=c.version,
             effective_date=c.settings.effective_date, sections=len(c.sections), indicators=len(c.indicators),
             bands=len(c.bands)))
@@ -75,7 +81,7 @@ def show(args: argparse.Namespace) -> int:
 def export(args: argparse.Namespace) -> int:
     from criteria.workbook import write_workbook
 
-    folder = Path(args.criteria) if args.criteria else DEFAULT_CRITERIA
+    folder = Path(args.criteria) if args.criteria else award_dir()
     criteria_from(str(folder))  # refuse to export an invalid set
     out = Path(args.xlsx)
     if out.exists() and not args.force:
@@ -87,9 +93,10 @@ def export(args: argparse.Namespace) -> int:
 
 def import_(args: argparse.Namespace) -> int:
     from accreditation.cli import read_bytes
-    from criteria.workbook import import_workbook
+    from criteria.loader import import_workbook
 
     read_bytes(args.workbook)  # a clear message for a missing file
-    written = import_workbook(Path(args.workbook), Path(args.out))
-    print(t("cli.imported", args.lang, source=args.workbook, count=len(written), folder=args.out))
+    out = Path(args.out) if args.out else award_dir()
+    written = import_workbook(Path(args.workbook), out)
+    print(t("cli.imported", args.lang, source=args.workbook, count=len(written), folder=out))
     return 0

@@ -25,7 +25,9 @@ def run(args: argparse.Namespace) -> int:
     from accreditation.cli import print_json, read_bytes
     from accreditation.errors import UserError
     from accreditation.roster import check_roster_file, write_roster_template
+    from criteria.datafiles import default_criteria
 
+    default_criteria()  # every data file loads, or one CriteriaLoadError lists every problem (exit 1)
     if args.template:
         out = Path(args.template)
         if out.suffix.lower() not in (".csv", ".xlsx"):

@@ -34,7 +34,9 @@ def _as_of(text: str | None) -> date:
 
 def run(args: argparse.Namespace) -> int:
     from accreditation.suppliers import check_suppliers, registry_lookup, write_result_json
+    from criteria.datafiles import default_criteria
 
+    default_criteria()  # every data file loads, or one CriteriaLoadError lists every problem (exit 1)
     as_of = _as_of(args.as_of)
     data = read_bytes(args.file)
     lookup = None

@@ -13,7 +13,7 @@ from accreditation.permissions import require
 from accreditation.store.accounts import ROLES
 from accreditation.ui import common
 from accreditation.ui.common import tr
-from criteria import CriteriaLoadError
+from criteria.errors import CriteriaLoadError
 from criteria.loader import DEFAULT_CRITERIA, load_criteria
 
 

@@ -40,7 +40,7 @@ def queue_page() -> None:
     sectors = [ch.name for ch in criteria.lists["sector"].choices] if "sector" in criteria.lists else []
     sector = c2.selectbox(tr("assessor.sector"), sectors, index=None, placeholder=tr("assessor.all"),
                           format_func=lambda n: txt(criteria.lists["sector"].get(n).label), key="queue_sector")
-    from scoring.provinces import load_provinces
+    from criteria.provinces import load_provinces
 
     province = c3.selectbox(tr("assessor.province"), [p.name for p in load_provinces().current], index=None,
                             placeholder=tr("assessor.all"), key="queue_province")

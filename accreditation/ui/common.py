@@ -16,7 +16,8 @@ from accreditation.accounts import Actor
 from accreditation.errors import UserError
 from accreditation.i18n import LANGUAGES, normalise_language, t
 from accreditation.store.db import connect, default_path, open_db
-from criteria import CriteriaLoadError, default_criteria
+from criteria.datafiles import default_criteria
+from criteria.errors import CriteriaLoadError
 from criteria.schema import Criteria, Text
 from scoring.answers import AnswerError
 

@@ -66,7 +66,7 @@ def _certificate_notice(organisation_id: int) -> None:
 
 
 def profile_page() -> None:
-    from scoring.provinces import load_provinces, match_province
+    from criteria.provinces import load_provinces, match_province
     from scoring.tax_codes import classify
 
     actor = common.current_actor()

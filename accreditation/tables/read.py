@@ -1,0 +1,28 @@
+"""The entry point: an uploaded table (bytes and file name) read against a column spec, CSV or workbook by its
+first bytes and suffix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from accreditation.tables.decoding import OLE_MAGIC, XLSX_MAGIC
+from accreditation.tables.delimited import read_csv
+from accreditation.tables.result import ImportedTable, TableError
+from accreditation.tables.workbook import read_workbook
+from criteria.column_specs import TableSpec
+
+
+def read_table(data: bytes, filename: str, spec: TableSpec, sheet: str | None = None,
+               columns: Iterable[str] | None = None) -> ImportedTable:
+    """Decode an uploaded table. `columns` limits which canonical columns are read (required ones always are):
+    a caller that does not need names should not load them."""
+    if not data or not data.strip():
+        raise TableError.from_key("imports.empty", file=filename)
+    wanted = set(columns) if columns is not None else None
+    suffix = Path(filename).suffix.lower()
+    if data.startswith((XLSX_MAGIC, OLE_MAGIC)) or suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
+        return read_workbook(data, filename, spec, sheet, wanted)
+    if sheet is not None:
+        raise TableError.from_key("imports.sheet_for_csv", file=filename, sheet=sheet)
+    return read_csv(data, filename, spec, wanted)
