@@ -118,10 +118,6 @@ def _num(x: float) -> str:
     return "?" if pd.isna(x) else f"{x:g}"
 
 
-
-
-
-
 def _trusted(cls: type[BaseModel], fields: dict[str, Any]) -> Any:
     """`cls.model_construct(**fields)` without its per-call overhead, for values this module built itself: a
     100,000-row roster can yield thousands of findings. tests/test_workforce.py checks it equals model_construct."""
@@ -131,10 +127,6 @@ def _trusted(cls: type[BaseModel], fields: dict[str, Any]) -> Any:
     object.__setattr__(obj, "__pydantic_extra__", None)
     object.__setattr__(obj, "__pydantic_private__", None)
     return obj
-
-
-
-
 
 
 def _values_at(s: pd.Series, idx: np.ndarray) -> dict[int, Any]:
