@@ -193,6 +193,7 @@ def main() -> None:
 
     from accreditation import accounts
     from accreditation import portfolio as pf
+    from accreditation.portfolio import query
     from accreditation.store.db import open_db
 
     accounts.HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
@@ -215,7 +216,7 @@ def main() -> None:
     as_of = date.today()
     cold = []
     for _ in range(3):
-        pf._RESULT_MEMO.clear()
+        query._RESULT_MEMO.clear()
         cold.append(timed(lambda: pf.portfolio(db, brand_id, as_of)))
     warm = [timed(lambda: pf.portfolio(db, brand_id, as_of)) for _ in range(3)]
     df = pf.portfolio(db, brand_id, as_of)
@@ -234,7 +235,7 @@ def main() -> None:
 
     report: list[tuple[str, float]] = []
     at = sign_in("brand@demo.vn")
-    pf._RESULT_MEMO.clear()  # a server process that has not read these results yet
+    query._RESULT_MEMO.clear()  # a server process that has not read these results yet
     report.append(("first visit of a new server process (reads every result)", timed(lambda: goto(at, "portfolio"))))
     assert not at.exception, at.exception
     assert "Danh mục nhà cung cấp" == at.title[0].value, at.title

@@ -323,18 +323,22 @@ def from13to14_not_light_work(r: Roster, rule: Rule) -> np.ndarray:
 
 
 def under13_prohibited_place(r: Roster, rule: Rule) -> np.ndarray:
+    """Under 13 at a workplace of LC art. 147(2)."""
     return r.ages.under13 & r.codes.place_prohibited
 
 
 def from13to14_prohibited_place(r: Roster, rule: Rule) -> np.ndarray:
+    """13-14 at a workplace of LC art. 147(2)."""
     return r.ages.from13to14 & r.codes.place_prohibited
 
 
 def from15to17_prohibited_job(r: Roster, rule: Rule) -> np.ndarray:
+    """15-17 on a job of LC art. 147(1) (C09 Appendix III)."""
     return r.ages.from15to17 & r.codes.job_prohibited
 
 
 def from15to17_prohibited_place(r: Roster, rule: Rule) -> np.ndarray:
+    """15-17 at a workplace of LC art. 147(2) (C09 Appendix IV)."""
     return r.ages.from15to17 & r.codes.place_prohibited
 
 
@@ -354,22 +358,27 @@ def from13to14_unclassified(r: Roster, rule: Rule) -> np.ndarray:
 
 
 def minor_no_place_code(r: Roster, rule: Rule) -> np.ndarray:
+    """A minor with a blank workplace code (an unknown or unreadable one is its own data finding)."""
     return r.ages.minor & ~r.codes.place_given & ~r.bad("workplace_code")
 
 
 def under15_over_hours(r: Roster, rule: Rule) -> np.ndarray:
+    """Under 15 above the rule's hours a day or a week (LC art. 146(1))."""
     return r.ages.under15 & r.time.over(rule)
 
 
 def from15to17_over_hours(r: Roster, rule: Rule) -> np.ndarray:
+    """15-17 above the rule's hours a day or a week (LC art. 146(2))."""
     return r.ages.from15to17 & r.time.over(rule)
 
 
 def under15_at_night(r: Roster, rule: Rule) -> np.ndarray:
+    """Under 15 working between 22:00 and 06:00 (LC art. 146(1), 106)."""
     return r.ages.under15 & r.time.night
 
 
 def under15_overtime(r: Roster, rule: Rule) -> np.ndarray:
+    """Under 15 working overtime (LC art. 146(1))."""
     return r.ages.under15 & r.time.overtime
 
 
@@ -379,6 +388,7 @@ def from15to17_at_night(r: Roster, rule: Rule) -> np.ndarray:
 
 
 def from15to17_overtime_outside_appendix_v(r: Roster, rule: Rule) -> np.ndarray:
+    """15-17 working overtime in a job not among the verified C09 Appendix V items."""
     return r.ages.from15to17 & r.time.overtime & ~r.codes.overtime_allowed
 
 
@@ -388,26 +398,32 @@ def minor_time_not_recorded(r: Roster, rule: Rule) -> np.ndarray:
 
 
 def minor_without_guardian_consent(r: Roster, rule: Rule) -> np.ndarray:
+    """A minor without a parent's or guardian's consent (LC art. 144(3))."""
     return r.ages.minor & ~r.papers.guardian_consent
 
 
 def under15_without_contract(r: Roster, rule: Rule) -> np.ndarray:
+    """Under 15 without a written contract with the child and their representative (LC art. 145(1)(a))."""
     return r.ages.under15 & ~r.papers.written_contract
 
 
 def under15_no_health_check(r: Roster, rule: Rule) -> np.ndarray:
+    """Under 15 with no health check recorded (LC art. 145(1)(c))."""
     return r.ages.under15 & r.papers.health_missing
 
 
 def under15_stale_health_check(r: Roster, rule: Rule) -> np.ndarray:
+    """Under 15 whose last health check is older than the rule's months (calendar months)."""
     return r.ages.under15 & r.papers.health_stale(rule, r.as_of)
 
 
 def from15to17_no_health_check(r: Roster, rule: Rule) -> np.ndarray:
+    """15-17 with no health check recorded (OSH Law 84/2015 art. 21(1))."""
     return r.ages.from15to17 & r.papers.health_missing
 
 
 def from15to17_stale_health_check(r: Roster, rule: Rule) -> np.ndarray:
+    """15-17 whose last health check is older than the rule's months (calendar months)."""
     return r.ages.from15to17 & r.papers.health_stale(rule, r.as_of)
 
 
@@ -424,10 +440,12 @@ def hired_13_14(r: Roster, rule: Rule) -> np.ndarray:
 
 
 def no_birth_date(r: Roster, rule: Rule) -> np.ndarray:
+    """No date of birth (an unreadable one is data.bad_date): the age cannot be checked."""
     return ~r.ages.has_dob & ~r.bad("date_of_birth")
 
 
 def birth_date_in_future(r: Roster, rule: Rule) -> np.ndarray:
+    """Born after the as-of date."""
     return r.ages.future
 
 
@@ -438,24 +456,29 @@ def birth_date_implausible(r: Roster, rule: Rule) -> np.ndarray:
 
 
 def cccd_birth_year_differs(r: Roster, rule: Rule) -> np.ndarray:
+    """A 12-digit CCCD whose birth year differs from the date of birth: possibly an altered date."""
     return r.year_mismatch
 
 
 def id_number_malformed(r: Roster, rule: Rule) -> np.ndarray:
+    """A digits-only ID of a length other than 9 or 12, or a CCCD whose 4th digit is not 0-3."""
     if not r.ids.reason:
         return np.zeros(r.n, bool)
     return np.isin(np.arange(r.n), list(r.ids.reason))
 
 
 def id_number_on_several_rows(r: Roster, rule: Rule) -> np.ndarray:
+    """The same ID number on several rows: one document for several people."""
     return r.ids.duplicate
 
 
 def employee_id_on_several_rows(r: Roster, rule: Rule) -> np.ndarray:
+    """The same employee ID on several rows."""
     return r.duplicate_employee
 
 
 def no_employee_id(r: Roster, rule: Rule) -> np.ndarray:
+    """No employee ID: the finding can name the row only."""
     return r.employee.isna().to_numpy()
 
 
@@ -470,6 +493,7 @@ def unreadable_date(r: Roster, rule: Rule) -> np.ndarray:
 
 
 def unreadable_number(r: Roster, rule: Rule) -> np.ndarray:
+    """A number cell the importer could not read."""
     return r.unreadable_rows("data.bad_number")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -276,6 +276,10 @@ def test_without_a_certificate_reassessment_is_due_twelve_months_after_the_submi
     assert row["assurance"] == "none"
     assert row["reassessment_due"].date() == registry.add_months(submitted_on, 12)
     assert row["reassessment_basis"] == "submission"
+    # the months are the criteria setting, not a constant of the portfolio
+    six = C.settings.model_copy(update={"reassess_without_document_months": 6})
+    row = pf.portfolio(db, brand.organisation_id, TODAY, six).iloc[0]
+    assert row["reassessment_due"].date() == registry.add_months(submitted_on, 6)
 
 
 def test_a_later_version_with_a_knockout_suspends_the_statement_it_does_not_hide_it(db, brand):
@@ -334,7 +338,9 @@ def test_knockouts_top_risks_and_risk_levels(db, brand):
     (None, None),  # no supplier check
 ])
 def test_the_supplier_level_read_in_sql_is_the_check_s_highest_level(extracted, level):
-    got = pf._supplier_levels(pd.Series([extracted], dtype="object")).iloc[0]
+    from accreditation.portfolio.query import _supplier_levels
+
+    got = _supplier_levels(pd.Series([extracted], dtype="object")).iloc[0]
     assert (None if pd.isna(got) else got) == level
     if level is not None:
         assert checks.highest_level(json.loads(extracted)) == level
@@ -421,8 +427,25 @@ def test_chart_counts_and_expiry_buckets():
     assert tiers["count"].tolist() == [1, 1, 1, 1]
     frame = pd.DataFrame({"certificate_status": ["active"] * 5 + ["revoked"],
                           "days_to_expiry": pd.array([0, 30, 31, 90, 91, 10], dtype="Int64")})
-    buckets = pf.expiry_buckets(frame, TODAY)
+    buckets = pf.expiry_buckets(frame, 90)
+    assert buckets["key"].tolist() == ["0-30", "31-60", "61-90"]
     assert buckets["count"].tolist() == [2, 1, 1]  # 91 days out and the revoked one are not counted
+    assert len(pf.expiring(frame, 90)) == 4
+
+
+@pytest.mark.parametrize("days, spans, count, expiring", [
+    (90, [(0, 30), (31, 60), (61, 90)], [2, 1, 1], 4),
+    (60, [(0, 20), (21, 40), (41, 60)], [1, 2, 0], 3),  # the buckets follow the window
+    (30, [(0, 10), (11, 20), (21, 30)], [1, 0, 1], 2),
+    (2, [(0, 1), (2, 2)], [1, 0], 1),  # a window shorter than three spans: fewer, never empty ones
+])
+def test_the_expiry_window_is_the_criteria_setting_and_the_buckets_follow_it(days, spans, count, expiring):
+    frame = pd.DataFrame({"certificate_status": ["active"] * 5 + ["revoked"],
+                          "days_to_expiry": pd.array([0, 30, 31, 75, 91, 10], dtype="Int64")})
+    buckets = pf.expiry_buckets(frame, days)
+    assert list(zip(buckets["first"], buckets["last"])) == spans
+    assert buckets["count"].tolist() == count and len(pf.expiring(frame, days)) == expiring
+    assert C.settings.expiry_notice_days == 90  # what the page passes: the shipped criteria's setting
 
 
 # --------------------------------------------------------------------------------------------------- exports
@@ -460,17 +483,55 @@ def test_csv_export_neutralises_formulas_and_keeps_numbers():
 
 
 def test_xlsx_export_neutralises_formulas_and_keeps_numbers_and_dates():
+    from openpyxl.utils.escape import unescape
+
     wb = openpyxl.load_workbook(io.BytesIO(pf.export_xlsx(nasty_frame())))
     ws = wb.active
     cells = list(ws.iter_rows(values_only=False))
     assert [c.value for c in cells[0]] == ["name", "score", "count", "when", "ok"]
     assert all(c.data_type != "f" for row in cells for c in row)  # no formula anywhere
-    names = [row[0].value.replace("\n", "\r") for row in cells[1:]]  # XML reads a stored CR back as LF
+    names = [unescape(row[0].value) for row in cells[1:]]  # the CR is stored as the standard's _x000D_
     assert names == ["'" + v for v in NASTY[:-1]] + ["Bình thường"]
     assert [row[1].value for row in cells[1:]] == [1.5, -2, 0, 100, None, 3, 7.25]
     assert cells[2][2].value == -3 and isinstance(cells[2][2].value, int)
     assert cells[1][3].value.date() == date(2026, 1, 2) and cells[7][3].value is None
     assert cells[1][4].value is True
+    assert ws.freeze_panes == "A2" and all(c.font.b for c in cells[0])  # a bold, frozen header
+    assert cells[1][3].number_format == "dd/mm/yyyy"
+
+
+def test_xlsx_readers_agree_cell_by_cell():
+    """openpyxl and calamine (the app's own upload reader), neither of them LibreOffice, read the same values:
+    text with quotes, backslashes, Vietnamese and a control character, numbers, dates, booleans, empty cells.
+    A control character is stored as the standard's `_xHHHH_` escape, which calamine (and Excel) decode and
+    openpyxl leaves to its own `unescape`."""
+    from openpyxl.utils.escape import unescape
+    from python_calamine import CalamineWorkbook
+
+    frame = nasty_frame()
+    frame["name"] = frame["name"].str.cat(["", 'a "q" \\ b', "Đồng Kỵ", "x\x01y", "", "", ""])
+    data = pf.export_xlsx(frame)
+    ws = openpyxl.load_workbook(io.BytesIO(data)).active
+    by_openpyxl = [[unescape(c.value) if isinstance(c.value, str) else c.value for c in row]
+                   for row in ws.iter_rows()]
+    by_calamine = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python(
+        skip_empty_area=False)
+
+    def same(a, b) -> bool:
+        if isinstance(a, datetime):  # calamine gives a date for a whole day
+            return isinstance(b, date) and pd.Timestamp(a) == pd.Timestamp(b)
+        if a is None:
+            return b in ("", None)
+        if isinstance(a, bool) or isinstance(a, str):
+            return type(a) is type(b) and a == b
+        return isinstance(b, (int, float)) and not isinstance(b, bool) and float(a) == float(b)
+
+    assert len(by_openpyxl) == len(by_calamine) == len(frame) + 1
+    for r, (mine, theirs) in enumerate(zip(by_openpyxl, by_calamine)):
+        assert len(theirs) == len(mine) and all(same(a, b) for a, b in zip(mine, theirs)), (r, mine, theirs)
+    names = [row[0] for row in by_calamine[1:]]
+    assert names[1:4] == ["'+84 912" + 'a "q" \\ b', "'-2+3Đồng Kỵ", "'@SUM(A1)x\x01y"]
+    assert names[5] == "'\rCR"  # the carriage return kept, not read back as a line feed
 
 
 def test_the_exported_portfolio_is_in_the_users_language_and_a_company_name_cannot_inject(db, brand):

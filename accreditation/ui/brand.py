@@ -2,9 +2,11 @@
 rejections and re-assessment dates; filters, sorting, charts, a drill-down per supplier, and CSV/XLSX downloads.
 A self-assessment statement is shown as such (amber), never as a certificate.
 
-The data is one SQL query (`accreditation.portfolio`), cached per (database, brand, data version, day): the data
-version (`portfolio.data_version`) moves with submissions, decisions, certificates, shares and profile changes, not
-with SMEs autosaving drafts, so a rerun that only changes a filter, the sort or the page costs no database work."""
+The data is one SQL query (`accreditation.portfolio.query`), cached per (database, brand, data version, day,
+criteria settings): the data version (`portfolio.data_version`) moves with submissions, decisions, certificates,
+shares and profile changes, not with SMEs autosaving drafts, so a rerun that only changes a filter, the sort or the
+page costs no database work. The expiry window and the re-assessment months are the criteria settings
+`expiry_notice_days` and `reassess_without_document_months`, the same every page uses."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from accreditation.store import certificates as registry
 from accreditation.permissions import require
 from accreditation.ui import common, result_panel
 from accreditation.ui.common import tr
+from criteria.schema import Settings
 
 PAGE_SIZES = (25, 50, 100, 500)
 RISK_COLOURS = {"critical": "#9b2c2c", "high": "#dd6b20", "medium": "#d69e2e", "low": "#38a169",
@@ -32,13 +35,13 @@ STATUS_MARK = {"suspended": "🔴", "revoked": "🔴", "expired": "⚪", "supers
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
-def _portfolio(brand_id: int, version: tuple, as_of: str) -> tuple[pd.DataFrame, int]:
-    df = pf.portfolio(common.db(), brand_id, date.fromisoformat(as_of))
+def _portfolio(brand_id: int, version: tuple, as_of: str, settings: Settings) -> tuple[pd.DataFrame, int]:
+    df = pf.portfolio(common.db(), brand_id, date.fromisoformat(as_of), settings)
     return df, int(df.attrs.get("awaiting", 0))
 
 
-def load(brand_id: int, as_of: date) -> tuple[pd.DataFrame, int]:
-    return _portfolio(brand_id, pf.data_version(common.db(), brand_id), as_of.isoformat())
+def load(brand_id: int, as_of: date, settings: Settings) -> tuple[pd.DataFrame, int]:
+    return _portfolio(brand_id, pf.data_version(common.db(), brand_id), as_of.isoformat(), settings)
 
 
 def _fmt_day(value) -> str:
@@ -55,32 +58,33 @@ def portfolio_page() -> None:
     brand = database["organisations"].get(actor.organisation_id)
     st.title(tr("brand.heading"))
     st.markdown(tr("brand.intro", brand=brand["name"], code=brand.get("invite_code") or "—"))
-    df, awaiting = load(actor.organisation_id, as_of)
+    df, awaiting = load(actor.organisation_id, as_of, criteria.settings)
     if awaiting:
         st.info(tr("brand.awaiting", count=awaiting))
     if df.empty:
         st.info(tr("brand.empty"))
         return
-    _metrics(df, as_of)
+    _metrics(df, criteria.settings)
     view = _filters(df, criteria, as_of)
     st.caption(tr("brand.as_of", date=as_of.strftime("%d/%m/%Y")) + " " + tr("brand.privacy"))
     if view.empty:
         st.warning(tr("brand.no_match"))
         return
-    _charts(view, criteria, as_of)
+    _charts(view, criteria)
     page = _table(view, criteria, lang)
     _downloads(view, criteria, lang, as_of)
     _drill_down(actor, database, page, criteria, as_of)
 
 
-def _metrics(df: pd.DataFrame, as_of: date) -> None:
+def _metrics(df: pd.DataFrame, settings: Settings) -> None:
     cols = st.columns(6)
     cols[0].metric(tr("brand.m_suppliers"), f"{len(df):,}".replace(",", "."))
     cols[1].metric(tr("brand.m_active"), int(pf.certified(df).sum()))  # verified certificates only
     cols[2].metric(tr("brand.m_self"), int(((df["certificate_status"] == "active")
                                             & (df["assurance"] == "self_assessed")).sum()))
     cols[3].metric(tr("brand.m_knockouts"), int((df["knockout_count"] > 0).sum()))
-    cols[4].metric(tr("brand.m_expiring"), len(pf.expiring(df, as_of)))
+    days = settings.expiry_notice_days
+    cols[4].metric(tr("brand.m_expiring", days=days), len(pf.expiring(df, days)))
     cols[5].metric(tr("brand.m_overdue"), int(df["reassessment_overdue"].sum()))
 
 
@@ -132,7 +136,7 @@ def _bar(data: pd.DataFrame, label: str, colours: dict[str, str] | None = None) 
         color=colour, tooltip=[label, count]).properties(height=30 * len(data) + 20)
 
 
-def _charts(view: pd.DataFrame, criteria, as_of: date) -> None:
+def _charts(view: pd.DataFrame, criteria) -> None:
     lang = common.lang()
     tiers = pf.tier_labels(criteria, lang)
     st.subheader(tr("brand.charts"))
@@ -145,12 +149,13 @@ def _charts(view: pd.DataFrame, criteria, as_of: date) -> None:
     r["label"] = r["key"].map(lambda k: tr(f"brand.risk.{k}"))
     c2.caption(tr("brand.chart_risk"))
     c2.altair_chart(_bar(r, tr("brand.f_risk"), RISK_COLOURS), width="stretch")
-    e = pf.expiry_buckets(view, as_of)
-    c3.caption(tr("brand.chart_expiry"))
+    days = criteria.settings.expiry_notice_days
+    e = pf.expiry_buckets(view, days)
+    c3.caption(tr("brand.chart_expiry", days=days))
     if e["count"].sum() == 0:
-        c3.write(tr("brand.no_expiry"))
+        c3.write(tr("brand.no_expiry", days=days))
     else:
-        e["label"] = e["key"].map(lambda k: tr(f"brand.expiry.{k}"))
+        e["label"] = [f"{first}–{last}" for first, last in zip(e["first"], e["last"])]  # the axis says "days left"
         c3.altair_chart(_bar(e, tr("brand.days")), width="stretch")
 
 
@@ -179,7 +184,7 @@ def _table(view: pd.DataFrame, criteria, lang: str) -> pd.DataFrame:
         col("rejected_on"): st.column_config.DateColumn(format="DD/MM/YYYY"),
     })
     st.caption(tr("brand.assurance_note"))
-    st.caption(tr("brand.due_note"))
+    st.caption(tr("brand.due_note", months=criteria.settings.reassess_without_document_months))
     st.caption(tr("brand.risk_note"))
     return page
 
