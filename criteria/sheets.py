@@ -128,6 +128,8 @@ def duplicates(label: str, column: str, keys: Iterable[tuple[int, str]], issues:
     """Each key used again, reported on the row that repeats it with the row that used it first."""
     first: dict[str, int] = {}
     for row, key in keys:
+        if not key:  # a blank key is reported where it is read
+            continue
         if key in first:
             issues.append(LoadIssue(ErrorCode.DUPLICATE_ID, label, row, column, {"value": key, "first_row": first[key]}))
         else:

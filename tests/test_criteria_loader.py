@@ -184,3 +184,23 @@ def test_the_shipped_reference_set_loads():
     assert len(c.indicators) >= 45
     assert {"YW-01", "YW-02"} <= {i.id for i in c.indicators if i.critical}
     assert [b.id for b in c.bands] == ["committed", "pioneer", "champion"]
+
+
+def test_the_criteria_modules_import_each_other_one_way():
+    """parse (sheets, workbook) -> build -> validate -> loader: no module imports one that imports it back."""
+    import ast
+    from pathlib import Path
+
+    import criteria.paths
+
+    folder = Path(criteria.paths.__file__).parent
+    deps = {f.stem: {n.module.split(".")[1] for n in ast.walk(ast.parse(f.read_text(encoding="utf-8")))
+                     if isinstance(n, ast.ImportFrom) and (n.module or "").startswith("criteria.")}
+            for f in folder.glob("*.py")}
+
+    def reaches(start: str, target: str, seen: set[str]) -> bool:
+        return any(d == target or (d not in seen and not seen.add(d) and reaches(d, target, seen))
+                   for d in deps.get(start, ()))
+
+    assert deps["workbook"] and "loader" not in deps["workbook"]
+    assert [m for m in deps if reaches(m, m, set())] == []
