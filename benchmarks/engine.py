@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from criteria import default_criteria  # noqa: E402
+from criteria.datafiles import default_criteria  # noqa: E402
 from scoring.answers import parse_answers_document  # noqa: E402
 from scoring.engine import assess  # noqa: E402
 from scoring.result import DerivedAnswers  # noqa: E402
