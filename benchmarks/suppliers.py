@@ -9,7 +9,7 @@ có/không, old and new province names, valid and invalid tax codes, duplicates)
 - in-process: import (read_table), rules (assess_suppliers), JSON output (as a string, and as the bytes the command
   writes).
 
-Target: the command under 2× the baseline.
+Target: the command under 2.5× the baseline (issue 11 relaxed it from 2× for plain JSON output).
 
     python benchmarks/suppliers.py [--rows 50000] [--repeat 3] [--keep FILE]
 """
@@ -153,7 +153,7 @@ def main() -> None:
 
     print(f"whole command (fresh process)        {command * 1000:8.0f} ms")
     print(f"pandas.read_csv only (fresh process) {baseline * 1000:8.0f} ms")
-    print(f"ratio                                {command / baseline:8.2f} x   (target < 2)")
+    print(f"ratio                                {command / baseline:8.2f} x   (target < 2.5)")
     print(f"CPU time (user + system), best of {args.repeat}: command {command_cpu * 1000:.0f} ms, "
           f"read_csv only {baseline_cpu * 1000:.0f} ms, ratio {command_cpu / baseline_cpu:.2f} x")
     print("in process:")

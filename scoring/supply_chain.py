@@ -1,11 +1,12 @@
 """Supply-chain risk flags: each supplier of a company's list gets a risk level (low, medium, high, critical), the
-reasons that raised it, each citing its source, and the actions it calls for; the company gets a summary and the
-derived answers of the supply-chain indicators (SC-01..SC-04, PRO-03).
+reasons that raised it, each citing its source, and the actions it calls for; the company gets a summary
+(`scoring.supplier_summary`) with the derived answers of the supply-chain indicators (SC-01..SC-04, PRO-03).
 
 Everything the rules use is data in `criteria/risk/` (USDOL goods, NCLS 2018 sector findings, supplier-type levels,
 rule texts, actions, sources); see docs/suppliers.md for the rules and thresholds. Pure: the caller passes a typed
 frame (canonical column names of `criteria/columns/suppliers.csv`), the date of the assessment and, optionally, a
-function that tells a certificate's status. Vectorised: no Python loop per supplier on the way to the levels.
+function that tells a certificate's status. Vectorised: no Python loop per supplier on the way to the levels; what
+the rules read from the list (typed columns, types, goods and sectors) comes from `scoring.supplier_matching`.
 
 Privacy: a 12-digit tax code is a person's identification number. Outputs carry it masked (last 4 digits only),
 and supplier names are never copied into results (a household's name is a person's name).
@@ -13,6 +14,7 @@ and supplier names are never copied into results (a household's name is a person
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable, Literal, Optional
 
@@ -22,19 +24,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from criteria.provinces import load_provinces
-from scoring.provinces import ProvinceTable, fold_array, fold_series
-from criteria.risk_tables import LEVELS, RANK, TYPES, Good, RiskData, default_risk_data
-from criteria.risk_tables import PUNCT as _PUNCT
-from criteria.risk_tables import load_risk_data  # noqa: F401  (re-exported for callers)
-from scoring.bilingual import Bilingual
+from criteria.risk_tables import LEVELS, RANK, TYPES, RiskData, default_risk_data
+from scoring.provinces import ProvinceTable, fold_series
+from scoring.supplier_matching import column, distinct, map_types, match_goods, text
 from scoring.supplier_result import SupplierResult
+from scoring.supplier_summary import focus_definition, summarise  # noqa: F401  (accreditation.checks reads it here)
 from scoring.tax_codes import ERRORS, KINDS, TaxCodes, classify_array
 
 INFORMAL_TYPES = ("household_business", "home_worker")
 COMPANY_TYPES = ("factory", "labour_agency")  # types that cannot hold a personal tax code
-FOCUS_SPEND_SHARE = 0.80  # spend-critical: the largest suppliers that together make up 80% of listed spend
 AUDIT_MONTHS = 12
-MAPPING_COMPLETE = 0.90  # share of suppliers with tier, type, province and products for SC-01 "yes"
 CertificateStatus = Literal["active", "self_assessed", "suspended", "superseded", "expired", "revoked"]
 CertificateLookup = Callable[[str], "Optional[str] | tuple[Optional[str], Optional[str]]"]
 # What a lookup may answer; only "active" (a verified certificate in force) lowers the risk.
@@ -48,86 +47,48 @@ COLUMNS = ("supplier_name", "tax_code", "province", "sector", "products", "tier"
            "certificate_id", "annual_spend_vnd")
 
 
-# ---------------------------------------------------------------------------------------------------- rules
+@dataclass
+class _Suppliers:
+    """The list as the rules see it: one value per input row in each array."""
+
+    row: np.ndarray  # data-row numbers as reported
+    tax: TaxCodes
+    province: pa.Array  # as written
+    tier: np.ndarray  # float, NaN when blank
+    type: np.ndarray  # index into TYPES, -1 unknown
+    type_unrecognised: np.ndarray
+    workers: np.ndarray
+    coc: np.ndarray
+    age_verified: np.ndarray
+    subcontracting: np.ndarray
+    audit: pd.Series  # datetime
+    certificate: pa.Array  # trimmed ids, null when blank
+    spend: np.ndarray
 
 
-def _column(frame: pd.DataFrame, name: str, n: int, dtype: str) -> pd.Series:
-    if name in frame.columns:
-        s = frame[name]
-        if dtype == "boolean":
-            return s.astype("boolean")
-        if dtype == "float":
-            return pd.to_numeric(s, errors="coerce").astype(float)
-        if dtype == "datetime":
-            return pd.to_datetime(s, errors="coerce")
-        return s.astype("string")
-    if dtype == "boolean":
-        return pd.Series(pd.array([pd.NA] * n, dtype="boolean"), index=frame.index)
-    if dtype == "float":
-        return pd.Series(np.nan, index=frame.index, dtype=float)
-    if dtype == "datetime":
-        return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[s]")
-    return pd.Series(pd.NA, index=frame.index, dtype="string")
+def _read(frame: pd.DataFrame, data: RiskData, rows: Any) -> _Suppliers:
+    n = len(frame)
+    if rows is None:
+        idx = frame.index
+        rows = idx.to_numpy() if (pd.api.types.is_integer_dtype(idx) and (n == 0 or idx.min() >= 1)) \
+            else np.arange(1, n + 1)
+    tax = classify_array(text(frame, "tax_code", n))
+    typ, type_unrecognised = map_types(text(frame, "supplier_type", n), data)
+    # A 12-digit code with no type given: a household business (the code says so).
+    typ = np.where((typ < 0) & tax.personal, TYPES.index("household_business"), typ)
+    cert = pc.utf8_trim_whitespace(text(frame, "certificate_id", n))
 
+    def flag(name: str) -> np.ndarray:
+        return column(frame, name, n, "boolean").fillna(False).to_numpy(dtype=bool)
 
-def _text(frame: pd.DataFrame, name: str, n: int) -> pa.Array:
-    """A text column as one arrow string array (nulls for blanks); the importer's columns are arrow already."""
-    if name not in frame.columns:
-        return pa.nulls(n, pa.string())
-    s = frame[name]
-    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"):
-        s = s.astype("string[pyarrow]")
-    arr = pa.array(s.array)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    return arr.cast(pa.string()) if arr.type != pa.string() else arr
-
-
-def _distinct(arr: pa.Array) -> tuple[np.ndarray, list[Any]]:
-    """(index of each cell's distinct value, -1 for null; the distinct values)."""
-    enc = pc.dictionary_encode(arr)
-    codes = np.asarray(enc.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
-    return codes, enc.dictionary.to_pylist()
-
-
-def _match_texts(texts: list[str], *tables: tuple[Good, ...]) -> list[np.ndarray]:
-    """For each table of goods: len(texts) × len(table) booleans, which items' keywords occur in each text as whole
-    words. The caller passes distinct texts, so matching runs once per distinct text: each text's runs of up to as
-    many words as the longest keyword are looked up in the keyword sets (no regex to compile per keyword list)."""
-    u = pd.Series(texts, dtype="string").str.normalize("NFC").str.lower()
-    acc = u.str.replace(_PUNCT, " ", regex=True)
-    plain = (acc.str.replace("đ", "d", regex=False).str.normalize("NFD")
-             .str.replace("[\u0300-\u036f]", "", regex=True))
-    items = [g for table in tables for g in table]
-    longest = max((k.count(" ") + 1 for g in items for k in g.keywords_accented | g.keywords_plain), default=1)
-    hits = np.zeros((len(texts), len(items)), dtype=bool)
-    for i, (a, p) in enumerate(zip(acc.tolist(), plain.tolist())):
-        ga, gp = _runs(a, longest), _runs(p, longest)
-        hits[i] = [not (g.keywords_accented.isdisjoint(ga) and g.keywords_plain.isdisjoint(gp)) for g in items]
-    out, start = [], 0
-    for table in tables:
-        out.append(hits[:, start:start + len(table)])
-        start += len(table)
-    return out
-
-
-def _runs(text: str, longest: int) -> set[str]:
-    """Every run of 1..longest consecutive words of a text whose words are separated by single spaces."""
-    words = text.split(" ")
-    return {" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(i + longest, len(words)) + 1)}
-
-
-def _map_types(raw: pa.Array, data: RiskData) -> tuple[np.ndarray, np.ndarray]:
-    """(index into TYPES or -1, mask of cells filled with something that is no known type)."""
-    enc = pc.dictionary_encode(raw)
-    codes = np.asarray(enc.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
-    aliases = data.type_aliases
-    known = np.array([TYPES.index(aliases[k]) if k in aliases else -1 for k in fold_array(enc.dictionary).to_pylist()]
-                     + [-1], dtype=np.int64)
-    filled = np.append(np.asarray(pc.not_equal(pc.utf8_trim_whitespace(enc.dictionary), "")
-                                  .to_numpy(zero_copy_only=False), dtype=bool), False)
-    typ = known[codes]  # a null cell (code -1) picks the appended -1 / False
-    return typ, filled[codes] & (typ < 0)
+    return _Suppliers(
+        row=np.asarray(rows, dtype=np.int64), tax=tax, province=text(frame, "province", n),
+        tier=column(frame, "tier", n, "float").to_numpy(dtype=float), type=typ, type_unrecognised=type_unrecognised,
+        workers=column(frame, "workers", n, "float").to_numpy(dtype=float), coc=flag("has_signed_code_of_conduct"),
+        age_verified=flag("age_verification_in_place"), subcontracting=flag("subcontracting_allowed"),
+        audit=column(frame, "last_audit_date", n, "datetime"),
+        certificate=pc.if_else(pc.equal(cert, ""), pa.scalar(None, pa.string()), cert),
+        spend=column(frame, "annual_spend_vnd", n, "float").to_numpy(dtype=float))
 
 
 def assess_suppliers(frame: pd.DataFrame, as_of: date, data: RiskData | None = None,
@@ -147,155 +108,158 @@ def assess_suppliers(frame: pd.DataFrame, as_of: date, data: RiskData | None = N
     data = data or default_risk_data()
     provinces = provinces or load_provinces()
     n = len(frame)
-    if rows is None:
-        idx = frame.index
-        rows = idx.to_numpy() if (pd.api.types.is_integer_dtype(idx) and (n == 0 or idx.min() >= 1)) \
-            else np.arange(1, n + 1)
-    rownum = np.asarray(rows, dtype=np.int64)
-    as_of_ts = pd.Timestamp(as_of)
-    problems = list(problems or [])
-
-    tax = classify_array(_text(frame, "tax_code", n))
-    prov_raw = _text(frame, "province", n)
-    tier_np = _column(frame, "tier", n, "float").to_numpy(dtype=float)
-    typ, type_unrecognised = _map_types(_text(frame, "supplier_type", n), data)
-    workers = _column(frame, "workers", n, "float").to_numpy(dtype=float)
-    coc = _column(frame, "has_signed_code_of_conduct", n, "boolean").fillna(False).to_numpy(dtype=bool)
-    agev = _column(frame, "age_verification_in_place", n, "boolean").fillna(False).to_numpy(dtype=bool)
-    subc = _column(frame, "subcontracting_allowed", n, "boolean").fillna(False).to_numpy(dtype=bool)
-    audit = _column(frame, "last_audit_date", n, "datetime")
-    cert = pc.utf8_trim_whitespace(_text(frame, "certificate_id", n))
-    cert = pc.if_else(pc.equal(cert, ""), pa.scalar(None, pa.string()), cert)
-    spend = _column(frame, "annual_spend_vnd", n, "float").to_numpy(dtype=float)
-
-    kind = tax.kind
-    personal = tax.personal
-    # A 12-digit code with no type given: a household business (the code says so).
-    typ = np.where((typ < 0) & personal, TYPES.index("household_business"), typ)
-
-    # --- provinces: matched once per distinct name
-    prov_codes, prov_cur_u, prov_old_u, prov_blank_u = provinces.match_distinct(prov_raw)
+    s = _read(frame, data, rows)
+    prov_codes, prov_cur_u, prov_old_u, prov_blank_u = provinces.match_distinct(s.province)  # once per name
     prov_unknown = (~prov_blank_u & pd.isna(prov_cur_u))[prov_codes]
-
-    # --- matches: once per distinct (products, sector) pair
-    p_codes, p_uniques = _distinct(_text(frame, "products", n))
-    s_codes, s_uniques = _distinct(_text(frame, "sector", n))
-    pair_codes, pairs = pd.factorize((p_codes + 1) * (len(s_uniques) + 1) + (s_codes + 1))
-    p_text, s_text = [""] + p_uniques, [""] + s_uniques
-    texts = [p_text[v // (len(s_uniques) + 1)] + " " + s_text[v % (len(s_uniques) + 1)] for v in pairs.tolist()]
-    goods_u, sectors_u = _match_texts(texts, data.goods, data.sectors)
-    goods, sectors = goods_u[pair_codes], sectors_u[pair_codes]
-    goods_cl = np.array([g.cl for g in data.goods], dtype=bool)
-    goods_any = np.array([g.cl or g.fl for g in data.goods], dtype=bool)
-    goods_focus = np.array([g.lower_tier_focus for g in data.goods], dtype=bool)
-    listed = (goods & goods_any).any(axis=1) if n else np.zeros(0, bool)
-    listed_cl = (goods & goods_cl).any(axis=1) if n else np.zeros(0, bool)
-    listed_focus = (goods & goods_focus).any(axis=1) if n else np.zeros(0, bool)
-    type_ids = {t_: TYPES.index(t_) for t_ in TYPES}
-    informal = np.isin(typ, [type_ids[t_] for t_ in INFORMAL_TYPES]) | personal
-    below_tier1 = np.nan_to_num(tier_np, nan=0) >= 2
-
-    # --- the reason matrix, in data.reasons order
-    cols: dict[str, np.ndarray] = {
-        "rule:informal_listed_good": informal & listed_cl,
-        "rule:personal_tax_code": personal,
-        "rule:type_tax_mismatch": personal & np.isin(typ, [type_ids[t_] for t_ in COMPANY_TYPES]),
-        "rule:below_tier1_listed": below_tier1 & listed_focus,
-        "rule:subcontracting_listed": subc & listed,
-        "rule:missing_tax_code": kind == KINDS.index("missing"),
-        "rule:invalid_tax_code": kind == KINDS.index("invalid"),
-        "rule:type_unknown": (typ < 0) & ~personal,
-    }
-    for t_, i in type_ids.items():
-        cols[f"type:{t_}"] = typ == i
-    for j, g in enumerate(data.goods):
-        cols[f"good:{g.id}"] = goods[:, j]
-    for j, s in enumerate(data.sectors):
-        cols[f"sector:{s.id}"] = sectors[:, j]
-
-    # --- certificates: looked up once per distinct id
-    cert_codes, cert_ids = _distinct(cert)
-    cs = np.full(n, -1, dtype=np.int64)  # index into CERT_STATES, -1 without a certificate
-    if cert_ids:
-        status: list[int] = []
-        holder: list[str | None] = []
-        for i in cert_ids:
-            if certificate_status is None:
-                status.append(CERT_STATES.index("unchecked"))
-                holder.append(None)
-                continue
-            found = certificate_status(str(i))
-            st, who = found if isinstance(found, tuple) else (found, None)
-            status.append(CERT_STATES.index(st if st in LOOKUP_STATES else "unknown"))
-            holder.append(str(who).strip() if who else None)
-        has = np.flatnonzero(cert_codes >= 0)
-        cs[has] = np.array(status, dtype=np.int64)[cert_codes[has]]
-        # a certificate counts only for the company it was issued to (a branch shares its parent's)
-        if any(h is not None for h in holder):
-            who = pa.array(holder, pa.string()).take(pa.array(cert_codes[has]))
-            own = tax.code.take(pa.array(has))
-            same = pc.equal(pc.utf8_slice_codeunits(who, 0, 10), pc.utf8_slice_codeunits(own, 0, 10))
-            other = np.asarray(pc.and_(pc.is_valid(who), pc.invert(same.fill_null(False)))
-                               .to_numpy(zero_copy_only=False), dtype=bool)
-            cs[has[other]] = CERT_STATES.index("other_holder")
-    for i, s in enumerate(CERT_STATES):
-        cols[f"rule:certificate_{s}"] = cs == i
-
-    reasons = [r for r in data.reasons if r.id in cols]
-    matrix = np.column_stack([cols[r.id] for r in reasons]) if n else np.zeros((0, len(reasons)), bool)
+    goods, sectors, pair_codes, goods_u = match_goods(text(frame, "products", n), text(frame, "sector", n), data)
+    flags = _flags(s, goods, data)
+    cs = _certificate_states(s, certificate_status)
+    reasons, matrix = _reasons(s, flags, goods, sectors, cs, data)
     raise_rank = np.array([RANK[r.level] if r.effect == "raise" else 0 for r in reasons], dtype=np.int8)
     raised = (matrix * raise_rank).max(axis=1) if n and len(reasons) else np.zeros(n, np.int8)
     # Every reason that raised the level is shown, not just the strongest: the supplier sees all its risk factors.
     lowered = cs == CERT_STATES.index("active")
     level_rank = np.where(lowered, np.maximum(raised - 1, 0), raised).astype(np.int8)
+    first_row = _first_rows(frame, s, prov_cur_u, prov_codes)
+    duplicate = first_row != s.row
+    audit_ok, audit_future = _audits(s.audit, as_of)
+    triggers = {
+        "no_age_verification": ~s.age_verified, "no_recent_audit": ~audit_ok, "no_code_of_conduct": ~s.coc,
+        "subcontracting_allowed": s.subcontracting, "informal_unit": flags["informal"], "listed_good": flags["listed"],
+        "bad_tax_code": np.isin(s.tax.kind, [KINDS.index("missing"), KINDS.index("invalid")]),
+        "critical": level_rank == RANK["critical"],
+    }
+    amatrix = (np.column_stack([triggers[a.trigger] & (level_rank >= RANK[a.min_level]) for a in data.actions])
+               if n and data.actions else np.zeros((n, len(data.actions)), bool))
+    reason_set, reason_sets = _sets(matrix)
+    action_set, action_sets = _sets(amatrix)
+    table = pd.DataFrame({
+        **_columns(s, prov_codes, prov_cur_u, prov_old_u, level_rank, duplicate, first_row, cs, lowered & (raised > 0)),
+        "reason_set": reason_set, "action_set": action_set, "informal": flags["informal"], "listed": flags["listed"],
+        "coc": s.coc, "age_verified": s.age_verified, "audited": audit_ok, "subcontracting": s.subcontracting,
+        "workers": s.workers, "spend": s.spend}, index=frame.index)
+    problems = list(problems or []) + _problems(s.row, s.tax, table, s.province, prov_unknown, s.type_unrecognised,
+                                                audit_future, s.tier)
+    goods_counts = np.bincount(pair_codes[~duplicate], minlength=len(goods_u)) @ goods_u
+    summary = summarise(table, s.tax, goods_counts, data, prov_unknown, CERT_STATES)
+    return SupplierResult(
+        as_of=as_of, table=table, reasons=reasons, reason_sets=reason_sets, actions=list(data.actions),
+        action_sets=action_sets,
+        sources={x.id: {"title": x.title, "published": x.published, "url": x.url, "status": x.status}
+                 for x in data.sources.values()},
+        levels={k: v["label"] for k, v in data.levels.items()},
+        summary_data=summary, problems=problems)
 
-    # --- duplicates: on the tax code, or on name + province when there is none
-    key, _ = _distinct(tax.code)
-    no_code = np.flatnonzero(np.asarray(pc.equal(tax.code, "").to_numpy(zero_copy_only=False), dtype=bool))
+
+def _flags(s: _Suppliers, goods: np.ndarray, data: RiskData) -> dict[str, np.ndarray]:
+    """Per row: a good listed for child or forced labour, one listed for child labour, one that USDOL names for
+    lower tiers; an informal unit (household, home worker, or a personal tax code)."""
+    def any_of(pick: list[bool]) -> np.ndarray:
+        return (goods & np.array(pick, dtype=bool)).any(axis=1) if len(goods) else np.zeros(0, bool)
+
+    informal_ids = [TYPES.index(t) for t in INFORMAL_TYPES]
+    return {"listed": any_of([g.cl or g.fl for g in data.goods]), "listed_cl": any_of([g.cl for g in data.goods]),
+            "listed_focus": any_of([g.lower_tier_focus for g in data.goods]),
+            "informal": np.isin(s.type, informal_ids) | s.tax.personal}
+
+
+def _reasons(s: _Suppliers, flags: dict[str, np.ndarray], goods: np.ndarray, sectors: np.ndarray, cs: np.ndarray,
+             data: RiskData) -> tuple[list[Any], np.ndarray]:
+    """The reasons that apply to the list (in `data.reasons` order) and which rows each applies to."""
+    personal, kind, typ = s.tax.personal, s.tax.kind, s.type
+    cols: dict[str, np.ndarray] = {
+        "rule:informal_listed_good": flags["informal"] & flags["listed_cl"],
+        "rule:personal_tax_code": personal,
+        "rule:type_tax_mismatch": personal & np.isin(typ, [TYPES.index(t) for t in COMPANY_TYPES]),
+        "rule:below_tier1_listed": (np.nan_to_num(s.tier, nan=0) >= 2) & flags["listed_focus"],
+        "rule:subcontracting_listed": s.subcontracting & flags["listed"],
+        "rule:missing_tax_code": kind == KINDS.index("missing"),
+        "rule:invalid_tax_code": kind == KINDS.index("invalid"),
+        "rule:type_unknown": (typ < 0) & ~personal,
+    }
+    cols.update({f"type:{t}": typ == i for i, t in enumerate(TYPES)})
+    cols.update({f"good:{g.id}": goods[:, j] for j, g in enumerate(data.goods)})
+    cols.update({f"sector:{x.id}": sectors[:, j] for j, x in enumerate(data.sectors)})
+    cols.update({f"rule:certificate_{x}": cs == i for i, x in enumerate(CERT_STATES)})
+    reasons = [r for r in data.reasons if r.id in cols]
+    n = len(s.row)
+    matrix = np.column_stack([cols[r.id] for r in reasons]) if n else np.zeros((0, len(reasons)), bool)
+    return reasons, matrix
+
+
+def _certificate_states(s: _Suppliers, lookup: CertificateLookup | None) -> np.ndarray:
+    """Each row's certificate state as an index into CERT_STATES (-1 without a certificate), looked up once per
+    distinct id. A certificate counts only for the company it was issued to (a branch shares its parent's)."""
+    cert_codes, cert_ids = distinct(s.certificate)
+    cs = np.full(len(s.row), -1, dtype=np.int64)
+    if not cert_ids:
+        return cs
+    status: list[int] = []
+    holder: list[str | None] = []
+    for i in cert_ids:
+        if lookup is None:
+            status.append(CERT_STATES.index("unchecked"))
+            holder.append(None)
+            continue
+        found = lookup(str(i))
+        st, who = found if isinstance(found, tuple) else (found, None)
+        status.append(CERT_STATES.index(st if st in LOOKUP_STATES else "unknown"))
+        holder.append(str(who).strip() if who else None)
+    has = np.flatnonzero(cert_codes >= 0)
+    cs[has] = np.array(status, dtype=np.int64)[cert_codes[has]]
+    if any(h is not None for h in holder):
+        who = pa.array(holder, pa.string()).take(pa.array(cert_codes[has]))
+        own = s.tax.code.take(pa.array(has))
+        same = pc.equal(pc.utf8_slice_codeunits(who, 0, 10), pc.utf8_slice_codeunits(own, 0, 10))
+        other = np.asarray(pc.and_(pc.is_valid(who), pc.invert(same.fill_null(False)))
+                           .to_numpy(zero_copy_only=False), dtype=bool)
+        cs[has[other]] = CERT_STATES.index("other_holder")
+    return cs
+
+
+def _first_rows(frame: pd.DataFrame, s: _Suppliers, prov_cur_u: np.ndarray, prov_codes: np.ndarray) -> np.ndarray:
+    """The first row of each supplier: same tax code, or, without one, same folded name and province (rows with
+    neither are their own). A row whose first row is another is a duplicate."""
+    n = len(s.row)
+    key, _ = distinct(s.tax.code)
+    no_code = np.flatnonzero(np.asarray(pc.equal(s.tax.code, "").to_numpy(zero_copy_only=False), dtype=bool))
     if len(no_code):
-        name = _column(frame, "supplier_name", n, "string").iloc[no_code]
-        raw_prov = pd.Series(prov_raw.take(pa.array(no_code)).to_pylist(), index=name.index, dtype="string")
+        name = column(frame, "supplier_name", n, "string").iloc[no_code]
+        raw_prov = pd.Series(s.province.take(pa.array(no_code)).to_pylist(), index=name.index, dtype="string")
         nk = fold_series(name.fillna(""))
         pk = pd.Series(prov_cur_u[prov_codes[no_code]], index=name.index, dtype="string").fillna(
             fold_series(raw_prov.fillna("")))
         named = (nk != "").to_numpy(dtype=bool)
         other_key = np.where(named, ("n:" + nk + "|" + pk).to_numpy(dtype=object),
-                             "row:" + pd.Series(rownum[no_code]).astype(str).to_numpy(dtype=object))
+                             "row:" + pd.Series(s.row[no_code]).astype(str).to_numpy(dtype=object))
         key[no_code] = key.max(initial=-1) + 1 + pd.factorize(other_key)[0]
     first = np.zeros(key.max(initial=-1) + 1, dtype=np.int64)
     first[key[::-1]] = np.arange(n - 1, -1, -1)  # the first row with each key
-    first_row = rownum[first[key]] if n else rownum
-    duplicate = first_row != rownum
+    return s.row[first[key]] if n else s.row
 
-    # --- controls
-    audit_ok = ((audit <= as_of_ts) & (audit > as_of_ts - pd.DateOffset(months=AUDIT_MONTHS))).fillna(False)
-    audit_ok = audit_ok.to_numpy(dtype=bool)
-    audit_future = (audit > as_of_ts).fillna(False).to_numpy(dtype=bool)
 
-    # --- actions
-    triggers = {
-        "no_age_verification": ~agev, "no_recent_audit": ~audit_ok, "no_code_of_conduct": ~coc,
-        "subcontracting_allowed": subc, "informal_unit": informal, "listed_good": listed,
-        "bad_tax_code": np.isin(kind, [KINDS.index("missing"), KINDS.index("invalid")]),
-        "critical": level_rank == RANK["critical"],
-    }
-    amatrix = (np.column_stack([triggers[a.trigger] & (level_rank >= RANK[a.min_level]) for a in data.actions])
-               if n and data.actions else np.zeros((n, len(data.actions)), bool))
+def _audits(audit: pd.Series, as_of: date) -> tuple[np.ndarray, np.ndarray]:
+    """(audited within AUDIT_MONTHS up to `as_of`, audit date after `as_of`: not counted)."""
+    as_of_ts = pd.Timestamp(as_of)
+    ok = ((audit <= as_of_ts) & (audit > as_of_ts - pd.DateOffset(months=AUDIT_MONTHS))).fillna(False)
+    return ok.to_numpy(dtype=bool), (audit > as_of_ts).fillna(False).to_numpy(dtype=bool)
 
-    reason_set, reason_sets = _sets(matrix)
-    action_set, action_sets = _sets(amatrix)
 
+def _columns(s: _Suppliers, prov_codes: np.ndarray, prov_cur_u: np.ndarray, prov_old_u: np.ndarray,
+             level_rank: np.ndarray, duplicate: np.ndarray, first_row: np.ndarray, cs: np.ndarray,
+             lowered: np.ndarray) -> dict[str, Any]:
+    """The result frame's identifying and level columns, categories instead of repeated strings."""
     prov_names = sorted({p for p in prov_cur_u.tolist() + prov_old_u.tolist() if p is not None})
     prov_index = {p: i for i, p in enumerate(prov_names)}
     prov_cur_code = np.array([prov_index.get(p, -1) for p in prov_cur_u.tolist()] + [-1], dtype=np.int64)
     prov_old_code = np.array([prov_index.get(p, -1) for p in prov_old_u.tolist()] + [-1], dtype=np.int64)
-    tier_int = (pd.array(np.where(np.isnan(tier_np), np.nan, tier_np), dtype="Float64").astype("Int64")
-                if n else pd.array([], dtype="Int64"))
-    table = pd.DataFrame({
-        "row": rownum,
-        "tax_display": _strings(_mask_invalid(tax)),
-        "tax_kind": pd.Categorical.from_codes(kind, categories=KINDS),
-        "type": pd.Categorical.from_codes(typ, categories=TYPES),
+    tier_int = (pd.array(np.where(np.isnan(s.tier), np.nan, s.tier), dtype="Float64").astype("Int64")
+                if len(s.row) else pd.array([], dtype="Int64"))
+    return {
+        "row": s.row,
+        "tax_display": _strings(_mask_invalid(s.tax)),
+        "tax_kind": pd.Categorical.from_codes(s.tax.kind, categories=KINDS),
+        "type": pd.Categorical.from_codes(s.type, categories=TYPES),
         "province": pd.Categorical.from_codes(prov_cur_code[prov_codes], categories=prov_names),
         "province_former": pd.Categorical.from_codes(prov_old_code[prov_codes], categories=prov_names),
         "tier": tier_int,
@@ -303,31 +267,10 @@ def assess_suppliers(frame: pd.DataFrame, as_of: date, data: RiskData | None = N
         "level_rank": level_rank,
         "duplicate": duplicate,
         "duplicate_of": pd.arrays.IntegerArray(np.where(duplicate, first_row, 0), ~duplicate),
-        "certificate_id": _strings(cert),
+        "certificate_id": _strings(s.certificate),
         "certificate_status": pd.Categorical.from_codes(cs, categories=CERT_STATES),
-        "certificate_lowered": lowered & (raised > 0),
-        "reason_set": reason_set,
-        "action_set": action_set,
-        "informal": informal,
-        "listed": listed,
-        "coc": coc,
-        "age_verified": agev,
-        "audited": audit_ok,
-        "subcontracting": subc,
-        "workers": workers,
-        "spend": spend,
-    }, index=frame.index)
-
-    problems.extend(_problems(rownum, tax, table, prov_raw, prov_unknown, type_unrecognised, audit_future, tier_np))
-    summary = _summary(table, tax, np.bincount(pair_codes[~duplicate], minlength=len(pairs)) @ goods_u, data,
-                       prov_unknown, n)
-    return SupplierResult(
-        as_of=as_of, table=table, reasons=reasons, reason_sets=reason_sets, actions=list(data.actions),
-        action_sets=action_sets,
-        sources={s.id: {"title": s.title, "published": s.published, "url": s.url, "status": s.status}
-                 for s in data.sources.values()},
-        levels={k: v["label"] for k, v in data.levels.items()},
-        summary_data=summary, problems=problems)
+        "certificate_lowered": lowered,
+    }
 
 
 def _strings(arr: pa.Array) -> pd.arrays.ArrowStringArray:
@@ -424,118 +367,3 @@ def _problems(rows: np.ndarray, tax: TaxCodes, t: pd.DataFrame, prov_raw: pa.Arr
                     "en": "tier must be 1 or more"})
     out.sort(key=lambda p: p["row"])
     return out
-
-
-_FOCUS_DEFINITION = {
-    True: Bilingual("Nhà cung cấp rủi ro cao hoặc nghiêm trọng, và nhà cung cấp trọng yếu về chi tiêu (những nhà "
-                    "cung cấp lớn nhất cộng lại chiếm 80% giá trị mua hàng năm trong danh sách)",
-                    "High- or critical-risk suppliers, and spend-critical suppliers (the largest suppliers that "
-                    "together make up 80% of the annual spend in the list)"),
-    False: Bilingual("Nhà cung cấp rủi ro cao hoặc nghiêm trọng (danh sách không có giá trị mua hàng nên không xác "
-                     "định được nhà cung cấp trọng yếu về chi tiêu)",
-                     "High- or critical-risk suppliers (the list has no spend amounts, so spend-critical suppliers "
-                     "cannot be identified)"),
-}
-
-
-def focus_definition(spend_data: bool) -> Bilingual:
-    """What the summary's `focus` counts, in both languages: a stored summary keeps only `spend_data`."""
-    return _FOCUS_DEFINITION[bool(spend_data)]
-
-
-def _share(count: int, of: int) -> dict[str, Any]:
-    return {"count": int(count), "of": int(of), "share": round(count / of, 4) if of else None}
-
-
-def _yes_partly_no(count: int, of: int) -> str:
-    if of == 0 or count == 0:
-        return "no"
-    return "yes" if count == of else "partly"
-
-
-def _summary(t: pd.DataFrame, tax: TaxCodes, goods: np.ndarray, data: RiskData, prov_unknown: np.ndarray,
-             n: int) -> dict[str, Any]:
-    """The company-level summary, as `scoring.supplier_summary.SupplierSummary.model_dump()` would give it.
-    `goods`: for each good, the number of distinct suppliers it was found for."""
-    dup = t["duplicate"].to_numpy(dtype=bool)
-    u = ~dup  # distinct suppliers
-    nu = int(u.sum())
-    rank = t["level_rank"].to_numpy()[u]
-    high = rank >= RANK["high"]
-
-    # spend-critical: the largest suppliers that together make up FOCUS_SPEND_SHARE of the listed spend
-    spend = np.nan_to_num(t["spend"].to_numpy(dtype=float)[u], nan=0.0)
-    spend_data = bool((spend > 0).any())
-    spend_critical = np.zeros(nu, dtype=bool)
-    if spend_data:
-        order = np.argsort(-spend, kind="stable")
-        before = np.concatenate([[0.0], np.cumsum(spend[order])[:-1]]) / spend.sum()
-        pick = order[(before < FOCUS_SPEND_SHARE) & (spend[order] > 0)]
-        spend_critical[pick] = True
-    focus = high | spend_critical
-    nf = int(focus.sum())
-    no_age = ~t["age_verified"].to_numpy(dtype=bool)[u]
-    no_audit = ~t["audited"].to_numpy(dtype=bool)[u]
-
-    # derived answers (criteria/derivations.csv); thresholds in docs/suppliers.md
-    tier = t["tier"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)[u]
-    typ = t["type"].cat.codes.to_numpy()[u]
-    province = t["province"].cat.codes.to_numpy()
-    complete = ~np.isnan(tier) & (typ >= 0) & (province[u] >= 0)
-    beyond = bool((np.nan_to_num(tier, nan=0) >= 2).any())
-    if nu == 0:
-        mapping = "no"
-    elif beyond and complete.mean() >= MAPPING_COMPLETE:
-        mapping = "yes"
-    else:
-        mapping = "partly"
-    nh = int(high.sum())
-    informal = t["informal"].to_numpy(dtype=bool)[u]
-    derived = {
-        "suppliers.mapping": mapping,
-        "suppliers.code_of_conduct": _yes_partly_no(int(t["coc"].to_numpy(dtype=bool)[u].sum()), nu),
-        "suppliers.age_verification": "na" if nh == 0 else _yes_partly_no(int((high & ~no_age).sum()), nh),
-        "suppliers.audit": "na" if nh == 0 else _yes_partly_no(int((high & ~no_audit).sum()), nh),
-        "suppliers.uses_informal": "yes" if bool(informal.any()) else "no",
-    }
-
-    # old province names, counted over all rows (duplicates too), sorted by (old name, new name)
-    names = list(t["province"].cat.categories)
-    former = t["province_former"].cat.codes.to_numpy()
-    has_former = former >= 0
-    pairs, counts = np.unique(former[has_former].astype(np.int64) * (len(names) + 1) + province[has_former] + 1,
-                              return_counts=True)
-    mapped = sorted(((names[p // (len(names) + 1)], names[p % (len(names) + 1) - 1], int(c))
-                     for p, c in zip(pairs.tolist(), counts.tolist()) if p % (len(names) + 1)))
-    kinds = np.bincount(tax.kind[u], minlength=len(KINDS))
-    certs = np.bincount(t["certificate_status"].cat.codes.to_numpy()[u] + 1, minlength=len(CERT_STATES) + 1)[1:]
-    by_type = np.bincount(typ + 1, minlength=len(TYPES) + 1)
-    max_tier = np.nanmax(tier) if nu and not np.isnan(tier).all() else None
-    w = t["workers"].to_numpy(dtype=float)[u]
-    dup_rows = np.flatnonzero(dup)
-    definition = focus_definition(spend_data)
-    return dict(
-        rows=n, suppliers=nu,
-        duplicates=[{"row": r, "duplicate_of": f, "key": "tax_code" if k != KINDS.index("missing") else "name_province"}
-                    for r, f, k in zip(t["row"].to_numpy()[dup_rows].tolist(),
-                                       t["duplicate_of"].to_numpy(dtype=np.int64, na_value=0)[dup_rows].tolist(),
-                                       tax.kind[dup_rows].tolist())],
-        by_level={lv: int((rank == i).sum()) for i, lv in enumerate(LEVELS)},
-        by_type={**{ty: int(by_type[i + 1]) for i, ty in enumerate(TYPES)}, "unknown": int(by_type[0])},
-        tax_codes={**{k: int(kinds[KINDS.index(k)]) for k in ("enterprise", "branch", "personal_id", "invalid",
-                                                              "missing")},
-                   "leading_zero_restored": int(tax.restored[u].sum())},
-        provinces_mapped=[{"from": f, "to": c, "rows": k} for f, c, k in mapped],
-        provinces_unknown=t["row"].to_numpy()[prov_unknown].tolist(),
-        listed_goods={g.id: int(goods[j]) for j, g in enumerate(data.goods) if goods[j]},
-        informal_units=int(informal.sum()),
-        max_tier=int(max_tier) if max_tier is not None else None,
-        workers_in_high_risk=int(np.nansum(w[high])),
-        certificates={s: int(certs[i]) for i, s in enumerate(CERT_STATES)},
-        focus=dict(
-            definition={"vi": definition.vi, "en": definition.en},
-            spend_data=spend_data, spend_critical=int(spend_critical.sum()), high_risk=nh, suppliers=nf,
-            without_age_verification=_share(int((focus & no_age).sum()), nf),
-            without_recent_audit=_share(int((focus & no_audit).sum()), nf),
-            without_age_verification_or_audit=_share(int((focus & (no_age | no_audit)).sum()), nf)),
-        derived=derived)

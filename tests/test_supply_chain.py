@@ -1,6 +1,7 @@
 """The supply-chain rules, row by row: each supplier below gets the level and the raising reasons in its row.
 Columns are the canonical ones of criteria/columns/suppliers.csv; blank cells are blank."""
 
+import json
 from datetime import date
 
 import numpy as np
@@ -183,7 +184,7 @@ def test_personal_numbers_never_appear_in_outputs():
     rows = [{"tax_code": "079123456789", "supplier_type": "hộ kinh doanh", "products": "áo", "tier": "1"},
             {"tax_code": "0791234567890", "supplier_type": "hộ kinh doanh", "products": "áo", "tier": "1"}]
     result = run(rows)
-    text = "".join(result.entries_json("vi")) + str(result.problems) + result.summary.model_dump_json()
+    text = json.dumps(result.entries("vi", texts=False)) + str(result.problems) + result.summary.model_dump_json()
     d = result.derived()
     text += "".join(a.model_dump_json() for a in d.actions)
     assert "079123456789" not in text and "0791234567890" not in text and "12345678" not in text
@@ -195,7 +196,8 @@ def test_names_are_not_copied_into_results():
     rows = [{"supplier_name": "Nguyễn Thị Hoa", "tax_code": "079123456789", "supplier_type": "người làm tại nhà",
              "products": "thêu", "tier": "2"}]
     result = run(rows)
-    assert "Hoa" not in "".join(result.entries_json("vi")) and "Hoa" not in result.summary.model_dump_json()
+    assert "Hoa" not in json.dumps(result.entries("vi", texts=False), ensure_ascii=False)
+    assert "Hoa" not in result.summary.model_dump_json()
 
 
 def test_duplicates_are_reported_not_double_counted():
@@ -232,6 +234,51 @@ def test_old_province_names_are_mapped_and_shown():
     assert result.summary.provinces_mapped == [{"from": "Bình Dương", "to": "Hồ Chí Minh", "rows": 1}]
     assert result.summary.provinces_unknown == [2]
     assert any(p["row"] == 2 and p["column"] == "province" for p in result.problems)
+
+
+NASTY = 'a"q\\b\x01Đồng\x1fKỵ'  # quotes, backslashes, control characters, Vietnamese
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_cli_json_escapes_what_the_list_holds(lang):
+    """Free text from the list reaches the JSON in an invalid tax code, a certificate id and an unknown province
+    (messages): each comes back exactly through a JSON parser, control characters escaped, not blanked."""
+    from accreditation.suppliers import result_json
+
+    rows = [{"supplier_name": NASTY, "tax_code": NASTY, "province": NASTY, "supplier_type": "nhà máy",
+             "products": "áo", "tier": "1", "certificate_id": NASTY},
+            {"tax_code": "0100233488", "supplier_type": "nhà máy", "products": "ốc vít", "tier": "1"}]
+    result = run(rows, certificate_status=None)
+    text = result_json(result, lang)
+    doc = json.loads(text)
+    first = doc["suppliers"][0]
+    assert first["tax_code"] == NASTY and first["certificate"] == {"id": NASTY, "status": "unchecked",
+                                                                   "lowered": False}
+    assert first["tax_code_kind"] == "invalid" and first["province"] is None
+    assert any(NASTY in p["message"] for p in doc["problems"] if p["column"] == "province")
+    assert "\\u0001" in text and "\\u001f" in text and "\x01" not in text  # escaped, not blanked
+    assert "Đồng" in text  # UTF-8, not \\u escapes
+    assert doc["suppliers"][1]["tax_code"] == "0100233488" and len(doc["suppliers"]) == 2
+    assert doc["suppliers"] == json.loads(json.dumps(result.entries(lang, texts=False)))  # what the API gives
+    assert NASTY not in [e.get("supplier_name") for e in doc["suppliers"]]  # names are never copied
+
+
+@pytest.mark.parametrize("per_write", [1, 2, 2_000])
+def test_a_json_line_per_supplier_and_per_problem(per_write, monkeypatch):
+    from accreditation import suppliers
+
+    monkeypatch.setattr(suppliers, "LINES_PER_WRITE", per_write)  # lines are written in slices
+    rows = [{"tax_code": "0100233480", "supplier_type": "x", "products": "a\nb", "tier": "1"},
+            {"tax_code": "0100233488", "supplier_type": "nhà máy", "products": "ốc vít", "tier": "1"},
+            {"tax_code": "0100112437", "supplier_type": "hộ kinh doanh", "products": "áo", "tier": "2"}]
+    result = run(rows)
+    text = suppliers.result_json(result, "en")
+    assert json.loads(text)["suppliers"] == json.loads(json.dumps(result.entries("en", texts=False)))
+    lines = text.splitlines()
+    listed = lines[lines.index('  "suppliers": [') + 1:-2]
+    assert [json.loads(line.rstrip(","))["row"] for line in listed] == [1, 2, 3]
+    problems = lines[lines.index('  "problems": [') + 1:lines.index('  "problems": [') + 3]
+    assert all(json.loads(line.rstrip(","))["row"] == 1 for line in problems)
 
 
 # --- company level ------------------------------------------------------------------------------------------
