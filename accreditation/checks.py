@@ -225,7 +225,7 @@ def supplier_texts(finding: dict[str, Any], lang: str, data: "RiskData | None" =
 
 def focus_definition(summary: dict[str, Any], lang: str) -> str:
     """What the supplier summary's `focus` counts, in `lang`."""
-    from scoring.supply_chain import focus_definition as definition
+    from scoring.supplier_summary import focus_definition as definition
 
     return definition(bool((summary.get("focus") or {}).get("spend_data"))).get(lang)
 

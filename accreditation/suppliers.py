@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -26,7 +25,6 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "criteria" / "templates"
 TEMPLATE_NAME = "supplier_template"
 
 
-@lru_cache(maxsize=1)
 def supplier_spec() -> TableSpec:
     return load_table_spec("suppliers")
 

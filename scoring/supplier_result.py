@@ -18,7 +18,7 @@ from criteria.risk_tables import ActionDef, ReasonDef
 
 if TYPE_CHECKING:  # pragma: no cover
     from scoring.result import DerivedAnswers
-    from scoring.supplier_summary import SupplierSummary
+    from scoring.supplier_summary_model import SupplierSummary
 
 
 @dataclass(eq=False)
@@ -39,7 +39,7 @@ class SupplierResult:
 
     @cached_property
     def summary(self) -> "SupplierSummary":
-        from scoring.supplier_summary import SupplierSummary
+        from scoring.supplier_summary_model import SupplierSummary
 
         return SupplierSummary.model_validate(self.summary_data)
 

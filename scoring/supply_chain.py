@@ -28,7 +28,7 @@ from criteria.risk_tables import LEVELS, RANK, TYPES, RiskData, default_risk_dat
 from scoring.provinces import ProvinceTable, fold_series
 from scoring.supplier_matching import column, distinct, map_types, match_goods, text
 from scoring.supplier_result import SupplierResult
-from scoring.supplier_summary import focus_definition, summarise  # noqa: F401  (accreditation.checks reads it here)
+from scoring.supplier_summary import summarise
 from scoring.tax_codes import ERRORS, KINDS, TaxCodes, classify_array
 
 INFORMAL_TYPES = ("household_business", "home_worker")

@@ -47,3 +47,15 @@ def test_a_lost_signing_key_stops_the_app_with_a_message_instead_of_making_a_new
     assert not at.exception
     assert at.error and "keys" in at.error[0].value
     assert not (data_dir / "keys" / "certificate-signing-ed25519.pem").exists()
+
+
+def test_a_broken_data_file_is_listed_on_the_page_not_a_traceback(data_dir, tmp_path, monkeypatch):
+    from test_data_files import copy_data, corrupt
+
+    root = copy_data(tmp_path / "criteria")
+    corrupt(root, "risk/supplier_types.csv", ",high,", ",severe,")
+    monkeypatch.setenv("ACCREDITATION_CRITERIA_DIR", str(root))
+    at = app()
+    assert not at.exception
+    assert at.error and "Bộ tiêu chí không hợp lệ" in at.error[0].value
+    assert "supplier_types.csv" in texts(at) and "severe" in texts(at)

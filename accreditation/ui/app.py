@@ -9,8 +9,9 @@ from pathlib import Path
 import streamlit as st
 
 from accreditation.errors import UserError
-from accreditation.i18n import normalise_language
+from accreditation.i18n import normalise_language, t
 from accreditation.permissions import can
+from criteria.errors import CriteriaLoadError
 from accreditation.ui import common
 from accreditation.ui.common import tr
 
@@ -65,13 +66,26 @@ def pages_for(actor, verifying: bool = False) -> dict[str, list[st.Page]]:
     return menu
 
 
+def _cannot_start(exc: Exception) -> None:
+    """The app cannot serve anyone (a signing key lost while documents exist, a broken data file): say why, in
+    full, and change nothing. No page runs, so nothing that needs the database or the criteria is asked."""
+    lang = normalise_language(st.query_params.get("lang"))
+    if isinstance(exc, CriteriaLoadError):
+        st.error(t("app.criteria_invalid", lang))
+        for line in exc.messages(lang):
+            st.write(line)
+    else:
+        st.error(exc.message(lang))
+    st.stop()
+
+
 def run() -> None:
     st.set_page_config(page_title=tr("app.title"), page_icon=":material/verified_user:", layout="wide")
     try:
         common.db()  # the first run creates the database and the demo accounts, and prints them
-    except UserError as exc:  # e.g. documents in the registry but the signing key is gone: say so, change nothing
-        st.error(exc.message(normalise_language(st.query_params.get("lang"))))
-        st.stop()
+        c = common.criteria()
+    except (UserError, CriteriaLoadError) as exc:
+        _cannot_start(exc)
     actor = common.current_actor()
     common.keep_session_in_url()
     common.language_switch()
@@ -80,7 +94,6 @@ def run() -> None:
         if st.sidebar.button(tr("app.sign_out"), key="sign_out"):
             common.sign_out()
             st.rerun()
-    c = common.criteria()
     if c.settings.status == "reference":
         st.sidebar.caption(tr("app.reference_notice", version=c.version), help=common.txt(c.settings.notice))
     nav = st.navigation(pages_for(actor, verifying=bool(st.query_params.get("verify"))))
