@@ -9,6 +9,12 @@ The whole trust journey, in Vietnamese:
    signs off; the assessor approves: a verified certificate, which the company downloads and reads back.
 4. Anyone, signed out, opens its QR link: green, verified.
 
+Each person works in a browser context of their own, signed in once at the start (the four sign-ins run side by
+side) and kept for the whole journey, as colleagues at their own desks; each page reruns when its person next clicks,
+so it shows what the others did meanwhile. The company signs out at the end. Locators are exact and scoped: the
+message of an action is looked for in its own alert, a case or supplier is picked by its whole option label, a
+section by its expander's own summary.
+
 A full-page screenshot of each main page is kept in test-artifacts/screenshots/ (with UPDATE_DOCS_SCREENSHOTS=1
 they also replace the README's pictures in docs/screenshots/)."""
 
@@ -121,7 +127,7 @@ def browser():
 
 
 def shot(page, name: str) -> None:
-    idle(page)
+    idle(page, rerun=False)
     page.evaluate("document.querySelectorAll('[data-testid=stMain], section.main').forEach(e => e.scrollTo(0, 0))")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
@@ -131,19 +137,41 @@ def shot(page, name: str) -> None:
         shutil.copy(path, DOCS_SHOTS / f"{name}.png")
 
 
-def idle(page) -> None:
-    """Wait until the app has finished its rerun (the 'Running…' widget is gone)."""
-    page.wait_for_timeout(300)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
+def idle(page, rerun: bool = True) -> None:
+    """Wait until the app has finished the rerun the last action started. Streamlit marks its root with the
+    script's state: an action's rerun leaves 'notRunning' within a few milliseconds (given up to 300 ms to start;
+    `rerun=False` when nothing was clicked), and the page is settled when it is back and 'Running…' is gone. The
+    waits watch the page as it changes (no polling interval to add to each step)."""
+    if rerun:
+        try:
+            page.wait_for_selector("[data-testid=stApp]:not([data-test-script-state=notRunning])", timeout=300)
+        except PlaywrightTimeout:
+            pass  # done already, or the action did not rerun the script
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=30_000)
+    page.get_by_test_id("stStatusWidget").wait_for(state="detached", timeout=30_000)
 
 
-def sign_in(page, url: str, email: str) -> None:
-    page.goto(url, wait_until="domcontentloaded")
-    expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible(timeout=30_000)
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Mật khẩu").fill("demo-2026")
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("heading", name="Xin chào")).to_be_visible(timeout=30_000)
+def success(page, text: str | re.Pattern):
+    """The green message (st.success) that says an action was done."""
+    return page.get_by_test_id("stAlertContentSuccess").filter(has_text=text)
+
+
+def open_signed_in(browser, url: str, emails: list[str]) -> list:
+    """One browser context per person, each signed in once for the whole journey (as colleagues at their own
+    desks): the sign-ins run side by side; each page is then driven in turn."""
+    pages = [browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1500}).new_page()
+             for _ in emails]
+    for page in pages:
+        page.goto(url, wait_until="domcontentloaded")
+    for page, email in zip(pages, emails):
+        expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible(timeout=30_000)
+        page.get_by_label("E-mail").fill(email)
+        page.get_by_label("Mật khẩu").fill("demo-2026")
+        page.get_by_role("button", name="Đăng nhập").click()
+    for page in pages:
+        expect(page.get_by_role("heading", name="Xin chào")).to_be_visible(timeout=30_000)
+        idle(page, rerun=False)
+    return pages
 
 
 def go(page, title: str) -> None:
@@ -156,18 +184,20 @@ def sign_out(page) -> None:
     expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible(timeout=30_000)
 
 
-def download_pdf(page, label: str, tries: int = 3):
-    """Click a download button until the download starts: on a loaded machine a click can land on a button that
-    a rerun is replacing, and then nothing happens."""
+def download_pdf(page, label: str, title: str, tries: int = 3):
+    """Click a download button on page `title` until the download starts. On a loaded machine a click can land on
+    a button that a rerun is replacing, or leave it waiting (disabled) for a file that never comes; then the page is
+    opened afresh (via another page), which gives a new button."""
     for attempt in range(tries):
         try:
             with page.expect_download(timeout=20_000) as download:
-                page.get_by_role("button", name=label).click()
+                page.get_by_role("button", name=label).click(timeout=20_000)
             return download.value
         except PlaywrightTimeout:
             if attempt == tries - 1:
                 raise
-            idle(page)
+            go(page, "Tự đánh giá")
+            go(page, title)
 
 
 def question(page, qid: str):
@@ -175,19 +205,19 @@ def question(page, qid: str):
     return page.get_by_role("radiogroup", name=re.compile(rf"\b{re.escape(qid)}\b"))
 
 
-def choose(page, label: str, option: str) -> None:
-    """Pick `option` in the selectbox labelled `label`."""
+def choose(page, label: str, option: re.Pattern) -> None:
+    """Pick the one option whose whole label matches `option` in the selectbox labelled `label`."""
     box = page.get_by_test_id("stSelectbox").filter(has_text=label).get_by_role("combobox")
     box.scroll_into_view_if_needed()
     box.click()
-    page.get_by_role("option", name=option).first.click()
+    page.get_by_role("option", name=option).click()
     idle(page)
 
 
 def upload(page, path: Path, done: str) -> None:
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
-    expect(page.get_by_text(done).first).to_be_visible(timeout=60_000)
-    idle(page)
+    expect(success(page, done)).to_be_visible(timeout=60_000)
+    idle(page, rerun=False)
 
 
 def submit(page) -> None:
@@ -195,13 +225,13 @@ def submit(page) -> None:
     page.get_by_text("Tôi xác nhận các câu trả lời là đúng sự thật").click()
     idle(page)
     page.get_by_role("button", name="Nộp bản tự đánh giá").click()
-    expect(page.get_by_text(re.compile(r"Đã nộp phiên bản \d+\.")).first).to_be_visible(timeout=30_000)
-    idle(page)
+    expect(page.get_by_text(re.compile(r"^Đã nộp phiên bản \d+\.$"))).to_be_visible(timeout=30_000)
+    idle(page, rerun=False)
 
 
 def open_review(page, company: str) -> None:
     go(page, "Hồ sơ chờ thẩm định")
-    choose(page, "Mở hồ sơ", company)
+    choose(page, "Mở hồ sơ", re.compile(rf"^#\d+ · {re.escape(company)}$"))  # one case per company in the queue
     page.get_by_role("button", name="Mở để thẩm định").click()
     expect(page.get_by_role("heading", name="Thẩm định hồ sơ")).to_be_visible(timeout=30_000)
     idle(page)
@@ -222,6 +252,12 @@ def decide(page, option: str, comment: str = "") -> None:
     idle(page)
 
 
+def section(page, label: str):
+    """The review screen's expander of one section: its summary reads 'label — n/m …' (nothing else starts so)."""
+    title = page.get_by_text(re.compile(rf"^{re.escape(label)}( — .*)?$"), exact=False)
+    return page.get_by_test_id("stExpander").filter(has=title)
+
+
 COMPANY = "Công ty TNHH May mặc Thuận An Xanh"
 
 
@@ -229,87 +265,93 @@ def test_reject_resubmit_review_sign_off_and_verify(server, browser, tmp_path):
     from criteria.datafiles import default_criteria
 
     url, data = server
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1500})
-    page = context.new_page()
     children, adults, suppliers = (tmp_path / "danh-sach-lao-dong.csv", tmp_path / "danh-sach-da-sua.csv",
                                    tmp_path / "nha-cung-cap.csv")
     children.write_bytes(CHILDREN)
     adults.write_bytes(ADULTS)
     suppliers.write_bytes(clean_suppliers())
+    company, assessor, brand, lead = open_signed_in(
+        browser, url, ["sme@demo.vn", "assessor@demo.vn", "brand@demo.vn", "lead@demo.vn"])
 
     # --- the company: version 1, with children at work
-    sign_in(page, url, "sme@demo.vn")
-    shot(page, "home")
-    go(page, "Tự đánh giá")
-    expect(page.get_by_role("heading", name="Tự đánh giá")).to_be_visible()
+    shot(company, "home")
+    go(company, "Tự đánh giá")
+    expect(company.get_by_role("heading", name="Tự đánh giá")).to_be_visible()
     for qid, answer in (("PRO-01", "Có"), ("PRO-02", "Không"), ("PRO-03", "Có"), ("PRO-04", "Có"),
                         ("PRO-05", "Dệt may")):
-        question(page, qid).get_by_text(answer, exact=True).click()
-        idle(page)
-    shot(page, "questionnaire")
-    go(page, "Danh sách lao động")
-    upload(page, children, "Đã kiểm tra danh-sach-lao-dong.csv: 4 dòng")
-    shot(page, "roster")
-    go(page, "Nhà cung cấp")
-    upload(page, suppliers, "Đã kiểm tra nha-cung-cap.csv: 1 dòng")
-    submit(page)
-    expect(page.get_by_role("button", name="Tải bản tự đánh giá (PDF)")).to_have_count(0)  # a knock-out: none
-    go(page, "Chia sẻ với nhãn hàng")
-    page.get_by_test_id("stRadio").get_by_text("mã mời nhãn hàng gửi", exact=True).click()
-    idle(page)
-    page.get_by_role("textbox", name="Mã mời").fill("BRAND-DEMO")
-    page.get_by_role("button", name="Chia sẻ", exact=True).click()
-    expect(page.get_by_text("Đã chia sẻ kết quả với Demo Apparel Brand Ltd.")).to_be_visible(timeout=30_000)
-    sign_out(page)
+        question(company, qid).get_by_text(answer, exact=True).click()
+        idle(company)
+    shot(company, "questionnaire")
+    go(company, "Danh sách lao động")
+    upload(company, children, "Đã kiểm tra danh-sach-lao-dong.csv: 4 dòng")
+    shot(company, "roster")
+    go(company, "Nhà cung cấp")
+    upload(company, suppliers, "Đã kiểm tra nha-cung-cap.csv: 1 dòng")
+    submit(company)
+    expect(company.get_by_role("button", name="Tải bản tự đánh giá (PDF)")).to_have_count(0)  # a knock-out: none
+    go(company, "Chia sẻ với nhãn hàng")
+    company.get_by_test_id("stRadio").get_by_text("mã mời nhãn hàng gửi", exact=True).click()
+    idle(company)
+    company.get_by_role("textbox", name="Mã mời").fill("BRAND-DEMO")
+    company.get_by_role("button", name="Chia sẻ", exact=True).click()
+    expect(success(company, "Đã chia sẻ kết quả với Demo Apparel Brand Ltd.")).to_be_visible(timeout=30_000)
 
     # --- the assessor rejects it
-    sign_in(page, url, "assessor@demo.vn")
-    open_review(page, COMPANY)
-    start_review(page)
-    decide(page, "Không đạt, kèm kế hoạch khắc phục (bắt buộc nhận xét)",
+    open_review(assessor, COMPANY)
+    start_review(assessor)
+    decide(assessor, "Không đạt, kèm kế hoạch khắc phục (bắt buộc nhận xét)",
            "Trẻ 17 tuổi bảo trì máy, trẻ 14 tuổi làm ca đêm.")
-    expect(page.get_by_text("Đã ghi nhận: không đạt.")).to_be_visible(timeout=30_000)
-    sign_out(page)
+    expect(assessor.get_by_test_id("stAlertContentInfo").filter(has_text="Đã ghi nhận: không đạt.")).to_be_visible(
+        timeout=30_000)
 
     # --- the company edits its roster and submits version 2: the rejection holds
-    sign_in(page, url, "sme@demo.vn")
-    go(page, "Tự đánh giá")
-    page.get_by_role("button", name="Tạo phiên bản mới để sửa").click()
-    idle(page)
-    go(page, "Danh sách lao động")
-    upload(page, adults, "Đã kiểm tra danh-sach-da-sua.csv: 2 dòng")
-    submit(page)
-    expect(page.get_by_text("Chưa cấp bản tự đánh giá cho phiên bản này").first).to_be_visible(timeout=30_000)
-    expect(page.get_by_role("button", name="Tải bản tự đánh giá (PDF)")).to_have_count(0)
-    shot(page, "results")
-    sign_out(page)
+    go(company, "Tự đánh giá")
+    company.get_by_role("button", name="Tạo phiên bản mới để sửa").click()
+    idle(company)
+    go(company, "Danh sách lao động")
+    upload(company, adults, "Đã kiểm tra danh-sach-da-sua.csv: 2 dòng")
+    submit(company)
+    expect(company.get_by_test_id("stAlertContentWarning").filter(
+        has_text="Chưa cấp bản tự đánh giá cho phiên bản này")).to_be_visible(timeout=30_000)
+    expect(company.get_by_role("button", name="Tải bản tự đánh giá (PDF)")).to_have_count(0)
+    shot(company, "results")
 
     # --- the brand sees the rejection
-    sign_in(page, url, "brand@demo.vn")
-    go(page, "Danh mục nhà cung cấp")
-    cells = page.get_by_role("gridcell", include_hidden=True)
-    expect(cells.filter(has_text=COMPANY).first).to_have_count(1, timeout=30_000)
-    choose(page, "Chọn nhà cung cấp (trên trang hiện tại)", COMPANY)
-    expect(page.get_by_text(re.compile("Bị từ chối ngày")).first).to_be_visible(timeout=30_000)
-    shot(page, "portfolio")
-    sign_out(page)
+    go(brand, "Danh mục nhà cung cấp")
+    expect(brand.get_by_role("gridcell", name=COMPANY, exact=True, include_hidden=True)).to_have_count(
+        1, timeout=30_000)
+    choose(brand, "Chọn nhà cung cấp (trên trang hiện tại)", re.compile(rf"^{re.escape(COMPANY)} · \d{{10}}$"))
+    expect(brand.get_by_test_id("stAlertContentError").filter(has_text=re.compile("^Bị từ chối ngày"))).to_be_visible(
+        timeout=30_000)
+    shot(brand, "portfolio")
 
     # --- the assessor reviews version 2 section by section and records the visit
-    sign_in(page, url, "assessor@demo.vn")
-    open_review(page, COMPANY)
-    start_review(page)
-    for section in default_criteria().sections:
-        expander = page.get_by_test_id("stExpander").filter(has_text=section.label.vi)
+    open_review(assessor, COMPANY)
+    start_review(assessor)
+    accepted = []
+    for s in default_criteria().sections:
+        expander = section(assessor, s.label.vi)
         if not expander.count():
+            continue  # nothing in it applies
+        expect(expander).to_have_count(1)
+        summary = expander.locator(":scope > details > summary")  # its own, not an evidence preview's
+        count = re.search(r"đã xem (\d+)/(\d+)", summary.inner_text())  # no count: nothing to review
+        done, total = map(int, count.groups()) if count else (0, 0)
+        if done == total:
             continue
-        expander.first.locator("summary").first.click()
-        button = expander.first.get_by_role("button", name=re.compile(r"^Chấp nhận \d+ tiêu chí còn lại"))
-        if button.count():
-            button.click()
-            expect(page.get_by_text(re.compile(r"Đã chấp nhận \d+ tiêu chí\.")).first).to_be_visible(timeout=30_000)
-            idle(page)
-    visit = page.get_by_test_id("stExpander").filter(has_text="Khảo sát tại cơ sở")
-    visit.locator("summary").first.click()
+        summary.click()
+        button = expander.get_by_role("button", name=f"Chấp nhận {total - done} tiêu chí còn lại của nhóm này")
+        expect(button).to_be_visible(timeout=30_000)
+        button.click()
+        idle(assessor)
+        expect(success(assessor, f"Đã chấp nhận {total - done} tiêu chí.")).to_be_visible(timeout=30_000)
+        expect(section(assessor, s.label.vi).locator(":scope > details > summary")).to_contain_text(
+            f"đã xem {total}/{total}")
+        accepted.append(s.id)
+    assert accepted == [s.id for s in default_criteria().sections if s.weight > 0]  # every scored section, in turn
+    visit = assessor.get_by_test_id("stExpander").filter(
+        has=assessor.locator("summary", has_text="Khảo sát tại cơ sở"))
+    visit.locator(":scope > details > summary").click()
     visit.get_by_label("Địa điểm đã khảo sát").fill("Xưởng may số 1, phường Thuận Giao")
     for label, value in (("Số lao động trong bảng lương", "2"), ("Số lao động được phỏng vấn riêng", "2"),
                          ("Số hồ sơ lao động chọn kiểm tra", "2"),
@@ -317,32 +359,25 @@ def test_reject_resubmit_review_sign_off_and_verify(server, browser, tmp_path):
         visit.get_by_label(label).fill(value)
     visit.get_by_label("Kết quả khảo sát").fill("Không còn người dưới 18 tuổi làm việc; hai trẻ đã được hỗ trợ.")
     visit.get_by_role("button", name="Lưu kết quả khảo sát").click()
-    expect(page.get_by_text("Đã lưu kết quả khảo sát.")).to_be_visible(timeout=30_000)
-    idle(page)
-    shot(page, "review")
-    sign_out(page)
+    idle(assessor)
+    expect(success(assessor, "Đã lưu kết quả khảo sát.")).to_be_visible(timeout=30_000)
+    shot(assessor, "review")
 
     # --- a second lead signs off
-    sign_in(page, url, "lead@demo.vn")
-    open_review(page, COMPANY)
-    page.get_by_role("button", name="Xác nhận kết quả thẩm định (người thứ hai)").click()
-    expect(page.get_by_text("Đã xác nhận kết quả thẩm định.")).to_be_visible(timeout=30_000)
-    sign_out(page)
+    open_review(lead, COMPANY)
+    lead.get_by_role("button", name="Xác nhận kết quả thẩm định (người thứ hai)").click()
+    idle(lead)
+    expect(success(lead, "Đã xác nhận kết quả thẩm định.")).to_be_visible(timeout=30_000)
 
-    # --- the assessor approves: a verified certificate
-    sign_in(page, url, "assessor@demo.vn")
-    open_review(page, COMPANY)
-    decide(page, "Phê duyệt và cấp giấy chứng nhận đã thẩm định")
-    approved = page.get_by_text("Đã phê duyệt và cấp giấy chứng nhận")
+    # --- the assessor, still on the review, approves: a verified certificate (approval checks the sign-off then)
+    decide(assessor, "Phê duyệt và cấp giấy chứng nhận đã thẩm định")
+    approved = success(assessor, re.compile(r"^Đã phê duyệt và cấp giấy chứng nhận VN-CLF-\d{4}-\d{6}\.$"))
     expect(approved).to_be_visible(timeout=60_000)
     verified_id = approved.inner_text().split()[-1].rstrip(".")
-    assert verified_id.startswith("VN-CLF-")
-    sign_out(page)
 
-    # --- the company downloads it and reads it back
-    sign_in(page, url, "sme@demo.vn")
-    go(page, "Kết quả và tài liệu")
-    download = download_pdf(page, "Tải giấy chứng nhận đã thẩm định (PDF)")
+    # --- the company downloads it and reads it back, then signs out
+    go(company, "Kết quả và tài liệu")
+    download = download_pdf(company, "Tải giấy chứng nhận đã thẩm định (PDF)", "Kết quả và tài liệu")
     pdf_path = tmp_path / download.suggested_filename
     download.save_as(pdf_path)
     from pypdf import PdfReader
@@ -350,7 +385,7 @@ def test_reject_resubmit_review_sign_off_and_verify(server, browser, tmp_path):
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_path.read_bytes())).pages)
     assert COMPANY in text and verified_id in text
     assert "CHƯA ĐƯỢC THẨM ĐỊNH" not in text.upper()
-    sign_out(page)
+    sign_out(company)
 
     # --- anyone, signed out, from the QR link: green and verified
     public = browser.new_context().new_page()
@@ -358,6 +393,6 @@ def test_reject_resubmit_review_sign_off_and_verify(server, browser, tmp_path):
     expect(public.get_by_role("heading", name="Kiểm tra giấy chứng nhận")).to_be_visible(timeout=30_000)
     expect(public.get_by_test_id("stAlertContentSuccess").filter(
         has_text="HỢP LỆ – GIẤY CHỨNG NHẬN ĐÃ THẨM ĐỊNH")).to_be_visible(timeout=30_000)
-    expect(public.get_by_text(COMPANY).first).to_be_visible()
+    expect(public.get_by_role("heading", name=verified_id, exact=True)).to_be_visible()
+    expect(public.get_by_test_id("stTable").get_by_role("cell", name=COMPANY, exact=True)).to_have_count(1)
     shot(public, "verify")
-    context.close()
