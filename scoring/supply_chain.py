@@ -257,7 +257,7 @@ def _columns(s: _Suppliers, prov_codes: np.ndarray, prov_cur_u: np.ndarray, prov
                 if len(s.row) else pd.array([], dtype="Int64"))
     return {
         "row": s.row,
-        "tax_display": _strings(_mask_invalid(s.tax)),
+        "tax_display": _strings(pc.if_else(pc.equal(s.tax.display, ""), pa.scalar(None, pa.string()), s.tax.display)),
         "tax_kind": pd.Categorical.from_codes(s.tax.kind, categories=KINDS),
         "type": pd.Categorical.from_codes(s.type, categories=TYPES),
         "province": pd.Categorical.from_codes(prov_cur_code[prov_codes], categories=prov_names),
@@ -298,25 +298,6 @@ def _sets(matrix: np.ndarray) -> tuple[np.ndarray, list[list[int]]]:
     ends = np.cumsum(np.bincount(which, minlength=len(first))).tolist()
     flat = cols.tolist()
     return codes.astype(np.int64), [flat[a:b] for a, b in zip([0] + ends[:-1], ends)]
-
-
-def _mask_invalid(tax: TaxCodes) -> pa.Array:
-    """The display form of each code (null when missing): personal numbers masked, and so are invalid codes long
-    enough to be a mistyped personal number (11 digits or more, no branch hyphen)."""
-    disp = tax.display
-    bad = np.flatnonzero(tax.kind == KINDS.index("invalid"))
-    if len(bad):
-        code = tax.code.take(pa.array(bad))
-        long_ = pc.and_(pc.greater_equal(pc.count_substring_regex(code, "[0-9]"), 11),
-                        pc.invert(pc.match_substring(code, "-")))
-        pick = np.asarray(long_.to_numpy(zero_copy_only=False), dtype=bool)
-        if pick.any():
-            masked = pc.binary_join_element_wise("*" * 8, pc.utf8_slice_codeunits(code.filter(pa.array(pick)), -4),
-                                                 "")
-            mask = np.zeros(len(disp), dtype=bool)
-            mask[bad[pick]] = True
-            disp = pc.replace_with_mask(disp, pa.array(mask), masked)
-    return pc.if_else(pc.equal(disp, ""), pa.scalar(None, pa.string()), disp)
 
 
 _TAX_PROBLEM = {

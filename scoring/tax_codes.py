@@ -67,7 +67,8 @@ class TaxCode:
         return self.code[:10] if self.kind in ("enterprise", "branch") else self.code
 
     def masked(self) -> str:
-        return mask(self.code) if self.kind == "personal_id" else self.code
+        """The code as anyone but an assessor may see it (see `hides`)."""
+        return mask(self.code) if hides(self.kind, self.code) else self.code
 
 
 def normalise(raw: object) -> tuple[str, bool]:
@@ -113,9 +114,18 @@ def is_valid(raw: object) -> bool:
     return classify(raw).valid
 
 
+MASK = "********"
+
+
+def hides(kind: str, code: str) -> bool:
+    """Whether a code must be masked where people see it: a personal identification number (a household business
+    or an individual), and an invalid code long enough to be a mistyped one (11 digits or more, no branch hyphen)."""
+    return kind == "personal_id" or (kind == "invalid" and sum(c.isdigit() for c in code) >= 11 and "-" not in code)
+
+
 def mask(code: str) -> str:
-    """A personal identification number with all but its last 4 digits hidden."""
-    return "*" * max(len(code) - 4, 0) + code[-4:]
+    """All but the last 4 characters hidden behind a fixed-width mask (the length is not told either)."""
+    return MASK + code[-4:]
 
 
 # ------------------------------------------------------------------------------------------------ vectorised
@@ -129,7 +139,7 @@ class TaxCodes:
     kind: np.ndarray  # int8 index into KINDS
     error: np.ndarray  # int8 index into ERRORS
     restored: np.ndarray  # bool: a leading zero was restored
-    display: pa.Array  # the code as it may be shown: personal ID numbers masked
+    display: pa.Array  # the code as it may be shown (`TaxCode.masked`)
 
     @property
     def personal(self) -> np.ndarray:
@@ -190,11 +200,22 @@ def classify_array(raw: pd.Series | pa.Array | pa.ChunkedArray) -> TaxCodes:
     error[personal] = _ERROR[""]
     kind[missing] = _KIND["missing"]
     error[missing] = _ERROR[""]
-    display = code
-    if personal.any():
-        masked = pc.binary_join_element_wise("********", pc.utf8_slice_codeunits(code, 8, 12), "")
-        display = pc.if_else(pa.array(personal), masked, code)
-    return TaxCodes(code, kind, error, restored & ~missing, display)
+    return TaxCodes(code, kind, error, restored & ~missing, _display(code, kind))
+
+
+def _display(code: pa.Array, kind: np.ndarray) -> pa.Array:
+    """`TaxCode.masked` for a whole column: the same rule (`hides`) and the same mask (`mask`)."""
+    hidden = kind == _KIND["personal_id"]
+    invalid = np.flatnonzero(kind == _KIND["invalid"])
+    if len(invalid):
+        sub = code.take(pa.array(invalid))
+        long_ = pc.and_(pc.greater_equal(pc.count_substring_regex(sub, "[0-9]"), 11),
+                        pc.invert(pc.match_substring(sub, "-")))
+        hidden[invalid] = np.asarray(long_.to_numpy(zero_copy_only=False), dtype=bool)
+    if not hidden.any():
+        return code
+    masked = pc.binary_join_element_wise(MASK, pc.utf8_slice_codeunits(code, -4), "")
+    return pc.if_else(pa.array(hidden), masked, code)
 
 
 def _check_enterprise(code: pa.Array, ent: np.ndarray, is_branch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -68,6 +68,14 @@ def test_personal_numbers_are_masked():
     assert classify("0314409058-002").parent == "0314409058"
 
 
+def test_a_mistyped_personal_number_is_masked_too():
+    """11 or more digits that are no valid code may be a personal number with a typo: never shown in full."""
+    assert classify("0791234567890").masked() == "********7890"  # 13 digits
+    assert classify("07912345678").masked() == "********5678"  # 11 digits: a lost leading zero, a personal number
+    assert classify("0100233488-12").masked() == "0100233488-12"  # a branch typo keeps its hyphen: not personal
+    assert mask("79123456789") == "********6789"  # fixed width: the mask does not tell the length
+
+
 def test_series_agrees_with_scalar():
     raw = [c for c, _, _ in CASES] + [None, "0100 233 488", "100233488", "100233488.0", "79123456789"]
     frame = classify_series(pd.Series(raw, dtype=object))
