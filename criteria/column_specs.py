@@ -15,7 +15,7 @@ from typing import Any
 from criteria.errors import CriteriaLoadError, ErrorCode, LoadIssue
 from criteria.paths import columns_dir
 from criteria.sheets import SheetSpec, duplicates, read_data_file, rows
-from scoring.bilingual import Bilingual as Text  # no pydantic: the CLI checks must start fast
+from criteria.text import Text
 
 KINDS = ("text", "date", "int", "number", "bool", "code")
 NAMES = ("roster", "suppliers")  # the specs the application reads

@@ -2,7 +2,7 @@
 rule texts, actions, sources), read and checked once; every problem in any of them is collected and raised as one
 `CriteriaLoadError` naming file, row and column. `scoring.supply_chain` applies them.
 
-Texts here are `scoring.bilingual.Bilingual` (the interface of `criteria.schema.Text` without pydantic)."""
+Texts here are `criteria.text.Text`."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from typing import Any, Callable
 from criteria.errors import CriteriaLoadError, ErrorCode, LoadIssue
 from criteria.paths import risk_dir
 from criteria.sheets import Row, Sheet, SheetSpec, duplicates, read_data_file, rows
-from scoring.bilingual import Bilingual
+from criteria.text import Text
 from scoring.provinces import fold
 
 LEVELS: tuple[str, ...] = ("low", "medium", "high", "critical")
@@ -50,14 +50,14 @@ class ReasonDef:
     id: str  # "type:workshop", "good:garments", "sector:…", "rule:…"
     effect: str  # raise | lower | none
     level: str  # the level it raises to ("" when it does not raise)
-    text: Bilingual
+    text: Text
     sources: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Good:
     id: str
-    label: Bilingual
+    label: Text
     edition: str
     cl: bool
     fl: bool
@@ -74,14 +74,14 @@ class ActionDef:
     id: str
     trigger: str
     min_level: str
-    text: Bilingual
+    text: Text
     sources: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class RiskData:
     sources: dict[str, Source]
-    levels: dict[str, dict[str, Any]]  # level -> {label: Bilingual, priority, description: Bilingual}
+    levels: dict[str, dict[str, Any]]  # level -> {label: Text, priority, description: Text}
     goods: tuple[Good, ...]
     sectors: tuple[Good, ...]  # same matching as goods; `level` is the level a match raises to
     types: dict[str, dict[str, Any]]  # type -> {label, level, aliases}
@@ -135,9 +135,9 @@ def keywords(words: list[str]) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(accented), frozenset(plain)
 
 
-def _text(row: Row, name: str, required: bool = True) -> Bilingual:
+def _text(row: Row, name: str, required: bool = True) -> Text:
     vi, en = row.pair(name, required)
-    return Bilingual(vi=vi, en=en)
+    return Text(vi=vi, en=en)
 
 
 class _Reader:
@@ -186,7 +186,7 @@ def _read_levels(r: _Reader) -> dict[str, dict[str, Any]]:
     return levels
 
 
-def _read_goods(r: _Reader, name: str, key: str, label: str, reason: Callable[[Row, Bilingual], Bilingual]
+def _read_goods(r: _Reader, name: str, key: str, label: str, reason: Callable[[Row, Text], Text]
                 ) -> tuple[tuple[Good, ...], list[ReasonDef]]:
     """USDOL goods and NCLS sectors: matched by keywords, each raising a supplier to its level."""
     out, reasons = [], []
@@ -206,13 +206,13 @@ def _read_goods(r: _Reader, name: str, key: str, label: str, reason: Callable[[R
     return tuple(out), reasons
 
 
-def _good_reason(row: Row, label: Bilingual) -> Bilingual:
+def _good_reason(row: Row, label: Text) -> Text:
     flags = [(flag, row.yes_no(flag)) for flag in ("cl", "fl", "fcl")]
     kinds_vi = [k for k, (_, on) in zip(("lao động trẻ em", "lao động cưỡng bức", "lao động trẻ em bị cưỡng bức"),
                                         flags) if on]
     kinds_en = [k for k, (_, on) in zip(("child labour", "forced labour", "forced child labour"), flags) if on]
     edition = row.text("edition")
-    return Bilingual(vi=f"Mặt hàng có trong danh sách của Bộ Lao động Hoa Kỳ ({edition}) về "
+    return Text(vi=f"Mặt hàng có trong danh sách của Bộ Lao động Hoa Kỳ ({edition}) về "
                         f"{', '.join(kinds_vi)}: {label.vi}.",
                      en=f"Good on the USDOL list ({edition} edition) for {', '.join(kinds_en)}: {label.en}.")
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 
 from criteria.conditions import Condition
+from criteria.text import Text
 from criteria.sheets import NO_WORDS, YES_WORDS, Sheet
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_\-]*$"
@@ -33,20 +34,6 @@ def parse_yes_no(value: Any) -> Any:
 YesNo = Annotated[bool, BeforeValidator(parse_yes_no)]
 Priority = Literal["critical", "major", "minor"]
 PRIORITIES: tuple[str, ...] = ("critical", "major", "minor")
-
-
-class Text(BaseModel):
-    """A text in both languages. Vietnamese is the default."""
-
-    model_config = ConfigDict(frozen=True)
-    vi: str = ""
-    en: str = ""
-
-    def get(self, lang: str = "vi") -> str:
-        return (self.en if lang == "en" else self.vi) or self.vi or self.en
-
-    def __bool__(self) -> bool:
-        return bool(self.vi or self.en)
 
 
 class _Model(BaseModel):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import numpy as np
 import pandas as pd
 
-from scoring.bilingual import Bilingual
+from criteria.text import Text
 from criteria.risk_tables import ActionDef, ReasonDef
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,7 +33,7 @@ class SupplierResult:
     actions: list[ActionDef]
     action_sets: list[list[int]]
     sources: dict[str, dict[str, str]]
-    levels: dict[str, Bilingual]
+    levels: dict[str, Text]
     summary_data: dict[str, Any] = field(repr=False)  # `SupplierSummary.model_dump()`, built by the rules
     problems: list[dict[str, Any]]  # {row, column, vi, en}: data the rules could not use
 
@@ -176,7 +176,7 @@ class SupplierResult:
         """`summary.model_dump()` with the focus definition in `lang` (a fresh copy: callers may change it)."""
         d = copy.deepcopy(self.summary_data)
         definition = d["focus"]["definition"]
-        d["focus"]["definition"] = Bilingual(definition["vi"], definition["en"]).get(lang)
+        d["focus"]["definition"] = Text(definition["vi"], definition["en"]).get(lang)
         return d
 
 

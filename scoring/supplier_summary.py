@@ -11,25 +11,25 @@ import numpy as np
 import pandas as pd
 
 from criteria.risk_tables import LEVELS, RANK, TYPES, RiskData
-from scoring.bilingual import Bilingual
+from criteria.text import Text
 from scoring.tax_codes import KINDS, TaxCodes
 
 FOCUS_SPEND_SHARE = 0.80  # spend-critical: the largest suppliers that together make up 80% of listed spend
 MAPPING_COMPLETE = 0.90  # share of suppliers with tier, type, province and products for SC-01 "yes"
 
 _FOCUS_DEFINITION = {
-    True: Bilingual("Nhà cung cấp rủi ro cao hoặc nghiêm trọng, và nhà cung cấp trọng yếu về chi tiêu (những nhà "
+    True: Text("Nhà cung cấp rủi ro cao hoặc nghiêm trọng, và nhà cung cấp trọng yếu về chi tiêu (những nhà "
                     "cung cấp lớn nhất cộng lại chiếm 80% giá trị mua hàng năm trong danh sách)",
                     "High- or critical-risk suppliers, and spend-critical suppliers (the largest suppliers that "
                     "together make up 80% of the annual spend in the list)"),
-    False: Bilingual("Nhà cung cấp rủi ro cao hoặc nghiêm trọng (danh sách không có giá trị mua hàng nên không xác "
+    False: Text("Nhà cung cấp rủi ro cao hoặc nghiêm trọng (danh sách không có giá trị mua hàng nên không xác "
                      "định được nhà cung cấp trọng yếu về chi tiêu)",
                      "High- or critical-risk suppliers (the list has no spend amounts, so spend-critical suppliers "
                      "cannot be identified)"),
 }
 
 
-def focus_definition(spend_data: bool) -> Bilingual:
+def focus_definition(spend_data: bool) -> Text:
     """What the summary's `focus` counts, in both languages: a stored summary keeps only `spend_data`."""
     return _FOCUS_DEFINITION[bool(spend_data)]
 

@@ -300,7 +300,7 @@ def _message(rule: Rule, p: _Params) -> Text:
     for lang, template in (("vi", rule.message.vi), ("en", rule.message.en)):
         p.lang = lang
         texts.append(template.format_map(p))
-    return _trusted(Text, dict(vi=texts[0], en=texts[1]))
+    return Text(vi=texts[0], en=texts[1])
 
 
 # -------------------------------------------------------------------------------------------------- fines

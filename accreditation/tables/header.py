@@ -28,7 +28,7 @@ def _match(cell: str, index: dict[str, str]) -> str | None:
         return None
     if key in index:
         return index[key]
-    # Bilingual headers such as "Ngày sinh / Date of birth" or "Ngày sinh (dd/mm/yyyy)"
+    # Text headers such as "Ngày sinh / Date of birth" or "Ngày sinh (dd/mm/yyyy)"
     for part in re.split(r"[/()\[\]\n|]+", str(cell)):
         k = normalise_header(part)
         if k in index:
