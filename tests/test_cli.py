@@ -91,7 +91,7 @@ def test_criteria_validate_lists_every_problem_with_file_row_and_column(run, tmp
     p = run("criteria", "validate", folder)
     assert p.returncode == 1
     lines = p.stderr.strip().splitlines()
-    assert lines[0] == f"2 problems in criteria {folder}:"
+    assert lines[0] == f"2 problem(s) in the data files {folder}:"
     assert any("[indicators.csv, row 8, column `section`] `POLX` is not defined in sections" in ln for ln in lines)
     assert any("column `relevant`] the condition has a syntax error" in ln for ln in lines)
 
