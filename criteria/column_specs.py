@@ -6,12 +6,12 @@ here, every problem collected and raised as one `CriteriaLoadError` naming file,
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from criteria.folding import fold
 from criteria.errors import CriteriaLoadError, ErrorCode, LoadIssue
 from criteria.paths import columns_dir
 from criteria.sheets import SheetSpec, duplicates, read_data_file, rows
@@ -63,14 +63,7 @@ class TableSpec:
 
 def normalise_header(text: Any) -> str:
     """Case-, accent-, punctuation- and whitespace-insensitive key: "Ngày  sinh" and "ngay_sinh" -> "ngay sinh"."""
-    return _normalise_header(str(text or ""))
-
-
-@lru_cache(maxsize=4096)
-def _normalise_header(text: str) -> str:
-    s = unicodedata.normalize("NFD", text).replace("đ", "d").replace("Đ", "D")
-    s = "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
-    return " ".join(re.split(r"[^0-9a-z]+", s)).strip()
+    return fold(str(text or ""))
 
 
 @lru_cache(maxsize=None)

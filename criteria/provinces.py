@@ -1,16 +1,145 @@
-"""`criteria/provinces.csv`: the 34 provincial units since 1 July 2025 and the 29 former ones merged into them
-(Resolution 202/2025/QH15), with the spellings offices use. Read and checked here, every problem collected and
-raised as one `CriteriaLoadError` naming file, row and column; `scoring.provinces` matches names against it."""
+"""The provinces of Viet Nam after the 2025 reorganisation (Resolution 202/2025/QH15: 63 units became 34 from
+1 July 2025), from `criteria/provinces.csv`: the 34 current units and the 29 former ones merged into them, with the
+spellings offices use. Read and checked here (every problem collected and raised as one `CriteriaLoadError` naming
+file, row and column), and matched here: the table finds the unit any spelling refers to.
+
+Matching ignores accents, case, punctuation, tone-mark placement (Hòa/Hoà) and the prefixes "Thành phố", "TP",
+"Tỉnh", so "TP. Hồ Chí Minh", "tp hcm", "Ho Chi Minh City" and "Thành phố Hồ Chí Minh" are the same unit."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from criteria.errors import CriteriaLoadError, ErrorCode, LoadIssue
+from criteria.folding import fold, fold_array
 from criteria.paths import provinces_file
 from criteria.sheets import Row, SheetSpec, duplicates, read_data_file, rows
-from scoring.provinces import Province, ProvinceMatch, ProvinceTable, fold, match_key, spellings
+
+_PREFIX = re.compile(r"^(?:thanh pho|tp|t p|tinh) +")
+_SUFFIX = re.compile(r" +(?:city|province)$")
+
+
+def place_key(text: str) -> str:
+    """The matching key of a place name: folded (`criteria.folding.fold`), without "tỉnh"/"thành phố"/"city"/
+    "province" and without spaces, so "TP. Hồ Chí Minh" and "Ho Chi Minh City" meet."""
+    return _SUFFIX.sub("", _PREFIX.sub("", fold(text))).replace(" ", "")
+
+
+def place_keys(arr: pa.Array) -> pa.Array:
+    """`place_key` for an arrow string array."""
+    arr = pc.replace_substring_regex(pc.replace_substring_regex(fold_array(arr), _PREFIX.pattern, ""),
+                                     _SUFFIX.pattern, "")
+    return pc.replace_substring(arr, " ", "")
+
+
+@dataclass(frozen=True)
+class Province:
+    name: str  # Vietnamese, with diacritics
+    type: str  # city | province (the current units) or former (a pre-2025 unit)
+    province: str  # the current unit: itself, or the unit a former one was merged into
+    name_en: str
+    aliases: tuple[str, ...] = ()  # other spellings offices use
+
+    @property
+    def current(self) -> bool:
+        return self.type != "former"
+
+    @property
+    def full_name(self) -> str:
+        if self.type == "city":
+            return f"Thành phố {self.name}"
+        if self.type == "province":
+            return f"Tỉnh {self.name}"
+        return self.name
+
+
+@dataclass(frozen=True)
+class ProvinceMatch:
+    province: Province  # the current unit
+    former: Province | None  # the pre-2025 unit named in the input, if any
+
+    @property
+    def name(self) -> str:
+        return self.province.name
+
+    def note(self) -> tuple[str, str] | None:
+        """(vi, en) text telling the user an old name was mapped; None for a current name."""
+        if self.former is None:
+            return None
+        return (f"{self.former.name} (cũ) → {self.province.full_name} (từ 01/7/2025)",
+                f"{self.former.name_en} (former) → {self.province.name_en} (from 1 Jul 2025)")
+
+
+def match_key(province: Province) -> tuple[str, str | None]:
+    """What a name of this unit matches: (the current unit, the former unit named or None)."""
+    return province.province, None if province.current else province.name
+
+
+def spellings(province: Province) -> list[str]:
+    """Every name a unit is matched by."""
+    return [province.name, province.name_en, *province.aliases]
+
+
+class ProvinceTable:
+    """The units, indexed by the folded form of each of their names. The loader has checked that no two units share
+    a folded name; if they did, the first would win."""
+
+    def __init__(self, units: Iterable[Province]):
+        self.units: dict[str, Province] = {p.name: p for p in units}
+        self._keys: dict[str, tuple[str, str | None]] = {}  # key -> (current name, former name or None)
+        for p in self.units.values():
+            for alias in spellings(p):
+                if place_key(alias):
+                    self._keys.setdefault(place_key(alias), match_key(p))
+
+    @property
+    def current(self) -> list[Province]:
+        return [p for p in self.units.values() if p.current]
+
+    @property
+    def former(self) -> list[Province]:
+        return [p for p in self.units.values() if not p.current]
+
+    def match(self, text: str | None) -> ProvinceMatch | None:
+        if text is None:
+            return None
+        hit = self._keys.get(place_key(text))
+        if hit is None:
+            return None
+        current, former = hit
+        return ProvinceMatch(self.units[current], self.units[former] if former else None)
+
+    def match_distinct(self, raw: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Match each distinct cell once: (index of each cell's distinct value; for each distinct value the current
+        name or None, the former name given or None, and whether it is blank). Nulls count as blank."""
+        if isinstance(raw, pa.ChunkedArray):
+            raw = raw.combine_chunks()
+        enc = pc.dictionary_encode(pc.fill_null(raw, ""))
+        codes = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+        keys = place_keys(enc.dictionary).to_pylist()
+        cur = np.array([self._keys.get(k, (None, None))[0] for k in keys], dtype=object)
+        old = np.array([self._keys.get(k, (None, None))[1] for k in keys], dtype=object)
+        return codes, cur, old, np.array([k == "" for k in keys], dtype=bool)
+
+    def match_series(self, s: pd.Series) -> pd.DataFrame:
+        """For each cell: `province` (current name, or NA if unknown or blank), `former` (the old name given, or NA)
+        and `blank`."""
+        codes, cur, old, blank = self.match_distinct(pa.array(s.astype("string[pyarrow]").array))
+        return pd.DataFrame({"province": pd.Series(cur[codes], index=s.index, dtype="string"),
+                             "former": pd.Series(old[codes], index=s.index, dtype="string"),
+                             "blank": blank[codes]}, index=s.index)
+
+
+# ----------------------------------------------------------------------------------------------- reading
 
 SPEC = SheetSpec("provinces", ("name", "type", "province", "name_en", "aliases", "source", "note"),
                  ("name", "type", "province", "name_en"))
@@ -38,7 +167,7 @@ def _check_references(units: list[tuple[int, Province]], current: set[str], issu
             issues.append(LoadIssue(ErrorCode.UNKNOWN_REFERENCE, LABEL, row, "province",
                                     {"value": p.province, "target": "provinces.csv (city, province)"}))
         for column, spelling in zip(("name", "name_en", *["aliases"] * len(p.aliases)), spellings(p)):
-            key = fold(spelling)
+            key = place_key(spelling)
             if not key:
                 continue
             target, owner = taken.setdefault(key, (match_key(p), p.name))

@@ -17,7 +17,7 @@ from criteria.errors import CriteriaLoadError, ErrorCode, LoadIssue
 from criteria.paths import risk_dir
 from criteria.sheets import Row, Sheet, SheetSpec, duplicates, read_data_file, rows
 from criteria.text import Text
-from scoring.provinces import fold
+from criteria.folding import fold
 
 LEVELS: tuple[str, ...] = ("low", "medium", "high", "critical")
 RANK = {name: n for n, name in enumerate(LEVELS)}

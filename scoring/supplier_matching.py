@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from criteria.risk_tables import PUNCT, TYPES, Good, RiskData
-from scoring.provinces import fold_array
+from criteria.folding import fold_array, fold_series
 
 
 def column(frame: pd.DataFrame, name: str, n: int, dtype: str) -> pd.Series:
@@ -86,10 +86,9 @@ def match_texts(texts: list[str], *tables: tuple[Good, ...]) -> list[np.ndarray]
     """For each table of goods: len(texts) × len(table) booleans, which items' keywords occur in each text as whole
     words. The caller passes distinct texts, so matching runs once per distinct text: each text's runs of up to as
     many words as the longest keyword are looked up in the keyword sets (no regex to compile per keyword list)."""
-    u = pd.Series(texts, dtype="string").str.normalize("NFC").str.lower()
-    acc = u.str.replace(PUNCT, " ", regex=True)
-    plain = (acc.str.replace("đ", "d", regex=False).str.normalize("NFD")
-             .str.replace("[\u0300-\u036f]", "", regex=True))
+    u = pd.Series(texts, dtype="string")
+    acc = u.str.normalize("NFC").str.lower().str.replace(PUNCT, " ", regex=True)
+    plain = fold_series(u)
     items = [g for table in tables for g in table]
     longest = max((k.count(" ") + 1 for g in items for k in g.keywords_accented | g.keywords_plain), default=1)
     hits = np.zeros((len(texts), len(items)), dtype=bool)

@@ -25,7 +25,8 @@ import pyarrow.compute as pc
 
 from criteria.provinces import load_provinces
 from criteria.risk_tables import LEVELS, RANK, TYPES, RiskData, default_risk_data
-from scoring.provinces import ProvinceTable, fold_series
+from criteria.folding import fold_series
+from criteria.provinces import ProvinceTable
 from scoring.supplier_matching import column, distinct, map_types, match_goods, text
 from scoring.supplier_result import SupplierResult
 from scoring.supplier_summary import summarise

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from criteria.provinces import load_provinces, match_province
-from scoring.provinces import fold
+from criteria.provinces import place_key
 
 # Every merged old province -> its new unit (docs/risk-sources.md §4, merged units table).
 MERGED = {
@@ -41,7 +41,7 @@ def test_every_merged_province_maps_to_its_new_unit(old, new):
     vi, en = m.note()
     assert old in vi and "01/7/2025" in vi and "1 Jul 2025" in en
     # the same without accents, in capitals, with a prefix
-    assert match_province(fold(old)).name == new
+    assert match_province(place_key(old)).name == new
     assert match_province("Tỉnh " + old.upper()).name == new
 
 
@@ -69,7 +69,7 @@ def test_unknown(text):
 def test_no_two_names_fold_to_the_same_key():
     # the table refuses to load if an alias names two units; the real one loads
     table = load_provinces()
-    assert len({fold(p.name) for p in table.units.values()}) == 63
+    assert len({place_key(p.name) for p in table.units.values()}) == 63
 
 
 def test_series_matches_like_the_scalar():
