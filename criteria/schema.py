@@ -11,24 +11,21 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 
 from criteria.conditions import Condition
 from criteria.text import Text
-from criteria.sheets import NO_WORDS, YES_WORDS, Sheet
+from criteria.sheets import Sheet
+from criteria.yes_no import yes_no
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_\-]*$"
 ID_RE = re.compile(ID_PATTERN)
 
 
 def parse_yes_no(value: Any) -> Any:
-    """Criteria files say yes/no (or có/không); blank means no."""
-    if value is None:
-        return False
+    """Criteria files say yes/no (`criteria.yes_no`); blank means no."""
     if isinstance(value, bool):
         return value
-    text = str(value).strip().lower()
-    if text in YES_WORDS:
-        return True
-    if text in NO_WORDS:
+    if value is None or not str(value).strip():
         return False
-    return value  # pydantic reports it
+    answer = yes_no(value)
+    return value if answer is None else answer  # pydantic reports what is neither
 
 
 YesNo = Annotated[bool, BeforeValidator(parse_yes_no)]

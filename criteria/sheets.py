@@ -14,11 +14,9 @@ from pathlib import Path
 from typing import Iterable
 
 from criteria.errors import ErrorCode, LoadIssue
+from criteria.yes_no import yes_no
 
 LANG_NAMES = {"vi": "tiếng Việt (::vi)", "en": "English (::en)"}
-# The one yes/no vocabulary of the data files; a blank cell is "no".
-YES_WORDS = frozenset({"yes", "y", "true", "1", "có", "co", "x"})
-NO_WORDS = frozenset({"no", "n", "false", "0", "không", "khong", ""})
 
 
 @dataclass(frozen=True)
@@ -180,13 +178,12 @@ class Row:
         return value
 
     def yes_no(self, column: str) -> bool | None:
-        value = self.text(column).lower()
-        if value in YES_WORDS:
-            return True
-        if value in NO_WORDS:
-            return False
-        self.issue(ErrorCode.BAD_OPTION, column, value=self.text(column), options="yes, no")
-        return None
+        """A yes/no cell (`criteria.yes_no`); in the data files a blank cell is "no"."""
+        value = self.text(column)
+        answer = yes_no(value) if value else False
+        if answer is None:
+            self.issue(ErrorCode.BAD_OPTION, column, value=value, options="yes, no")
+        return answer
 
     def integer(self, column: str, required: bool = True, low: int | None = None) -> int | None:
         value = self.text(column, required)

@@ -16,9 +16,8 @@ from accreditation.i18n import t
 from accreditation.tables.header import Header
 from accreditation.tables.result import CellProblem, ImportedTable
 from criteria.column_specs import ColumnSpec, TableSpec
+from criteria.yes_no import NO_WORDS, YES_WORDS
 
-TRUE_WORDS = ("yes", "y", "true", "1", "1.0", "có", "co", "x", "đúng", "dung", "c")
-FALSE_WORDS = ("no", "n", "false", "0", "0.0", "không", "khong", "k", "sai")
 DATE_FORMATS = "dd/mm/yyyy, yyyy-mm-dd"
 _EXCEL_EPOCH_TO_UNIX = 25569  # days from 1899-12-30 (Excel's day 0) to 1970-01-01
 _SERIAL_MIN, _SERIAL_MAX = 10000, 100000  # 1927-05-18 .. 2173: a bare 4-digit year is not taken for a serial
@@ -136,8 +135,8 @@ def _parse_ints(arr: pa.Array) -> pa.Array:
     return pc.cast(pc.if_else(whole, num, pa.scalar(None, pa.float64())), pa.int64())
 
 
-_TRUE = pa.array(TRUE_WORDS)
-_FALSE = pa.array(FALSE_WORDS)
+_TRUE = pa.array(sorted(YES_WORDS))
+_FALSE = pa.array(sorted(NO_WORDS))
 
 
 def _parse_bools(arr: pa.Array) -> pa.Array:
