@@ -113,10 +113,10 @@ def create_user(db: Database, *, actor: Actor, email: str, password: str, role: 
         raise UserError.from_key("accounts.role_org_mismatch", role=role, kind=org["kind"],
                                  expected=ORG_KIND_FOR_ROLE[role])
     if len(password) < 8:
-        raise UserError("mật khẩu phải có ít nhất 8 ký tự", "the password must have at least 8 characters")
+        raise UserError.from_key("errors.password_short")
     email = normalise_email(email)
     if db["users"].count_where("email = ?", [email]):
-        raise UserError(f"đã có tài khoản với e-mail {email}", f"an account with e-mail {email} already exists")
+        raise UserError.from_key("errors.email_taken", email=email)
     with write_tx(db):
         user_id = db["users"].insert({
             "email": email, "name": name or email, "password_hash": HASHER.hash(password), "role": role,
@@ -162,7 +162,7 @@ def get_actor(db: Database, user_id: int) -> Actor | None:
     return actor_from_row(rows[0]) if rows else None
 
 
-LOGIN_FAILED = UserError("e-mail hoặc mật khẩu không đúng", "wrong e-mail or password")
+LOGIN_FAILED = UserError.from_key("errors.login_failed")
 
 
 def authenticate(db: Database, email: str, password: str) -> Actor:
@@ -179,8 +179,7 @@ def authenticate(db: Database, email: str, password: str) -> Actor:
     user = rows[0]
     if user["locked_until"] and datetime.fromisoformat(user["locked_until"]) > _now():
         minutes = max(1, int((datetime.fromisoformat(user["locked_until"]) - _now()).total_seconds() // 60) + 1)
-        raise UserError(f"tài khoản tạm khóa do nhập sai mật khẩu nhiều lần; thử lại sau {minutes} phút",
-                        f"the account is locked after repeated wrong passwords; try again in {minutes} minutes")
+        raise UserError.from_key("errors.account_locked", minutes=minutes)
     try:
         HASHER.verify(user["password_hash"], password)
     except (VerificationError, InvalidHashError):

@@ -140,4 +140,4 @@ def require(actor: Any, action: str, resource: Resource = None) -> None:
     if not can(actor, action, resource):
         from accreditation.errors import UserError
 
-        raise UserError("bạn không có quyền thực hiện việc này", "you are not allowed to do this")
+        raise UserError.from_key("errors.not_allowed")

@@ -123,8 +123,7 @@ def review_indicator(db: Database, actor: Actor, assessment_id: int, indicator_i
             raise UserError.from_key("trust.not_applicable", id=indicator_id)
         if decision == "adjust":
             if not comment:
-                raise UserError(f"{indicator_id}: cần ghi nhận xét khi điều chỉnh điểm",
-                                f"{indicator_id}: a comment is required to adjust the score")
+                raise UserError.from_key("errors.adjust_comment", id=indicator_id)
             validate_answers(criteria, {indicator_id: value})
         _record_review(db, actor, assessment_id, indicator_id, decision, value, comment, evidence_waiver,
                        reviews(db, assessment_id).get(indicator_id))
@@ -458,8 +457,6 @@ def _answer_text(criteria: Criteria, indicator: Indicator, value: Any) -> Text:
 def assessor_review(db: Database, assessment: dict[str, Any], criteria: Criteria) -> AssessorReview | None:
     """What the company is told about the assessor's review of a decided version: the decision, its comment, each
     indicator the assessor adjusted or commented on, and until when it may be disputed."""
-    from accreditation.workflow import STATUS_LABELS
-
     if assessment["status"] not in ("approved", "rejected", "changes_requested"):
         return None
     declared = workflow.evaluate(db, assessment["id"], criteria)
@@ -473,7 +470,7 @@ def assessor_review(db: Database, assessment: dict[str, Any], criteria: Criteria
         notes.append(ReviewNote(indicator=ind.id, label=ind.label,
                                 declared=_answer_text(criteria, ind, declared.indicator(ind.id).answer),
                                 adjusted=adjusted, comment=r["comment"] or ""))
-    vi, en = STATUS_LABELS[assessment["status"]]
+    vi, en = (workflow.status_label(assessment["status"], lang) for lang in ("vi", "en"))
     decided = datetime.fromisoformat(assessment["decided_at"]).date() if assessment.get("decided_at") else None
     return AssessorReview(decision=Text(vi=vi, en=en), decided=decided, comment=assessment.get("decision_comment") or "",
                           notes=tuple(notes), dispute_until=workflow.dispute_deadline(assessment, criteria))

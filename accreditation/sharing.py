@@ -36,15 +36,14 @@ def brand_for_code(db: Database, code: str) -> dict[str, Any]:
             "SELECT id, name FROM organisations WHERE kind = 'brand' AND upper(invite_code) = ?", [wanted])
         if rows:
             return rows[0]
-    raise UserError(f"không có nhãn hàng nào với mã mời \"{(code or '').strip()}\"; hãy kiểm tra lại mã",
-                    f"no brand has the invitation code \"{(code or '').strip()}\"; check the code")
+    raise UserError.from_key("errors.no_brand_code", code=(code or "").strip())
 
 
 def _brand(db: Database, brand_id: int) -> dict[str, Any]:
     rows = db.execute_returning_dicts("SELECT id, name FROM organisations WHERE id = ? AND kind = 'brand'",
                                       [brand_id])
     if not rows:
-        raise UserError(f"không có nhãn hàng số {brand_id}", f"there is no brand {brand_id}")
+        raise UserError.from_key("errors.no_brand", id=brand_id)
     return rows[0]
 
 
@@ -60,12 +59,11 @@ def share(db: Database, actor: Actor, organisation_id: int, *, brand_id: int | N
     """Share `organisation_id`'s results with a brand, named by id or by invitation code. Returns the share."""
     require(actor, "share.manage", {"organisation_id": organisation_id})
     if (brand_id is None) == (not (invite_code or "").strip()):
-        raise UserError("hãy chọn một nhãn hàng hoặc nhập mã mời", "choose a brand or type an invitation code")
+        raise UserError.from_key("errors.brand_or_code")
     brand = _brand(db, brand_id) if brand_id is not None else brand_for_code(db, invite_code or "")
     with write_tx(db):
         if _active(db, organisation_id, brand["id"]):
-            raise UserError(f"doanh nghiệp đã chia sẻ kết quả với {brand['name']}",
-                            f"the company already shares its results with {brand['name']}")
+            raise UserError.from_key("errors.already_shared", brand=brand["name"])
         share_id = db["shares"].insert({
             "organisation_id": organisation_id, "brand_id": brand["id"], "created_at": audit.now(),
             "created_by": actor.id, "withdrawn_at": None}).last_pk
@@ -82,7 +80,7 @@ def withdraw(db: Database, actor: Actor, share_id: int) -> dict[str, Any]:
         if rows:
             require(actor, "share.manage", {"organisation_id": rows[0]["organisation_id"]})
         if not rows or rows[0]["withdrawn_at"]:
-            raise UserError("không có chia sẻ nào đang hiệu lực để rút lại", "there is no active share to withdraw")
+            raise UserError.from_key("errors.no_share")
         when = audit.now()
         db["shares"].update(share_id, {"withdrawn_at": when})
         audit.record(db, actor=actor.as_dict(), action="share.withdraw", entity="share", entity_id=share_id,

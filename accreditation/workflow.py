@@ -26,6 +26,7 @@ from sqlite_utils import Database
 
 from accreditation.accounts import Actor
 from accreditation.errors import UserError
+from accreditation.i18n import catalog_text
 from accreditation.permissions import DECIDED, require
 from accreditation.settings import data_dir
 from accreditation.store import audit
@@ -54,36 +55,19 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     ("rejected", "reopen"): "in_review",
     ("changes_requested", "reopen"): "in_review",
 }
-STATUS_LABELS = {
-    "draft": ("Bản nháp", "Draft"),
-    "submitted": ("Đã nộp, chờ thẩm định", "Submitted, awaiting review"),
-    "in_review": ("Đang thẩm định", "In review"),
-    "changes_requested": ("Cần bổ sung", "Changes requested"),
-    "approved": ("Đã phê duyệt", "Approved"),
-    "rejected": ("Không đạt", "Rejected"),
-}
-ACTION_LABELS = {
-    "submit": ("nộp", "submit"),
-    "start_review": ("bắt đầu thẩm định", "start the review"),
-    "request_changes": ("yêu cầu bổ sung", "request changes"),
-    "approve": ("phê duyệt", "approve"),
-    "reject": ("từ chối", "reject"),
-    "reopen": ("mở lại thẩm định", "reopen the review of"),
-}
+ACTIONS = ("submit", "start_review", "request_changes", "approve", "reject", "reopen")
 
 
 def status_label(status: str, lang: str = "vi") -> str:
-    vi, en = STATUS_LABELS.get(status, (status, status))
-    return en if lang == "en" else vi
+    return catalog_text(f"status.{status}", lang)
 
 
 def next_status(status: str, action: str) -> str:
     """The status after `action`, or UserError naming why it is not allowed."""
     target = TRANSITIONS.get((status, action))
     if target is None:
-        a_vi, a_en = ACTION_LABELS.get(action, (action, action))
-        raise UserError(f"không thể {a_vi} một đánh giá ở trạng thái \"{status_label(status, 'vi')}\"",
-                        f"cannot {a_en} an assessment that is \"{status_label(status, 'en')}\"")
+        raise UserError(*(catalog_text("errors.transition", lang, action=catalog_text(f"action.{action}", lang),
+                                       status=status_label(status, lang)) for lang in ("vi", "en")))
     return target
 
 
@@ -128,7 +112,7 @@ def criteria_for(db: Database, assessment: dict[str, Any], current: Criteria) ->
 def get(db: Database, assessment_id: int) -> dict[str, Any]:
     rows = list(db["assessments"].rows_where("id = ?", [assessment_id]))
     if not rows:
-        raise UserError(f"không có đánh giá số {assessment_id}", f"there is no assessment {assessment_id}")
+        raise UserError.from_key("errors.no_assessment", id=assessment_id)
     return rows[0]
 
 
@@ -277,11 +261,11 @@ def add_evidence(db: Database, actor: Actor, assessment_id: int, indicator_id: s
     require(actor, "assessment.edit", resource(db, assessment))  # before the file touches the disk
     ext = Path(filename).suffix.lower().lstrip(".")
     if ext not in EVIDENCE_TYPES:
-        raise UserError(f"{filename}: chỉ nhận tệp PDF, PNG hoặc JPG", f"{filename}: only PDF, PNG or JPG files")
+        raise UserError.from_key("errors.evidence_type", name=filename)
     if len(data) > MAX_EVIDENCE_BYTES:
-        raise UserError(f"{filename}: tệp lớn hơn 10 MB", f"{filename}: the file is larger than 10 MB")
+        raise UserError.from_key("errors.evidence_size", name=filename, mb=MAX_EVIDENCE_BYTES // (1024 * 1024))
     if not data:
-        raise UserError(f"{filename}: tệp rỗng", f"{filename}: the file is empty")
+        raise UserError.from_key("errors.evidence_empty", name=filename)
     digest = hashlib.sha256(data).hexdigest()
     target = evidence_dir() / digest
     if not target.exists():
@@ -455,8 +439,7 @@ def submit(db: Database, actor: Actor, assessment_id: int, criteria: Criteria, i
         result = evaluate(db, assessment_id, criteria)
         if result.unanswered:
             ids = ", ".join(result.unanswered[:8]) + (" …" if len(result.unanswered) > 8 else "")
-            raise UserError(f"còn {len(result.unanswered)} câu hỏi chưa trả lời: {ids}",
-                            f"{len(result.unanswered)} questions are not answered yet: {ids}")
+            raise UserError.from_key("errors.unanswered", count=len(result.unanswered), ids=ids)
         org = db["organisations"].get(assessment["organisation_id"])
         held = held_by(db, assessment["organisation_id"], assessment["version"])
         certified = verified_in_force(db, org)
@@ -487,7 +470,7 @@ def transition(db: Database, actor: Actor, assessment_id: int, action: str, comm
         require(actor, "assessment.review" if action == "start_review" else "assessment.decide",
                 resource(db, assessment))
         if action in ("request_changes", "reject", "reopen") and not comment.strip():
-            raise UserError("cần ghi nhận xét cho quyết định này", "a comment is required for this decision")
+            raise UserError.from_key("errors.comment_required")
         update = {"status": target, **(extra or {})}
         if action == "start_review":
             update["assigned_to"] = assessment["assigned_to"] or actor.id

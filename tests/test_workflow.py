@@ -77,7 +77,7 @@ def test_submit_needs_every_visible_question_then_locks_the_version(db, sme):
 
 
 @pytest.mark.parametrize("status, action, allowed", [
-    (s, a, (s, a) in workflow.TRANSITIONS) for s in workflow.STATUSES for a in workflow.ACTION_LABELS
+    (s, a, (s, a) in workflow.TRANSITIONS) for s in workflow.STATUSES for a in workflow.ACTIONS
 ])
 def test_the_state_machine_allows_only_its_transitions(status, action, allowed):
     if allowed:
