@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from accreditation.errors import UserError
-from accreditation.i18n import t
+from accreditation.i18n import catalog_text
 from criteria.schema import Criteria
 from scoring.engine import assess
 from scoring.answers import AnswerSet
@@ -62,6 +62,6 @@ def certificate_refusal(result: Result) -> UserError | None:
             key, params = "reports.reason_knockouts", {"ids": ", ".join(result.knockouts)}
         else:
             key, params = "reports.reason_score", {"total": f"{result.total:.1f}"}
-        return UserError(t("reports.not_eligible", "vi", reason=t(key, "vi", **params)),
-                         t("reports.not_eligible", "en", reason=t(key, "en", **params)))
+        return UserError(catalog_text("reports.not_eligible", "vi", reason=catalog_text(key, "vi", **params)),
+                         catalog_text("reports.not_eligible", "en", reason=catalog_text(key, "en", **params)))
     return None

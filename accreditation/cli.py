@@ -9,6 +9,7 @@ import json
 import os
 import pkgutil
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from accreditation import commands
 from accreditation.errors import UserError
-from accreditation.i18n import LANGUAGES, env_language, t
+from accreditation.i18n import LANGUAGES, env_language, catalog_text
 from criteria.errors import CriteriaLoadError
 from scoring.answers import AnswerError
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 def build_parser() -> argparse.ArgumentParser:
     lang_help = "language of messages (default: vi, or $ACCREDITATION_LANG)"
-    parser = argparse.ArgumentParser(prog="python -m accreditation", description=t("cli.description", "en"))
+    parser = argparse.ArgumentParser(prog="python -m accreditation", description=catalog_text("cli.description", "en"))
     parser.add_argument("--lang", choices=LANGUAGES, default=env_language(), help=lang_help)
     # Subcommands accept --lang too; SUPPRESS keeps them from resetting a --lang given before the command.
     parent = argparse.ArgumentParser(add_help=False)
@@ -51,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except CriteriaLoadError as exc:
-        print(t("cli.criteria_problems", lang, count=len(exc.issues), source=exc.source), file=sys.stderr)
+        print(catalog_text("cli.criteria_problems", lang, count=len(exc.issues), source=exc.source), file=sys.stderr)
         for line in exc.messages(lang):
             print(f"  {line}", file=sys.stderr)
         return 1
@@ -63,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the last line of defence: one line, no traceback, unless debugging
         if os.environ.get("ACCREDITATION_DEBUG"):
             raise
-        print(f"{_prefix(lang)}{t('cli.internal_error', lang, kind=type(exc).__name__)}", file=sys.stderr)
+        print(f"{_prefix(lang)}{catalog_text('cli.internal_error', lang, kind=type(exc).__name__)}", file=sys.stderr)
         return 70
 
 
@@ -85,6 +86,16 @@ def configure_streams() -> None:
 
 
 # ---------------------------------------------------------------------------------------- shared by commands
+
+
+def as_of_option(value: str | None) -> date:
+    """Every command's `--as-of YYYY-MM-DD` (default: today), with one message for a value that is not a date."""
+    if value is None or value == "":
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UserError.from_key("cli.bad_as_of", value=value) from None
 
 
 def read_bytes(path: str) -> bytes:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from accreditation.i18n import t
+from accreditation.i18n import catalog_text
 
 
 class UserError(Exception):
@@ -15,7 +15,7 @@ class UserError(Exception):
 
     @classmethod
     def from_key(cls, key: str, **params: object) -> "UserError":
-        return cls(t(key, "vi", **params), t(key, "en", **params))
+        return cls(catalog_text(key, "vi", **params), catalog_text(key, "en", **params))
 
     def message(self, lang: str = "vi") -> str:
         return self.en if lang == "en" else self.vi

@@ -49,4 +49,3 @@ def catalog_text(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> st
     return text.format(**params) if params else text
 
 
-t = catalog_text  # the old name, until every caller says catalog_text

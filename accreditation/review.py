@@ -21,7 +21,7 @@ from sqlite_utils import Database
 from accreditation import checks, documents, workflow
 from accreditation.accounts import Actor
 from accreditation.errors import UserError
-from accreditation.i18n import t
+from accreditation.i18n import catalog_text
 from accreditation.permissions import require
 from accreditation.store import audit
 from accreditation.store import certificates as registry
@@ -197,7 +197,7 @@ class SiteVisit:
 
 
 def _problems_error(problems: list[tuple[str, dict[str, Any]]]) -> UserError:
-    return UserError("; ".join(t(k, "vi", **p) for k, p in problems), "; ".join(t(k, "en", **p) for k, p in problems))
+    return UserError("; ".join(catalog_text(k, "vi", **p) for k, p in problems), "; ".join(catalog_text(k, "en", **p) for k, p in problems))
 
 
 def record_site_visit(db: Database, actor: Actor, assessment_id: int, visit: SiteVisit,
@@ -280,7 +280,7 @@ class Requirement:
 
     def message(self, lang: str) -> str:
         state = "met" if self.met else ("missing" if self.needed else "not_needed")
-        return t(f"trust.req.{self.id}.{state}", lang, **self.params)
+        return catalog_text(f"trust.req.{self.id}.{state}", lang, **self.params)
 
 
 def _ids(ids: list[str]) -> str:
@@ -344,8 +344,8 @@ def refusal(checklist: list[Requirement]) -> UserError | None:
     missing = [r for r in checklist if r.blocks]
     if not missing:
         return None
-    return UserError(t("trust.approve_refused", "vi", reasons="; ".join(r.message("vi") for r in missing)),
-                     t("trust.approve_refused", "en", reasons="; ".join(r.message("en") for r in missing)))
+    return UserError(catalog_text("trust.approve_refused", "vi", reasons="; ".join(r.message("vi") for r in missing)),
+                     catalog_text("trust.approve_refused", "en", reasons="; ".join(r.message("en") for r in missing)))
 
 
 # --------------------------------------------------------------------------------------------- decisions
@@ -361,7 +361,7 @@ def _suspend_statement(db: Database, actor: Actor, assessment: dict[str, Any], r
     cert = registry.get(db, cert_id) if cert_id else None
     if cert is None or cert.verified or cert.superseded_by or cert.revoked_at or cert.suspended_at:
         return
-    reason = {lang: t(reason_key, lang, version=assessment["version"]) for lang in ("vi", "en")}
+    reason = {lang: catalog_text(reason_key, lang, version=assessment["version"]) for lang in ("vi", "en")}
     org = db["organisations"].get(assessment["organisation_id"])
     if registry.suspend_current(db, org.get("tax_code"), org["id"], f"{reason['vi']} / {reason['en']}",
                                 actor.email):

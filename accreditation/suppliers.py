@@ -14,9 +14,11 @@ from typing import Any, BinaryIO
 import orjson
 
 from accreditation.errors import UserError
-from accreditation.i18n import t
+from accreditation.i18n import catalog_text
 from accreditation.tables import ImportedTable, read_table, write_template
 from criteria.column_specs import TableSpec, load_table_spec
+from criteria.provinces import load_provinces
+from criteria.risk_tables import default_risk_data
 from scoring.supplier_result import SupplierResult
 from scoring.supply_chain import CertificateLookup, assess_suppliers
 from scoring.tax_codes import classify
@@ -45,7 +47,8 @@ def check_suppliers(data: bytes, filename: str, as_of: date, certificate_status:
     table: ImportedTable = read_table(data, filename, supplier_spec(), sheet=sheet)
     if table.rows == 0:
         raise UserError.from_key("suppliers.no_rows", file=filename)
-    return assess_suppliers(table.frame, as_of, certificate_status=certificate_status,
+    return assess_suppliers(table.frame, as_of, default_risk_data(), load_provinces(),
+                            certificate_status=certificate_status,
                             problems=[_problem(p) for p in table.problems])
 
 
@@ -114,4 +117,4 @@ def result_json(result: SupplierResult, lang: str) -> str:
 
 
 def message(key: str, lang: str, **params: object) -> str:
-    return t(key, lang, **params)
+    return catalog_text(key, lang, **params)

@@ -31,7 +31,7 @@ from pydantic import BaseModel, Field
 from sqlite_utils import Database
 
 from accreditation import signing
-from accreditation.i18n import t
+from accreditation.i18n import catalog_text
 from accreditation.store import certificates as registry
 
 Status = Literal["valid", "expired", "revoked", "suspended", "superseded", "not_genuine", "unknown"]
@@ -88,8 +88,8 @@ class Verification(BaseModel):
     def headline(self, lang: str = "vi") -> str:
         """The first words: the assurance for a valid document, else the status."""
         if self.ok:
-            return t(f"verify.headline.valid_{self.assurance or 'self_assessed'}", lang)
-        return t(f"verify.status.{self.status}", lang)
+            return catalog_text(f"verify.headline.valid_{self.assurance or 'self_assessed'}", lang)
+        return catalog_text(f"verify.status.{self.status}", lang)
 
     def message(self, lang: str = "vi") -> str:
         d = self.details
@@ -97,7 +97,7 @@ class Verification(BaseModel):
         params = {
             "id": self.certificate_id or "?", "company": d.get("company_name", ""),
             "expires": d.get("expires", "?"), "issuer": d.get("issuer", ""),
-            "doc": t(f"verify.doc.{self.assurance or 'unknown'}", lang),
+            "doc": catalog_text(f"verify.doc.{self.assurance or 'unknown'}", lang),
             "revoked_at": str(d.get("revoked_at", "?"))[:10], "revoked_reason": d.get("revoked_reason", ""),
             "suspended_at": str(d.get("suspended_at", "?"))[:10], "suspended_reason": d.get("suspended_reason", ""),
             "superseded_at": str(d.get("superseded_at", "?"))[:10], "successor": self.successor_id or "?",
@@ -107,7 +107,7 @@ class Verification(BaseModel):
         reason = self.reason
         if reason == "active":
             reason = f"active_{self.assurance or 'self_assessed'}"  # type: ignore[assignment]
-        return f"{self.headline(lang)}: {t(f'verify.reason.{reason}', lang, **params)}"
+        return f"{self.headline(lang)}: {catalog_text(f'verify.reason.{reason}', lang, **params)}"
 
     def as_dict(self) -> dict[str, Any]:
         return {**self.model_dump(), "tone": self.tone,

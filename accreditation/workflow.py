@@ -393,7 +393,7 @@ def verified_in_force(db: Database, org: dict[str, Any], day: date | None = None
 def suspension_reason(assessment: dict[str, Any], result: Result) -> dict[str, str] | None:
     """Why the company's current document must be suspended by this version (a knock-out, or a child under 15 in
     unclassified work), in both languages; None when nothing calls for it."""
-    from accreditation.i18n import t
+    from accreditation.i18n import catalog_text
 
     if result.knockouts:
         key, ids = "trust.suspended_knockout", ", ".join(result.knockouts)
@@ -401,7 +401,7 @@ def suspension_reason(assessment: dict[str, Any], result: Result) -> dict[str, s
         key, ids = "trust.suspended_blocked", ", ".join(str(a.row) for a in result.blocking if a.row is not None)
     else:
         return None
-    return {lang: t(key, lang, version=assessment["version"], ids=ids) for lang in ("vi", "en")}
+    return {lang: catalog_text(key, lang, version=assessment["version"], ids=ids) for lang in ("vi", "en")}
 
 
 def suspend_current_document(db: Database, actor: Actor, assessment: dict[str, Any], result: Result) -> str | None:

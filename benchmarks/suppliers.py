@@ -137,13 +137,14 @@ def main() -> None:
 
     from accreditation.suppliers import result_json, supplier_spec, write_result_json
     from accreditation.tables import read_table
+    from criteria.provinces import load_provinces
     from criteria.risk_tables import default_risk_data
     from scoring.supply_chain import assess_suppliers
 
     data = path.read_bytes()
-    default_risk_data()
+    risk, provinces = default_risk_data(), load_provinces()
     t_read, table = best_call(lambda: read_table(data, path.name, supplier_spec()), args.repeat)
-    t_rules, result = best_call(lambda: assess_suppliers(table.frame, date.fromisoformat(as_of)), args.repeat)
+    t_rules, result = best_call(lambda: assess_suppliers(table.frame, date.fromisoformat(as_of), risk, provinces), args.repeat)
     t_json, text = best_call(lambda: result_json(result, "vi"), args.repeat)
     with open(os.devnull, "wb") as devnull:
         t_write, _ = best_call(lambda: write_result_json(result, "vi", devnull), args.repeat)

@@ -2,8 +2,9 @@
 (`minor_workers.csv`), the job and workplace codes (`work_codes.csv`) and the dated fine bands (`fines.csv`).
 Sources: docs/legal-sources.md.
 
-Each rule carries its own legal basis, messages and dates in force; the predicates live in scoring/workforce.py,
-keyed by rule id. Every problem in the three files is collected and raised as one `CriteriaLoadError` naming file,
+Each rule carries its own legal basis, messages and dates in force; who it applies to is code: one named mask per
+rule id in `scoring/workforce_rules.MASKS` (a rule id without a mask is reported by `criteria validate` and stops the
+roster check, so a row added here never passes silently unchecked). Every problem in the three files is collected and raised as one `CriteriaLoadError` naming file,
 row and column."""
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class Rule(_Frozen):
     action: Text
     effective_from: date | None
     effective_to: date | None
+    row: int | None = None  # in minor_workers.csv, for messages
 
     def in_force(self, on: date) -> bool:
         return (self.effective_from is None or self.effective_from <= on) and (
@@ -193,7 +195,7 @@ def load_law(folder: Path | None = None) -> LawTables:
     fines = _load(folder, FINES, FineBand, _fine, None, issues)  # a band has a row per period
     # every band named in fines.csv, even on a row with a problem: that row is reported once, not once per rule
     bands = {(c.get("band") or "").strip() for _, c in fines[1].rows} if fines else None
-    rules = _load(folder, RULES, Rule, lambda row: _rule(row, bands), "id", issues)
+    rules = _load(folder, RULES, Rule, lambda row: {**_rule(row, bands), "row": row.number}, "id", issues)
     codes = _load(folder, CODES, WorkCode, _code, "code", issues)
     if issues or rules is None or codes is None or fines is None:
         raise CriteriaLoadError(issues, str(folder))

@@ -9,7 +9,7 @@ import csv
 import difflib
 import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Iterable
 
@@ -17,6 +17,23 @@ from criteria.errors import ErrorCode, LoadIssue
 from criteria.yes_no import yes_no
 
 LANG_NAMES = {"vi": "tiếng Việt (::vi)", "en": "English (::en)"}
+
+
+def cell_text(value: object) -> str:
+    """A spreadsheet cell as a CSV file would hold it, for every workbook this project reads (criteria, rosters,
+    supplier lists): blank as "", integral numbers without `.0`, a date or date-time as its ISO date (Excel stores
+    dates as date-times; no column here means a time of day), a boolean as yes/no (words of criteria.yes_no)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 @dataclass(frozen=True)

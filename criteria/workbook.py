@@ -7,28 +7,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, datetime
 from pathlib import Path
 
 from criteria.errors import CriteriaLoadError, ErrorCode, LoadIssue
-from criteria.sheets import SHEETS, Sheet, read_csv_file
+from criteria.sheets import SHEETS, Sheet, cell_text, read_csv_file
 
 HEADER_FILL = "FFDCE6F0"
-
-
-def _cell_text(value: object) -> str:
-    """A cell as the CSV would hold it: integral numbers without `.0`, dates as ISO."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
 
 
 def write_workbook(folder: Path, out: Path) -> None:
@@ -93,12 +77,12 @@ def read_workbook(path: Path) -> tuple[dict[str, Sheet], list[LoadIssue]]:
             issues.append(LoadIssue(ErrorCode.FILE_MISSING, label))
             continue
         rows = list(wb[name].iter_rows(values_only=True))
-        header = [_cell_text(h).strip() for h in rows[0]] if rows else []
+        header = [cell_text(h).strip() for h in rows[0]] if rows else []
         while header and not header[-1]:
             header.pop()
         data = []
         for n, values in enumerate(rows[1:], start=2):
-            cells = {header[i]: _cell_text(values[i]) for i in range(min(len(header), len(values))) if header[i]}
+            cells = {header[i]: cell_text(values[i]) for i in range(min(len(header), len(values))) if header[i]}
             if any(v.strip() for v in cells.values()):
                 data.append((n, cells))
         sheets[name] = Sheet(name, label, header, data)

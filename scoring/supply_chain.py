@@ -23,8 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from criteria.provinces import load_provinces
-from criteria.risk_tables import LEVELS, RANK, TYPES, RiskData, default_risk_data
+from criteria.risk_tables import LEVELS, RANK, TYPES, RiskData
 from criteria.folding import fold_series
 from criteria.provinces import ProvinceTable
 from scoring.supplier_matching import column, distinct, map_types, match_goods, text
@@ -92,11 +91,11 @@ def _read(frame: pd.DataFrame, data: RiskData, rows: Any) -> _Suppliers:
         spend=column(frame, "annual_spend_vnd", n, "float").to_numpy(dtype=float))
 
 
-def assess_suppliers(frame: pd.DataFrame, as_of: date, data: RiskData | None = None,
-                     certificate_status: CertificateLookup | None = None,
-                     provinces: ProvinceTable | None = None, rows: Any = None,
+def assess_suppliers(frame: pd.DataFrame, as_of: date, data: RiskData, provinces: ProvinceTable, *,
+                     certificate_status: CertificateLookup | None = None, rows: Any = None,
                      problems: list[dict[str, Any]] | None = None) -> SupplierResult:
-    """Flag every supplier of `frame` (canonical columns; see COLUMNS, missing optional ones count as blank).
+    """Flag every supplier of `frame` (canonical columns; see COLUMNS, missing optional ones count as blank) against
+    the risk tables `data` and the `provinces` table; the caller loads both (this module reads no file).
 
     `rows`: the data-row numbers to report (default: the frame's index when it is 1-based integers, else 1..n).
     `certificate_status(id)` returns one of `LOOKUP_STATES` or None (not in the register), or a pair (state,
@@ -106,8 +105,6 @@ def assess_suppliers(frame: pd.DataFrame, as_of: date, data: RiskData | None = N
 
     Text columns stay arrow arrays and are worked on through their distinct values (products, sectors, types,
     provinces repeat heavily); per-row results are numpy arrays of codes until the result frame is built."""
-    data = data or default_risk_data()
-    provinces = provinces or load_provinces()
     n = len(frame)
     s = _read(frame, data, rows)
     prov_codes, prov_cur_u, prov_old_u, prov_blank_u = provinces.match_distinct(s.province)  # once per name

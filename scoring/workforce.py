@@ -98,9 +98,9 @@ class RosterResult(BaseModel):
             "findings": [
                 {"row": f.row, "employee_id": f.employee_id, "rule": f.rule, "severity": f.severity,
                  **({"blocks": True} if f.blocks else {}),
-                 "legal_basis": _pair(f.legal_basis), "message": _pair(f.message), "action": _pair(f.action),
+                 "legal_basis": _text_dict(f.legal_basis), "message": _text_dict(f.message), "action": _text_dict(f.action),
                  **({"fine_min_vnd": f.fine_min_vnd, "fine_max_vnd": f.fine_max_vnd,
-                     "fine_basis": _pair(f.fine_basis)} if f.fine_min_vnd is not None else {})}
+                     "fine_basis": _text_dict(f.fine_basis)} if f.fine_min_vnd is not None else {})}
                 for f in self.findings
             ],
             "not_in_force": self.not_in_force,
@@ -110,7 +110,7 @@ class RosterResult(BaseModel):
 # --------------------------------------------------------------------------------------------------- helpers
 
 
-def _pair(text: Text | None) -> dict[str, str] | None:
+def _text_dict(text: Text | None) -> dict[str, str] | None:
     return None if text is None else {"vi": text.vi, "en": text.en}  # model_dump() is 5x slower per call
 
 

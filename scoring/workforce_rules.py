@@ -18,7 +18,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from criteria.errors import CriteriaLoadError, ErrorCode, LoadIssue
 from criteria.law_tables import LawTables, Rule
+from criteria.paths import data_root
 
 TIME_COLUMNS: tuple[str, ...] = ("hours_per_day", "hours_per_week", "night_work", "overtime")
 
@@ -544,6 +546,16 @@ MASKS: dict[str, Mask] = {
 }
 
 
+def unimplemented_rules(law: LawTables) -> list[LoadIssue]:
+    """A rule of the law table that no mask implements: it would never fire, and a roster would pass it unchecked."""
+    return [LoadIssue(ErrorCode.UNKNOWN_REFERENCE, "law/minor_workers.csv", rule.row, "id",
+                      {"value": rule.id, "target": "scoring/workforce_rules.py (MASKS)"})
+            for rule in law.rules if rule.id not in MASKS]
+
+
 def flag_rows(r: Roster, law: LawTables) -> dict[str, np.ndarray]:
     """The mask of every rule in force on the as-of date, by rule id, in the law table's order."""
-    return {rule.id: MASKS[rule.id](r, rule) for rule in law.rules if rule.in_force(r.as_of) and rule.id in MASKS}
+    missing = unimplemented_rules(law)
+    if missing:
+        raise CriteriaLoadError(missing, str(data_root()))  # as `criteria validate` words it
+    return {rule.id: MASKS[rule.id](r, rule) for rule in law.rules if rule.in_force(r.as_of)}

@@ -229,7 +229,7 @@ def test_a_supplier_list_uploaded_in_the_app_reaches_the_brand_with_the_check_s_
     from datetime import date
 
     from accreditation import checks
-    from accreditation.i18n import t
+    from accreditation.i18n import catalog_text
     from accreditation.suppliers import check_suppliers
     from test_portfolio import C, example, supplier_list
 
@@ -251,12 +251,12 @@ def test_a_supplier_list_uploaded_in_the_app_reaches_the_brand_with_the_check_s_
     assert not at.exception and not at.error
     level = checks.highest_level(check.summary["by_level"])
     assert level == "critical" and workflow.stored_result(done).knockouts == []  # the level is the suppliers'
-    assert at.dataframe[0].value["Mức rủi ro"].tolist() == [t(f"brand.risk.{level}", "vi")]
+    assert at.dataframe[0].value["Mức rủi ro"].tolist() == [catalog_text(f"brand.risk.{level}", "vi")]
     at.selectbox(key="pf_supplier").set_value(done["id"]).run()
     assert not at.exception and not at.error
     page = texts(at)
     by_level = check.summary["by_level"]
-    counts = ", ".join(f"{t(f'brand.risk.{k}', 'vi')} {by_level[k]}" for k in checks.LEVELS if by_level[k])
+    counts = ", ".join(f"{catalog_text(f'brand.risk.{k}', 'vi')} {by_level[k]}" for k in checks.LEVELS if by_level[k])
     assert f"Theo mức rủi ro: {counts}." in page  # Nghiêm trọng 2, Cao 3, Thấp 1
     assert f"Danh sách nhà cung cấp: {check.summary['suppliers']} nhà cung cấp" in page
 

@@ -151,6 +151,24 @@ def test_criteria_import_of_something_that_is_not_a_workbook(run, tmp_path):
     assert p.returncode == 1 and "cannot read the file" in p.stderr and "Traceback" not in p.stderr
 
 
+@pytest.mark.parametrize("command", [
+    ["certificate", EXAMPLES / "strong.json", "--out", "x.pdf"],
+    ["remediation", EXAMPLES / "failing.json", "--out", "x.pdf"],
+    ["certificates", "list"],
+    ["roster", ROOT / "tests" / "data" / "roster_libreoffice.csv"],
+    ["suppliers", ROOT / "tests" / "data" / "suppliers_example.csv"],
+    ["verify", "VN-CLF-2026-000001"],
+])
+@pytest.mark.parametrize("lang, line", [
+    ("en", "error: --as-of '31/12/2026' is not a date; use YYYY-MM-DD, e.g. 2026-09-30"),
+    ("vi", "lỗi: --as-of '31/12/2026' không phải ngày; dùng dạng YYYY-MM-DD, ví dụ 2026-09-30"),
+])
+def test_every_as_of_option_refuses_a_non_iso_date_with_the_same_line(run, tmp_path, command, lang, line):
+    p = run(*command, "--as-of", "31/12/2026", lang=lang, cwd=tmp_path)
+    assert (p.returncode, p.stderr.strip(), p.stdout) == (2, line, "")
+    assert not (tmp_path / "x.pdf").exists()
+
+
 def test_help_and_usage_errors_are_exit_codes_not_exits(run):
     p = run("--help")
     assert p.returncode == 0 and p.stdout.startswith("usage: python -m accreditation")

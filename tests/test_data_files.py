@@ -79,6 +79,18 @@ def test_a_corrupted_file_of_each_kind_is_reported_by_validate_suppliers_and_ros
             assert (ran.returncode, ran.stdout, ran.stderr) == (1, "", validate.stderr), command
 
 
+def test_a_law_rule_the_code_does_not_check_is_refused_not_skipped(cli, data):
+    """A rule id added to minor_workers.csv without its mask in scoring/workforce_rules.py would never fire: validate
+    names it and the roster check stops (exit 1) instead of passing every roster on it."""
+    corrupt(data, "law/minor_workers.csv", "\nage.under13_work,", "\nage.under12_work,")
+    validate = cli("criteria", "validate")
+    assert validate.returncode == 1 and validate.stderr.splitlines()[1:] == [
+        "  [law/minor_workers.csv, row 2, column `id`] `age.under12_work` is not defined in "
+        "scoring/workforce_rules.py (MASKS)"]
+    roster = cli("roster", ROSTER, "--as-of", "2026-09-15")
+    assert (roster.returncode, roster.stdout, roster.stderr) == (1, "", validate.stderr)
+
+
 def test_every_problem_of_every_file_is_listed_at_once(cli, data):
     for kind in ("law", "risk", "provinces"):
         corrupt(data, *BROKEN[kind][:3])

@@ -1,4 +1,4 @@
-from accreditation.i18n import LOCALES, catalog, normalise_language, t
+from accreditation.i18n import LOCALES, catalog, normalise_language, catalog_text
 
 
 def test_every_text_exists_in_both_languages():
@@ -14,5 +14,5 @@ def test_catalogs_come_in_pairs():
 
 
 def test_vietnamese_is_the_default():
-    assert t("cli.file_missing", path="x") == "không tìm thấy tệp x"
+    assert catalog_text("cli.file_missing", path="x") == "không tìm thấy tệp x"
     assert normalise_language(None) == "vi" and normalise_language("en-GB") == "en" and normalise_language("fr") == "vi"

@@ -515,11 +515,14 @@ def supplier_frame(rows: list[dict]) -> pd.DataFrame:
 @QUICK
 @given(supplier_lists())
 def test_supplier_levels_follow_the_documented_rules_row_by_row(case):
+    from criteria.provinces import load_provinces
+    from criteria.risk_tables import default_risk_data
     from scoring.supply_chain import assess_suppliers
 
     rows, registry = case
     lookup = None if registry is None else (lambda cid: registry.get(cid, (None, None)) if cid in registry else None)
-    result = assess_suppliers(supplier_frame(rows), date(2026, 6, 30), certificate_status=lookup)
+    result = assess_suppliers(supplier_frame(rows), date(2026, 6, 30), default_risk_data(), load_provinces(),
+                              certificate_status=lookup)
     got = [{"level": e["level"], "raised": sorted(r["id"] for r in e["reasons"] if r.get("effect", "raise") == "raise"),
             "certificate": e["certificate"]["status"] if e["certificate"] else None,
             "lowered": bool(e["certificate"] and e["certificate"]["lowered"])} for e in result.entries("en")]

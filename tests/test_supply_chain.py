@@ -11,6 +11,7 @@ import pytest
 from criteria.datafiles import default_criteria
 from scoring.engine import assess
 from criteria.errors import CriteriaLoadError
+from criteria.provinces import load_provinces
 from criteria.risk_tables import default_risk_data, load_risk_data
 from scoring.supply_chain import assess_suppliers
 
@@ -101,9 +102,9 @@ def frame(rows: list[dict[str, str]]) -> pd.DataFrame:
     return df
 
 
-def run(rows, **kw):
+def run(rows, data=None, **kw):
     kw.setdefault("certificate_status", REGISTRY.get)
-    return assess_suppliers(frame(rows), AS_OF, **kw)
+    return assess_suppliers(frame(rows), AS_OF, data or default_risk_data(), load_provinces(), **kw)
 
 
 CASES = table(RULES)
@@ -384,13 +385,13 @@ def test_no_high_risk_supplier_gives_not_applicable_in_the_engine():
 def test_missing_optional_columns_count_as_blank():
     df = frame([supplier("high", tax_code="0100233488")])[["supplier_name", "tax_code", "province", "products",
                                                            "tier", "supplier_type"]]
-    result = assess_suppliers(df, AS_OF)
+    result = assess_suppliers(df, AS_OF, default_risk_data(), load_provinces())
     assert result.entries()[0]["level"] == "high"
     assert result.summary.derived["suppliers.code_of_conduct"] == "no"
 
 
 def test_empty_frame():
-    result = assess_suppliers(frame([]), AS_OF)
+    result = assess_suppliers(frame([]), AS_OF, default_risk_data(), load_provinces())
     assert result.summary.suppliers == 0 and result.entries() == []
     assert result.summary.derived["suppliers.mapping"] == "no"
     assert result.summary.derived["suppliers.age_verification"] == "na"

@@ -13,7 +13,6 @@ from accreditation.tables import read_table
 from criteria.column_specs import load_table_spec
 from criteria.datafiles import default_criteria
 from criteria.law_tables import default_law
-from criteria.schema import Text
 from scoring.engine import assess
 from scoring.workforce import Finding, _trusted, check_workforce
 from scoring.workforce_rules import MASKS
@@ -309,6 +308,8 @@ def test_nothing_personal_leaves_the_check():
 def test_trusted_construction_equals_model_construct():
     f = check({"guardian_consent": ""}).findings[0]
     assert isinstance(f, Finding) and f == Finding.model_validate(f.model_dump())
+    fields = dict(f.__dict__)
+    assert _trusted(Finding, fields) == Finding.model_construct(**fields)
 
 
 # ------------------------------------------------------------------------------------------ the tables

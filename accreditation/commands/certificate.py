@@ -10,9 +10,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from accreditation.cli import criteria_from, print_json, read_json
+from accreditation.cli import as_of_option, criteria_from, print_json, read_json
 from accreditation.errors import UserError
-from accreditation.i18n import t
+from accreditation.i18n import catalog_text
 from scoring.answers import parse_answers_document
 
 
@@ -48,15 +48,6 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
     rv.add_argument("--reason", required=True, help="why it is revoked (shown to anyone who verifies it)")
     rv.add_argument("--by", required=True, help="who revokes it")
     rv.set_defaults(func=revoke)
-
-
-def as_of_date(value: str | None) -> date:
-    if not value:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UserError.from_key("reports.bad_date", value=value) from None
 
 
 def check_out_path(path: str, force: bool) -> Path:
@@ -101,7 +92,7 @@ def evaluate_args(args: argparse.Namespace):
     criteria, the answers, and the result with the roster and supplier checks."""
     from accreditation.assessment import evaluate
 
-    day = as_of_date(args.as_of)
+    day = as_of_option(args.as_of)
     out = check_out_path(args.out, args.force)
     criteria = criteria_from(args.criteria)
     answers = parse_answers_document(read_json(args.answers), criteria)
@@ -131,7 +122,7 @@ def issue(args: argparse.Namespace) -> int:
     cert, pdf = issue_certificate(db, criteria, draft)
     write_atomically(out, pdf)
     band = criteria.band(cert.tier)
-    print(t("certificates.written", args.lang, id=cert.id, tier=band.label.get(args.lang) if band else cert.tier,
+    print(catalog_text("certificates.written", args.lang, id=cert.id, tier=band.label.get(args.lang) if band else cert.tier,
             score=f"{cert.score:.1f}", expires=cert.expires.isoformat(), path=out))
     return 0
 
@@ -140,13 +131,13 @@ def list_(args: argparse.Namespace) -> int:
     from accreditation.store import open_db
     from accreditation.store.certificates import list_certificates
 
-    day = as_of_date(args.as_of)
+    day = as_of_option(args.as_of)
     certs = list_certificates(open_db(), tax_code=args.tax_code)
     if args.json:
         print_json([c.public_details(day) for c in certs])
         return 0
     if not certs:
-        print(t("reports.no_certificates", args.lang))
+        print(catalog_text("reports.no_certificates", args.lang))
     for c in certs:
         status = c.status(day)
         note = f"  -> {c.superseded_by}" if status == "superseded" else ""
@@ -163,7 +154,7 @@ def show(args: argparse.Namespace) -> int:
     cert = get(db, args.id)
     if cert is None:
         raise UserError.from_key("reports.unknown_certificate", id=args.id)
-    day = as_of_date(args.as_of)
+    day = as_of_option(args.as_of)
     extra = {"successor": successor(db, cert).id} if cert.superseded_by else {}
     print_json({**cert.public_details(day), **extra, "pdf_sha256": cert.pdf_sha256, "key_id": cert.key_id,
                 "verification_url": cert.verification_url(), "revoked_by": cert.revoked_by,
@@ -176,5 +167,5 @@ def revoke(args: argparse.Namespace) -> int:
     from accreditation.store.certificates import revoke as revoke_certificate
 
     cert = revoke_certificate(open_db(), args.id, args.reason, args.by)
-    print(t("reports.revoked", args.lang, id=cert.id, reason=cert.revoked_reason))
+    print(catalog_text("reports.revoked", args.lang, id=cert.id, reason=cert.revoked_reason))
     return 0

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from accreditation.cli import criteria_from, print_json
 from accreditation.errors import UserError
-from accreditation.i18n import t
+from accreditation.i18n import catalog_text
 from criteria.paths import award_dir
 
 
@@ -41,12 +41,21 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
 
 
 def validate(args: argparse.Namespace) -> int:
-    from criteria.datafiles import require_data_files
+    from criteria.datafiles import check_data_files
+    from criteria.errors import CriteriaLoadError
+    from criteria.law_tables import default_law
+    from criteria.paths import data_root
 
     if args.criteria and not Path(args.criteria).exists():
         raise UserError.from_key("cli.file_missing", path=args.criteria)
-    c = require_data_files(args.criteria)  # a CriteriaLoadError lists every problem of every file: exit 1
-    print(t("cli.criteria_ok", args.lang, criteria_id=c.settings.criteria_id, version=c.version,
+    c, issues = check_data_files(args.criteria)
+    if not any(i.file.startswith("law/") for i in issues):  # the law tables loaded: does the code check each rule?
+        from scoring.workforce_rules import unimplemented_rules
+
+        issues += unimplemented_rules(default_law())
+    if issues or c is None:  # every problem of every file: exit 1
+        raise CriteriaLoadError(issues, str(args.criteria or data_root()))
+    print(catalog_text("cli.criteria_ok", args.lang, criteria_id=c.settings.criteria_id, version=c.version,
             effective_date=c.settings.effective_date, sections=len(c.sections), indicators=len(c.indicators),
             bands=len(c.bands)))
     return 0
@@ -87,7 +96,7 @@ def export(args: argparse.Namespace) -> int:
     if out.exists() and not args.force:
         raise UserError.from_key("cli.out_exists", path=out)
     write_workbook(folder, out)
-    print(t("cli.exported", args.lang, path=out))
+    print(catalog_text("cli.exported", args.lang, path=out))
     return 0
 
 
@@ -98,5 +107,5 @@ def import_(args: argparse.Namespace) -> int:
     read_bytes(args.workbook)  # a clear message for a missing file
     out = Path(args.out) if args.out else award_dir()
     written = import_workbook(Path(args.workbook), out)
-    print(t("cli.imported", args.lang, source=args.workbook, count=len(written), folder=out))
+    print(catalog_text("cli.imported", args.lang, source=args.workbook, count=len(written), folder=out))
     return 0

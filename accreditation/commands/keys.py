@@ -7,7 +7,7 @@ import argparse
 import sys
 
 from accreditation.commands.certificate import check_out_path, write_atomically
-from accreditation.i18n import t
+from accreditation.i18n import catalog_text
 
 
 def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
@@ -39,7 +39,7 @@ def export_public(args: argparse.Namespace) -> int:
         return 0
     out = check_out_path(args.out, args.force)
     write_atomically(out, pem.encode("ascii"))
-    print(t("reports.public_key_written", args.lang, path=out))
+    print(catalog_text("reports.public_key_written", args.lang, path=out))
     return 0
 
 
@@ -49,5 +49,5 @@ def rotate(args: argparse.Namespace) -> int:
 
     db = open_db() if default_path().exists() else None
     old, new = signing.rotate(db, key_lost=args.key_lost)
-    print(t("keys.rotated", args.lang, old=old or "-", new=new, folder=signing.keyring_dir()))
+    print(catalog_text("keys.rotated", args.lang, old=old or "-", new=new, folder=signing.keyring_dir()))
     return 0

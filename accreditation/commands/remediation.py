@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from accreditation.commands.certificate import evaluate_args, write_atomically
-from accreditation.i18n import t
+from accreditation.i18n import catalog_text
 
 
 def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
@@ -26,5 +26,5 @@ def run(args: argparse.Namespace) -> int:
 
     day, out, criteria, answers, result = evaluate_args(args)
     write_atomically(out, render_remediation_plan(result, criteria, answers.company, day))
-    print(t("reports.plan_written", args.lang, count=len(result.remediation), path=out))
+    print(catalog_text("reports.plan_written", args.lang, count=len(result.remediation), path=out))
     return 0

@@ -4,7 +4,6 @@ the findings as JSON. `roster --template OUT.csv|OUT.xlsx` writes the roster tem
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from pathlib import Path
 
 
@@ -22,7 +21,7 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
 
 def run(args: argparse.Namespace) -> int:
     # Imported here so that other commands do not pay for pandas and pyarrow.
-    from accreditation.cli import print_json, read_bytes
+    from accreditation.cli import as_of_option, print_json, read_bytes
     from accreditation.errors import UserError
     from accreditation.roster import check_roster_file, write_roster_template
     from criteria.datafiles import default_criteria
@@ -39,12 +38,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if not args.file:
         raise UserError.from_key("roster.no_file")
-    as_of = date.today()
-    if args.as_of:
-        try:
-            as_of = date.fromisoformat(args.as_of)
-        except ValueError:
-            raise UserError.from_key("roster.bad_as_of", value=args.as_of) from None
+    as_of = as_of_option(args.as_of)
     # The system allocator returns pyarrow's parse buffers to the OS; the default (mimalloc) keeps ~50 MB more
     # resident on a 100,000-row roster. A process-wide choice, so it is made here, at the entry point.
     import gc

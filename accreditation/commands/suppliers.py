@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 
-from accreditation.cli import read_bytes
+from accreditation.cli import as_of_option, read_bytes
 from accreditation.errors import UserError
 
 
@@ -23,21 +22,12 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
     p.set_defaults(func=run)
 
 
-def _as_of(text: str | None) -> date:
-    if text is None:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UserError.from_key("suppliers.bad_date", value=text) from None
-
-
 def run(args: argparse.Namespace) -> int:
     from accreditation.suppliers import check_suppliers, registry_lookup, write_result_json
     from criteria.datafiles import default_criteria
 
     default_criteria()  # every data file loads, or one CriteriaLoadError lists every problem (exit 1)
-    as_of = _as_of(args.as_of)
+    as_of = as_of_option(args.as_of)
     data = read_bytes(args.file)
     lookup = None
     if args.registry:

@@ -8,10 +8,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from accreditation.cli import print_json, read_bytes
-from accreditation.commands.certificate import as_of_date
+from accreditation.cli import as_of_option, print_json, read_bytes
 from accreditation.errors import UserError
-from accreditation.i18n import t
+from accreditation.i18n import catalog_text
 
 
 def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
@@ -62,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.offline and default_path().exists():
         db = open_db()
         signing.check_ready(db)
-    result = verify(value, db=db, as_of=as_of_date(args.as_of), public_keys=keys)
+    result = verify(value, db=db, as_of=as_of_option(args.as_of), public_keys=keys)
     accepted = result.accepted(require_verified=args.require_verified)
     if args.json:
         print_json(result.as_dict())
@@ -70,9 +69,9 @@ def run(args: argparse.Namespace) -> int:
         out = sys.stdout
         out.write(result.message(args.lang) + "\n")
         if result.ok and not accepted:
-            out.write(t("verify.cli.not_verified", args.lang) + "\n")
+            out.write(catalog_text("verify.cli.not_verified", args.lang) + "\n")
         if result.details:
-            out.write(f"{t('verify.cli.details', args.lang)}:\n")
+            out.write(f"{catalog_text('verify.cli.details', args.lang)}:\n")
             for k, v in result.details.items():
                 out.write(f"  {k}: {v}\n")
     return 0 if accepted else 1

@@ -8,7 +8,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from accreditation.i18n import t
+from accreditation.i18n import catalog_text
 from criteria.schema import Criteria
 
 RISK_LEVELS = ("critical", "high", "medium", "low", "not_checked")  # most severe first
@@ -121,7 +121,7 @@ PEOPLE_COLUMNS = ("company", "tax_code", "province", "sector", "status", "submit
 def tier_labels(criteria: Criteria, lang: str) -> dict[str | None, str]:
     """Band id → label, and None → "not eligible"."""
     labels: dict[str | None, str] = {b.id: b.label.get(lang) for b in criteria.bands}
-    labels[None] = t("result.not_eligible", lang)
+    labels[None] = catalog_text("result.not_eligible", lang)
     return labels
 
 
@@ -144,7 +144,7 @@ def _labelled(s: pd.Series, col: str, lang: str, criteria: Criteria) -> pd.Serie
         return s.map(lambda v: status_label(v, lang) if isinstance(v, str) else v)
     keys = {"risk_level": "brand.risk", "certificate_status": "brand.cert", "assurance": "brand.assurance"}
     if col in keys:
-        return s.map(lambda v: t(f"{keys[col]}.{v}", lang) if isinstance(v, str) else v)
+        return s.map(lambda v: catalog_text(f"{keys[col]}.{v}", lang) if isinstance(v, str) else v)
     if col == "top_risks":
         s = s.astype("string")
         for priority in PRIORITIES:
@@ -153,7 +153,7 @@ def _labelled(s: pd.Series, col: str, lang: str, criteria: Criteria) -> pd.Serie
             s = s.str.replace(f"({priority})", f"({label})", regex=False)
         return s
     if col == "reassessment_basis":
-        return s.map(lambda v: (t(f"brand.basis.{v}", lang) + (" *" if v == "submission" else ""))
+        return s.map(lambda v: (catalog_text(f"brand.basis.{v}", lang) + (" *" if v == "submission" else ""))
                      if isinstance(v, str) else v)
     return s
 
@@ -164,5 +164,5 @@ def for_people(df: pd.DataFrame, lang: str, criteria: Criteria,
     A re-assessment date that comes from the submission (no certificate) is marked with "*" in the basis column."""
     out = pd.DataFrame(index=df.index)
     for col in columns:
-        out[t(f"brand.col.{col}", lang)] = _labelled(df[col], col, lang, criteria)
+        out[catalog_text(f"brand.col.{col}", lang)] = _labelled(df[col], col, lang, criteria)
     return out

@@ -24,7 +24,7 @@ from reportlab.platypus import Paragraph
 from sqlite_utils import Database
 
 from accreditation.reports.fonts import (
-    AMBER, AMBER_LIGHT, BOLD, GOLD, GREEN, GREEN_LIGHT, INK, MUTED, REGULAR, both, nfc, para, register_fonts,
+    AMBER, AMBER_LIGHT, BOLD, GOLD, GREEN, GREEN_LIGHT, INK, MUTED, REGULAR, catalog_pair, nfc, para, register_fonts,
     vn_date,
 )
 from accreditation.reports.qr import draw_qr
@@ -94,26 +94,26 @@ LOOKS = {
 
 def status_wording(verified: bool, issuer: str) -> Text:
     if verified:
-        return both("cert.status_verified", issuer=nfc(issuer))
-    return both("cert.status_statement")
+        return catalog_pair("cert.status_verified", issuer=nfc(issuer))
+    return catalog_pair("cert.status_statement")
 
 
 def issuer_wording(verified: bool, issuer: str) -> Text:
     if not verified and nfc(issuer) in ("", SELF_ASSESSMENT):
-        return both("cert.self_issuer")
+        return catalog_pair("cert.self_issuer")
     return Text(vi=nfc(issuer), en=nfc(issuer))
 
 
 # ------------------------------------------------------------------------------------------------------ drawing
 
 
-def _pair(key: str) -> str:
-    text = both(key)
+def _dotted_vi_en(key: str) -> str:
+    text = catalog_pair(key)
     return f"{text.vi}  ·  {text.en}"
 
 
-def _slash(key: str) -> str:
-    text = both(key)
+def _slashed_vi_en(key: str) -> str:
+    text = catalog_pair(key)
     return f"{text.vi} / {text.en}"
 
 
@@ -198,7 +198,7 @@ def _seal(c: Canvas, x: float, y: float, tier: Text) -> None:
 
 def _stamp(c: Canvas, x: float, y: float) -> None:
     """A statement's square stamp in place of the seal: NOT VERIFIED in both languages."""
-    text = both("cert.stamp_statement")
+    text = catalog_pair("cert.stamp_statement")
     c.setStrokeColor(AMBER)
     c.setFillColor(AMBER_LIGHT)
     c.setLineWidth(2)
@@ -223,7 +223,7 @@ def _label_value(c: Canvas, x: float, y: float, label: Text, value: str, value_w
 def _metadata(c: Canvas, data: CertificateData, look: Look) -> None:
     """Title and keywords name the kind of document, so a file list or a search cannot mistake one for the other."""
     company = nfc(data.company_name)
-    doc = both(f"cert.doc_title_{look.kind}")
+    doc = catalog_pair(f"cert.doc_title_{look.kind}")
     c.setTitle(nfc(f"{doc.vi} {data.certificate_id} – {company} / {doc.en} {data.certificate_id}"))
     c.setSubject(nfc(f"{data.scheme_name.vi} / {data.scheme_name.en} – {data.criteria_id} {data.criteria_version}"))
     c.setKeywords(nfc(f"{data.certificate_id}, {doc.en}, {doc.vi}, {'verified' if data.verified else 'self_assessed'}, "
@@ -249,7 +249,7 @@ def render_certificate(data: CertificateData) -> bytes:
     c.setStrokeColor(look.rule)
     c.setLineWidth(0.8)
     c.line(PAGE_W / 2 - 120, PAGE_H - 99, PAGE_W / 2 + 120, PAGE_H - 99)
-    title = both(f"cert.title_{look.kind}")
+    title = catalog_pair(f"cert.title_{look.kind}")
     if look.ornaments:
         _centred(c, title.vi, PAGE_H - 132, BOLD, 27, look.title, inner)
         _centred(c, title.en, PAGE_H - 150, BOLD, 12, MUTED, inner)
@@ -260,7 +260,7 @@ def render_certificate(data: CertificateData) -> bytes:
         c.rect(60, PAGE_H - 157, inner, 50, stroke=1, fill=1)
         _centred(c, title.vi, PAGE_H - 131, BOLD, 22, look.title, inner - 20)
         _centred(c, title.en, PAGE_H - 149, BOLD, 12, look.title, inner - 20)
-    _centred(c, _pair(f"cert.lead_{look.kind}"), PAGE_H - 176, REGULAR, 10, MUTED, inner)
+    _centred(c, _dotted_vi_en(f"cert.lead_{look.kind}"), PAGE_H - 176, REGULAR, 10, MUTED, inner)
 
     # Company name: shrinks to fit its box
     name_w, name_h = inner - 40, 62
@@ -268,30 +268,30 @@ def render_certificate(data: CertificateData) -> bytes:
     _box(c, name, (PAGE_W - name_w) / 2, PAGE_H - 182, name_w, name_h)
 
     place = ", ".join(s for s in (nfc(data.address), nfc(data.province)) if s)
-    details = f"{para(_slash('cert.tax_code'))}: <b>{para(data.tax_code)}</b>"
+    details = f"{para(_slashed_vi_en('cert.tax_code'))}: <b>{para(data.tax_code)}</b>"
     if place:
         details += f"<br/>{para(place)}"
     info = _fit_paragraph(details, REGULAR, INK, name_w, 30, 9.5, 6)
     _box(c, info, (PAGE_W - name_w) / 2, PAGE_H - 248, name_w, 30)
 
     # Tier and score
-    _centred(c, _pair(f"cert.attained_{look.kind}"), PAGE_H - 294, REGULAR, 10, MUTED, inner)
+    _centred(c, _dotted_vi_en(f"cert.attained_{look.kind}"), PAGE_H - 294, REGULAR, 10, MUTED, inner)
     tier = nfc(data.tier_label.vi)
     _centred(c, tier.upper(), PAGE_H - 322, BOLD, 24, look.tier, inner)
     _centred(c, nfc(data.tier_label.en), PAGE_H - 339, REGULAR, 11, INK, inner)
-    _centred(c, f"{_slash('cert.score')}: {data.score:.1f} / 100", PAGE_H - 358, BOLD, 10.5, INK)
+    _centred(c, f"{_slashed_vi_en('cert.score')}: {data.score:.1f} / 100", PAGE_H - 358, BOLD, 10.5, INK)
 
     # Details (left), seal or stamp (centre), QR code (right)
     left, col = 64, 180
     base = 162
-    _label_value(c, left, base, both(f"cert.id_{look.kind}"), data.certificate_id, col - 10)
-    _label_value(c, left + col, base, both("cert.criteria"),
+    _label_value(c, left, base, catalog_pair(f"cert.id_{look.kind}"), data.certificate_id, col - 10)
+    _label_value(c, left + col, base, catalog_pair("cert.criteria"),
                  f"{data.criteria_id} {data.criteria_version}", col - 10)
-    _label_value(c, left, base - 32, both("cert.issued"), vn_date(data.issued), col - 10)
-    _label_value(c, left + col, base - 32, both(f"cert.valid_until_{look.kind}"), vn_date(data.expires),
+    _label_value(c, left, base - 32, catalog_pair("cert.issued"), vn_date(data.issued), col - 10)
+    _label_value(c, left + col, base - 32, catalog_pair(f"cert.valid_until_{look.kind}"), vn_date(data.expires),
                  col - 10)
     who = issuer_wording(data.verified, data.issuer)
-    _label_value(c, left, base - 64, both(f"cert.issued_by_{look.kind}"),
+    _label_value(c, left, base - 64, catalog_pair(f"cert.issued_by_{look.kind}"),
                  who.vi if who.vi == who.en else f"{who.vi} / {who.en}", 2 * col - 10)
 
     status = status_wording(data.verified, data.issuer)
@@ -312,7 +312,7 @@ def render_certificate(data: CertificateData) -> bytes:
     qx, qy = PAGE_W - 56 - qr, 58
     c.setFillColor(INK)
     draw_qr(c, data.verification_url, qx, qy, qr, "M")
-    _centred(c, _pair("cert.scan"), qy - 2, BOLD, 7.5, INK, qr + 40, x=qx + qr / 2)
+    _centred(c, _dotted_vi_en("cert.scan"), qy - 2, BOLD, 7.5, INK, qr + 40, x=qx + qr / 2)
     _centred(c, data.lookup_url, qy - 12, REGULAR, 6.5, MUTED, qr + 60, x=qx + qr / 2)
 
     c.showPage()

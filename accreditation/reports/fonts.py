@@ -79,9 +79,9 @@ def vnd(amount: int) -> str:
     return f"{amount:,}".replace(",", ".") + " ₫"
 
 
-def both(key: str, **params: object) -> "Text":
+def catalog_pair(key: str, **params: object) -> "Text":
     """A catalog text in both languages (the PDFs are bilingual: Vietnamese first, English below)."""
-    from accreditation.i18n import t
+    from accreditation.i18n import catalog_text
     from criteria.schema import Text
 
-    return Text(vi=nfc(t(key, "vi", **params)), en=nfc(t(key, "en", **params)))
+    return Text(vi=nfc(catalog_text(key, "vi", **params)), en=nfc(catalog_text(key, "en", **params)))

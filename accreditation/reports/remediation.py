@@ -19,7 +19,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from accreditation.reports.table import Block, FastTable
 from accreditation.reports.fonts import (
-    BOLD, GREEN, GRID, HEADER_BG, INK, MUTED, PRIORITY_COLOURS, RED, RED_LIGHT, REGULAR, both, nfc, para,
+    BOLD, GREEN, GRID, HEADER_BG, INK, MUTED, PRIORITY_COLOURS, RED, RED_LIGHT, REGULAR, catalog_pair, nfc, para,
     register_fonts, vn_date, vnd,
 )
 from criteria.schema import Criteria, Text
@@ -46,7 +46,7 @@ PROTOCOL_TITLE = _style("ptitle", 12, BOLD, RED, spaceAfter=4)
 PROTOCOL = _style("protocol", 8.6, leftIndent=14, firstLineIndent=-14, spaceAfter=2.5)
 
 
-def _bi(vi: str, en: str, sep: str = "<br/>") -> str:
+def _vi_then_en_markup(vi: str, en: str, sep: str = "<br/>") -> str:
     """Paragraph markup: Vietnamese, then English in grey. Arguments are already escaped markup."""
     if not en or en == vi:
         return vi
@@ -54,13 +54,13 @@ def _bi(vi: str, en: str, sep: str = "<br/>") -> str:
 
 
 def _text(t: Text) -> str:
-    return _bi(para(t.vi), para(t.en))
+    return _vi_then_en_markup(para(t.vi), para(t.en))
 
 
 def _key(key: str, bold: bool = False, **params: object) -> str:
-    t = both(key, **params)
+    t = catalog_pair(key, **params)
     vi, en = para(t.vi), para(t.en)
-    return _bi(f"<b>{vi}</b>", f"<b>{en}</b>") if bold else _bi(vi, en)
+    return _vi_then_en_markup(f"<b>{vi}</b>", f"<b>{en}</b>") if bold else _vi_then_en_markup(vi, en)
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def _protocol() -> list[Any]:
     items = [Paragraph(_key("protocol.title", bold=True), PROTOCOL_TITLE),
              Paragraph(_key("protocol.intro"), BODY), Spacer(1, 4)]
     for n in range(1, 7):
-        t = both(f"protocol.step{n}")
+        t = catalog_pair(f"protocol.step{n}")
         items.append(Paragraph(f"{n}. <b>{para(t.vi)}</b><br/>"
                                f'<font color="{EN_COLOUR}">{para(t.en)}</font>', PROTOCOL))
     box = Table([[items]], colWidths=[PAGE[0] - 2 * MARGIN])
@@ -178,7 +178,7 @@ def _summary(result: Result, criteria: Criteria) -> list[Any]:
     for sid, score in result.sections.items():
         label = criteria.section(sid).label if sid in {s.id for s in criteria.sections} else Text(vi=sid, en=sid)
         value = f"{score:.1f}" if score is not None else _key("plan.section_na")
-        sections.append(f"{_bi(para(label.vi), para(label.en), ' / ')}: <b>{value}</b>")
+        sections.append(f"{_vi_then_en_markup(para(label.vi), para(label.en), ' / ')}: <b>{value}</b>")
     rows.append(("plan.sections", "<br/>".join(sections)))
     return [Paragraph(_key("plan.summary", bold=True), H2), _labelled(rows)]
 
@@ -193,7 +193,7 @@ def _b(text: str, bold: bool = False, grey: bool = False, size: float = SIZE) ->
     return Block(text, BOLD if bold else REGULAR, size, MUTED if grey else INK)
 
 
-def _pair(t: Text, bold: bool = False) -> list[Block]:
+def _text_blocks(t: Text, bold: bool = False) -> list[Block]:
     vi, en = nfc(t.vi), nfc(t.en)
     if not en or en == vi:
         return [_b(vi or en, bold)] if (vi or en) else []
@@ -207,29 +207,29 @@ def _deadline_blocks(action: Action, criteria: Criteria, as_of: date) -> list[Bl
     if level:
         out.append(_b(f"{nfc(level.label.vi)} / {nfc(level.label.en)}", bold=True))
     if level and days == level.deadline_days:
-        out += _pair(level.deadline)
+        out += _text_blocks(level.deadline)
     elif days == 0:
-        out += _pair(both("plan.immediately"))
+        out += _text_blocks(catalog_pair("plan.immediately"))
     elif days is not None:
-        out += _pair(both("plan.within_days", days=days))
+        out += _text_blocks(catalog_pair("plan.within_days", days=days))
     if days is not None:
-        due = both("plan.due", date=vn_date(as_of + timedelta(days=days)))
+        due = catalog_pair("plan.due", date=vn_date(as_of + timedelta(days=days)))
         out += [_b(due.vi, bold=True)] + ([_b(due.en, grey=True)] if due.en != due.vi else [])
     return out
 
 
 def _finding_blocks(action: Action) -> list[Block]:
-    out = _pair(action.finding)
+    out = _text_blocks(action.finding)
     ref = []
     if action.indicator:
         ref.append(action.indicator)
     if action.rule:
         ref.append(action.rule)
     if action.source in ("roster", "suppliers"):
-        src = both(f"plan.source_{action.source}")
+        src = catalog_pair(f"plan.source_{action.source}")
         ref.append(f"{src.vi} / {src.en}")
     if action.ref:
-        w = both("plan.where")
+        w = catalog_pair("plan.where")
         ref.append(f"{w.vi} / {w.en}: {nfc(action.ref)}")
     if ref:
         out.append(_b(" · ".join(ref), grey=True, size=SMALL))
@@ -237,21 +237,21 @@ def _finding_blocks(action: Action) -> list[Block]:
 
 
 def _legal_blocks(action: Action) -> list[Block]:
-    out = _pair(action.legal_basis)
+    out = _text_blocks(action.legal_basis)
     lo, hi = action.fine_min_vnd, action.fine_max_vnd
     if lo is not None or hi is not None:
         amount = vnd(lo or 0) if hi is None or lo == hi else f"{vnd(lo or 0)} – {vnd(hi)}"
-        label = both("plan.fine")
+        label = catalog_pair("plan.fine")
         out.append(_b(f"{label.vi} / {label.en}: {amount}", bold=True))
     return out
 
 
 def _actions_table(result: Result, criteria: Criteria, as_of: date) -> list[Any]:
-    header = [_pair(both(k), bold=True) for k in COLUMNS]
+    header = [_text_blocks(catalog_pair(k), bold=True) for k in COLUMNS]
     rows, fills = [], []
     for n, a in enumerate(result.remediation, 1):
-        rows.append([[_b(str(n))], _deadline_blocks(a, criteria, as_of), _finding_blocks(a), _pair(a.action),
-                     _pair(a.responsible), _pair(a.evidence), _legal_blocks(a)])
+        rows.append([[_b(str(n))], _deadline_blocks(a, criteria, as_of), _finding_blocks(a), _text_blocks(a.action),
+                     _text_blocks(a.responsible), _text_blocks(a.evidence), _legal_blocks(a)])
         fg, bg = PRIORITY_COLOURS.get(a.priority, (INK, HEADER_BG))
         fills.append((bg, fg))
     table = FastTable(header, rows, WIDTHS, fills, leading=LEADING, pad=3)
@@ -266,7 +266,7 @@ def render_remediation_plan(result: Result, criteria: Criteria, company: Mapping
     register_fonts()
     name = nfc(company.get("name"))
     tax = nfc(company.get("tax_code"))
-    doc_title = both("plan.doc_title")
+    doc_title = catalog_pair("plan.doc_title")
     header = f"{doc_title.vi} / {doc_title.en} – {name}".strip(" –")
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -280,11 +280,11 @@ def render_remediation_plan(result: Result, criteria: Criteria, company: Mapping
     story: list[Any] = [Paragraph(_key("plan.title", bold=True).replace("<br/>", " · "), TITLE)]
     who = [f"<b>{para(name)}</b>"] if name else []
     if tax:
-        who.append(f"{para(both('plan.tax_code').vi)} / {para(both('plan.tax_code').en)}: {para(tax)}")
+        who.append(f"{para(catalog_pair('plan.tax_code').vi)} / {para(catalog_pair('plan.tax_code').en)}: {para(tax)}")
     place = ", ".join(s for s in (nfc(company.get("address")), nfc(company.get("province"))) if s)
     if place:
         who.append(para(place))
-    crit, when = both("plan.criteria"), both("plan.as_of")
+    crit, when = catalog_pair("plan.criteria"), catalog_pair("plan.as_of")
     who.append(f"{para(crit.vi)} / {para(crit.en)}: {para(result.criteria_id)} {para(result.criteria_version)}"
                f" · {para(when.vi)} / {para(when.en)}: {vn_date(as_of)}")
     story.append(Paragraph("<br/>".join(who), SUBTITLE))
@@ -332,7 +332,7 @@ class _NumberedCanvas(Canvas):
         super().save()
 
     def _page_number(self, total: int) -> None:
-        text = both("plan.page", page=self._pageNumber, pages=total)
+        text = catalog_pair("plan.page", page=self._pageNumber, pages=total)
         self.setFont(REGULAR, 7.5)
         self.setFillColor(MUTED)
         self.drawCentredString(PAGE[0] / 2, MARGIN - 16, f"{text.vi}  ·  {text.en}")

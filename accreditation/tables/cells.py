@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from accreditation.i18n import t
+from accreditation.i18n import catalog_text
 from accreditation.tables.header import Header
 from accreditation.tables.result import CellProblem, ImportedTable
 from criteria.column_specs import ColumnSpec, TableSpec
@@ -164,8 +164,8 @@ def _problem_texts(kind: str, column: ColumnSpec, value: str, row: int) -> tuple
     key = {"date": "imports.bad_date", "number": "imports.bad_number", "int": "imports.bad_int",
            "bool": "imports.bad_bool"}[kind]
     params = dict(row=row, value=value, formats=DATE_FORMATS)
-    return (t(key, "vi", column=f"{column.name} ({column.label.vi})", **params),
-            t(key, "en", column=f"{column.name} ({column.label.en})", **params))
+    return (catalog_text(key, "vi", column=f"{column.name} ({column.label.vi})", **params),
+            catalog_text(key, "en", column=f"{column.name} ({column.label.en})", **params))
 
 
 def _type_columns(raw: dict[str, pa.Array], spec: TableSpec, rownums: np.ndarray

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from accreditation.i18n import t
+from accreditation.i18n import catalog_text
 from accreditation.tables.result import TableError
 from criteria.column_specs import TableSpec, normalise_header
 
@@ -67,13 +67,13 @@ def check_required(header: Header | None, spec: TableSpec, filename: str, sheet:
     if header is None or not header.mapping or missing:
         cols = missing or list(spec.required)
         raise TableError(
-            t("imports.missing_columns", "vi", file=filename, where=_where(sheet, "vi"),
+            catalog_text("imports.missing_columns", "vi", file=filename, where=_where(sheet, "vi"),
               columns="; ".join(f"{c.name} ({c.label.vi})" for c in cols)),
-            t("imports.missing_columns", "en", file=filename, where=_where(sheet, "en"),
+            catalog_text("imports.missing_columns", "en", file=filename, where=_where(sheet, "en"),
               columns="; ".join(f"{c.name} ({c.label.en})" for c in cols)),
         )
     return header
 
 
 def _where(sheet: str | None, lang: str) -> str:
-    return t("imports.in_sheet", lang, sheet=sheet) if sheet is not None else ""
+    return catalog_text("imports.in_sheet", lang, sheet=sheet) if sheet is not None else ""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from accreditation.errors import UserError
-from accreditation.i18n import t
+from accreditation.i18n import catalog_text
 
 
 class TableError(UserError):
@@ -16,7 +16,7 @@ class TableError(UserError):
 
     @classmethod
     def from_key(cls, key: str, **params: object) -> "TableError":
-        return cls(t(key, "vi", **params), t(key, "en", **params))
+        return cls(catalog_text(key, "vi", **params), catalog_text(key, "en", **params))
 
 
 @dataclass

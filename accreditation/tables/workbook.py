@@ -4,7 +4,6 @@ required columns; cells become text as a CSV would hold them, then go through th
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
 from typing import Any
 
 import pyarrow as pa
@@ -13,20 +12,7 @@ from accreditation.tables.cells import finish
 from accreditation.tables.header import HEADER_SCAN_ROWS, Header, check_required, find_header
 from accreditation.tables.result import ImportedTable, TableError
 from criteria.column_specs import TableSpec
-
-
-def _cell_text(v: Any) -> str | None:
-    if v is None or v == "":
-        return None
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, datetime):
-        return v.date().isoformat()
-    if isinstance(v, date):
-        return v.isoformat()
-    if isinstance(v, float):
-        return str(int(v)) if v.is_integer() else repr(v)
-    return str(v)
+from criteria.sheets import cell_text
 
 
 def read_workbook(data: bytes, filename: str, spec: TableSpec, sheet: str | None,
@@ -44,7 +30,7 @@ def read_workbook(data: bytes, filename: str, spec: TableSpec, sheet: str | None
     chosen: tuple[str, list[list[Any]], Header | None] | None = None
     for name in candidates:
         rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        h = find_header([[_cell_text(c) or "" for c in r] for r in rows[:HEADER_SCAN_ROWS]], spec)
+        h = find_header([[cell_text(c) for c in r] for r in rows[:HEADER_SCAN_ROWS]], spec)
         ok = h is not None and all(c.name in h.mapping.values() for c in spec.required)
         if chosen is None or (ok and not (chosen[2] is not None and all(
                 c.name in chosen[2].mapping.values() for c in spec.required))):
@@ -62,7 +48,7 @@ def read_workbook(data: bytes, filename: str, spec: TableSpec, sheet: str | None
     for pos, col in header.mapping.items():
         if wanted is not None and col not in wanted and not spec.column(col).required:
             continue
-        raw[col] = pa.array([_cell_text(r[pos]) if pos < len(r) else None for r in body], pa.string())
+        raw[col] = pa.array([cell_text(r[pos]) or None if pos < len(r) else None for r in body], pa.string())
     if not raw:
         raw = {}
     return finish(raw, spec, header, filename, "xlsx", None, name, header.index + 1)

@@ -12,7 +12,7 @@ from accreditation import accounts
 from accreditation.permissions import require
 from accreditation.store.accounts import ROLES
 from accreditation.ui import common
-from accreditation.ui.common import tr
+from accreditation.ui.common import ui_text
 from criteria.errors import CriteriaLoadError
 from criteria.loader import DEFAULT_CRITERIA, load_criteria
 
@@ -20,8 +20,8 @@ from criteria.loader import DEFAULT_CRITERIA, load_criteria
 
 def admin_page() -> None:
     actor = common.current_actor()
-    st.title(tr("admin.heading"))
-    users_tab, criteria_tab = st.tabs([tr("admin.users"), tr("admin.criteria")])
+    st.title(ui_text("admin.heading"))
+    users_tab, criteria_tab = st.tabs([ui_text("admin.users"), ui_text("admin.criteria")])
     with users_tab:
         require(actor, "users.manage")
         _users(actor)
@@ -34,42 +34,42 @@ def _users(actor) -> None:
     database = common.db()
     rows = accounts.list_users(database, actor)
     st.dataframe(pd.DataFrame([{
-        "ID": r["id"], tr("admin.email"): r["email"], tr("admin.name"): r["name"],
-        tr("admin.role"): tr(f"roles.{r['role']}") + (" ★" if r["lead"] else ""),
-        tr("admin.organisation"): r["organisation"],
-        tr("admin.active"): "✔" if r["active"] else "—"} for r in rows]), hide_index=True, width="stretch")
-    st.subheader(tr("admin.new_user"))
+        "ID": r["id"], ui_text("admin.email"): r["email"], ui_text("admin.name"): r["name"],
+        ui_text("admin.role"): ui_text(f"roles.{r['role']}") + (" ★" if r["lead"] else ""),
+        ui_text("admin.organisation"): r["organisation"],
+        ui_text("admin.active"): "✔" if r["active"] else "—"} for r in rows]), hide_index=True, width="stretch")
+    st.subheader(ui_text("admin.new_user"))
     orgs = accounts.list_organisations(database, actor)
     with st.form("new_user", clear_on_submit=True):
         c1, c2 = st.columns(2)
-        email = c1.text_input(tr("admin.email"))
-        name = c2.text_input(tr("admin.name"))
-        role = c1.selectbox(tr("admin.role"), ROLES, format_func=lambda r: tr(f"roles.{r}"))
-        lead = c2.checkbox(tr("admin.lead"))
-        org_id = c1.selectbox(tr("admin.organisation"), [o["id"] for o in orgs], index=None,
+        email = c1.text_input(ui_text("admin.email"))
+        name = c2.text_input(ui_text("admin.name"))
+        role = c1.selectbox(ui_text("admin.role"), ROLES, format_func=lambda r: ui_text(f"roles.{r}"))
+        lead = c2.checkbox(ui_text("admin.lead"))
+        org_id = c1.selectbox(ui_text("admin.organisation"), [o["id"] for o in orgs], index=None,
                               format_func=lambda i: next(o["name"] for o in orgs if o["id"] == i),
-                              placeholder=tr("admin.new_org_placeholder"))
-        new_org = c2.text_input(tr("admin.new_org"))
-        password = st.text_input(tr("admin.password"), type="password")
-        if st.form_submit_button(tr("admin.create"), type="primary"):
+                              placeholder=ui_text("admin.new_org_placeholder"))
+        new_org = c2.text_input(ui_text("admin.new_org"))
+        password = st.text_input(ui_text("admin.password"), type="password")
+        if st.form_submit_button(ui_text("admin.create"), type="primary"):
             if org_id is None:
                 if not new_org.strip():
-                    st.error(tr("admin.org_required"))
+                    st.error(ui_text("admin.org_required"))
                     return
                 org_id = accounts.create_organisation(database, actor=actor, kind=accounts.ORG_KIND_FOR_ROLE[role],
                                                       name=new_org)
             accounts.create_user(database, actor=actor, email=email, password=password, role=role,
                                  organisation_id=org_id, name=name, lead=lead and role == "assessor")
-            st.success(tr("admin.created", email=accounts.normalise_email(email)))
-    st.subheader(tr("admin.deactivate"))
+            st.success(ui_text("admin.created", email=accounts.normalise_email(email)))
+    st.subheader(ui_text("admin.deactivate"))
     active = [r for r in rows if r["active"] and r["id"] != actor.id]
     with st.form("deactivate"):
-        user_id = st.selectbox(tr("admin.user"), [r["id"] for r in active], index=None,
+        user_id = st.selectbox(ui_text("admin.user"), [r["id"] for r in active], index=None,
                                format_func=lambda i: next(r["email"] for r in active if r["id"] == i))
-        sure = st.checkbox(tr("admin.deactivate_confirm"))
-        if st.form_submit_button(tr("admin.deactivate_button")) and user_id is not None:
+        sure = st.checkbox(ui_text("admin.deactivate_confirm"))
+        if st.form_submit_button(ui_text("admin.deactivate_button")) and user_id is not None:
             if not sure:
-                st.error(tr("review_ui.confirm_first"))
+                st.error(ui_text("review_ui.confirm_first"))
                 return
             accounts.deactivate_user(database, actor, user_id)
             st.rerun()
@@ -78,17 +78,17 @@ def _users(actor) -> None:
 def _criteria() -> None:
     current = common.criteria()
     s = current.settings
-    st.write(tr("admin.criteria_current", id=s.criteria_id, version=s.version, date=s.effective_date,
+    st.write(ui_text("admin.criteria_current", id=s.criteria_id, version=s.version, date=s.effective_date,
                 sections=len(current.sections), indicators=len(current.indicators)))
     st.caption(f"SHA-256 {current.fingerprint}")
     used = list(common.db().query(
         "select a.criteria_version as version, a.criteria_fingerprint as fingerprint, count(*) as assessments "
         "from assessments a group by 1, 2 order by 1"))
     if used:
-        st.markdown(f"**{tr('admin.versions_in_use')}**")
+        st.markdown(f"**{ui_text('admin.versions_in_use')}**")
         st.dataframe(pd.DataFrame([{
-            tr("admin.version"): u["version"], tr("admin.assessments"): u["assessments"],
-            tr("admin.current"): "✔" if u["fingerprint"] == current.fingerprint else tr("admin.snapshot")}
+            ui_text("admin.version"): u["version"], ui_text("admin.assessments"): u["assessments"],
+            ui_text("admin.current"): "✔" if u["fingerprint"] == current.fingerprint else ui_text("admin.snapshot")}
             for u in used]), hide_index=True)
 
     def workbook() -> bytes:
@@ -99,9 +99,9 @@ def _criteria() -> None:
             write_workbook(DEFAULT_CRITERIA, out)
             return out.read_bytes()
 
-    st.download_button(tr("admin.export"), data=workbook, file_name=f"criteria-{s.version}.xlsx",
+    st.download_button(ui_text("admin.export"), data=workbook, file_name=f"criteria-{s.version}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    uploaded = st.file_uploader(tr("admin.validate"), type=["xlsx"], key="criteria_upload", max_upload_size=10)
+    uploaded = st.file_uploader(ui_text("admin.validate"), type=["xlsx"], key="criteria_upload", max_upload_size=10)
     if uploaded is not None:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / Path(uploaded.name).name
@@ -109,10 +109,10 @@ def _criteria() -> None:
             try:
                 candidate = load_criteria(path)
             except CriteriaLoadError as exc:
-                st.error(tr("admin.invalid", count=len(exc.issues)))
+                st.error(ui_text("admin.invalid", count=len(exc.issues)))
                 for line in exc.messages(common.lang()):
                     st.write(line)
                 return
-        st.success(tr("admin.valid", id=candidate.settings.criteria_id, version=candidate.version,
+        st.success(ui_text("admin.valid", id=candidate.settings.criteria_id, version=candidate.version,
                       indicators=len(candidate.indicators)))
-        st.caption(tr("admin.install_hint"))
+        st.caption(ui_text("admin.install_hint"))

@@ -9,11 +9,11 @@ from pathlib import Path
 import streamlit as st
 
 from accreditation.errors import UserError
-from accreditation.i18n import normalise_language, t
+from accreditation.i18n import normalise_language, catalog_text
 from accreditation.permissions import can
 from criteria.errors import CriteriaLoadError
 from accreditation.ui import common
-from accreditation.ui.common import tr
+from accreditation.ui.common import ui_text
 
 PAGES = Path(__file__).resolve().parent / "pages"
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -60,9 +60,9 @@ def pages_for(actor, verifying: bool = False) -> dict[str, list[st.Page]]:
     if verifying:
         specs.sort(key=lambda p: p.action != "page.verify")
     for n, spec in enumerate(specs):
-        page = st.Page(str((PAGES / f"{spec.file}.py").relative_to(ROOT)), title=tr(spec.title),
+        page = st.Page(str((PAGES / f"{spec.file}.py").relative_to(ROOT)), title=ui_text(spec.title),
                        url_path=spec.url, icon=spec.icon, default=n == 0)
-        menu.setdefault(tr(spec.group), []).append(page)
+        menu.setdefault(ui_text(spec.group), []).append(page)
     return menu
 
 
@@ -71,7 +71,7 @@ def _cannot_start(exc: Exception) -> None:
     full, and change nothing. No page runs, so nothing that needs the database or the criteria is asked."""
     lang = normalise_language(st.query_params.get("lang"))
     if isinstance(exc, CriteriaLoadError):
-        st.error(t("app.criteria_invalid", lang))
+        st.error(catalog_text("app.criteria_invalid", lang))
         for line in exc.messages(lang):
             st.write(line)
     else:
@@ -80,7 +80,7 @@ def _cannot_start(exc: Exception) -> None:
 
 
 def run() -> None:
-    st.set_page_config(page_title=tr("app.title"), page_icon=":material/verified_user:", layout="wide")
+    st.set_page_config(page_title=ui_text("app.title"), page_icon=":material/verified_user:", layout="wide")
     try:
         common.db()  # the first run creates the database and the demo accounts, and prints them
         c = common.criteria()
@@ -90,12 +90,12 @@ def run() -> None:
     common.keep_session_in_url()
     common.language_switch()
     if actor is not None:
-        st.sidebar.caption(tr("app.signed_in_as", name=common.md(actor.name), role=tr(f"roles.{actor.role}")))
-        if st.sidebar.button(tr("app.sign_out"), key="sign_out"):
+        st.sidebar.caption(ui_text("app.signed_in_as", name=common.md(actor.name), role=ui_text(f"roles.{actor.role}")))
+        if st.sidebar.button(ui_text("app.sign_out"), key="sign_out"):
             common.sign_out()
             st.rerun()
     if c.settings.status == "reference":
-        st.sidebar.caption(tr("app.reference_notice", version=c.version), help=common.txt(c.settings.notice))
+        st.sidebar.caption(ui_text("app.reference_notice", version=c.version), help=common.localised(c.settings.notice))
     nav = st.navigation(pages_for(actor, verifying=bool(st.query_params.get("verify"))))
     common.show_flashes()
     nav.run()

@@ -22,7 +22,7 @@ from accreditation import workflow
 from accreditation.store import certificates as registry
 from accreditation.permissions import require
 from accreditation.ui import common, result_panel
-from accreditation.ui.common import tr
+from accreditation.ui.common import ui_text
 from criteria.schema import Settings
 
 PAGE_SIZES = (25, 50, 100, 500)
@@ -56,19 +56,19 @@ def portfolio_page() -> None:
     lang = common.lang()
     as_of = date.today()
     brand = database["organisations"].get(actor.organisation_id)
-    st.title(tr("brand.heading"))
-    st.markdown(tr("brand.intro", brand=brand["name"], code=brand.get("invite_code") or "—"))
+    st.title(ui_text("brand.heading"))
+    st.markdown(ui_text("brand.intro", brand=brand["name"], code=brand.get("invite_code") or "—"))
     df, awaiting = load(actor.organisation_id, as_of, criteria.settings)
     if awaiting:
-        st.info(tr("brand.awaiting", count=awaiting))
+        st.info(ui_text("brand.awaiting", count=awaiting))
     if df.empty:
-        st.info(tr("brand.empty"))
+        st.info(ui_text("brand.empty"))
         return
     _metrics(df, criteria.settings)
     view = _filters(df, criteria, as_of)
-    st.caption(tr("brand.as_of", date=as_of.strftime("%d/%m/%Y")) + " " + tr("brand.privacy"))
+    st.caption(ui_text("brand.as_of", date=as_of.strftime("%d/%m/%Y")) + " " + ui_text("brand.privacy"))
     if view.empty:
-        st.warning(tr("brand.no_match"))
+        st.warning(ui_text("brand.no_match"))
         return
     _charts(view, criteria)
     page = _table(view, criteria, lang)
@@ -78,14 +78,14 @@ def portfolio_page() -> None:
 
 def _metrics(df: pd.DataFrame, settings: Settings) -> None:
     cols = st.columns(6)
-    cols[0].metric(tr("brand.m_suppliers"), f"{len(df):,}".replace(",", "."))
-    cols[1].metric(tr("brand.m_active"), int(pf.certified(df).sum()))  # verified certificates only
-    cols[2].metric(tr("brand.m_self"), int(((df["certificate_status"] == "active")
+    cols[0].metric(ui_text("brand.m_suppliers"), f"{len(df):,}".replace(",", "."))
+    cols[1].metric(ui_text("brand.m_active"), int(pf.certified(df).sum()))  # verified certificates only
+    cols[2].metric(ui_text("brand.m_self"), int(((df["certificate_status"] == "active")
                                             & (df["assurance"] == "self_assessed")).sum()))
-    cols[3].metric(tr("brand.m_knockouts"), int((df["knockout_count"] > 0).sum()))
+    cols[3].metric(ui_text("brand.m_knockouts"), int((df["knockout_count"] > 0).sum()))
     days = settings.expiry_notice_days
-    cols[4].metric(tr("brand.m_expiring", days=days), len(pf.expiring(df, days)))
-    cols[5].metric(tr("brand.m_overdue"), int(df["reassessment_overdue"].sum()))
+    cols[4].metric(ui_text("brand.m_expiring", days=days), len(pf.expiring(df, days)))
+    cols[5].metric(ui_text("brand.m_overdue"), int(df["reassessment_overdue"].sum()))
 
 
 def _options(series: pd.Series) -> list[str]:
@@ -96,29 +96,29 @@ def _filters(df: pd.DataFrame, criteria, as_of: date) -> pd.DataFrame:
     lang = common.lang()
     tiers = pf.tier_labels(criteria, lang)
     sectors = pf.sector_labels(criteria, lang)
-    with st.expander(tr("brand.filters"), expanded=True):
-        search = st.text_input(tr("brand.search"), key="pf_search")
+    with st.expander(ui_text("brand.filters"), expanded=True):
+        search = st.text_input(ui_text("brand.search"), key="pf_search")
         c1, c2, c3 = st.columns(3)
         tier_opts = [b.id for b in reversed(criteria.bands)] + ["none"]
-        tier = c1.multiselect(tr("brand.f_tier"), tier_opts, key="pf_tier", placeholder=tr("app.all"),
+        tier = c1.multiselect(ui_text("brand.f_tier"), tier_opts, key="pf_tier", placeholder=ui_text("app.all"),
                               format_func=lambda v: tiers.get(None if v == "none" else v, v))
-        risk = c2.multiselect(tr("brand.f_risk"), list(pf.RISK_LEVELS), key="pf_risk", placeholder=tr("app.all"),
-                              format_func=lambda v: tr(f"brand.risk.{v}"))
-        cert = c3.multiselect(tr("brand.f_cert"), list(pf.CERTIFICATE_STATUSES), key="pf_cert", placeholder=tr("app.all"),
-                              format_func=lambda v: tr(f"brand.cert.{v}"))
+        risk = c2.multiselect(ui_text("brand.f_risk"), list(pf.RISK_LEVELS), key="pf_risk", placeholder=ui_text("app.all"),
+                              format_func=lambda v: ui_text(f"brand.risk.{v}"))
+        cert = c3.multiselect(ui_text("brand.f_cert"), list(pf.CERTIFICATE_STATUSES), key="pf_cert", placeholder=ui_text("app.all"),
+                              format_func=lambda v: ui_text(f"brand.cert.{v}"))
         c4, c5, c6 = st.columns(3)
-        assurance = c4.multiselect(tr("brand.f_assurance"), list(pf.ASSURANCES), key="pf_assurance",
-                                   placeholder=tr("app.all"), format_func=lambda v: tr(f"brand.assurance.{v}"))
-        province = c5.multiselect(tr("brand.f_province"), _options(df["province"]), key="pf_province", placeholder=tr("app.all"))
-        sector = c6.multiselect(tr("brand.f_sector"), _options(df["sector"]), key="pf_sector", placeholder=tr("app.all"),
+        assurance = c4.multiselect(ui_text("brand.f_assurance"), list(pf.ASSURANCES), key="pf_assurance",
+                                   placeholder=ui_text("app.all"), format_func=lambda v: ui_text(f"brand.assurance.{v}"))
+        province = c5.multiselect(ui_text("brand.f_province"), _options(df["province"]), key="pf_province", placeholder=ui_text("app.all"))
+        sector = c6.multiselect(ui_text("brand.f_sector"), _options(df["sector"]), key="pf_sector", placeholder=ui_text("app.all"),
                                 format_func=lambda v: sectors.get(v, v))
         k1, k2 = st.columns(2)
-        knockouts = k1.checkbox(tr("brand.f_knockouts"), key="pf_knockouts")
-        rejected = k2.checkbox(tr("brand.f_rejected"), key="pf_rejected")
+        knockouts = k1.checkbox(ui_text("brand.f_knockouts"), key="pf_knockouts")
+        rejected = k2.checkbox(ui_text("brand.f_rejected"), key="pf_rejected")
         s1, s2 = st.columns([3, 1])
-        sort_by = s1.selectbox(tr("brand.sort_by"), list(pf.SORT_KEYS), key="pf_sort",
-                               format_func=lambda v: tr(f"brand.sort.{v}"))
-        descending = s2.toggle(tr("brand.descending"), key="pf_desc")
+        sort_by = s1.selectbox(ui_text("brand.sort_by"), list(pf.SORT_KEYS), key="pf_sort",
+                               format_func=lambda v: ui_text(f"brand.sort.{v}"))
+        descending = s2.toggle(ui_text("brand.descending"), key="pf_desc")
     view = pf.filter_portfolio(
         df, tiers=[None if t == "none" else t for t in tier], risk_levels=risk, certificate_statuses=cert,
         assurances=assurance, rejected_only=rejected, provinces=province, sectors=sector, search=search,
@@ -127,7 +127,7 @@ def _filters(df: pd.DataFrame, criteria, as_of: date) -> pd.DataFrame:
 
 
 def _bar(data: pd.DataFrame, label: str, colours: dict[str, str] | None = None) -> alt.Chart:
-    count = tr("brand.count")
+    count = ui_text("brand.count")
     data = data.rename(columns={"label": label, "count": count})
     colour = (alt.Color("key:N", scale=alt.Scale(domain=list(colours), range=list(colours.values())), legend=None)
               if colours else alt.value("#2b6cb0"))
@@ -139,40 +139,40 @@ def _bar(data: pd.DataFrame, label: str, colours: dict[str, str] | None = None) 
 def _charts(view: pd.DataFrame, criteria) -> None:
     lang = common.lang()
     tiers = pf.tier_labels(criteria, lang)
-    st.subheader(tr("brand.charts"))
+    st.subheader(ui_text("brand.charts"))
     c1, c2, c3 = st.columns(3)
     t = pf.counts(view, "tier", [b.id for b in reversed(criteria.bands)] + [None])
     t["label"] = t["key"].map(lambda k: tiers.get(k, k))
-    c1.caption(tr("brand.chart_tiers"))
-    c1.altair_chart(_bar(t, tr("brand.f_tier")), width="stretch")
+    c1.caption(ui_text("brand.chart_tiers"))
+    c1.altair_chart(_bar(t, ui_text("brand.f_tier")), width="stretch")
     r = pf.counts(view, "risk_level", pf.RISK_LEVELS)
-    r["label"] = r["key"].map(lambda k: tr(f"brand.risk.{k}"))
-    c2.caption(tr("brand.chart_risk"))
-    c2.altair_chart(_bar(r, tr("brand.f_risk"), RISK_COLOURS), width="stretch")
+    r["label"] = r["key"].map(lambda k: ui_text(f"brand.risk.{k}"))
+    c2.caption(ui_text("brand.chart_risk"))
+    c2.altair_chart(_bar(r, ui_text("brand.f_risk"), RISK_COLOURS), width="stretch")
     days = criteria.settings.expiry_notice_days
     e = pf.expiry_buckets(view, days)
-    c3.caption(tr("brand.chart_expiry", days=days))
+    c3.caption(ui_text("brand.chart_expiry", days=days))
     if e["count"].sum() == 0:
-        c3.write(tr("brand.no_expiry", days=days))
+        c3.write(ui_text("brand.no_expiry", days=days))
     else:
         e["label"] = [f"{first}–{last}" for first, last in zip(e["first"], e["last"])]  # the axis says "days left"
-        c3.altair_chart(_bar(e, tr("brand.days")), width="stretch")
+        c3.altair_chart(_bar(e, ui_text("brand.days")), width="stretch")
 
 
 def _table(view: pd.DataFrame, criteria, lang: str) -> pd.DataFrame:
     p1, p2 = st.columns([1, 3])
-    size = p1.selectbox(tr("brand.page_size"), PAGE_SIZES, index=1, key="pf_page_size")
+    size = p1.selectbox(ui_text("brand.page_size"), PAGE_SIZES, index=1, key="pf_page_size")
     pages = max(1, math.ceil(len(view) / size))
     if st.session_state.get("pf_page", 1) > pages:
         st.session_state["pf_page"] = pages
-    page_no = p2.number_input(tr("brand.page"), min_value=1, max_value=pages, step=1, key="pf_page")
+    page_no = p2.number_input(ui_text("brand.page"), min_value=1, max_value=pages, step=1, key="pf_page")
     page = view.iloc[(page_no - 1) * size: page_no * size]
-    st.caption(tr("brand.showing", shown=len(page), total=len(view), page=page_no, pages=pages))
+    st.caption(ui_text("brand.showing", shown=len(page), total=len(view), page=page_no, pages=pages))
     shown = pf.for_people(page, lang, criteria, columns=(
         "company", "tax_code", "province", "tier", "score", "verified", "knockouts", "top_risks", "risk_level",
         "assurance", "certificate_status", "certificate_expires", "reassessment_due", "reassessment_basis",
         "rejected_on", "rejection_knockouts", "status"))
-    col = lambda name: tr(f"brand.col.{name}")  # noqa: E731
+    col = lambda name: ui_text(f"brand.col.{name}")  # noqa: E731
     for name, marks in (("assurance", ASSURANCE_MARK), ("certificate_status", STATUS_MARK)):
         mark = page[name].map(lambda v: marks.get(v, "") if isinstance(v, str) else "")
         shown[col(name)] = (mark + " " + shown[col(name)].astype("string")).str.strip()
@@ -183,29 +183,29 @@ def _table(view: pd.DataFrame, criteria, lang: str) -> pd.DataFrame:
         col("reassessment_due"): st.column_config.DateColumn(format="DD/MM/YYYY"),
         col("rejected_on"): st.column_config.DateColumn(format="DD/MM/YYYY"),
     })
-    st.caption(tr("brand.assurance_note"))
-    st.caption(tr("brand.due_note", months=criteria.settings.reassess_without_document_months))
-    st.caption(tr("brand.risk_note"))
+    st.caption(ui_text("brand.assurance_note"))
+    st.caption(ui_text("brand.due_note", months=criteria.settings.reassess_without_document_months))
+    st.caption(ui_text("brand.risk_note"))
     return page
 
 
 def _downloads(view: pd.DataFrame, criteria, lang: str, as_of: date) -> None:
-    st.subheader(tr("brand.export"))
+    st.subheader(ui_text("brand.export"))
     stem = f"nha-cung-cap-{as_of.isoformat()}"
     c1, c2 = st.columns(2)
-    c1.download_button(tr("brand.csv"), key="pf_csv", mime="text/csv", file_name=f"{stem}.csv",
+    c1.download_button(ui_text("brand.csv"), key="pf_csv", mime="text/csv", file_name=f"{stem}.csv",
                        data=lambda: pf.export_csv(pf.for_people(view, lang, criteria)))
-    c2.download_button(tr("brand.xlsx"), key="pf_xlsx", file_name=f"{stem}.xlsx",
+    c2.download_button(ui_text("brand.xlsx"), key="pf_xlsx", file_name=f"{stem}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        data=lambda: pf.export_xlsx(pf.for_people(view, lang, criteria)))
-    st.caption(tr("brand.export_note"))
+    st.caption(ui_text("brand.export_note"))
 
 
 def _drill_down(actor, database, page: pd.DataFrame, criteria, as_of: date) -> None:
-    st.subheader(tr("brand.drill"))
+    st.subheader(ui_text("brand.drill"))
     names = dict(zip(page["assessment_id"].tolist(),
                      (page["company"].fillna("") + " · " + page["tax_code"].fillna("")).tolist()))
-    chosen = st.selectbox(tr("brand.drill_pick"), list(names), key="pf_supplier", index=None,
+    chosen = st.selectbox(ui_text("brand.drill_pick"), list(names), key="pf_supplier", index=None,
                           format_func=lambda i: names.get(i, str(i)))
     if chosen is None or chosen not in names:
         return
@@ -221,46 +221,46 @@ def _details(database, assessment: dict, row: pd.Series, criteria, as_of: date) 
     result = workflow.stored_result(assessment)
     st.markdown(" · ".join([f"**{common.md(row['company'])}**"] + [common.md(row[k]) for k in ("tax_code", "province")
                                                                 if common.md(row[k])]))
-    st.caption(tr("brand.drill_status", status=workflow.status_label(assessment["status"], lang),
+    st.caption(ui_text("brand.drill_status", status=workflow.status_label(assessment["status"], lang),
                   version=assessment["version"], date=_fmt_day(row["submitted"]),
                   criteria=f"{pinned.settings.criteria_id} {pinned.version}"))
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric(tr("brand.self_score"), f"{row['self_score']:g}" if not pd.isna(row["self_score"]) else "—")
-    c2.metric(tr("brand.verified_score"),
-              f"{row['verified_score']:g}" if row["verified"] else tr("brand.not_verified"))
-    c3.metric(tr("brand.tier"), pf.tier_labels(pinned, lang).get(row["tier"] if not pd.isna(row["tier"]) else None,
+    c1.metric(ui_text("brand.self_score"), f"{row['self_score']:g}" if not pd.isna(row["self_score"]) else "—")
+    c2.metric(ui_text("brand.verified_score"),
+              f"{row['verified_score']:g}" if row["verified"] else ui_text("brand.not_verified"))
+    c3.metric(ui_text("brand.tier"), pf.tier_labels(pinned, lang).get(row["tier"] if not pd.isna(row["tier"]) else None,
                                                                  str(row["tier"])))
-    c4.metric(tr("brand.certificate"), tr(f"brand.assurance.{row['assurance']}"))
+    c4.metric(ui_text("brand.certificate"), ui_text(f"brand.assurance.{row['assurance']}"))
     _document(database, row, lang)
     _rejection(row)
-    st.write(tr("brand.due_line", date=_fmt_day(row["reassessment_due"]),
-                basis=tr(f"brand.basis.{row['reassessment_basis']}")))
+    st.write(ui_text("brand.due_line", date=_fmt_day(row["reassessment_due"]),
+                basis=ui_text(f"brand.basis.{row['reassessment_basis']}")))
     if row["reassessment_overdue"]:
-        st.warning(tr("brand.overdue"))
+        st.warning(ui_text("brand.overdue"))
     if result is None:
         return
     if result.knockouts:
-        st.error(tr("brand.knockouts", ids=", ".join(result.knockouts)))
+        st.error(ui_text("brand.knockouts", ids=", ".join(result.knockouts)))
     else:
-        st.success(tr("brand.no_knockouts"))
+        st.success(ui_text("brand.no_knockouts"))
     left, right = st.columns(2, gap="large")
     with left:
         chart = result_panel.section_chart(result, pinned)
         if chart is not None:
-            st.caption(tr("brand.sections"))
+            st.caption(ui_text("brand.sections"))
             st.altair_chart(chart, width="stretch")
         _checks(database, assessment["id"])
     with right:
-        st.markdown(f"**{tr('brand.top_actions')}**")
+        st.markdown(f"**{ui_text('brand.top_actions')}**")
         if not result.remediation:
-            st.write(tr("brand.nothing_to_fix"))
+            st.write(ui_text("brand.nothing_to_fix"))
         for action in result.remediation[:5]:
             label = f"{action.indicator} · " if action.indicator else (f"{action.rule} · " if action.rule else "")
             icon = result_panel.PRIORITY_ICON.get(action.priority, "")
             st.markdown(f"{icon} {label}{action.finding.get(lang)}  \n"
                         f"→ {action.action.get(lang)}")  # `ref` left out: it names rows and employee ids
         if len(result.remediation) > 5:
-            st.caption(tr("brand.more_actions", count=len(result.remediation) - 5))
+            st.caption(ui_text("brand.more_actions", count=len(result.remediation) - 5))
 
 
 def _in_language(text: str | None, lang: str) -> str:
@@ -274,21 +274,21 @@ def _document(database, row: pd.Series, lang: str) -> None:
     if row["certificate_status"] == "none":
         return
     cert = registry.get(database, str(row["certificate_id"]))
-    st.write(tr("brand.certificate_line", kind=tr(f"brand.assurance.{row['assurance']}"), id=row["certificate_id"],
-                status=tr(f"brand.cert.{row['certificate_status']}"), expires=_fmt_day(row["certificate_expires"])))
+    st.write(ui_text("brand.certificate_line", kind=ui_text(f"brand.assurance.{row['assurance']}"), id=row["certificate_id"],
+                status=ui_text(f"brand.cert.{row['certificate_status']}"), expires=_fmt_day(row["certificate_expires"])))
     status = row["certificate_status"]
     if status == "suspended" and cert is not None:
-        st.error(tr("brand.suspended_line", date=_fmt_day(pd.Timestamp(cert.suspended_at[:10])),
+        st.error(ui_text("brand.suspended_line", date=_fmt_day(pd.Timestamp(cert.suspended_at[:10])),
                     reason=common.md(_in_language(cert.suspended_reason, lang))))
     elif status == "revoked" and cert is not None:
-        st.error(tr("brand.revoked_line", date=_fmt_day(pd.Timestamp(cert.revoked_at[:10])),
+        st.error(ui_text("brand.revoked_line", date=_fmt_day(pd.Timestamp(cert.revoked_at[:10])),
                     reason=common.md(cert.revoked_reason or "—")))
     elif status == "superseded" and cert is not None and cert.superseded_at:
-        st.caption(tr("brand.superseded_line", date=_fmt_day(pd.Timestamp(cert.superseded_at[:10]))))
+        st.caption(ui_text("brand.superseded_line", date=_fmt_day(pd.Timestamp(cert.superseded_at[:10]))))
     if row["assurance"] == "self_assessed":
-        st.warning(tr("brand.self_assessed"))
+        st.warning(ui_text("brand.self_assessed"))
     elif row["assurance"] == "verified" and status == "active":
-        st.success(tr("brand.verified_line"))
+        st.success(ui_text("brand.verified_line"))
 
 
 def _rejection(row: pd.Series) -> None:
@@ -297,31 +297,31 @@ def _rejection(row: pd.Series) -> None:
         return
     ids = row["rejection_knockouts"]
     if isinstance(ids, str) and ids:
-        st.error(tr("brand.rejection_line", date=_fmt_day(row["rejected_on"]), ids=ids))
+        st.error(ui_text("brand.rejection_line", date=_fmt_day(row["rejected_on"]), ids=ids))
     else:
-        st.error(tr("brand.rejection_plain", date=_fmt_day(row["rejected_on"])))
+        st.error(ui_text("brand.rejection_plain", date=_fmt_day(row["rejected_on"])))
 
 
 def _checks(database, assessment_id: int) -> None:
     summaries = pf.check_summaries(database, assessment_id)
-    st.markdown(f"**{tr('brand.checks')}**")
+    st.markdown(f"**{ui_text('brand.checks')}**")
     roster = summaries["roster"]
     if roster:
-        st.write(tr("brand.roster", rows=roster["rows"], date=roster["as_of"], critical=roster["critical"],
+        st.write(ui_text("brand.roster", rows=roster["rows"], date=roster["as_of"], critical=roster["critical"],
                     major=roster["major"], minor=roster["minor"]))
         if roster["minors"] is not None:
-            st.caption(tr("brand.roster_minors", count=roster["minors"]))
+            st.caption(ui_text("brand.roster_minors", count=roster["minors"]))
         if roster["blocking"]:
-            st.error(tr("brand.roster_blocking", count=roster["blocking"]))
+            st.error(ui_text("brand.roster_blocking", count=roster["blocking"]))
     else:
-        st.caption(tr("brand.no_roster"))
+        st.caption(ui_text("brand.no_roster"))
     suppliers = summaries["suppliers"]
     if suppliers:
-        st.write(tr("brand.suppliers", count=suppliers["suppliers"], date=suppliers["as_of"]))
-        levels = ", ".join(f"{tr(f'brand.risk.{k}')} {v}" for k, v in suppliers["by_level"].items() if v)
+        st.write(ui_text("brand.suppliers", count=suppliers["suppliers"], date=suppliers["as_of"]))
+        levels = ", ".join(f"{ui_text(f'brand.risk.{k}')} {v}" for k, v in suppliers["by_level"].items() if v)
         if levels:
-            st.caption(tr("brand.supplier_levels", levels=levels))
+            st.caption(ui_text("brand.supplier_levels", levels=levels))
         if suppliers["informal_units"] is not None:
-            st.caption(tr("brand.supplier_informal", count=suppliers["informal_units"]))
+            st.caption(ui_text("brand.supplier_informal", count=suppliers["informal_units"]))
     else:
-        st.caption(tr("brand.no_suppliers"))
+        st.caption(ui_text("brand.no_suppliers"))

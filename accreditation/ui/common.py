@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from accreditation import accounts
 from accreditation.accounts import Actor
 from accreditation.errors import UserError
-from accreditation.i18n import LANGUAGES, normalise_language, t
+from accreditation.i18n import LANGUAGES, normalise_language, catalog_text
 from accreditation.store.db import connect, default_path, open_db
 from criteria.datafiles import default_criteria
 from criteria.errors import CriteriaLoadError
@@ -67,11 +67,11 @@ def lang() -> str:
     return st.session_state["lang"]
 
 
-def tr(key: str, **params: object) -> str:
-    return t(key, lang(), **params)
+def ui_text(key: str, **params: object) -> str:
+    return catalog_text(key, lang(), **params)
 
 
-def txt(text: Text) -> str:
+def localised(text: Text) -> str:
     return text.get(lang())
 
 
@@ -142,12 +142,12 @@ def show_error(exc: Exception) -> None:
     if isinstance(exc, (UserError, AnswerError)):
         st.error(exc.message(lang()))
     elif isinstance(exc, CriteriaLoadError):
-        st.error(tr("app.criteria_invalid"))
+        st.error(ui_text("app.criteria_invalid"))
         for line in exc.messages(lang()):
             st.write(line)
     else:
         log.exception("unexpected error in a page")  # to the server log, never to the user
-        st.error(tr("app.unexpected_error"))
+        st.error(ui_text("app.unexpected_error"))
 
 
 @contextmanager

@@ -13,7 +13,7 @@ from accreditation import documents, review, workflow
 from accreditation.errors import UserError
 from accreditation.store import certificates as registry
 from accreditation.ui import common, result_panel
-from accreditation.ui.common import tr
+from accreditation.ui.common import ui_text
 
 DOCUMENT_SHOW = {"active": st.success, "expired": st.error, "revoked": st.error, "suspended": st.error,
                  "superseded": st.warning}
@@ -26,15 +26,15 @@ def _day(iso: str | None) -> date:
 def documents_page() -> None:
     actor = common.current_actor()
     database = common.db()
-    st.title(tr("docs.heading"))
+    st.title(ui_text("docs.heading"))
     assessment = workflow.latest(database, actor.organisation_id)
     if assessment is None:
-        st.info(tr("home.no_assessment"))
+        st.info(ui_text("home.no_assessment"))
         return
     criteria = workflow.criteria_for(database, assessment, common.criteria())
     result = workflow.stored_result(assessment) or workflow.evaluate(database, assessment["id"], criteria)
     org = database["organisations"].get(actor.organisation_id)
-    st.caption(tr("q.version_line", version=assessment["version"],
+    st.caption(ui_text("q.version_line", version=assessment["version"],
                   status=workflow.status_label(assessment["status"], common.lang()),
                   criteria=f"{criteria.settings.criteria_id} {criteria.version}"))
     left, right = st.columns([3, 2], gap="large")
@@ -45,13 +45,13 @@ def documents_page() -> None:
             _submit(database, actor, assessment, criteria, result)
         else:
             if assessment.get("decision_comment"):
-                st.info(tr("docs.decision", comment=common.md(assessment["decision_comment"])))
+                st.info(ui_text("docs.decision", comment=common.md(assessment["decision_comment"])))
             _held(database, assessment)
             _document(database, org, criteria)
             assessor_review = review.assessor_review(database, assessment, criteria)
             if result.remediation:
                 as_of = _day(assessment["submitted_at"])
-                st.download_button(tr("docs.plan"), mime="application/pdf", key="dl-plan",
+                st.download_button(ui_text("docs.plan"), mime="application/pdf", key="dl-plan",
                                    file_name=f"ke-hoach-khac-phuc-v{assessment['version']}.pdf",
                                    data=lambda: documents.remediation_pdf(result, criteria, org, as_of,
                                                                           assessor_review))
@@ -61,24 +61,24 @@ def documents_page() -> None:
 
 
 def _submit(database, actor, assessment: dict, criteria, result) -> None:
-    st.subheader(tr("docs.submit"))
-    st.write(tr("docs.submit_help"))
+    st.subheader(ui_text("docs.submit"))
+    st.write(ui_text("docs.submit_help"))
     held = workflow.held_by(database, assessment["organisation_id"], assessment["version"])
     if held is not None:
-        st.warning(tr("company.held_before", version=held["version"],
+        st.warning(ui_text("company.held_before", version=held["version"],
                       status=workflow.status_label(held["status"], common.lang())))
-    confirmed = st.checkbox(tr("docs.confirm"), key=f"confirm:{assessment['id']}")
-    if st.button(tr("docs.submit"), type="primary", disabled=not confirmed):
+    confirmed = st.checkbox(ui_text("docs.confirm"), key=f"confirm:{assessment['id']}")
+    if st.button(ui_text("docs.submit"), type="primary", disabled=not confirmed):
         try:
             submitted = workflow.submit(database, actor, assessment["id"], criteria)
         except UserError as exc:
             st.error(exc.message(common.lang()))
             return
-        common.flash("success", tr("docs.submitted", version=submitted["version"]))
+        common.flash("success", ui_text("docs.submitted", version=submitted["version"]))
         if submitted.get("certificate_id"):
-            common.flash("info", tr("company.statement_issued", id=submitted["certificate_id"]))
+            common.flash("info", ui_text("company.statement_issued", id=submitted["certificate_id"]))
         st.rerun()
-    st.info(tr("docs.submit_first"))
+    st.info(ui_text("docs.submit_first"))
 
 
 def _held(database, assessment: dict) -> None:
@@ -88,12 +88,12 @@ def _held(database, assessment: dict) -> None:
         return
     held = workflow.held_by(database, assessment["organisation_id"], assessment["version"])
     if held is not None:
-        st.warning(tr("company.held", version=held["version"],
+        st.warning(ui_text("company.held", version=held["version"],
                       status=workflow.status_label(held["status"], common.lang())))
         return
     certified = workflow.verified_in_force(database, database["organisations"].get(assessment["organisation_id"]))
     if certified is not None:
-        st.info(tr("company.verified_stays", id=certified.id))
+        st.info(ui_text("company.verified_stays", id=certified.id))
 
 
 def _document(database, org: dict, criteria) -> None:
@@ -103,51 +103,51 @@ def _document(database, org: dict, criteria) -> None:
         issued = registry.list_certificates(database, tax_code=org.get("tax_code")) if org.get("tax_code") else []
         cert = issued[0] if issued else None
     if cert is None:
-        st.warning(tr("docs.not_eligible_note"))
+        st.warning(ui_text("docs.not_eligible_note"))
         return
     status = cert.status(date.today())
-    kind = tr(f"company.kind_{cert.assurance}")
-    DOCUMENT_SHOW.get(status, st.info)(tr(f"company.status_{status}", kind=kind, id=cert.id,
+    kind = ui_text(f"company.kind_{cert.assurance}")
+    DOCUMENT_SHOW.get(status, st.info)(ui_text(f"company.status_{status}", kind=kind, id=cert.id,
                                           expires=cert.expires.strftime("%d/%m/%Y"),
                                           reason=common.md(cert.suspended_reason or cert.revoked_reason or "")))
-    label = tr("company.download_certificate") if cert.verified else tr("company.download_statement")
+    label = ui_text("company.download_certificate") if cert.verified else ui_text("company.download_statement")
     st.download_button(label, type="primary", mime="application/pdf", file_name=f"{cert.id}.pdf",
                        key="dl-certificate", data=lambda: documents.certificate_pdf(database, cert.id, criteria))
     if not cert.verified:
-        st.caption(tr("company.statement_note"))
+        st.caption(ui_text("company.statement_note"))
 
 
 def _review(database, actor, assessment: dict, criteria, assessor_review) -> None:
-    st.subheader(tr("trust.plan.review_title"))
+    st.subheader(ui_text("trust.plan.review_title"))
     lang = common.lang()
     if assessor_review.notes:
         st.dataframe(pd.DataFrame([{
-            tr("trust.plan.col_indicator"): f"{n.indicator} · {n.label.get(lang)}",
-            tr("trust.plan.col_declared"): n.declared.get(lang),
-            tr("trust.plan.col_assessor"): n.adjusted.get(lang) if n.adjusted else tr("trust.plan.accepted"),
-            tr("trust.plan.col_comment"): n.comment,
+            ui_text("trust.plan.col_indicator"): f"{n.indicator} · {n.label.get(lang)}",
+            ui_text("trust.plan.col_declared"): n.declared.get(lang),
+            ui_text("trust.plan.col_assessor"): n.adjusted.get(lang) if n.adjusted else ui_text("trust.plan.accepted"),
+            ui_text("trust.plan.col_comment"): n.comment,
         } for n in assessor_review.notes]), hide_index=True, width="stretch")
     else:
-        st.caption(tr("company.no_adjustments"))
+        st.caption(ui_text("company.no_adjustments"))
     for d in workflow.disputes(database, assessment["id"]):
-        line = tr("review_ui.dispute_line", date=d["created_at"][:10], indicator=d["indicator_id"] or "—")
+        line = ui_text("review_ui.dispute_line", date=d["created_at"][:10], indicator=d["indicator_id"] or "—")
         if d["status"] == "answered":
-            st.info(f"{line}: {common.md(d['comment'])}  \n{tr('review_ui.dispute_answer')}: {common.md(d['response'])}")
+            st.info(f"{line}: {common.md(d['comment'])}  \n{ui_text('review_ui.dispute_answer')}: {common.md(d['response'])}")
         else:
-            st.warning(f"{line}: {common.md(d['comment'])}  \n{tr('company.dispute_waiting')}")
+            st.warning(f"{line}: {common.md(d['comment'])}  \n{ui_text('company.dispute_waiting')}")
     deadline = assessor_review.dispute_until
     if deadline is None or date.today() > deadline:
         return
-    with st.expander(tr("company.dispute_heading", date=deadline.strftime("%d/%m/%Y")), icon=":material/gavel:"):
+    with st.expander(ui_text("company.dispute_heading", date=deadline.strftime("%d/%m/%Y")), icon=":material/gavel:"):
         with st.form("dispute"):
             options = [None] + [n.indicator for n in assessor_review.notes]
-            indicator = st.selectbox(tr("company.dispute_indicator"), options,
-                                     format_func=lambda i: tr("company.dispute_whole") if i is None else i)
-            comment = st.text_area(tr("company.dispute_comment"))
-            if st.form_submit_button(tr("company.dispute_send")):
+            indicator = st.selectbox(ui_text("company.dispute_indicator"), options,
+                                     format_func=lambda i: ui_text("company.dispute_whole") if i is None else i)
+            comment = st.text_area(ui_text("company.dispute_comment"))
+            if st.form_submit_button(ui_text("company.dispute_send")):
                 try:
                     workflow.dispute(database, actor, assessment["id"], comment, criteria, indicator_id=indicator)
-                    common.flash("success", tr("company.dispute_sent"))
+                    common.flash("success", ui_text("company.dispute_sent"))
                     st.rerun()
                 except UserError as exc:
                     st.error(exc.message(common.lang()))
@@ -157,15 +157,15 @@ def _history(database, organisation_id: int, criteria) -> None:
     rows = workflow.history(database, organisation_id)
     if len(rows) < 2 and (not rows or rows[0]["status"] in workflow.EDITABLE):
         return
-    st.subheader(tr("docs.history"))
+    st.subheader(ui_text("docs.history"))
     table = pd.DataFrame([{
-        tr("docs.version"): r["version"],
-        tr("docs.status"): workflow.status_label(r["status"], common.lang()),
-        tr("docs.score"): r["total"],
-        tr("docs.tier"): result_panel.tier_label(criteria, r["tier"]),
-        tr("docs.date"): (r["submitted_at"] or r["created_at"])[:10],
+        ui_text("docs.version"): r["version"],
+        ui_text("docs.status"): workflow.status_label(r["status"], common.lang()),
+        ui_text("docs.score"): r["total"],
+        ui_text("docs.tier"): result_panel.tier_label(criteria, r["tier"]),
+        ui_text("docs.date"): (r["submitted_at"] or r["created_at"])[:10],
     } for r in rows])
     st.dataframe(table, hide_index=True, width="stretch")
     if len(rows) > 1:
-        st.caption(tr("docs.history_chart"))
-        st.line_chart(table.set_index(tr("docs.version"))[[tr("docs.score")]])
+        st.caption(ui_text("docs.history_chart"))
+        st.line_chart(table.set_index(ui_text("docs.version"))[[ui_text("docs.score")]])

@@ -6,7 +6,7 @@ import streamlit as st
 
 from accreditation import accounts
 from accreditation.ui import common
-from accreditation.ui.common import tr
+from accreditation.ui.common import ui_text
 
 
 def _oidc_configured() -> bool:
@@ -17,16 +17,16 @@ def _oidc_configured() -> bool:
 
 
 def login_page() -> None:
-    st.title(tr("login.heading"))
-    st.write(tr("login.intro"))
+    st.title(ui_text("login.heading"))
+    st.write(ui_text("login.intro"))
     with st.form("login", border=True):
-        email = st.text_input(tr("login.email"), key="login_email", autocomplete="username")
-        password = st.text_input(tr("login.password"), type="password", key="login_password",
+        email = st.text_input(ui_text("login.email"), key="login_email", autocomplete="username")
+        password = st.text_input(ui_text("login.password"), type="password", key="login_password",
                                  autocomplete="current-password")
-        submitted = st.form_submit_button(tr("login.submit"), type="primary")
+        submitted = st.form_submit_button(ui_text("login.submit"), type="primary")
     if submitted:
         if not email.strip() or not password:
-            st.error(tr("login.missing"))
+            st.error(ui_text("login.missing"))
         else:
             actor = accounts.authenticate(common.db(), email, password)  # UserError shown by the page wrapper
             common.sign_in(actor)
@@ -34,9 +34,9 @@ def login_page() -> None:
     if _oidc_configured():
         email = common.oidc_email()
         if email and accounts.user_for_email(common.db(), email) is None:
-            st.warning(tr("login.oidc_unknown", email=email))
-        elif st.button(tr("login.oidc")):
+            st.warning(ui_text("login.oidc_unknown", email=email))
+        elif st.button(ui_text("login.oidc")):
             st.login()
     if accounts.demo_enabled():
         emails = {role: email for email, role, _, _, _ in accounts.DEMO_USERS}
-        st.info(tr("login.demo", password=accounts.DEMO_PASSWORD, **emails))
+        st.info(ui_text("login.demo", password=accounts.DEMO_PASSWORD, **emails))

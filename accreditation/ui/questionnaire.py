@@ -10,7 +10,7 @@ import streamlit as st
 from accreditation import workflow
 from accreditation.errors import UserError
 from accreditation.ui import common, result_panel
-from accreditation.ui.common import tr, txt
+from accreditation.ui.common import ui_text, localised
 from criteria.schema import Criteria, Indicator
 from scoring.answers import AnswerError
 from scoring.result import Result
@@ -41,7 +41,7 @@ def _upload(assessment_id: int, indicator_id: str, key: str, criteria: Criteria)
     try:
         workflow.add_evidence(common.db(), common.current_actor(), assessment_id, indicator_id, uploaded.name,
                               uploaded.getvalue(), criteria)
-        common.flash("success", tr("q.evidence_saved", name=common.md(uploaded.name)))
+        common.flash("success", ui_text("q.evidence_saved", name=common.md(uploaded.name)))
     except UserError as exc:
         common.flash("error", exc.message(common.lang()))
     # a new widget key drops the uploaded bytes from memory
@@ -56,7 +56,7 @@ def _remove(assessment_id: int, evidence_id: int, criteria: Criteria) -> None:
 def _choice_label(criteria: Criteria, indicator: Indicator, name: str) -> str:
     clist = criteria.choices_for(indicator)
     choice = clist.get(name) if clist else None
-    return txt(choice.label) if choice else str(name)
+    return localised(choice.label) if choice else str(name)
 
 
 def _answer_text(criteria: Criteria, indicator: Indicator, value: Any) -> str:
@@ -66,7 +66,7 @@ def _answer_text(criteria: Criteria, indicator: Indicator, value: Any) -> str:
 
 def _widget(indicator: Indicator, criteria: Criteria, assessment_id: int, disabled: bool) -> None:
     key = _key(assessment_id, indicator.id)
-    label = f"**{indicator.id}** · {txt(indicator.label)}"
+    label = f"**{indicator.id}** · {localised(indicator.label)}"
     common_args = dict(key=key, disabled=disabled, on_change=_save,
                        args=(assessment_id, indicator, key, criteria))
     if indicator.kind == "select_one":
@@ -86,17 +86,17 @@ def _widget(indicator: Indicator, criteria: Criteria, assessment_id: int, disabl
 def _evidence(indicator: Indicator, criteria: Criteria, assessment_id: int, disabled: bool) -> None:
     if indicator.evidence == "none":
         return
-    hint = txt(indicator.evidence_hint) or "—"
-    st.caption(tr("q.evidence_required" if indicator.evidence == "required" else "q.evidence_optional", hint=hint))
+    hint = localised(indicator.evidence_hint) or "—"
+    st.caption(ui_text("q.evidence_required" if indicator.evidence == "required" else "q.evidence_optional", hint=hint))
     for row in workflow.evidence_files(common.db(), assessment_id, indicator.id):
         c1, c2 = st.columns([5, 1])
         c1.write(f":material/attach_file: {common.md(row['filename'])} ({row['size'] // 1024 + 1} KB)")
         if not disabled:
-            c2.button(tr("q.remove"), key=f"rm:{row['id']}", on_click=_remove, args=(assessment_id, row["id"], criteria))
+            c2.button(ui_text("q.remove"), key=f"rm:{row['id']}", on_click=_remove, args=(assessment_id, row["id"], criteria))
     if not disabled:
         counter = st.session_state.get(f"ev-counter:{assessment_id}:{indicator.id}", 0)
         key = f"ev:{assessment_id}:{indicator.id}:{counter}"
-        st.file_uploader(tr("q.upload_evidence"), type=EVIDENCE_TYPES, key=key, on_change=_upload,
+        st.file_uploader(ui_text("q.upload_evidence"), type=EVIDENCE_TYPES, key=key, on_change=_upload,
                          args=(assessment_id, indicator.id, key, criteria), max_upload_size=10)
 
 
@@ -105,14 +105,14 @@ def _question(indicator: Indicator, criteria: Criteria, assessment_id: int, resu
     outcome = result.indicator(indicator.id)
     with st.container(border=True):
         if indicator.critical:
-            st.caption(f":red[:material/gpp_maybe:] {tr('q.critical')}")
+            st.caption(f":red[:material/gpp_maybe:] {ui_text('q.critical')}")
         if outcome.source != "answers":
-            st.markdown(f"**{indicator.id}** · {txt(indicator.label)}")
-            source = tr(f"q.derived_{outcome.source}")
-            st.info(tr("q.derived", source=source, answer=_answer_text(criteria, indicator, outcome.answer)))
+            st.markdown(f"**{indicator.id}** · {localised(indicator.label)}")
+            source = ui_text(f"q.derived_{outcome.source}")
+            st.info(ui_text("q.derived", source=source, answer=_answer_text(criteria, indicator, outcome.answer)))
             conflict = next((c for c in result.conflicts if c.indicator == indicator.id), None)
             if conflict:
-                st.warning(tr("q.conflict", declared=_answer_text(criteria, indicator, conflict.declared),
+                st.warning(ui_text("q.conflict", declared=_answer_text(criteria, indicator, conflict.declared),
                               derived=_answer_text(criteria, indicator, conflict.derived)))
         else:
             key = _key(assessment_id, indicator.id)
@@ -120,10 +120,10 @@ def _question(indicator: Indicator, criteria: Criteria, assessment_id: int, resu
                 st.session_state[key] = stored.get(indicator.id, [] if indicator.kind == "select_multiple" else None)
             _widget(indicator, criteria, assessment_id, locked)
         if indicator.guidance:
-            with st.expander(tr("q.guidance")):
-                st.write(txt(indicator.guidance))
+            with st.expander(ui_text("q.guidance")):
+                st.write(localised(indicator.guidance))
         if indicator.legal_basis:
-            st.caption(tr("q.legal_basis", basis=txt(indicator.legal_basis)))
+            st.caption(ui_text("q.legal_basis", basis=localised(indicator.legal_basis)))
         _evidence(indicator, criteria, assessment_id, locked)
 
 
@@ -137,28 +137,28 @@ def questionnaire_page() -> None:
     actor = common.current_actor()
     database = common.db()
     current = common.criteria()
-    st.title(tr("q.heading"))
+    st.title(ui_text("q.heading"))
     assessment = workflow.latest(database, actor.organisation_id)
     if assessment is None:
         assessment = workflow.start_draft(database, actor, actor.organisation_id, current)
     criteria = workflow.criteria_for(database, assessment, current)
     locked = assessment["status"] not in workflow.EDITABLE
-    st.caption(tr("q.version_line", version=assessment["version"],
+    st.caption(ui_text("q.version_line", version=assessment["version"],
                   status=workflow.status_label(assessment["status"], common.lang()),
                   criteria=f"{criteria.settings.criteria_id} {criteria.version}"))
     if locked:
-        st.warning(tr("q.locked", version=assessment["version"],
+        st.warning(ui_text("q.locked", version=assessment["version"],
                       status=workflow.status_label(assessment["status"], common.lang())))
         if assessment.get("decision_comment"):
-            st.info(tr("docs.decision", comment=common.md(assessment["decision_comment"])))
-        if st.button(tr("q.new_version"), type="primary"):
+            st.info(ui_text("docs.decision", comment=common.md(assessment["decision_comment"])))
+        if st.button(ui_text("q.new_version"), type="primary"):
             workflow.start_draft(database, actor, actor.organisation_id, current)
             st.rerun()
     result = workflow.stored_result(assessment) or workflow.evaluate(database, assessment["id"], criteria)
     stored = workflow.answer_set(database, assessment["id"]).values
 
     answered, asked = result_panel.progress(result)
-    st.progress(answered / asked if asked else 0.0, text=tr("q.progress_overall", answered=answered, total=asked))
+    st.progress(answered / asked if asked else 0.0, text=ui_text("q.progress_overall", answered=answered, total=asked))
 
     sections = [s.id for s in criteria.sections
                 if any(i.section == s.id and i.status != "hidden" for i in result.indicators)]
@@ -167,24 +167,24 @@ def questionnaire_page() -> None:
 
     def section_option(sid: str) -> str:
         done, total = result_panel.progress(result, sid)
-        return tr("q.section_option", label=txt(criteria.section(sid).label), answered=done, total=total)
+        return ui_text("q.section_option", label=localised(criteria.section(sid).label), answered=done, total=total)
 
     main, side = st.columns([3, 2], gap="large")
     with main:
-        sid = st.selectbox(tr("q.section"), sections, key="section", format_func=section_option)
+        sid = st.selectbox(ui_text("q.section"), sections, key="section", format_func=section_option)
         section = criteria.section(sid)
         if section.description:
-            st.caption(txt(section.description))
+            st.caption(localised(section.description))
         done, total = result_panel.progress(result, sid)
-        st.progress(done / total if total else 0.0, text=tr("q.progress_section", answered=done, total=total))
+        st.progress(done / total if total else 0.0, text=ui_text("q.progress_section", answered=done, total=total))
         for indicator in criteria.indicators_in(sid):
             if result.indicator(indicator.id).status == "hidden":
                 continue
             _question(indicator, criteria, assessment["id"], result, locked, stored)
         b1, b2 = st.columns(2)
-        b1.button(tr("q.prev"), on_click=_move, args=(sections, -1), disabled=sid == sections[0],
+        b1.button(ui_text("q.prev"), on_click=_move, args=(sections, -1), disabled=sid == sections[0],
                   width="stretch")
-        b2.button(tr("q.next"), on_click=_move, args=(sections, 1), disabled=sid == sections[-1],
+        b2.button(ui_text("q.next"), on_click=_move, args=(sections, 1), disabled=sid == sections[-1],
                   width="stretch")
     with side:
         result_panel.render(result, criteria)

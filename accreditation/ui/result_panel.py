@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from accreditation.ui.common import md, tr, txt
+from accreditation.ui.common import md, ui_text, localised
 from criteria.schema import Criteria
 from scoring.result import Result
 
@@ -16,21 +16,21 @@ PRIORITY_ICON = {"critical": ":red[:material/error:]", "major": ":orange[:materi
 
 def tier_label(criteria: Criteria, tier: str | None) -> str:
     band = criteria.band(tier)
-    return txt(band.label) if band else tr("result.not_eligible")
+    return localised(band.label) if band else ui_text("result.not_eligible")
 
 
 def section_chart(result: Result, criteria: Criteria) -> alt.LayerChart | None:
-    rows = [{tr("result.section_label"): txt(s.label), tr("result.score_label"): result.sections[s.id]}
+    rows = [{ui_text("result.section_label"): localised(s.label), ui_text("result.score_label"): result.sections[s.id]}
             for s in criteria.sections if result.sections.get(s.id) is not None]
     if not rows:
         return None
     data = pd.DataFrame(rows)
-    section, score = tr("result.section_label"), tr("result.score_label")
+    section, score = ui_text("result.section_label"), ui_text("result.score_label")
     bars = alt.Chart(data).mark_bar(color="#2b6cb0").encode(
         x=alt.X(f"{score}:Q", scale=alt.Scale(domain=[0, 100]), title=score),
         y=alt.Y(f"{section}:N", sort=None, title=None, axis=alt.Axis(labelLimit=180)),
         tooltip=[section, score])
-    floors = pd.DataFrame([{"floor": b.min_section, "band": tr("result.floor", tier=txt(b.label))}
+    floors = pd.DataFrame([{"floor": b.min_section, "band": ui_text("result.floor", tier=localised(b.label))}
                            for b in criteria.bands if b.min_section > 0])
     layers = [bars]
     if not floors.empty:
@@ -40,26 +40,26 @@ def section_chart(result: Result, criteria: Criteria) -> alt.LayerChart | None:
 
 
 def render(result: Result, criteria: Criteria, max_actions: int = 5) -> None:
-    st.subheader(tr("result.heading"))
+    st.subheader(ui_text("result.heading"))
     c1, c2 = st.columns(2)
-    c1.metric(tr("result.total"), f"{result.total:g}")
-    c2.metric(tr("result.tier"), tier_label(criteria, result.tier))
+    c1.metric(ui_text("result.total"), f"{result.total:g}")
+    c2.metric(ui_text("result.tier"), tier_label(criteria, result.tier))
     if result.knockouts:
-        st.error(tr("result.knockouts", ids=", ".join(result.knockouts)))
+        st.error(ui_text("result.knockouts", ids=", ".join(result.knockouts)))
     if result.unanswered:
-        st.caption(tr("result.unanswered", count=len(result.unanswered)))
+        st.caption(ui_text("result.unanswered", count=len(result.unanswered)))
     chart = section_chart(result, criteria)
     if chart is not None:
-        st.caption(tr("result.sections_chart"))
+        st.caption(ui_text("result.sections_chart"))
         st.altair_chart(chart, width="stretch")
-    st.caption(tr("result.evidence", evidenced=result.evidence.evidenced, derived=result.evidence.derived,
+    st.caption(ui_text("result.evidence", evidenced=result.evidence.evidenced, derived=result.evidence.derived,
                   declared=result.evidence.self_declared))
-    st.markdown(f"**{tr('result.fix_first')}**")
+    st.markdown(f"**{ui_text('result.fix_first')}**")
     if not result.remediation:
-        st.write(tr("result.nothing_to_fix"))
+        st.write(ui_text("result.nothing_to_fix"))
     for action in result.remediation[:max_actions]:
         label = f"{action.indicator} · " if action.indicator else (f"{md(action.ref)} · " if action.ref else "")
-        st.markdown(f"{PRIORITY_ICON[action.priority]} {label}{txt(action.action)}")
+        st.markdown(f"{PRIORITY_ICON[action.priority]} {label}{localised(action.action)}")
     if len(result.remediation) > max_actions:
         st.caption(f"+ {len(result.remediation) - max_actions}")
 

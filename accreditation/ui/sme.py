@@ -6,7 +6,7 @@ import streamlit as st
 
 from accreditation import accounts, workflow
 from accreditation.ui import common
-from accreditation.ui.common import tr
+from accreditation.ui.common import ui_text
 
 
 def organisation(org_id: int) -> dict:
@@ -16,27 +16,27 @@ def organisation(org_id: int) -> dict:
 def home_page() -> None:
     actor = common.current_actor()
     org = organisation(actor.organisation_id)
-    st.title(tr("home.welcome", name=common.md(actor.name)))
+    st.title(ui_text("home.welcome", name=common.md(actor.name)))
     if actor.role != "sme":
         key = f"home.role_intro_{actor.role}"
-        st.write(tr(key, org=common.md(org["name"]), code=common.md(org.get("invite_code")) or "—"))
+        st.write(ui_text(key, org=common.md(org["name"]), code=common.md(org.get("invite_code")) or "—"))
         return
-    st.write(tr("home.org", org=common.md(org["name"])))
-    st.caption(tr("home.steps"))
+    st.write(ui_text("home.org", org=common.md(org["name"])))
+    st.caption(ui_text("home.steps"))
     _certificate_notice(actor.organisation_id)
     latest = workflow.latest(common.db(), actor.organisation_id)
     if latest is not None and latest["status"] in ("changes_requested", "rejected") and latest["decision_comment"]:
-        st.warning(tr("docs.decision", comment=common.md(latest["decision_comment"])))
+        st.warning(ui_text("docs.decision", comment=common.md(latest["decision_comment"])))
     if latest is None:
-        st.info(tr("home.no_assessment"))
+        st.info(ui_text("home.no_assessment"))
     else:
         result = workflow.stored_result(latest)
         visible = [i for i in result.indicators if i.status != "hidden"] if result else []
         answered = sum(1 for i in visible if i.status in ("answered", "na"))
-        st.info(tr("home.current", version=latest["version"], status=workflow.status_label(latest["status"],
+        st.info(ui_text("home.current", version=latest["version"], status=workflow.status_label(latest["status"],
                                                                                             common.lang()),
                    answered=answered, total=len(visible), score=f"{latest['total'] or 0:g}"))
-    st.page_link("accreditation/ui/pages/questionnaire.py", label=tr("home.start"), icon="📝")
+    st.page_link("accreditation/ui/pages/questionnaire.py", label=ui_text("home.start"), icon="📝")
 
 
 def _certificate_notice(organisation_id: int) -> None:
@@ -53,16 +53,16 @@ def _certificate_notice(organisation_id: int) -> None:
     today = date.today()
     status = cert.status(today)
     days = (cert.expires - today).days
-    kind = tr(f"company.kind_{cert.assurance}")
+    kind = ui_text(f"company.kind_{cert.assurance}")
     if status in ("revoked", "expired", "suspended"):
-        st.error(tr(f"company.status_{status}", kind=kind, id=cert.id, expires=cert.expires.strftime("%d/%m/%Y"),
+        st.error(ui_text(f"company.status_{status}", kind=kind, id=cert.id, expires=cert.expires.strftime("%d/%m/%Y"),
                     reason=common.md(cert.suspended_reason or cert.revoked_reason or "")))
     elif days <= common.criteria().settings.expiry_notice_days:  # the same window a brand's portfolio uses
-        st.warning(tr("home.cert_expiring", id=cert.id, date=cert.expires.strftime("%d/%m/%Y"), days=days))
+        st.warning(ui_text("home.cert_expiring", id=cert.id, date=cert.expires.strftime("%d/%m/%Y"), days=days))
     elif cert.verified:
-        st.success(tr("home.cert_active", id=cert.id, date=cert.expires.strftime("%d/%m/%Y")))
+        st.success(ui_text("home.cert_active", id=cert.id, date=cert.expires.strftime("%d/%m/%Y")))
     else:
-        st.info(tr("company.status_active", kind=kind, id=cert.id, expires=cert.expires.strftime("%d/%m/%Y")))
+        st.info(ui_text("company.status_active", kind=kind, id=cert.id, expires=cert.expires.strftime("%d/%m/%Y")))
 
 
 def profile_page() -> None:
@@ -73,35 +73,35 @@ def profile_page() -> None:
     database = common.db()
     org = organisation(actor.organisation_id)
     c = common.criteria()
-    st.title(tr("profile.heading"))
+    st.title(ui_text("profile.heading"))
     sectors = [ch for ch in c.lists["sector"].choices] if "sector" in c.lists else []
     provinces = [p.name for p in load_provinces().current]  # the 34 units since 1 July 2025
     match = match_province(org["province"]) if org["province"] else None
     current_province = match.name if match else None
     with st.form("profile"):
-        name = st.text_input(tr("profile.name"), value=org["name"] or "")
-        tax_code = st.text_input(tr("profile.tax_code"), value=org["tax_code"] or "")
-        address = st.text_input(tr("profile.address"), value=org["address"] or "")
-        province = st.selectbox(tr("profile.province"), options=provinces,
+        name = st.text_input(ui_text("profile.name"), value=org["name"] or "")
+        tax_code = st.text_input(ui_text("profile.tax_code"), value=org["tax_code"] or "")
+        address = st.text_input(ui_text("profile.address"), value=org["address"] or "")
+        province = st.selectbox(ui_text("profile.province"), options=provinces,
                                 index=provinces.index(current_province) if current_province in provinces else None,
-                                placeholder=tr("profile.choose"))
+                                placeholder=ui_text("profile.choose"))
         sector_names = [ch.name for ch in sectors]
-        sector = st.selectbox(tr("profile.sector"), options=sector_names,
+        sector = st.selectbox(ui_text("profile.sector"), options=sector_names,
                               index=sector_names.index(org["sector"]) if org["sector"] in sector_names else None,
-                              format_func=lambda n: common.txt(next(ch.label for ch in sectors if ch.name == n)),
-                              placeholder=tr("profile.choose"))
-        size = st.number_input(tr("profile.size"), min_value=0, step=1, value=org["size"])
-        products = st.text_area(tr("profile.products"), value=org["products"] or "")
-        saved = st.form_submit_button(tr("profile.save"), type="primary")
+                              format_func=lambda n: common.localised(next(ch.label for ch in sectors if ch.name == n)),
+                              placeholder=ui_text("profile.choose"))
+        size = st.number_input(ui_text("profile.size"), min_value=0, step=1, value=org["size"])
+        products = st.text_area(ui_text("profile.products"), value=org["products"] or "")
+        saved = st.form_submit_button(ui_text("profile.save"), type="primary")
     if not saved:
         return
     if not name.strip():
-        st.error(tr("profile.name_required"))
+        st.error(ui_text("profile.name_required"))
         return
     if tax_code.strip() and not classify(tax_code).valid:
-        st.error(tr("profile.tax_invalid", value=tax_code.strip()))
+        st.error(ui_text("profile.tax_invalid", value=tax_code.strip()))
         return
     accounts.update_organisation(database, actor, org["id"], {
         "name": name, "tax_code": tax_code.strip(), "address": address, "province": province, "sector": sector,
         "size": int(size) if size is not None else None, "products": products})
-    st.success(tr("profile.saved"))
+    st.success(ui_text("profile.saved"))

@@ -17,7 +17,7 @@ import streamlit as st
 from accreditation import checks, workflow
 from accreditation.errors import UserError
 from accreditation.ui import common
-from accreditation.ui.common import tr
+from accreditation.ui.common import ui_text
 from criteria.schema import Criteria
 
 UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx"]
@@ -32,8 +32,8 @@ Build = Callable[[bytes, str, date, Criteria], workflow.CheckRecord]
 def _upload_section(kind: str, write_template: Callable[[Path], None], build: Build) -> checks.StoredCheck | None:
     """What both upload pages start with: heading, templates, the uploader (while the assessment is a draft), and
     the latest stored check (None before any)."""
-    st.title(tr(f"uploads.{kind}_heading"))
-    st.write(tr(f"uploads.{kind}_intro"))
+    st.title(ui_text(f"uploads.{kind}_heading"))
+    st.write(ui_text(f"uploads.{kind}_intro"))
     _template_buttons(kind, write_template)
     actor = common.current_actor()
     assessment = workflow.latest(common.db(), actor.organisation_id)
@@ -42,13 +42,13 @@ def _upload_section(kind: str, write_template: Callable[[Path], None], build: Bu
     if assessment["status"] in workflow.EDITABLE:
         _uploader(kind, build)
     else:
-        st.warning(tr("q.locked", version=assessment["version"],
+        st.warning(ui_text("q.locked", version=assessment["version"],
                       status=workflow.status_label(assessment["status"], common.lang())))
     check = checks.latest(common.db(), assessment["id"], kind)
     if check is None:
-        st.info(tr("uploads.none_yet"))
+        st.info(ui_text("uploads.none_yet"))
         return None
-    st.subheader(tr("uploads.result_heading", name=common.md(check.filename), as_of=check.as_of))
+    st.subheader(ui_text("uploads.result_heading", name=common.md(check.filename), as_of=check.as_of))
     return check
 
 
@@ -62,8 +62,8 @@ def _template_buttons(kind: str, write: Callable[[Path], None]) -> None:
                 write(path)
                 return path.read_bytes()
 
-        column.download_button(tr(f"uploads.template_{suffix}"), data=build, mime=mime,
-                               file_name=f"{tr(f'uploads.{kind}_file')}.{suffix}", key=f"tpl-{kind}-{suffix}")
+        column.download_button(ui_text(f"uploads.template_{suffix}"), data=build, mime=mime,
+                               file_name=f"{ui_text(f'uploads.{kind}_file')}.{suffix}", key=f"tpl-{kind}-{suffix}")
 
 
 def _process(kind: str, key: str, as_of_key: str, build: Build) -> None:
@@ -77,7 +77,7 @@ def _process(kind: str, key: str, as_of_key: str, build: Build) -> None:
         pinned = workflow.criteria_for(database, assessment, common.criteria())
         record = build(uploaded.getvalue(), uploaded.name, st.session_state.get(as_of_key) or date.today(), pinned)
         workflow.record_check(database, actor, assessment["id"], record, pinned)
-        common.flash("success", tr("uploads.checked", name=common.md(uploaded.name), rows=record.rows,
+        common.flash("success", ui_text("uploads.checked", name=common.md(uploaded.name), rows=record.rows,
                                    findings=len(record.findings)))
     except UserError as exc:  # unreadable file, missing columns: nothing is saved, the previous result stays
         common.flash("error", exc.message(common.lang()))
@@ -88,10 +88,10 @@ def _process(kind: str, key: str, as_of_key: str, build: Build) -> None:
 
 def _uploader(kind: str, build: Build) -> None:
     as_of_key = f"{kind}-as-of"
-    st.date_input(tr("uploads.as_of"), value=date.today(), key=as_of_key, format="DD/MM/YYYY",
-                  help=tr("uploads.as_of_help"))
+    st.date_input(ui_text("uploads.as_of"), value=date.today(), key=as_of_key, format="DD/MM/YYYY",
+                  help=ui_text("uploads.as_of_help"))
     key = f"{kind}-upload-{st.session_state.get(f'{kind}-upload-counter', 0)}"
-    st.file_uploader(tr(f"uploads.{kind}_upload", mb=MAX_MB), type=UPLOAD_TYPES, key=key,
+    st.file_uploader(ui_text(f"uploads.{kind}_upload", mb=MAX_MB), type=UPLOAD_TYPES, key=key,
                      max_upload_size=MAX_MB, on_change=_process, args=(kind, key, as_of_key, build))
 
 
@@ -113,7 +113,7 @@ def _show_table(rows: list[dict[str, Any]], optional: tuple[str, ...] = ()) -> N
     table = table.drop(columns=empty)
     st.dataframe(_styled(table), hide_index=True, width="stretch", height=min(600, 38 + 35 * len(table)))
     if len(rows) > MAX_ROWS_SHOWN:
-        st.caption(tr("uploads.truncated", shown=MAX_ROWS_SHOWN, total=len(rows)))
+        st.caption(ui_text("uploads.truncated", shown=MAX_ROWS_SHOWN, total=len(rows)))
 
 
 # ------------------------------------------------------------------------------------------------- roster
@@ -137,13 +137,13 @@ def roster_rows(findings: list[dict[str, Any]], lang: str) -> list[dict[str, Any
         texts = checks.roster_texts(f, lang)
         rows.append({
             "_level": f.get("severity"),
-            tr("uploads.row"): f.get("row"),
-            tr("uploads.employee"): f.get("employee_id") or "—",
-            tr("uploads.severity"): tr(f"uploads.sev_{f.get('severity')}") if f.get("severity") in checks.SEVERITIES
+            ui_text("uploads.row"): f.get("row"),
+            ui_text("uploads.employee"): f.get("employee_id") or "—",
+            ui_text("uploads.severity"): ui_text(f"uploads.sev_{f.get('severity')}") if f.get("severity") in checks.SEVERITIES
             else str(f.get("severity") or "—"),
-            tr("uploads.finding"): texts["finding"],
-            tr("uploads.legal_basis"): texts["legal_basis"],
-            tr("uploads.fine"): _fine(f),
+            ui_text("uploads.finding"): texts["finding"],
+            ui_text("uploads.legal_basis"): texts["legal_basis"],
+            ui_text("uploads.fine"): _fine(f),
         })
     return rows
 
@@ -151,23 +151,23 @@ def roster_rows(findings: list[dict[str, Any]], lang: str) -> list[dict[str, Any
 def _roster_summary(check: checks.StoredCheck) -> None:
     summary = check.summary
     c = st.columns(5)
-    c[0].metric(tr("uploads.rows"), summary.get("rows", check.rows))
-    c[1].metric(tr("uploads.minors"), summary.get("minors", 0))
+    c[0].metric(ui_text("uploads.rows"), summary.get("rows", check.rows))
+    c[1].metric(ui_text("uploads.minors"), summary.get("minors", 0))
     for col, sev in zip(c[2:], checks.SEVERITIES):
-        col.metric(tr(f"uploads.sev_{sev}"), (summary.get("summary") or {}).get(sev, 0))
+        col.metric(ui_text(f"uploads.sev_{sev}"), (summary.get("summary") or {}).get(sev, 0))
     if summary.get("knockout"):
-        st.error(tr("uploads.roster_knockout"))
+        st.error(ui_text("uploads.roster_knockout"))
     blocking = summary.get("blocking_rows") or []
     if blocking:
-        st.error(tr("checks.blocking", count=len(blocking), rows=", ".join(map(str, blocking))))
+        st.error(ui_text("checks.blocking", count=len(blocking), rows=", ".join(map(str, blocking))))
 
 
 def _roster_findings(check: checks.StoredCheck) -> None:
     if not check.findings:
-        st.success(tr("uploads.roster_clean"))
+        st.success(ui_text("uploads.roster_clean"))
         return
     _show_table(roster_rows(check.findings, common.lang()),
-                optional=(tr("uploads.legal_basis"), tr("uploads.fine")))
+                optional=(ui_text("uploads.legal_basis"), ui_text("uploads.fine")))
 
 
 def roster_page() -> None:
@@ -195,15 +195,15 @@ def supplier_rows(findings: list[dict[str, Any]], lang: str) -> list[dict[str, A
         cert = f.get("certificate") or {}
         rows.append({
             "_level": f.get("severity"),
-            tr("uploads.row"): f.get("row"),
-            tr("uploads.tax_code"): f.get("tax_code") or "—",
-            tr("checks.supplier_type"): texts["supplier_type"] or "—",
-            tr("uploads.province"): f.get("province") or "—",
-            tr("uploads.level"): tr(f"uploads.level_{f['severity']}") if f.get("severity") in LEVELS
+            ui_text("uploads.row"): f.get("row"),
+            ui_text("uploads.tax_code"): f.get("tax_code") or "—",
+            ui_text("checks.supplier_type"): texts["supplier_type"] or "—",
+            ui_text("uploads.province"): f.get("province") or "—",
+            ui_text("uploads.level"): ui_text(f"uploads.level_{f['severity']}") if f.get("severity") in LEVELS
             else texts["level"],
-            tr("uploads.reasons"): texts["reasons"],
-            tr("uploads.actions"): texts["actions"],
-            tr("checks.certificate"): _certificate(cert),
+            ui_text("uploads.reasons"): texts["reasons"],
+            ui_text("uploads.actions"): texts["actions"],
+            ui_text("checks.certificate"): _certificate(cert),
         })
     return rows
 
@@ -212,7 +212,7 @@ def _certificate(cert: dict[str, Any]) -> str:
     if not cert.get("id"):
         return ""
     state = cert.get("status") or "unknown"
-    return f"{cert['id']} · {tr('checks.cert.' + state)}"
+    return f"{cert['id']} · {ui_text('checks.cert.' + state)}"
 
 
 def _supplier_summary(check: checks.StoredCheck, chart: bool) -> None:
@@ -221,17 +221,17 @@ def _supplier_summary(check: checks.StoredCheck, chart: bool) -> None:
     if chart:
         cols = st.columns(4)
         for col, level in zip(cols, LEVELS):
-            col.metric(tr(f"uploads.level_{level}"), by_level.get(level, 0))
-        counts = pd.DataFrame({tr("uploads.level"): [tr(f"uploads.level_{lv}") for lv in LEVELS],
-                               tr("uploads.suppliers_count"): [by_level.get(lv, 0) for lv in LEVELS]})
-        st.bar_chart(counts, x=tr("uploads.level"), y=tr("uploads.suppliers_count"), height=220)
+            col.metric(ui_text(f"uploads.level_{level}"), by_level.get(level, 0))
+        counts = pd.DataFrame({ui_text("uploads.level"): [ui_text(f"uploads.level_{lv}") for lv in LEVELS],
+                               ui_text("uploads.suppliers_count"): [by_level.get(lv, 0) for lv in LEVELS]})
+        st.bar_chart(counts, x=ui_text("uploads.level"), y=ui_text("uploads.suppliers_count"), height=220)
     else:
-        st.caption(tr("checks.levels_line", suppliers=summary.get("suppliers", check.rows),
-                      levels=" · ".join(f"{tr(f'uploads.level_{lv}')} {by_level.get(lv, 0)}" for lv in LEVELS)))
+        st.caption(ui_text("checks.levels_line", suppliers=summary.get("suppliers", check.rows),
+                      levels=" · ".join(f"{ui_text(f'uploads.level_{lv}')} {by_level.get(lv, 0)}" for lv in LEVELS)))
     for mapped in summary.get("provinces_mapped", []):
-        st.caption(tr("uploads.province_mapped", old=mapped["from"], new=mapped["to"], rows=mapped["rows"]))
+        st.caption(ui_text("uploads.province_mapped", old=mapped["from"], new=mapped["to"], rows=mapped["rows"]))
     if summary.get("duplicates"):
-        st.warning(tr("uploads.duplicates", count=len(summary["duplicates"])))
+        st.warning(ui_text("uploads.duplicates", count=len(summary["duplicates"])))
     if summary.get("focus"):
         st.caption(checks.focus_definition(summary, common.lang()))
 
@@ -248,12 +248,12 @@ def suppliers_page() -> None:
     if check is None:
         return
     _supplier_summary(check, chart=True)
-    levels = st.multiselect(tr("uploads.show_levels"), list(LEVELS), default=["critical", "high"],
-                            format_func=lambda lv: tr(f"uploads.level_{lv}"), key="supplier_levels",
-                            placeholder=tr("app.all"))
+    levels = st.multiselect(ui_text("uploads.show_levels"), list(LEVELS), default=["critical", "high"],
+                            format_func=lambda lv: ui_text(f"uploads.level_{lv}"), key="supplier_levels",
+                            placeholder=ui_text("app.all"))
     chosen = [f for f in check.findings if not levels or f.get("severity") in levels]
     if chosen:
-        _show_table(supplier_rows(chosen, common.lang()), optional=(tr("checks.certificate"),))
+        _show_table(supplier_rows(chosen, common.lang()), optional=(ui_text("checks.certificate"),))
 
 
 # ------------------------------------------------------------------------------------- the review screen
@@ -262,12 +262,12 @@ def suppliers_page() -> None:
 def show_check(database, assessment_id: int, kind: str) -> None:
     """A check as the assessor reviews it: heading, file, summary counts, and every finding (most serious first)
     with its text, severity in words and, for suppliers, reasons and actions; "not uploaded" when there is none."""
-    st.markdown(f"**{tr(f'checks.heading_{kind}')}**")
+    st.markdown(f"**{ui_text(f'checks.heading_{kind}')}**")
     check = checks.latest(database, assessment_id, kind)
     if check is None:
-        st.caption(tr("checks.none"))
+        st.caption(ui_text("checks.none"))
         return
-    st.caption(tr("checks.line", filename=common.md(check.filename), rows=check.rows, as_of=check.as_of,
+    st.caption(ui_text("checks.line", filename=common.md(check.filename), rows=check.rows, as_of=check.as_of,
                   count=len(check.findings)))
     rank = {s: i for i, s in enumerate((*checks.SEVERITIES, *LEVELS))}
     ordered = sorted(check.findings, key=lambda f: (rank.get(f.get("severity"), 99), f.get("row") or 0))
@@ -277,4 +277,4 @@ def show_check(database, assessment_id: int, kind: str) -> None:
         return
     _supplier_summary(check, chart=False)
     if ordered:
-        _show_table(supplier_rows(ordered, common.lang()), optional=(tr("checks.certificate"),))
+        _show_table(supplier_rows(ordered, common.lang()), optional=(ui_text("checks.certificate"),))

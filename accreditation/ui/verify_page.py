@@ -13,7 +13,7 @@ import streamlit as st
 
 from accreditation.reports.certificate import SELF_ASSESSMENT
 from accreditation.ui import common
-from accreditation.ui.common import tr
+from accreditation.ui.common import ui_text
 from accreditation.verify import Verification, verify
 
 SHOW = {"green": st.success, "amber": st.warning, "red": st.error}
@@ -40,13 +40,13 @@ def _from_url() -> str:
 
 def _show(result: Verification) -> None:
     if result.assurance:  # what kind of document, first; coloured only while it is valid
-        st.badge(tr(f"verify.page.badge_{result.assurance}"),
+        st.badge(ui_text(f"verify.page.badge_{result.assurance}"),
                  color=BADGE_COLOUR[result.assurance] if result.ok else "gray")
     SHOW[result.tone](common.md(result.message(common.lang())))
     if result.successor_id:
-        st.markdown(tr("verify.page.successor", id=result.successor_id, link=f"?verify={result.successor_id}"))
+        st.markdown(ui_text("verify.page.successor", id=result.successor_id, link=f"?verify={result.successor_id}"))
     if result.signature_checked:
-        st.caption(tr("verifypage.signature_ok") if result.signature_valid else tr("verifypage.signature_bad"))
+        st.caption(ui_text("verifypage.signature_ok") if result.signature_valid else ui_text("verifypage.signature_bad"))
     rows = []
     for key, label in DETAILS.items():
         value = result.details.get(key)
@@ -54,10 +54,10 @@ def _show(result: Verification) -> None:
             continue
         if key == "tier":
             band = common.criteria().band(str(value))
-            value = common.txt(band.label) if band else value
+            value = common.localised(band.label) if band else value
         if key == "issuer" and value == SELF_ASSESSMENT:
-            value = tr("cert.self_issuer")
-        rows.append({tr("verifypage.field"): tr(label), tr("verifypage.value"): str(value)[:200]})
+            value = ui_text("cert.self_issuer")
+        rows.append({ui_text("verifypage.field"): ui_text(label), ui_text("verifypage.value"): str(value)[:200]})
     if result.certificate_id:
         st.subheader(result.certificate_id)
     if rows:
@@ -65,11 +65,11 @@ def _show(result: Verification) -> None:
 
 
 def verify_page() -> None:
-    st.title(tr("verifypage.heading"))
-    st.write(tr("verifypage.intro"))
-    code = st.text_input(tr("verifypage.input"), value=_from_url(), placeholder="VN-CLF-2026-000123",
+    st.title(ui_text("verifypage.heading"))
+    st.write(ui_text("verifypage.intro"))
+    code = st.text_input(ui_text("verifypage.input"), value=_from_url(), placeholder="VN-CLF-2026-000123",
                          key="verify_input")
-    pdf = st.file_uploader(tr("verifypage.pdf"), type=["pdf"], key="verify_pdf", max_upload_size=10)
+    pdf = st.file_uploader(ui_text("verifypage.pdf"), type=["pdf"], key="verify_pdf", max_upload_size=10)
     today = date.today()
     if pdf is not None:
         _show(verify(pdf.getvalue(), common.db(), today))
