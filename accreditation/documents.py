@@ -70,5 +70,6 @@ def certificate_pdf(db: Database, certificate_id: str, criteria: Criteria) -> by
 
 
 def remediation_pdf(result: Result, criteria: Criteria, org: dict[str, Any], as_of: date,
-                    review: AssessorReview | None = None) -> bytes:
-    return render_remediation_plan(result, criteria, company_of(org), as_of, review)
+                    review: AssessorReview | None = None, *, draft: bool = False) -> bytes:
+    """The plan's PDF bytes; `draft=True` while the answers are not submitted (every page is marked so)."""
+    return render_remediation_plan(result, criteria, company_of(org), as_of, review, draft=draft)

@@ -175,3 +175,24 @@ def test_the_plan_prints_the_assessor_s_review_and_the_dispute_deadline():
         assert words in text, words
     plain = flat(" ".join(pages(render_remediation_plan(result, criteria, COMPANY, AS_OF))))
     assert "The assessor's review" not in plain
+
+
+def test_a_draft_plan_says_so_on_every_page_and_a_submitted_one_does_not():
+    criteria = default_criteria()
+    result = assess(criteria, {}).model_copy(update={"remediation": numbered_actions(40, criteria)})
+    texts = pages(render_remediation_plan(result, criteria, COMPANY, AS_OF, draft=True))
+    assert len(texts) >= 2
+    for page in texts:
+        assert "BẢN NHÁP — chưa nộp" in page and "DRAFT — not submitted" in page
+    final = render_remediation_plan(result, criteria, COMPANY, AS_OF)
+    assert not any("BẢN NHÁP" in p or "DRAFT" in p for p in pages(final))
+    assert "BẢN NHÁP" in PdfReader(io.BytesIO(render_remediation_plan(
+        result, criteria, COMPANY, AS_OF, draft=True))).metadata.title
+
+
+def test_the_app_s_plan_builder_passes_draft_on():
+    from accreditation import documents
+    criteria = default_criteria()
+    result = assess(criteria, {})
+    pdf = documents.remediation_pdf(result, criteria, {"name": "Công ty A"}, AS_OF, draft=True)
+    assert all("BẢN NHÁP — chưa nộp" in p for p in pages(pdf))

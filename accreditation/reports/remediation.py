@@ -259,15 +259,19 @@ def _actions_table(result: Result, criteria: Criteria, as_of: date) -> list[Any]
 
 
 def render_remediation_plan(result: Result, criteria: Criteria, company: Mapping[str, Any], as_of: date,
-                            review: AssessorReview | None = None) -> bytes:
+                            review: AssessorReview | None = None, *, draft: bool = False) -> bytes:
     """The remediation plan PDF (bytes) for `result`, as of `as_of` (deadlines count from it). Pure and
     deterministic. `company` is the answers file's company block (name, tax_code, address, province, sector);
-    `review`: the assessor's decision, adjustments and comments, when an assessor has decided this version."""
+    `review`: the assessor's decision, adjustments and comments, when an assessor has decided this version;
+    `draft`: the answers are not submitted yet, so every page says so (a banner and a watermark)."""
     register_fonts()
     name = nfc(company.get("name"))
     tax = nfc(company.get("tax_code"))
     doc_title = catalog_pair("plan.doc_title")
     header = f"{doc_title.vi} / {doc_title.en} – {name}".strip(" –")
+    draft_text = catalog_pair("plan.draft") if draft else None
+    if draft_text is not None:
+        header = f"{draft_text.vi} / {draft_text.en} – {header}"
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
         buf, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + 10, bottomMargin=MARGIN,
@@ -307,9 +311,26 @@ def render_remediation_plan(result: Result, criteria: Criteria, company: Mapping
         canvas.drawRightString(PAGE[0] - MARGIN, PAGE[1] - MARGIN + 2,
                                f"{result.criteria_id} {result.criteria_version}")
         canvas.restoreState()
+        if draft_text is not None:
+            _draft_marks(canvas, draft_text)
 
     doc.build(story, onFirstPage=page_header, onLaterPages=page_header, canvasmaker=_NumberedCanvas)
     return buf.getvalue()
+
+
+def _draft_marks(canvas: Canvas, text: Text) -> None:
+    """A red banner above the page header and a pale diagonal watermark: a draft must not pass for a plan
+    that was submitted (the banner is plain text, so it survives copying and text extraction)."""
+    canvas.saveState()
+    canvas.setFillColor(RED)
+    canvas.setFont(BOLD, 9)
+    canvas.drawCentredString(PAGE[0] / 2, PAGE[1] - MARGIN + 14, f"{text.vi}  ·  {text.en}")
+    canvas.setFillColor(RED, alpha=0.08)
+    canvas.setFont(BOLD, 64)
+    canvas.translate(PAGE[0] / 2, PAGE[1] / 2)
+    canvas.rotate(28)
+    canvas.drawCentredString(0, 0, text.vi)
+    canvas.restoreState()
 
 
 class _NumberedCanvas(Canvas):
