@@ -127,10 +127,23 @@ def _question(indicator: Indicator, criteria: Criteria, assessment_id: int, resu
         _evidence(indicator, criteria, assessment_id, locked)
 
 
+# The section being answered is kept under a key of our own. The picker's value on the wire is its option
+# *label* (Streamlit 1.67 selectbox serialises the formatted option, and its id ignores the options when it has a
+# key), and the labels carry live counts: a label the browser still holds from an earlier run is no longer an
+# option, so Streamlit resets the picker to the first section. Pushing our value into the picker every run makes
+# the browser hold this run's label, so the counts shown are current and the section never changes by itself.
+SECTION = "q_section"
+PICKER = "section"
+
+
+def _picked() -> None:
+    st.session_state[SECTION] = st.session_state[PICKER]
+
+
 def _move(sections: list[str], step: int) -> None:
-    current = st.session_state.get("section", sections[0])
+    current = st.session_state.get(SECTION, sections[0])
     index = sections.index(current) if current in sections else 0
-    st.session_state["section"] = sections[max(0, min(len(sections) - 1, index + step))]
+    st.session_state[SECTION] = sections[max(0, min(len(sections) - 1, index + step))]
 
 
 def questionnaire_page() -> None:
@@ -162,8 +175,9 @@ def questionnaire_page() -> None:
 
     sections = [s.id for s in criteria.sections
                 if any(i.section == s.id and i.status != "hidden" for i in result.indicators)]
-    if st.session_state.get("section") not in sections:
-        st.session_state["section"] = sections[0]
+    if st.session_state.get(SECTION) not in sections:
+        st.session_state[SECTION] = sections[0]
+    st.session_state[PICKER] = st.session_state[SECTION]
 
     def section_option(sid: str) -> str:
         done, total = result_panel.progress(result, sid)
@@ -171,7 +185,7 @@ def questionnaire_page() -> None:
 
     main, side = st.columns([3, 2], gap="large")
     with main:
-        sid = st.selectbox(ui_text("q.section"), sections, key="section", format_func=section_option)
+        sid = st.selectbox(ui_text("q.section"), sections, key=PICKER, format_func=section_option, on_change=_picked)
         section = criteria.section(sid)
         if section.description:
             st.caption(localised(section.description))
