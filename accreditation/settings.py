@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
+from urllib.parse import urlsplit
+
+DEFAULT_URL = "http://localhost:8501"
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0", "")
 
 
 def data_dir() -> Path:
@@ -21,6 +26,79 @@ def data_dir() -> Path:
     return path
 
 
+def configured_url() -> str | None:
+    """$ACCREDITATION_PUBLIC_URL without its trailing slash; None when unset or blank."""
+    value = os.environ.get("ACCREDITATION_PUBLIC_URL", "").strip().rstrip("/")
+    return value or None
+
+
 def public_url() -> str:
-    """The app's public address, used in certificate QR codes (ASCII). $ACCREDITATION_PUBLIC_URL."""
-    return os.environ.get("ACCREDITATION_PUBLIC_URL", "http://localhost:8501").rstrip("/")
+    """The app's public address, used in certificate QR codes and links (ASCII), in this order:
+    $ACCREDITATION_PUBLIC_URL; else, while a page is being served, the address the browser reached the app at;
+    else http://localhost:8501 (the CLI, tests)."""
+    return configured_url() or served_url() or DEFAULT_URL
+
+
+def served_url() -> str | None:
+    """The address the current browser request reached the app at (scheme, host, port and Streamlit's base path,
+    without the page or query), or None outside a page run. Streamlit is only asked when a page is running, so
+    the CLI never imports it."""
+    if "streamlit" not in sys.modules:
+        return None
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        if get_script_run_ctx() is None:
+            return None
+        import streamlit as st
+
+        url = st.context.url
+    except Exception:  # no browser context (a bare script run, an old client): fall back
+        return None
+    return base_of(url, _base_path())
+
+
+def base_of(url: str | None, base_path: str = "") -> str | None:
+    """scheme://host[:port][/base_path] of a browser URL, the host in ASCII (IDNA) for the QR code; None when the
+    URL is not http(s)."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    host = parts.hostname
+    try:
+        host.encode("ascii")
+    except UnicodeEncodeError:
+        host = host.encode("idna").decode("ascii")
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    port = f":{parts.port}" if parts.port else ""
+    path = "/" + base_path.strip("/") if base_path.strip("/") else ""
+    return f"{parts.scheme}://{host}{port}{path}"
+
+
+def _base_path() -> str:
+    try:
+        from streamlit import config
+
+        return str(config.get_option("server.baseUrlPath") or "")
+    except Exception:
+        return ""
+
+
+def is_local(url: str | None) -> bool:
+    """True for an address only this machine reaches (localhost, 127.0.0.1, ::1)."""
+    if not url:
+        return True
+    host = (urlsplit(url).hostname or "").lower()
+    return host in LOCAL_HOSTS or host.startswith("127.")
+
+
+def address_warning() -> str | None:
+    """What the admin must know about the address in QR codes: None when $ACCREDITATION_PUBLIC_URL is set or the
+    app is only reached locally; else the address documents are getting now (the one this page was opened at)."""
+    if configured_url():
+        return None
+    served = served_url()
+    return None if is_local(served) else served

@@ -1,5 +1,9 @@
 """The administrator's page: users and criteria."""
 
+import re
+
+import pytest
+
 from apptest import app, data_dir, goto, sign_in, texts  # noqa: F401 - data_dir is a fixture
 from accreditation import accounts
 from accreditation.store.db import open_db
@@ -59,3 +63,40 @@ def test_a_broken_data_file_is_listed_on_the_page_not_a_traceback(data_dir, tmp_
     assert not at.exception
     assert at.error and "Bộ tiêu chí không hợp lệ" in at.error[0].value
     assert "supplier_types.csv" in texts(at) and "severe" in texts(at)
+
+
+# ------------------------------------------------------------------ issue 12: words, dates and the public address
+
+
+def test_the_admin_page_has_no_english_placeholder_and_dates_read_dd_mm_yyyy(data_dir):
+    at = goto(sign_in("admin@demo.vn"), "admin")
+    assert [s.placeholder for s in at.selectbox if s.label == "Người dùng"] == ["Chọn người dùng"]
+    assert all("Choose" not in (s.placeholder or "") for s in at.selectbox)
+    page = texts(at)
+    assert re.search(r"hiệu lực từ \d\d/\d\d/\d{4}", page), page
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", page), page
+
+
+@pytest.mark.parametrize("configured, browser_url, expected", [
+    (None, "http://10.1.2.3:8501/admin", "Chưa cấu hình địa chỉ công khai"),
+    (None, "https://chungnhan.example.vn/admin", "Chưa cấu hình địa chỉ công khai"),
+    (None, "http://localhost:8501/admin", "chỉ máy này mở được"),
+    ("https://chungnhan.example.vn", "http://10.1.2.3:8501/admin", "(ACCREDITATION_PUBLIC_URL)"),
+])
+def test_the_admin_page_says_when_qr_codes_lack_a_configured_public_address(data_dir, monkeypatch, configured,
+                                                                            browser_url, expected):
+    if configured:
+        monkeypatch.setenv("ACCREDITATION_PUBLIC_URL", configured)
+    else:
+        monkeypatch.delenv("ACCREDITATION_PUBLIC_URL", raising=False)
+    at = sign_in("admin@demo.vn")
+    at.context = {"url": browser_url}
+    at = goto(at, "admin")
+    assert not at.exception
+    page = texts(at)
+    assert expected in page, page
+    warned = [w.value for w in at.warning if "ACCREDITATION_PUBLIC_URL" in w.value]
+    if expected.startswith("Chưa"):
+        assert warned and browser_url.rsplit("/", 1)[0] in warned[0]
+    else:
+        assert not warned

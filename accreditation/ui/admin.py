@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from accreditation import accounts
+from accreditation import accounts, settings
+from accreditation.display import day
 from accreditation.permissions import require
 from accreditation.store.accounts import ROLES
 from accreditation.ui import common
@@ -17,10 +18,10 @@ from criteria.errors import CriteriaLoadError
 from criteria.loader import DEFAULT_CRITERIA, load_criteria
 
 
-
 def admin_page() -> None:
     actor = common.current_actor()
     st.title(ui_text("admin.heading"))
+    _public_address()
     users_tab, criteria_tab = st.tabs([ui_text("admin.users"), ui_text("admin.criteria")])
     with users_tab:
         require(actor, "users.manage")
@@ -65,7 +66,8 @@ def _users(actor) -> None:
     active = [r for r in rows if r["active"] and r["id"] != actor.id]
     with st.form("deactivate"):
         user_id = st.selectbox(ui_text("admin.user"), [r["id"] for r in active], index=None,
-                               format_func=lambda i: next(r["email"] for r in active if r["id"] == i))
+                               format_func=lambda i: next(r["email"] for r in active if r["id"] == i),
+                               placeholder=ui_text("admin.choose_user"))
         sure = st.checkbox(ui_text("admin.deactivate_confirm"))
         if st.form_submit_button(ui_text("admin.deactivate_button")) and user_id is not None:
             if not sure:
@@ -78,7 +80,7 @@ def _users(actor) -> None:
 def _criteria() -> None:
     current = common.criteria()
     s = current.settings
-    st.write(ui_text("admin.criteria_current", id=s.criteria_id, version=s.version, date=s.effective_date,
+    st.write(ui_text("admin.criteria_current", id=s.criteria_id, version=s.version, date=day(s.effective_date),
                 sections=len(current.sections), indicators=len(current.indicators)))
     st.caption(f"SHA-256 {current.fingerprint}")
     used = list(common.db().query(
@@ -116,3 +118,15 @@ def _criteria() -> None:
         st.success(ui_text("admin.valid", id=candidate.settings.criteria_id, version=candidate.version,
                       indicators=len(candidate.indicators)))
         st.caption(ui_text("admin.install_hint"))
+
+
+def _public_address() -> None:
+    """The address QR codes will carry: a warning when none is configured and the app is reached from elsewhere
+    (documents would then depend on which address each issuer happened to use)."""
+    served = settings.address_warning()
+    if served:
+        st.warning(ui_text("admin.address_warning", url=served), icon=":material/qr_code:")
+    elif settings.configured_url():
+        st.caption(ui_text("admin.address_configured", url=settings.configured_url()))
+    else:
+        st.caption(ui_text("admin.address_local", url=settings.public_url()))
