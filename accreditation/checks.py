@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 from sqlite_utils import Database
 
 if TYPE_CHECKING:  # pragma: no cover
+    from accreditation.tables import ImportedTable
     from accreditation.workflow import CheckRecord
     from criteria.law_tables import LawTables
     from criteria.schema import Criteria
@@ -52,10 +53,30 @@ ROSTER_SUMMARY = ("rows", "minors", "knockout", "summary", "age_bands", "not_in_
 
 def roster_record(data: bytes, filename: str, as_of: date, criteria: "Criteria") -> "CheckRecord":
     """Check an uploaded roster and build the record to store (the file itself is dropped by the caller)."""
-    from accreditation.roster import check_roster
+    return roster_record_from(read_roster(data, filename), filename, file_hash(data), as_of, criteria)
 
-    result = check_roster(data, filename, as_of)
-    return from_roster(result, filename, hashlib.sha256(data).hexdigest(), criteria)
+
+def file_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_roster(data: bytes, filename: str) -> "ImportedTable":
+    """The first step of a roster check (the page shows each): the file decoded, only the columns the check needs
+    (never names). Raises `TableError` for a file that cannot be read."""
+    from accreditation.roster import CHECKED_COLUMNS, roster_spec
+    from accreditation.tables import read_table
+
+    return read_table(data, filename, roster_spec(), columns=CHECKED_COLUMNS)
+
+
+def roster_record_from(table: "ImportedTable", filename: str, file_sha256: str, as_of: date,
+                       criteria: "Criteria") -> "CheckRecord":
+    """The second step: a read roster checked against the law tables, as the record to store."""
+    from criteria.law_tables import default_law
+    from scoring.workforce import check_workforce
+
+    result = check_workforce(table.frame, as_of, default_law(), table.problems)
+    return from_roster(result, filename, file_sha256, criteria)
 
 
 def from_roster(result: "RosterResult", filename: str, file_sha256: str, criteria: "Criteria") -> "CheckRecord":
@@ -91,10 +112,24 @@ def roster_finding(f: "Finding", law: "LawTables") -> dict[str, Any]:
 
 def supplier_record(db: Database, data: bytes, filename: str, as_of: date) -> "CheckRecord":
     """Check an uploaded supplier list (certificates looked up in this registry) and build the record to store."""
-    from accreditation.suppliers import check_suppliers, registry_lookup
+    return supplier_record_from(db, read_suppliers(data, filename), filename, file_hash(data), as_of)
 
-    result = check_suppliers(data, filename, as_of, certificate_status=registry_lookup(db, as_of))
-    return from_suppliers(result, filename, hashlib.sha256(data).hexdigest())
+
+def read_suppliers(data: bytes, filename: str) -> "ImportedTable":
+    """The first step of a supplier check: the list decoded. Raises a `UserError` for a file that cannot be read
+    or has no rows."""
+    from accreditation.suppliers import read_supplier_table
+
+    return read_supplier_table(data, filename)
+
+
+def supplier_record_from(db: Database, table: "ImportedTable", filename: str, file_sha256: str,
+                         as_of: date) -> "CheckRecord":
+    """The second step: a read supplier list flagged (certificates looked up in this registry), as the record."""
+    from accreditation.suppliers import assess_table, registry_lookup
+
+    result = assess_table(table, as_of, certificate_status=registry_lookup(db, as_of))
+    return from_suppliers(result, filename, file_sha256)
 
 
 def from_suppliers(result: "SupplierResult", filename: str, file_sha256: str) -> "CheckRecord":

@@ -44,9 +44,20 @@ def check_suppliers(data: bytes, filename: str, as_of: date, certificate_status:
                     sheet: str | None = None) -> SupplierResult:
     """Read a supplier list (CSV or workbook, any of the roster's encodings and header languages) and flag it.
     A whole-file problem raises `TableError` (a `UserError`); bad cells become `problems` in the result."""
+    return assess_table(read_supplier_table(data, filename, sheet), as_of, certificate_status)
+
+
+def read_supplier_table(data: bytes, filename: str, sheet: str | None = None) -> ImportedTable:
+    """The list decoded against the supplier column spec; a list without a supplier row is refused."""
     table: ImportedTable = read_table(data, filename, supplier_spec(), sheet=sheet)
     if table.rows == 0:
         raise UserError.from_key("suppliers.no_rows", file=filename)
+    return table
+
+
+def assess_table(table: ImportedTable, as_of: date, certificate_status: CertificateLookup | None = None
+                 ) -> SupplierResult:
+    """A decoded list flagged by the rules of `scoring.supply_chain`."""
     return assess_suppliers(table.frame, as_of, default_risk_data(), load_provinces(),
                             certificate_status=certificate_status,
                             problems=[_problem(p) for p in table.problems])

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest import data_dir, goto, sign_in, texts  # noqa: F401 - data_dir is a fixture
+from apptest import data_dir, goto, plain, sign_in, texts  # noqa: F401 - data_dir is a fixture
 from accreditation import accounts, checks, workflow
 from accreditation.store.db import open_db
 from criteria.datafiles import default_criteria
@@ -26,15 +26,22 @@ Hộ kinh doanh Lan,001190012345,Hưng Yên,handicraft,giỏ mây,3,household bu
 """.encode("utf-8")
 
 
+def shown(at) -> str:
+    """What the page says, with the labels of its statuses (the upload's steps)."""
+    return "\n".join([texts(at), *(plain(s.label) for s in at.status)])
+
+
 def test_a_roster_upload_shows_findings_and_stores_them_without_names(data_dir):
     at = goto(sign_in("sme@demo.vn"), "roster")
     assert not at.exception
     at.file_uploader[0].upload("danh_sach.csv", ROSTER, "text/csv").run()
     assert not at.exception, texts(at)
-    assert "Đã kiểm tra danh_sach.csv: 2 dòng" in texts(at)
+    findings = len(at.dataframe[0].value)
+    assert f"Đã kiểm tra danh_sach.csv: 2 dòng, {findings} phát hiện" in shown(at)  # a status, then its steps
+    assert "Đã đọc tệp: 2 dòng" in texts(at) and f"Đã kiểm tra 2 dòng: {findings} phát hiện" in texts(at)
     assert "Có phát hiện nghiêm trọng" in texts(at)  # a 13-year-old in ordinary work
     table = at.dataframe[0].value
-    assert set(table["Mức độ"]) == {"Nghiêm trọng", "Quan trọng"}  # severity in words
+    assert "Nghiêm trọng" in set(table["Mức độ"]) <= {"Nghiêm trọng", "Quan trọng", "Nhẹ"}  # severity in words
     assert table["Phát hiện"].str.startswith(f"Dòng 2, nhân viên E-002: {AGE} tuổi").all()  # texts filled
     assert table["Căn cứ pháp lý"].str.len().min() > 0
     db = open_db(data_dir / "accreditation.db")

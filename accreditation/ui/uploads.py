@@ -6,6 +6,7 @@ reader's language, when shown."""
 from __future__ import annotations
 
 import tempfile
+import time
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -18,6 +19,8 @@ from accreditation import checks, workflow
 from accreditation.errors import UserError
 from accreditation.ui import common
 from accreditation.ui.common import ui_text
+from accreditation.ui.uploader import clear as clear_upload
+from accreditation.ui.uploader import file_input
 from criteria.schema import Criteria
 
 UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx"]
@@ -26,10 +29,9 @@ MAX_ROWS_SHOWN = 2000
 SEVERITY_COLOUR = {"critical": "#fde2e1", "major": "#feebc8", "minor": "#fefcbf", "high": "#feebc8",
                    "medium": "#fefcbf", "low": "#e6fffa"}
 LEVELS = checks.LEVELS
-Build = Callable[[bytes, str, date, Criteria], workflow.CheckRecord]
 
 
-def _upload_section(kind: str, write_template: Callable[[Path], None], build: Build) -> checks.StoredCheck | None:
+def _upload_section(kind: str, write_template: Callable[[Path], None], stages: "Stages") -> checks.StoredCheck | None:
     """What both upload pages start with: heading, templates, the uploader (while the assessment is a draft), and
     the latest stored check (None before any)."""
     st.title(ui_text(f"uploads.{kind}_heading"))
@@ -40,7 +42,7 @@ def _upload_section(kind: str, write_template: Callable[[Path], None], build: Bu
     if assessment is None:
         assessment = workflow.start_draft(common.db(), actor, actor.organisation_id, common.criteria())
     if assessment["status"] in workflow.EDITABLE:
-        _uploader(kind, build)
+        _uploader(kind, stages)
     else:
         st.warning(ui_text("q.locked", version=assessment["version"],
                       status=workflow.status_label(assessment["status"], common.lang())))
@@ -66,33 +68,82 @@ def _template_buttons(kind: str, write: Callable[[Path], None]) -> None:
                                file_name=f"{ui_text(f'uploads.{kind}_file')}.{suffix}", key=f"tpl-{kind}-{suffix}")
 
 
-def _process(kind: str, key: str, as_of_key: str, build: Build) -> None:
-    uploaded = st.session_state.get(key)
-    if uploaded is None:
-        return
-    actor = common.current_actor()
-    database = common.db()
-    assessment = workflow.latest(database, actor.organisation_id)
-    try:
-        pinned = workflow.criteria_for(database, assessment, common.criteria())
-        record = build(uploaded.getvalue(), uploaded.name, st.session_state.get(as_of_key) or date.today(), pinned)
-        workflow.record_check(database, actor, assessment["id"], record, pinned)
-        common.flash("success", ui_text("uploads.checked", name=common.md(uploaded.name), rows=record.rows,
-                                   findings=len(record.findings)))
-    except UserError as exc:  # unreadable file, missing columns: nothing is saved, the previous result stays
-        common.flash("error", exc.message(common.lang()))
-    finally:
-        counter = f"{kind}-upload-counter"
-        st.session_state[counter] = st.session_state.get(counter, 0) + 1  # a new key drops the file from memory
-
-
-def _uploader(kind: str, build: Build) -> None:
+def _uploader(kind: str, stages: "Stages") -> None:
     as_of_key = f"{kind}-as-of"
     st.date_input(ui_text("uploads.as_of"), value=date.today(), key=as_of_key, format="DD/MM/YYYY",
                   help=ui_text("uploads.as_of_help"))
-    key = f"{kind}-upload-{st.session_state.get(f'{kind}-upload-counter', 0)}"
-    st.file_uploader(ui_text(f"uploads.{kind}_upload", mb=MAX_MB), type=UPLOAD_TYPES, key=key,
-                     max_upload_size=MAX_MB, on_change=_process, args=(kind, key, as_of_key, build))
+    uploaded = file_input(ui_text(f"uploads.{kind}_upload", mb=MAX_MB), key=kind, kinds=UPLOAD_TYPES, max_mb=MAX_MB)
+    if uploaded is not None:
+        _check_upload(kind, uploaded, st.session_state.get(as_of_key) or date.today(), stages)
+    _last_upload(kind)
+
+
+class Stages:
+    """The steps of a check, each shown as it runs: read the file, check the rows, (the page) saves the record."""
+
+    def __init__(self, read: Callable[[bytes, str], Any], check: Callable[..., workflow.CheckRecord]):
+        self.read, self.check = read, check
+
+
+def _seconds(start: float) -> str:
+    return f"{time.perf_counter() - start:.1f}".replace(".", "," if common.lang() == "vi" else ".")
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", "." if common.lang() == "vi" else ",")
+
+
+def _check_upload(kind: str, uploaded: Any, as_of: date, stages: Stages) -> None:
+    """Read, check and save an uploaded file inside a status that names each step and the row count as it goes;
+    then drop the file (a fresh widget) and rerun, so the page shows the stored result. Nothing is saved when a
+    step refuses the file; the previous result stays."""
+    data, name = uploaded.getvalue(), uploaded.name
+    clear_upload(kind)  # the next run draws an empty widget: the file leaves memory
+    shown = common.md(name)
+    steps: list[str] = []
+    begin = time.perf_counter()
+    with st.status(ui_text("uploads.step.reading", name=shown), expanded=True) as status:
+        try:
+            start = time.perf_counter()
+            table = stages.read(data, name)
+            steps.append(ui_text("uploads.step.read", rows=_count(table.rows), seconds=_seconds(start)))
+            st.write(steps[-1])
+            status.update(label=ui_text("uploads.step.checking", name=shown, rows=_count(table.rows)))
+            start = time.perf_counter()
+            actor = common.current_actor()
+            database = common.db()
+            assessment = workflow.latest(database, actor.organisation_id)
+            pinned = workflow.criteria_for(database, assessment, common.criteria())
+            record = stages.check(table, name, checks.file_hash(data), as_of, pinned)
+            del table, data  # the roster frame holds ID numbers: dropped as soon as the check is done
+            steps.append(ui_text("uploads.step.checked", rows=_count(record.rows),
+                                 findings=_count(len(record.findings)), seconds=_seconds(start)))
+            st.write(steps[-1])
+            status.update(label=ui_text("uploads.step.saving", name=shown))
+            start = time.perf_counter()
+            workflow.record_check(database, actor, assessment["id"], record, pinned)
+            steps.append(ui_text("uploads.step.saved", seconds=_seconds(start)))
+        except UserError as exc:  # unreadable file, missing columns: nothing is saved
+            st.session_state[f"{kind}-last"] = ("error", exc.message(common.lang()), steps)
+        else:
+            st.session_state[f"{kind}-last"] = (
+                "complete", ui_text("uploads.checked", name=shown, rows=_count(record.rows),
+                                    findings=_count(len(record.findings)), seconds=_seconds(begin)), steps)
+    st.rerun()
+
+
+def _last_upload(kind: str) -> None:
+    """How the last upload went, once, after the rerun that shows its result: the steps with counts and times."""
+    last = st.session_state.pop(f"{kind}-last", None)
+    if last is None:
+        return
+    state, label, steps = last
+    if state == "error":
+        st.error(label)
+        return
+    with st.status(label, state="complete", expanded=False):
+        for line in steps:
+            st.write(line)
 
 
 def _styled(frame: pd.DataFrame) -> Any:
@@ -119,8 +170,8 @@ def _show_table(rows: list[dict[str, Any]], optional: tuple[str, ...] = ()) -> N
 # ------------------------------------------------------------------------------------------------- roster
 
 
-def _roster_build(data: bytes, filename: str, as_of: date, criteria: Criteria) -> workflow.CheckRecord:
-    return checks.roster_record(data, filename, as_of, criteria)
+def _roster_stages() -> Stages:
+    return Stages(checks.read_roster, checks.roster_record_from)
 
 
 def _fine(f: dict[str, Any]) -> str:
@@ -173,7 +224,7 @@ def _roster_findings(check: checks.StoredCheck) -> None:
 def roster_page() -> None:
     from accreditation.roster import write_roster_template
 
-    check = _upload_section("roster", lambda p: write_roster_template(p, example=True), _roster_build)
+    check = _upload_section("roster", lambda p: write_roster_template(p, example=True), _roster_stages())
     if check is None:
         return
     _roster_summary(check)
@@ -183,8 +234,11 @@ def roster_page() -> None:
 # ---------------------------------------------------------------------------------------------- suppliers
 
 
-def _supplier_build(data: bytes, filename: str, as_of: date, criteria: Criteria) -> workflow.CheckRecord:
-    return checks.supplier_record(common.db(), data, filename, as_of)
+def _supplier_stages() -> Stages:
+    def check(table: Any, name: str, sha: str, as_of: date, criteria: Criteria) -> workflow.CheckRecord:
+        return checks.supplier_record_from(common.db(), table, name, sha, as_of)
+
+    return Stages(checks.read_suppliers, check)
 
 
 def supplier_rows(findings: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
@@ -244,7 +298,7 @@ def suppliers_page() -> None:
         source = next(p for p in written if p.suffix == path.suffix)
         path.write_bytes(source.read_bytes())
 
-    check = _upload_section("suppliers", template, _supplier_build)
+    check = _upload_section("suppliers", template, _supplier_stages())
     if check is None:
         return
     _supplier_summary(check, chart=True)
