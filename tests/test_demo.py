@@ -38,3 +38,88 @@ def test_the_demo_gives_each_role_something_to_see(db):
 def test_the_demo_level_comes_from_the_environment(monkeypatch, value, expected):
     monkeypatch.setenv("ACCREDITATION_DEMO", value)
     assert demo.level() == expected
+
+
+# ------------------------------------------------------------------ the start-up: accounts before any browser
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_the_first_start_prints_the_address_and_the_demo_accounts_before_any_browser_connects(tmp_path):
+    """`python -m accreditation.serve` (the README's start command) prints them while nothing has asked the server
+    for anything; then the same process serves the app."""
+    import os
+    import subprocess
+    import sys
+    import threading
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    port = _free_port()
+    env = {**os.environ, "ACCREDITATION_DATA_DIR": str(tmp_path), "ACCREDITATION_DEMO": "1",
+           "ACCREDITATION_LANG": "en"}
+    env.pop("ACCREDITATION_PUBLIC_URL", None)
+    proc = subprocess.Popen([sys.executable, "-m", "accreditation.serve", "--server.port", str(port),
+                             "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
+                            cwd=Path(__file__).resolve().parent.parent, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")), daemon=True)
+    reader.start()
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline and not any("phuvinh@demo.vn" in line for line in lines):
+            assert proc.poll() is None, "".join(lines)
+            time.sleep(0.2)
+        out = "".join(lines)  # no HTTP request has been made yet
+        assert f"Open the app at http://127.0.0.1:{port}" in out, out
+        assert "Demo accounts (password for all: demo-2026):" in out
+        for email in ("sme@demo.vn", "assessor@demo.vn", "lead@demo.vn", "brand@demo.vn", "admin@demo.vn",
+                      "dongky@demo.vn"):
+            assert email in out
+        assert out.index("Open the app at") < out.index("sme@demo.vn")
+        while time.time() < deadline:  # and then it serves
+            try:
+                if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            raise AssertionError("the app did not start: " + "".join(lines))
+    finally:
+        proc.terminate()
+        proc.wait(20)
+    db = open_db(tmp_path / "accreditation.db")
+    assert accounts.user_for_email(db, "sme@demo.vn") is not None
+
+
+def test_a_second_start_creates_and_prints_no_accounts_again(db):
+    from accreditation import serve
+
+    demo.ensure_demo_data(db)
+    assert serve.prepare("en") == []
+
+
+@pytest.mark.parametrize("argv, env, expected", [
+    ([], {}, "http://localhost:8501"),
+    (["--server.port", "9000"], {}, "http://localhost:9000"),
+    (["--server.port=9000", "--server.address=0.0.0.0"], {}, "http://localhost:9000"),
+    ([], {"STREAMLIT_SERVER_PORT": "8600", "STREAMLIT_SERVER_ADDRESS": "10.0.0.5"}, "http://10.0.0.5:8600"),
+    (["--server.baseUrlPath", "/award/"], {}, "http://localhost:8501/award"),
+    ([], {"STREAMLIT_SERVER_BASE_URL_PATH": "award"}, "http://localhost:8501/award"),
+])
+def test_the_printed_address_follows_streamlit_s_options(monkeypatch, argv, env, expected):
+    from accreditation import serve
+
+    for name in ("STREAMLIT_SERVER_PORT", "STREAMLIT_SERVER_ADDRESS", "STREAMLIT_SERVER_BASE_URL_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert serve.address(argv) == expected

@@ -32,9 +32,23 @@ def test_every_linked_file_exists(link):
     assert (ROOT / link).exists(), link
 
 
+QUICK_START = ("python3 -m venv .venv && . .venv/bin/activate && pip install -r requirements.txt && "
+               "python -m accreditation.serve",
+               "python3 -m venv .venv && . .venv/bin/activate && pip install -r requirements-dev.txt && python -m pytest")
+
+
 def test_the_readme_shows_the_two_quick_start_commands():
-    assert "pip install -r requirements.txt && streamlit run streamlit_app.py" in README
-    assert "pip install -r requirements-dev.txt && python -m pytest" in README
+    """Each makes and uses its own virtual environment: a fresh Debian or Ubuntu refuses pip into the system Python
+    (PEP 668). `accreditation.serve` prints the demo accounts before any browser connects (test_demo.py)."""
+    blocks = re.findall(r"```bash\n(.*?)\n```", README.split("## Quick start", 1)[1].split("\n## ", 1)[0], flags=re.S)
+    assert blocks == list(QUICK_START)
+
+
+def test_the_quick_start_modules_exist():
+    import importlib.util
+
+    assert importlib.util.find_spec("accreditation.serve") is not None
+    assert (ROOT / "requirements.txt").exists() and (ROOT / "requirements-dev.txt").exists()
 
 
 def test_every_screenshot_the_browser_journey_takes_is_in_docs():
