@@ -86,17 +86,32 @@ class Verification(BaseModel):
         return "amber" if self.status == "unknown" else "red"
 
     def headline(self, lang: str = "vi") -> str:
-        """The first words: the assurance for a valid document, else the status."""
+        """The first words: the assurance for a valid document, else the status. A PDF that is not the issued file
+        byte for byte is not called a fake: re-saving or printing to PDF changes the bytes of a genuine copy."""
         if self.ok:
             return catalog_text(f"verify.headline.valid_{self.assurance or 'self_assessed'}", lang)
+        if self.reason == "hash_mismatch":
+            return catalog_text("verify.headline.copy_not_confirmed", lang)
         return catalog_text(f"verify.status.{self.status}", lang)
+
+    @property
+    def issuer_text(self) -> dict[str, str] | None:
+        """Who issued the document, in words ({"vi", "en"}): the company itself for a self-assessment statement,
+        else the assessing body's name; None when no issuer is known (nothing genuine was found)."""
+        issuer = self.details.get("issuer")
+        if issuer is None:
+            return None
+        from accreditation.reports.certificate import issuer_wording
+
+        text = issuer_wording(self.assurance == "verified", str(issuer))
+        return {"vi": text.vi, "en": text.en}
 
     def message(self, lang: str = "vi") -> str:
         d = self.details
         claimed = d.get("claimed") if isinstance(d.get("claimed"), dict) else {}
         params = {
             "id": self.certificate_id or "?", "company": d.get("company_name", ""),
-            "expires": d.get("expires", "?"), "issuer": d.get("issuer", ""),
+            "expires": d.get("expires", "?"), "issuer": (self.issuer_text or {}).get(lang, ""),
             "doc": catalog_text(f"verify.doc.{self.assurance or 'unknown'}", lang),
             "revoked_at": str(d.get("revoked_at", "?"))[:10], "revoked_reason": d.get("revoked_reason", ""),
             "suspended_at": str(d.get("suspended_at", "?"))[:10], "suspended_reason": d.get("suspended_reason", ""),
@@ -110,7 +125,7 @@ class Verification(BaseModel):
         return f"{self.headline(lang)}: {catalog_text(f'verify.reason.{reason}', lang, **params)}"
 
     def as_dict(self) -> dict[str, Any]:
-        return {**self.model_dump(), "tone": self.tone,
+        return {**self.model_dump(), "tone": self.tone, "issuer_text": self.issuer_text,
                 "message": {"vi": self.message("vi"), "en": self.message("en")}}
 
 

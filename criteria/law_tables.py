@@ -38,8 +38,12 @@ class Rule(_Frozen):
     # until it is (a child under 15 whose work is not classified)
     effect: Effect
     severity: Priority
+    # days to act, from the assessment date; None: the severity's deadline (criteria/award/priorities.csv);
+    # 0: at once (the action says stop, suspend or move the worker now)
+    deadline_days: int | None = None
     ages: str  # who it applies to, for the documentation
     params: dict[str, float]
+    title: Text  # a short name for people; the rule id stays secondary
     legal_basis: Text
     fine_band: str | None
     fine_point: str
@@ -87,6 +91,21 @@ class LawTables(_Frozen):
     rules: tuple[Rule, ...]
     codes: dict[str, WorkCode]
     fines: tuple[FineBand, ...]
+    # roster column name -> its label (criteria/columns/roster.csv): messages name a column as the template does
+    columns: dict[str, Text] = {}
+
+    def code_phrase(self, code: str | None) -> Text:
+        """A job or workplace code as people read it: its label, then the code in parentheses."""
+        if not code:
+            return Text(vi="chưa phân loại (chưa ghi mã)", en="not classified (no code)")
+        known = self.codes.get(code)
+        if known is None:
+            return Text(vi=f"mã “{code}”", en=f"code “{code}”")
+        return Text(vi=f"“{_short(known.label.vi)}” ({code})", en=f"“{_short(known.label.en)}” ({code})")
+
+    def column_label(self, name: str) -> Text:
+        label = self.columns.get(name)
+        return Text(vi=f"“{label.vi}”", en=f"“{label.en}”") if label else Text(vi=name, en=name)
 
     def rule(self, rule_id: str) -> Rule:
         return next(r for r in self.rules if r.id == rule_id)
@@ -95,11 +114,18 @@ class LawTables(_Frozen):
         return next((f for f in self.fines if f.band == band and f.in_force(on)), None)
 
 
-RULES = SheetSpec("minor_workers", ("id", "group", "effect", "severity", "ages", "params", "fine_band", "fine_point",
-                                    "effective_from", "effective_to"),
-                  ("id", "group", "effect", "severity", "ages", "params", "fine_band", "fine_point",
+def _short(label: str) -> str:
+    """A code label without its notes and examples (they follow a parenthesis or a semicolon)."""
+    for mark in (" (", ";"):
+        label = label.split(mark, 1)[0]
+    return label.strip()
+
+
+RULES = SheetSpec("minor_workers", ("id", "group", "effect", "severity", "deadline_days", "ages", "params", "fine_band",
+                                    "fine_point", "effective_from", "effective_to"),
+                  ("id", "group", "effect", "severity", "deadline_days", "ages", "params", "fine_band", "fine_point",
                    "effective_from", "effective_to"),
-                  ("legal_basis", "message", "action"), ("legal_basis", "message", "action"))
+                  ("title", "legal_basis", "message", "action"), ("title", "legal_basis", "message", "action"))
 CODES = SheetSpec("work_codes", ("code", "applies_to", "light_13_14", "under_13", "overtime_15_17",
                                  "prohibited_15_17", "source"),
                   ("code", "applies_to", "light_13_14", "under_13", "overtime_15_17", "prohibited_15_17", "source"),
@@ -144,8 +170,9 @@ def _rule(row: Row, bands: set[str] | None) -> dict[str, Any]:
         row.issue(ErrorCode.UNKNOWN_REFERENCE, "fine_band", value=fine_band, target="law/fines.csv (band)")
     start, end = _dates(row, required=False)
     return dict(id=row.text("id", required=True), groups=groups, effect=row.option("effect", get_args(Effect)),
-                severity=row.option("severity", PRIORITIES), ages=row.text("ages"), params=_params(row),
-                legal_basis=_text(row, "legal_basis", required=False), fine_band=fine_band, fine_point=row.text("fine_point"),
+                severity=row.option("severity", PRIORITIES),
+                deadline_days=row.integer("deadline_days", required=False, low=0), ages=row.text("ages"),
+                params=_params(row), title=_text(row, "title"), legal_basis=_text(row, "legal_basis", required=False), fine_band=fine_band, fine_point=row.text("fine_point"),
                 message=_text(row, "message"), action=_text(row, "action"), effective_from=start, effective_to=end)
 
 
@@ -200,7 +227,20 @@ def load_law(folder: Path | None = None) -> LawTables:
     if issues or rules is None or codes is None or fines is None:
         raise CriteriaLoadError(issues, str(folder))
     return LawTables(rules=tuple(r for _, r in rules[0]), codes={c.code: c for _, c in codes[0]},
-                     fines=tuple(f for _, f in fines[0]))
+                     fines=tuple(f for _, f in fines[0]), columns=_column_labels(folder))
+
+
+def _column_labels(folder: Path) -> dict[str, Text]:
+    """The roster columns' labels, from the `columns/` beside `law/` (else the default ones). Their file is
+    checked by its own loader; without it, messages fall back to the column names."""
+    from criteria.column_specs import load_table_spec
+
+    beside = folder.parent / "columns"
+    try:
+        spec = load_table_spec("roster", beside if (beside / "roster.csv").exists() else None)
+    except (CriteriaLoadError, OSError):
+        return {}
+    return {c.name: c.label for c in spec.columns if c.label.vi and c.label.en}
 
 
 @lru_cache(maxsize=4)

@@ -21,7 +21,8 @@ class Action(BaseModel):
     priority: Priority
     source: Source
     indicator: str | None = None
-    rule: str | None = None  # a check's rule id, e.g. a roster rule
+    rule: str | None = None  # a check's rule id, e.g. a roster rule (shown after the title, never instead of it)
+    title: Text = Text()  # a short name of what was found (a roster rule's title); empty for questionnaire answers
     ref: str | None = None  # where it was found, e.g. "row 12, employee E-014"; never a name or ID number
     row: int | None = None  # the uploaded file's row it was found on
     finding: Text

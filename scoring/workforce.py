@@ -38,6 +38,9 @@ class Finding(BaseModel):
     legal_basis: Text
     message: Text
     action: Text
+    title: Text = Text()  # the rule's short name; pages and the plan show it first, the rule id after it
+    deadline_days: int | None = None  # the rule's own deadline (0: at once); None: the severity's
+    child_protection: bool = False  # a child in unlawful work: the plan opens with the protection protocol
     fine_min_vnd: int | None = None  # organisation rate (individual rate x multiplier)
     fine_max_vnd: int | None = None
     fine_basis: Text | None = None
@@ -62,7 +65,11 @@ class RosterResult(BaseModel):
 
     @property
     def knockout(self) -> bool:
-        return self.summary.get("critical", 0) > 0
+        """A child below the minimum age or in prohibited work: the roster answers YW-01/YW-02 "found", which
+        knocks the company out. Other critical findings (a child under 15 at night, say) must be fixed at once
+        but do not decide eligibility here; the criteria do (YW-03, YW-04)."""
+        return any(f.severity == "critical" and {"minimum_age", "prohibited_work"} & set(f.groups)
+                   for f in self.findings)
 
     @property
     def blocking(self) -> list[int]:
@@ -74,12 +81,11 @@ class RosterResult(BaseModel):
         `deadlines` maps a priority to days, e.g. `criteria.deadline_days()`."""
         deadlines = deadlines or {}
         actions = [
-            Action(priority=f.severity, source="roster", rule=f.rule, ref=f.ref, row=f.row, finding=f.message,
-                   action=f.action,
-                   legal_basis=f.legal_basis, deadline_days=deadlines.get(f.severity),
+            Action(priority=f.severity, source="roster", rule=f.rule, title=f.title, ref=f.ref, row=f.row,
+                   finding=f.message, action=f.action, legal_basis=f.legal_basis,
+                   deadline_days=f.deadline_days if f.deadline_days is not None else deadlines.get(f.severity),
                    fine_min_vnd=f.fine_min_vnd, fine_max_vnd=f.fine_max_vnd,
-                   child_protection=f.severity == "critical" and bool(
-                       {"minimum_age", "prohibited_work"} & set(f.groups)), blocks=f.blocks)
+                   child_protection=f.child_protection, blocks=f.blocks)
             for f in sorted(self.findings, key=lambda f: (_RANK[f.severity], f.row))
         ]
         return DerivedAnswers(source="roster", values=dict(self.values), actions=actions)
@@ -175,6 +181,8 @@ class _Wording:
         self.hire = _dates_at(r.ages.hire, picked)
         self.health_check = _dates_at(r.papers.health_check, picked)
         self.as_of = r.as_of.strftime("%d/%m/%Y")
+        self.law = law
+        self._phrases: dict[Any, dict[str, str]] = {}
         self.rule_params = {rule.id: {k: _num(v) for k, v in rule.params.items()} for rule in law.rules}
         self._other_rows: dict[str, dict[int, str]] = {}
 
@@ -182,13 +190,23 @@ class _Wording:
         r = self.r
         p = _Params(self.rule_params[rule.id])
         p.update(row=int(r.rows[i]), employee_id=self.employee.get(i) or "?",
-                 age=int(r.ages.years[i]) if r.ages.years[i] >= 0 else "?", job_code=self.job.get(i) or "—",
-                 workplace_code=self.place.get(i) or "—", as_of=self.as_of, dob=self.dob.get(i, ""))
+                 age=int(r.ages.years[i]) if r.ages.years[i] >= 0 else "?", as_of=self.as_of, dob=self.dob.get(i, ""))
+        # `{job_code}` and `{workplace_code}` read as the code's label with the code after it, in each language
+        p.update(self.phrase("job_code", self.job.get(i)))
+        p.update(self.phrase("workplace_code", self.place.get(i)))
         detail = _DETAILS.get(rule.id)
         if detail is not None:
             p.update(detail(self, i))
         p.update(extra)
         return p
+
+    def phrase(self, key: str, code: Any) -> dict[str, str]:
+        """`key_vi`/`key_en` of a code (cached: thousands of findings share a few codes)."""
+        hit = self._phrases.get((key, code))
+        if hit is None:
+            t = self.law.code_phrase(code)
+            hit = self._phrases[(key, code)] = {f"{key}_vi": t.vi, f"{key}_en": t.en}
+        return hit
 
     def other_rows(self, which: str, i: int) -> str:
         """The other rows sharing row i's ID number (`which` = "id") or employee ID, at most 10."""
@@ -226,8 +244,8 @@ def _hiring(w: _Wording, i: int) -> dict[str, Any]:
 
 
 def _time_missing(w: _Wording, i: int) -> dict[str, Any]:
-    missing = ", ".join(c for c in TIME_COLUMNS if w.r.time.missing[c][i])
-    return {"missing_vi": missing, "missing_en": missing}
+    labels = [w.law.column_label(c) for c in TIME_COLUMNS if w.r.time.missing[c][i]]
+    return {"missing_vi": ", ".join(t.vi for t in labels), "missing_en": ", ".join(t.en for t in labels)}
 
 
 def _implausible(w: _Wording, i: int) -> dict[str, Any]:
@@ -277,7 +295,8 @@ def _each_unknown_code(w: _Wording, rule: Rule, mask: np.ndarray) -> Cells:
     for name, values, unknown in (("job_code", w.job, codes.job_given & ~codes.job_known),
                                   ("workplace_code", w.place, codes.place_given & ~codes.place_known)):
         for i in np.flatnonzero(unknown):
-            yield int(i), {"column": name, "value": values.get(int(i))}
+            label = w.law.columns.get(name) or Text(vi=name, en=name)
+            yield int(i), {"column_vi": label.vi, "column_en": label.en, "value": values.get(int(i))}
 
 
 def _each_unreadable_cell(w: _Wording, rule: Rule, mask: np.ndarray) -> Cells:
@@ -357,6 +376,7 @@ def word_findings(r: Roster, law: LawTables, flagged: Mapping[str, np.ndarray]) 
     words = _Wording(r, law, picked)
     fines = _Fines(law, r)
     order = {rule.id: n for n, rule in enumerate(law.rules)}
+    protects = {rule.id: child_protection(rule) for rule in law.rules}
     keyed: list[tuple[int, int, int, Finding]] = []
     for rule in law.rules:
         mask = flagged.get(rule.id)
@@ -368,10 +388,23 @@ def word_findings(r: Roster, law: LawTables, flagged: Mapping[str, np.ndarray]) 
             keyed.append((row, _RANK[rule.severity], order[rule.id], _trusted(Finding, dict(
                 row=row, employee_id=words.employee.get(i), rule=rule.id, severity=rule.severity,
                 groups=rule.groups, legal_basis=rule.legal_basis, message=_message(rule, words.params(i, rule, extra)),
-                action=rule.action, fine_min_vnd=fine_min, fine_max_vnd=fine_max, fine_basis=fine_basis,
-                blocks=rule.effect == "blocks"))))
+                action=rule.action, title=rule.title, deadline_days=rule.deadline_days,
+                child_protection=protects[rule.id], fine_min_vnd=fine_min, fine_max_vnd=fine_max,
+                fine_basis=fine_basis, blocks=rule.effect == "blocks"))))
     keyed.sort(key=lambda x: x[:3])
     return [f for *_, f in keyed]
+
+
+_UNDER_15 = ("<13", "13-14", "<15")
+
+
+def child_protection(rule: Rule) -> bool:
+    """A critical finding about the child's work itself: below the minimum age, prohibited work, or a child under
+    15 working at night, overtime or beyond the legal hours (LC art. 146(1)). Missing papers are not."""
+    if rule.severity != "critical":
+        return False
+    return bool({"minimum_age", "prohibited_work"} & set(rule.groups)) or (
+        "working_time" in rule.groups and rule.ages in _UNDER_15)
 
 
 def summarise(findings: Iterable[Finding]) -> dict[str, int]:

@@ -399,9 +399,14 @@ def minor_time_not_recorded(r: Roster, rule: Rule) -> np.ndarray:
     return r.ages.minor & r.time.any_missing
 
 
-def minor_without_guardian_consent(r: Roster, rule: Rule) -> np.ndarray:
-    """A minor without a parent's or guardian's consent (LC art. 144(3))."""
-    return r.ages.minor & ~r.papers.guardian_consent
+def from15to17_without_guardian_consent(r: Roster, rule: Rule) -> np.ndarray:
+    """15-17 without a parent's or guardian's consent (LC art. 144(3))."""
+    return r.ages.from15to17 & ~r.papers.guardian_consent
+
+
+def under15_without_guardian_consent(r: Roster, rule: Rule) -> np.ndarray:
+    """Under 15 without a parent's or guardian's consent (LC art. 144(3), a condition of employing the child)."""
+    return r.ages.under15 & ~r.papers.guardian_consent
 
 
 def under15_without_contract(r: Roster, rule: Rule) -> np.ndarray:
@@ -523,7 +528,8 @@ MASKS: dict[str, Mask] = {
     "time.15_17_night": from15to17_at_night,
     "time.15_17_overtime": from15to17_overtime_outside_appendix_v,
     "time.not_recorded": minor_time_not_recorded,
-    "paper.guardian_consent": minor_without_guardian_consent,
+    "paper.guardian_consent": from15to17_without_guardian_consent,
+    "paper.guardian_consent_u15": under15_without_guardian_consent,
     "paper.contract_u15": under15_without_contract,
     "paper.health_u15_missing": under15_no_health_check,
     "paper.health_u15_stale": under15_stale_health_check,

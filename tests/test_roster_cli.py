@@ -22,8 +22,8 @@ ROWS = [
      "02/08/2026"],
     ["NV003", "Lê Văn Cường", "30/04/2012", "", "GENERAL", "GENERAL", "6", "30", "không", "không", "có", "01/06/2026"],
 ]
-EXPECTED = [(3, "age.13_14_not_light", "critical"), (3, "time.under15_hours", "major"),
-            (3, "paper.contract_u15", "major")]
+EXPECTED = [(3, "age.13_14_not_light", "critical"), (3, "time.under15_hours", "critical"),
+            (3, "paper.contract_u15", "critical")]
 
 
 @pytest.fixture
@@ -71,7 +71,7 @@ def test_each_encoding_gives_the_same_findings(roster, tmp_path, encoding, delim
     out = ok_json(roster(tmp_path, encode(as_csv([HEADER, *ROWS], delim))))
     assert out["file"]["encoding"] == encoding and out["file"]["delimiter"] == delim
     assert out["rows"] == 3 and findings(out) == EXPECTED
-    assert out["summary"] == {"critical": 1, "major": 2, "minor": 0}
+    assert out["summary"] == {"critical": 3, "major": 0, "minor": 0}
     assert out["derived"]["roster.minimum_age"] == "found"
 
 
@@ -120,8 +120,8 @@ def test_xlsx_made_by_libreoffice(run):
     assert b"LibreOffice" in __import__("zipfile").ZipFile(path).read("docProps/app.xml")
     out = ok_json(run("roster", str(path), "--as-of", "2026-09-15"))
     assert out["rows"] == 4
-    assert findings(out) == [(3, "age.13_14_not_light", "critical"), (3, "time.under15_hours", "major"),
-                             (3, "paper.contract_u15", "major"), (4, "job.15_17_prohibited", "critical"),
+    assert findings(out) == [(3, "age.13_14_not_light", "critical"), (3, "time.under15_hours", "critical"),
+                             (3, "paper.contract_u15", "critical"), (4, "job.15_17_prohibited", "critical"),
                              (4, "time.15_17_night", "major"), (4, "paper.guardian_consent", "major"),
                              (4, "paper.health_15_17_stale", "major")]
 
@@ -136,7 +136,7 @@ def test_bad_date_in_row_7_is_a_finding_not_a_failure(roster, tmp_path):
     out = ok_json(roster(tmp_path, as_csv(rows).encode()))
     [f] = out["findings"]
     assert (f["row"], f["rule"], f["severity"], f["employee_id"]) == (7, "data.bad_date", "major", "NV007")
-    assert f["message"]["en"] == ("row 7, column date_of_birth (Date of birth): '1990-13-01' is not a valid date; "
+    assert f["message"]["en"] == ("Column date_of_birth (Date of birth), row 7: '1990-13-01' is not a valid date; "
                                   "expected dd/mm/yyyy, yyyy-mm-dd (e.g. 25/12/2010) or an Excel date")
     assert "roster.minimum_age" not in out["derived"]  # that worker's age is unknown
 
@@ -147,8 +147,8 @@ def test_bad_date_in_row_7_is_a_finding_not_a_failure(roster, tmp_path):
      "error: ragged.csv: data row 2 (line 3) has 4 cells but the header has 3"),
     ("cols.csv", as_csv([["Mã nhân viên", "Họ và tên"], ["NV1", "A"]]).encode(),
      "error: cols.csv: required column missing: date_of_birth (Date of birth)"),
-    ("junk.xlsx", b"PK\x03\x04 this is not a workbook", "error: cannot read junk.xlsx"),
-    ("binary.csv", b"Ma,Ngay\n\x81\x8d\x8f\x90\n", "error: cannot read binary.csv: the text encoding"),
+    ("junk.xlsx", b"PK\x03\x04 this is not a workbook", "error: Cannot read junk.xlsx"),
+    ("binary.csv", b"Ma,Ngay\n\x81\x8d\x8f\x90\n", "error: Cannot read binary.csv: the text encoding"),
 ])
 def test_malformed_files_say_what_is_wrong(roster, tmp_path, name, data, message):
     proc = roster(tmp_path, data, name)

@@ -467,3 +467,34 @@ def test_the_public_page_leads_with_the_assurance_and_masks_a_personal_id(monkey
         assert type(first).__name__ == "Error" and first.value.startswith("KHÔNG PHẢI TÀI LIỆU THẬT")
     finally:
         common._database.clear()
+
+
+# ----------------------------------------------------------------------------------------- issue 12 wording
+
+
+def test_a_resaved_pdf_is_not_called_a_fake_and_says_how_to_check(db, issued):
+    cert, pdf = issued
+    result = verify(pdf + b"\n% re-saved", db, TODAY)
+    assert (result.status, result.reason, result.tone) == ("not_genuine", "hash_mismatch", "red")  # logic kept
+    vi, en = result.message("vi"), result.message("en")
+    assert vi.startswith("KHÔNG XÁC NHẬN ĐƯỢC BẢN SAO NÀY: ") and en.startswith("THIS COPY CANNOT BE CONFIRMED: ")
+    for text in (vi, en):
+        assert "KHÔNG PHẢI" not in text and "NOT GENUINE" not in text
+        assert "bị sửa" not in text and "altered" not in text
+        assert cert.id in text
+    assert "lưu lại hoặc in lại ra PDF" in vi and "quét mã QR" in vi and "không thể xác nhận bản sao này" in vi
+    assert "re-saved or printed to PDF" in en and "QR code" in en and "this copy cannot be confirmed" in en
+    # other failures keep their status headline
+    assert verify("VN-CLF-2026-999999", db, TODAY).message("vi").startswith("KHÔNG PHẢI TÀI LIỆU THẬT")
+
+
+def test_results_carry_the_issuer_in_words(db):
+    cert, _pdf = issue(db)
+    statement = verify(cert.id, db, TODAY)
+    assert statement.issuer_text == {"vi": "Doanh nghiệp tự đánh giá", "en": "Company self-assessment"}
+    assert statement.as_dict()["issuer_text"] == statement.issuer_text
+    cert, _pdf = issue(db, verified=True, tax_code="0101234567")
+    verified = verify(cert.id, db, TODAY)
+    assert verified.issuer_text == {"vi": ASSESSOR, "en": ASSESSOR}
+    assert ASSESSOR in verified.message("vi")
+    assert verify("VN-CLF-2026-999999", db, TODAY).issuer_text is None
