@@ -75,7 +75,7 @@ def _cannot_start(exc: Exception) -> None:
         for line in exc.messages(lang):
             st.write(line)
     else:
-        st.error(exc.message(lang))
+        st.error(common.page_message(exc.message(lang)))
     st.stop()
 
 

@@ -138,9 +138,28 @@ def language_switch() -> None:
         format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code])
 
 
+_NOT_A_WORD = re.compile(r"[._/\\@\d`]")
+_CLI_OPTION = re.compile(r"\s*\((?:--[a-z][a-z-]*(?:,\s*)?)+\)|\s*`--[a-z][a-z-]*`")
+
+
+def page_message(text: str) -> str:
+    """A library message as a page shows it: a sentence that starts with a capital letter (the CLI keeps its
+    "error: ..." form) and names no command-line option such as "(--reason)", which means nothing on a page."""
+    text = _CLI_OPTION.sub("", text).strip()
+    first = text.split(" ", 1)[0].rstrip(":,;")
+    if not text[:1].islower() or _NOT_A_WORD.search(first):  # a file name or an id leads: leave it as typed
+        return text
+    return text[:1].upper() + text[1:]
+
+
+def error_text(exc: UserError | AnswerError) -> str:
+    """A refusal in the user's language, worded for a page."""
+    return page_message(exc.message(lang()))
+
+
 def show_error(exc: Exception) -> None:
     if isinstance(exc, (UserError, AnswerError)):
-        st.error(exc.message(lang()))
+        st.error(error_text(exc))
     elif isinstance(exc, CriteriaLoadError):
         st.error(ui_text("app.criteria_invalid"))
         for line in exc.messages(lang()):
@@ -179,7 +198,7 @@ def md(value: object) -> str:
 
 def flash(kind: str, message: str) -> None:
     """A message to show after the rerun that a callback triggers."""
-    st.session_state.setdefault("_flash", []).append((kind, message))
+    st.session_state.setdefault("_flash", []).append((kind, page_message(message) if kind == "error" else message))
 
 
 def show_flashes() -> None:

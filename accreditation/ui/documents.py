@@ -12,6 +12,7 @@ import streamlit as st
 from accreditation import documents, review, workflow
 from accreditation.errors import UserError
 from accreditation.store import certificates as registry
+from accreditation.display import day
 from accreditation.ui import common, result_panel
 from accreditation.ui.common import ui_text
 
@@ -43,21 +44,33 @@ def documents_page() -> None:
     with left:
         if assessment["status"] in workflow.EDITABLE:
             _submit(database, actor, assessment, criteria, result)
+            plan_button(result, criteria, org, assessment)
         else:
             if assessment.get("decision_comment"):
                 st.info(ui_text("docs.decision", comment=common.md(assessment["decision_comment"])))
             _held(database, assessment)
             _document(database, org, criteria)
             assessor_review = review.assessor_review(database, assessment, criteria)
-            if result.remediation:
-                as_of = _day(assessment["submitted_at"])
-                st.download_button(ui_text("docs.plan"), mime="application/pdf", key="dl-plan",
-                                   file_name=f"ke-hoach-khac-phuc-v{assessment['version']}.pdf",
-                                   data=lambda: documents.remediation_pdf(result, criteria, org, as_of,
-                                                                          assessor_review))
+            plan_button(result, criteria, org, assessment, assessor_review)
             if assessor_review is not None:
                 _review(database, actor, assessment, criteria, assessor_review)
-        _history(database, actor.organisation_id, criteria)
+        _history(database, assessment, criteria)
+
+
+def plan_button(result, criteria, org: dict, assessment: dict, assessor_review=None) -> None:
+    """The remediation plan, from the first answer on: marked as a draft on every page until it is submitted. The
+    PDF is built only when the button is pressed."""
+    draft = assessment["status"] in workflow.EDITABLE
+    if not result.remediation:
+        return
+    as_of = date.today() if draft else _day(assessment["submitted_at"])
+    suffix = "-nhap" if draft else ""
+    st.download_button(ui_text("docs.plan_draft" if draft else "docs.plan"), mime="application/pdf",
+                       key="dl-plan", file_name=f"ke-hoach-khac-phuc-v{assessment['version']}{suffix}.pdf",
+                       data=lambda: documents.remediation_pdf(result, criteria, org, as_of, assessor_review,
+                                                              draft=draft))
+    if draft:
+        st.caption(ui_text("docs.plan_draft_note"))
 
 
 def _submit(database, actor, assessment: dict, criteria, result) -> None:
@@ -72,7 +85,7 @@ def _submit(database, actor, assessment: dict, criteria, result) -> None:
         try:
             submitted = workflow.submit(database, actor, assessment["id"], criteria)
         except UserError as exc:
-            st.error(exc.message(common.lang()))
+            st.error(common.error_text(exc))
             return
         common.flash("success", ui_text("docs.submitted", version=submitted["version"]))
         if submitted.get("certificate_id"):
@@ -108,7 +121,7 @@ def _document(database, org: dict, criteria) -> None:
     status = cert.status(date.today())
     kind = ui_text(f"company.kind_{cert.assurance}")
     DOCUMENT_SHOW.get(status, st.info)(ui_text(f"company.status_{status}", kind=kind, id=cert.id,
-                                          expires=cert.expires.strftime("%d/%m/%Y"),
+                                          expires=day(cert.expires),
                                           reason=common.md(cert.suspended_reason or cert.revoked_reason or "")))
     label = ui_text("company.download_certificate") if cert.verified else ui_text("company.download_statement")
     st.download_button(label, type="primary", mime="application/pdf", file_name=f"{cert.id}.pdf",
@@ -130,7 +143,7 @@ def _review(database, actor, assessment: dict, criteria, assessor_review) -> Non
     else:
         st.caption(ui_text("company.no_adjustments"))
     for d in workflow.disputes(database, assessment["id"]):
-        line = ui_text("review_ui.dispute_line", date=d["created_at"][:10], indicator=d["indicator_id"] or "—")
+        line = ui_text("review_ui.dispute_line", date=day(d["created_at"]), indicator=d["indicator_id"] or "—")
         if d["status"] == "answered":
             st.info(f"{line}: {common.md(d['comment'])}  \n{ui_text('review_ui.dispute_answer')}: {common.md(d['response'])}")
         else:
@@ -138,7 +151,7 @@ def _review(database, actor, assessment: dict, criteria, assessor_review) -> Non
     deadline = assessor_review.dispute_until
     if deadline is None or date.today() > deadline:
         return
-    with st.expander(ui_text("company.dispute_heading", date=deadline.strftime("%d/%m/%Y")), icon=":material/gavel:"):
+    with st.expander(ui_text("company.dispute_heading", date=day(deadline)), icon=":material/gavel:"):
         with st.form("dispute"):
             options = [None] + [n.indicator for n in assessor_review.notes]
             indicator = st.selectbox(ui_text("company.dispute_indicator"), options,
@@ -150,12 +163,13 @@ def _review(database, actor, assessment: dict, criteria, assessor_review) -> Non
                     common.flash("success", ui_text("company.dispute_sent"))
                     st.rerun()
                 except UserError as exc:
-                    st.error(exc.message(common.lang()))
+                    st.error(common.error_text(exc))
 
 
-def _history(database, organisation_id: int, criteria) -> None:
-    rows = workflow.history(database, organisation_id)
-    if len(rows) < 2 and (not rows or rows[0]["status"] in workflow.EDITABLE):
+def _history(database, current: dict, criteria) -> None:
+    """The versions before the one shown above (the current one is not "previous")."""
+    rows = [r for r in workflow.history(database, current["organisation_id"]) if r["id"] != current["id"]]
+    if not rows:
         return
     st.subheader(ui_text("docs.history"))
     table = pd.DataFrame([{
@@ -163,7 +177,7 @@ def _history(database, organisation_id: int, criteria) -> None:
         ui_text("docs.status"): workflow.status_label(r["status"], common.lang()),
         ui_text("docs.score"): r["total"],
         ui_text("docs.tier"): result_panel.tier_label(criteria, r["tier"]),
-        ui_text("docs.date"): (r["submitted_at"] or r["created_at"])[:10],
+        ui_text("docs.date"): day(r["submitted_at"] or r["created_at"]),
     } for r in rows])
     st.dataframe(table, hide_index=True, width="stretch")
     if len(rows) > 1:

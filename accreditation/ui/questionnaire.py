@@ -7,9 +7,9 @@ from typing import Any
 
 import streamlit as st
 
-from accreditation import workflow
+from accreditation import self_assessment, workflow
 from accreditation.errors import UserError
-from accreditation.ui import common, result_panel
+from accreditation.ui import common, documents, result_panel
 from accreditation.ui.common import ui_text, localised
 from criteria.schema import Criteria, Indicator
 from scoring.answers import AnswerError
@@ -31,7 +31,7 @@ def _save(assessment_id: int, indicator: Indicator, key: str, criteria: Criteria
     try:
         workflow.save_answer(common.db(), common.current_actor(), assessment_id, indicator.id, value, criteria)
     except (UserError, AnswerError) as exc:
-        common.flash("error", exc.message(common.lang()))
+        common.flash("error", common.error_text(exc))
 
 
 def _upload(assessment_id: int, indicator_id: str, key: str, criteria: Criteria) -> None:
@@ -43,7 +43,7 @@ def _upload(assessment_id: int, indicator_id: str, key: str, criteria: Criteria)
                               uploaded.getvalue(), criteria)
         common.flash("success", ui_text("q.evidence_saved", name=common.md(uploaded.name)))
     except UserError as exc:
-        common.flash("error", exc.message(common.lang()))
+        common.flash("error", common.error_text(exc))
     # a new widget key drops the uploaded bytes from memory
     st.session_state[f"ev-counter:{assessment_id}:{indicator_id}"] = \
         st.session_state.get(f"ev-counter:{assessment_id}:{indicator_id}", 0) + 1
@@ -76,7 +76,7 @@ def _widget(indicator: Indicator, criteria: Criteria, assessment_id: int, disabl
     elif indicator.kind == "select_multiple":
         names = [c.name for c in criteria.choices_for(indicator).choices]
         st.multiselect(label, names, format_func=lambda n: _choice_label(criteria, indicator, n),
-                       placeholder="—", **common_args)
+                       placeholder=ui_text("q.multi_placeholder"), **common_args)
     elif indicator.kind == "integer":
         st.number_input(label, min_value=0, step=1, **common_args)
     else:
@@ -101,12 +101,17 @@ def _evidence(indicator: Indicator, criteria: Criteria, assessment_id: int, disa
 
 
 def _question(indicator: Indicator, criteria: Criteria, assessment_id: int, result: Result, locked: bool,
-              stored: dict[str, Any]) -> None:
+              stored: dict[str, Any], from_profile: dict[str, str]) -> None:
     outcome = result.indicator(indicator.id)
     with st.container(border=True):
         if indicator.critical:
             st.caption(f":red[:material/gpp_maybe:] {ui_text('q.critical')}")
-        if outcome.source != "answers":
+        if indicator.id in from_profile and outcome.source == "answers":  # asked once, on the profile page
+            st.markdown(f"**{indicator.id}** · {localised(indicator.label)}")
+            st.info(ui_text("q.from_profile", answer=_answer_text(criteria, indicator, from_profile[indicator.id])))
+            st.page_link("accreditation/ui/pages/profile.py", label=ui_text("q.profile_link"),
+                         icon=":material/apartment:")
+        elif outcome.source != "answers":
             st.markdown(f"**{indicator.id}** · {localised(indicator.label)}")
             source = ui_text(f"q.derived_{outcome.source}")
             st.info(ui_text("q.derived", source=source, answer=_answer_text(criteria, indicator, outcome.answer)))
@@ -167,11 +172,20 @@ def questionnaire_page() -> None:
         if st.button(ui_text("q.new_version"), type="primary"):
             workflow.start_draft(database, actor, actor.organisation_id, current)
             st.rerun()
-    result = workflow.stored_result(assessment) or workflow.evaluate(database, assessment["id"], criteria)
-    stored = workflow.answer_set(database, assessment["id"]).values
+    org = database["organisations"].get(actor.organisation_id)
+    from_profile = {} if locked else self_assessment.profile_answers(criteria, org)
+    result = None
+    if from_profile:
+        result = self_assessment.sync_profile_answers(database, actor, assessment, criteria, org)
+        if result is not None:
+            assessment = workflow.get(database, assessment["id"])
+    result = result or workflow.stored_result(assessment) or workflow.evaluate(database, assessment["id"], criteria)
+    answers = workflow.answer_set(database, assessment["id"])
+    stored = answers.values
 
-    answered, asked = result_panel.progress(result)
-    st.progress(answered / asked if asked else 0.0, text=ui_text("q.progress_overall", answered=answered, total=asked))
+    # the live score at the top: on a phone the result panel comes after every question
+    overall = self_assessment.progress(result)
+    st.progress(overall.share, text=result_panel.summary_line(result, criteria))
 
     sections = [s.id for s in criteria.sections
                 if any(i.section == s.id and i.status != "hidden" for i in result.indicators)]
@@ -180,25 +194,44 @@ def questionnaire_page() -> None:
     st.session_state[PICKER] = st.session_state[SECTION]
 
     def section_option(sid: str) -> str:
-        done, total = result_panel.progress(result, sid)
-        return ui_text("q.section_option", label=localised(criteria.section(sid).label), answered=done, total=total)
+        p = self_assessment.progress(result, sid)
+        return ui_text("q.section_option", label=localised(criteria.section(sid).label), answered=p.answered,
+                       total=p.asked)
 
     main, side = st.columns([3, 2], gap="large")
     with main:
-        sid = st.selectbox(ui_text("q.section"), sections, key=PICKER, format_func=section_option, on_change=_picked)
+        sid = st.selectbox(ui_text("q.section"), sections, key=PICKER, format_func=section_option, on_change=_picked,
+                           placeholder=ui_text("q.section_placeholder"))
         section = criteria.section(sid)
         if section.description:
             st.caption(localised(section.description))
-        done, total = result_panel.progress(result, sid)
-        st.progress(done / total if total else 0.0, text=ui_text("q.progress_section", answered=done, total=total))
+        here = self_assessment.progress(result, sid)
+        st.progress(here.share, text=ui_text("q.progress_section", answered=here.answered, total=here.asked))
         for indicator in criteria.indicators_in(sid):
             if result.indicator(indicator.id).status == "hidden":
                 continue
-            _question(indicator, criteria, assessment["id"], result, locked, stored)
+            _question(indicator, criteria, assessment["id"], result, locked, stored, from_profile)
         b1, b2 = st.columns(2)
         b1.button(ui_text("q.prev"), on_click=_move, args=(sections, -1), disabled=sid == sections[0],
                   width="stretch")
         b2.button(ui_text("q.next"), on_click=_move, args=(sections, 1), disabled=sid == sections[-1],
                   width="stretch")
     with side:
-        result_panel.render(result, criteria)
+        outlook = _outlook(assessment, criteria, result, answers) if not locked else None
+        result_panel.render(result, criteria, outlook=outlook)
+        if not locked:
+            documents.plan_button(result, criteria, org, assessment)
+
+
+def _outlook(assessment: dict, criteria: Criteria, result: Result, answers) -> self_assessment.Outlook:
+    """The next-tier outlook, kept while the answers stay the same (it scores a few what-ifs: ~10 ms)."""
+    import json
+
+    key = (assessment["id"], assessment.get("updated_at"), result.total,
+           json.dumps(answers.values, sort_keys=True, ensure_ascii=False, default=str))
+    memo = st.session_state.get("_outlook")
+    if memo is None or memo[0] != key:
+        derived = workflow.derived_answers(common.db(), assessment["id"])
+        memo = (key, self_assessment.tier_outlook(criteria, result, answers, derived))
+        st.session_state["_outlook"] = memo
+    return memo[1]

@@ -9,6 +9,7 @@ import streamlit as st
 from accreditation.ui.common import md, ui_text, localised
 from criteria.schema import Criteria
 from scoring.result import Result
+from accreditation.self_assessment import Outlook, progress as count_progress
 
 PRIORITY_ICON = {"critical": ":red[:material/error:]", "major": ":orange[:material/warning:]",
                  "minor": ":gray[:material/info:]"}
@@ -39,15 +40,33 @@ def section_chart(result: Result, criteria: Criteria) -> alt.LayerChart | None:
     return alt.layer(*layers).properties(height=36 * len(rows) + 30)
 
 
-def render(result: Result, criteria: Criteria, max_actions: int = 5) -> None:
+def tier_text(criteria: Criteria, tier: str | None) -> str:
+    """The tier as a line of text that wraps (a metric cuts a long tier name short: "Chưa đủ…")."""
+    colour = "gray" if tier is None else "green"
+    return f":{colour}-badge[:material/workspace_premium: {tier_label(criteria, tier)}]"
+
+
+def summary_line(result: Result, criteria: Criteria) -> str:
+    """Score, tier and progress on one line, for the top of the questionnaire (on a phone the panel is far down)."""
+    p = count_progress(result)
+    return ui_text("q.summary", score=f"{result.total:g}", tier=tier_label(criteria, result.tier),
+                   answered=p.answered, total=p.asked, remaining=p.remaining)
+
+
+def render(result: Result, criteria: Criteria, max_actions: int = 5, outlook: Outlook | None = None) -> None:
     st.subheader(ui_text("result.heading"))
     c1, c2 = st.columns(2)
     c1.metric(ui_text("result.total"), f"{result.total:g}")
-    c2.metric(ui_text("result.tier"), tier_label(criteria, result.tier))
+    with c2:
+        st.caption(ui_text("result.tier"))
+        st.markdown(tier_text(criteria, result.tier))
     if result.knockouts:
         st.error(ui_text("result.knockouts", ids=", ".join(result.knockouts)))
-    if result.unanswered:
-        st.caption(ui_text("result.unanswered", count=len(result.unanswered)))
+    p = count_progress(result)
+    if p.remaining:
+        st.caption(ui_text("result.unanswered", answered=p.answered, total=p.asked, remaining=p.remaining))
+    if outlook is not None:
+        tier_card(outlook, criteria)
     chart = section_chart(result, criteria)
     if chart is not None:
         st.caption(ui_text("result.sections_chart"))
@@ -58,14 +77,68 @@ def render(result: Result, criteria: Criteria, max_actions: int = 5) -> None:
     if not result.remediation:
         st.write(ui_text("result.nothing_to_fix"))
     for action in result.remediation[:max_actions]:
-        label = f"{action.indicator} · " if action.indicator else (f"{md(action.ref)} · " if action.ref else "")
-        st.markdown(f"{PRIORITY_ICON[action.priority]} {label}{localised(action.action)}")
+        st.markdown(f"{PRIORITY_ICON[action.priority]} {_action_label(action)}{localised(action.action)}")
     if len(result.remediation) > max_actions:
-        st.caption(f"+ {len(result.remediation) - max_actions}")
+        st.caption(ui_text("result.more_actions", count=len(result.remediation) - max_actions))
+
+
+def _action_label(action) -> str:
+    return f"{action.indicator} · " if action.indicator else (f"{md(action.ref)} · " if action.ref else "")
+
+
+def tier_card(outlook: Outlook, criteria: Criteria) -> None:
+    """What the tiers mean (from the criteria's bands), where the company stands, and the actions that lift it."""
+    with st.container(border=True):
+        st.markdown(f"**{ui_text('result.tier_card')}**")
+        tier = tier_label(criteria, outlook.current.id if outlook.current else None)
+        if outlook.lowest_section is None:
+            st.write(ui_text("result.tier_now_no_section", score=f"{outlook.total:g}", tier=tier))
+        else:
+            st.write(ui_text("result.tier_now", score=f"{outlook.total:g}", lowest=f"{outlook.lowest_section:g}",
+                             tier=tier))
+        if outlook.knockouts:
+            st.error(ui_text("result.tier_knockouts", ids=", ".join(outlook.knockouts)))
+        if outlook.next is None:
+            st.success(ui_text("result.tier_top"))
+        else:
+            nxt = outlook.next
+            lines = [ui_text("result.tier_next", tier=localised(nxt.label), min_total=f"{nxt.min_total:g}",
+                             min_section=f"{nxt.min_section:g}")]
+            if outlook.points_short > 0:
+                lines.append(ui_text("result.tier_points_short", points=f"{outlook.points_short:g}"))
+            if outlook.sections_short:
+                names = ", ".join(localised(criteria.section(s).label) for s in outlook.sections_short)
+                lines.append(ui_text("result.tier_sections_short", min_section=f"{nxt.min_section:g}",
+                                     sections=names))
+            st.write(" ".join(lines))
+            if outlook.remaining:
+                st.caption(ui_text("result.tier_unanswered", count=outlook.remaining))
+            if outlook.steps:
+                st.markdown(ui_text("result.tier_steps"))
+                for step in outlook.steps:
+                    a = step.action
+                    gain = ui_text("result.tier_step_gain", gain=f"{step.gain:g}")
+                    st.markdown(f"{PRIORITY_ICON[a.priority]} {_action_label(a)}{localised(a.action)} **{gain}**")
+                if outlook.total_after is not None:
+                    st.caption(ui_text("result.tier_after", count=len(outlook.steps), score=f"{outlook.total_after:g}",
+                                       tier=tier_label(criteria, outlook.tier_after)))
+            elif not outlook.remaining:
+                st.caption(ui_text("result.tier_no_steps"))
+        with st.expander(ui_text("result.tier_bands")):
+            for band in criteria.bands:
+                here = outlook.current is not None and band.id == outlook.current.id
+                rule = ui_text("result.tier_band_line" if band.min_section > 0 else "result.tier_band_line_any",
+                               min_total=f"{band.min_total:g}", min_section=f"{band.min_section:g}")
+                head = f"**{localised(band.label)}** ({rule})"
+                if here:
+                    head += f" · :green-badge[{ui_text('result.tier_you')}]"
+                st.markdown(head)
+                if localised(band.description):
+                    st.caption(localised(band.description))
 
 
 def progress(result: Result, section_id: str | None = None) -> tuple[int, int]:
-    """(answered, asked) over the questions currently shown, overall or in one section."""
-    shown = [i for i in result.indicators if i.status != "hidden" and (section_id is None or i.section == section_id)]
-    return sum(1 for i in shown if i.status in ("answered", "na")), len(shown)
-
+    """(answered, asked) over the questions currently shown, overall or in one section (see
+    accreditation.self_assessment.progress, which the pages use)."""
+    p = count_progress(result, section_id)
+    return p.answered, p.asked

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from accreditation import accounts, workflow
+from accreditation import accounts, self_assessment, workflow
+from accreditation.display import day
 from accreditation.ui import common
 from accreditation.ui.common import ui_text
 
@@ -30,12 +31,12 @@ def home_page() -> None:
     if latest is None:
         st.info(ui_text("home.no_assessment"))
     else:
-        result = workflow.stored_result(latest)
-        visible = [i for i in result.indicators if i.status != "hidden"] if result else []
-        answered = sum(1 for i in visible if i.status in ("answered", "na"))
+        result = workflow.stored_result(latest) or workflow.evaluate(
+            common.db(), latest["id"], workflow.criteria_for(common.db(), latest, common.criteria()))
+        p = self_assessment.progress(result)
         st.info(ui_text("home.current", version=latest["version"], status=workflow.status_label(latest["status"],
                                                                                             common.lang()),
-                   answered=answered, total=len(visible), score=f"{latest['total'] or 0:g}"))
+                   answered=p.answered, total=p.asked, remaining=p.remaining, score=f"{latest['total'] or 0:g}"))
     st.page_link("accreditation/ui/pages/questionnaire.py", label=ui_text("home.start"), icon="📝")
 
 
@@ -55,14 +56,14 @@ def _certificate_notice(organisation_id: int) -> None:
     days = (cert.expires - today).days
     kind = ui_text(f"company.kind_{cert.assurance}")
     if status in ("revoked", "expired", "suspended"):
-        st.error(ui_text(f"company.status_{status}", kind=kind, id=cert.id, expires=cert.expires.strftime("%d/%m/%Y"),
+        st.error(ui_text(f"company.status_{status}", kind=kind, id=cert.id, expires=day(cert.expires),
                     reason=common.md(cert.suspended_reason or cert.revoked_reason or "")))
     elif days <= common.criteria().settings.expiry_notice_days:  # the same window a brand's portfolio uses
-        st.warning(ui_text("home.cert_expiring", id=cert.id, date=cert.expires.strftime("%d/%m/%Y"), days=days))
+        st.warning(ui_text("home.cert_expiring", id=cert.id, date=day(cert.expires), days=days))
     elif cert.verified:
-        st.success(ui_text("home.cert_active", id=cert.id, date=cert.expires.strftime("%d/%m/%Y")))
+        st.success(ui_text("home.cert_active", id=cert.id, date=day(cert.expires)))
     else:
-        st.info(ui_text("company.status_active", kind=kind, id=cert.id, expires=cert.expires.strftime("%d/%m/%Y")))
+        st.info(ui_text("company.status_active", kind=kind, id=cert.id, expires=day(cert.expires)))
 
 
 def profile_page() -> None:
@@ -104,4 +105,8 @@ def profile_page() -> None:
     accounts.update_organisation(database, actor, org["id"], {
         "name": name, "tax_code": tax_code.strip(), "address": address, "province": province, "sector": sector,
         "size": int(size) if size is not None else None, "products": products})
+    latest = workflow.latest(database, org["id"])
+    if latest is not None:  # the profile answers its questions in the draft too (the sector question)
+        self_assessment.sync_profile_answers(database, actor, latest, workflow.criteria_for(database, latest, c),
+                                             organisation(org["id"]))
     st.success(ui_text("profile.saved"))
