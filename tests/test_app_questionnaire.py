@@ -87,3 +87,100 @@ def test_answering_every_section_in_order_never_moves_the_section(data_dir):
             section_bar = at.get("progress")[1].proto.text
             assert f"{done}/{total}" in section_bar, (label, section_bar)
     assert answered >= 30 and sections
+
+
+def _draft_with(data_dir, example: str):
+    """The demo company's draft, answered from an example through the library (as autosave would)."""
+    from accreditation import accounts, workflow
+    from accreditation.store.db import open_db
+    from criteria.datafiles import default_criteria
+    from seed import example_values
+
+    db = open_db(data_dir / "accreditation.db")
+    accounts.ensure_demo_data(db)
+    sme = accounts.user_for_email(db, "sme@demo.vn")
+    draft = workflow.start_draft(db, sme, sme.organisation_id, default_criteria())
+    workflow.save_answers(db, sme, draft["id"], {k: v for k, v in example_values(example).items()
+                                                 if k != "PRO-05"}, default_criteria())
+    return db, sme, draft
+
+
+def test_the_sector_comes_from_the_profile_and_is_not_asked_again(data_dir):
+    at = goto(sign_in("sme@demo.vn"), "questionnaire")
+    assert not any(r.key.endswith(":PRO-05") for r in at.radio)
+    assert "Lấy từ hồ sơ doanh nghiệp: Dệt may." in texts(at)
+    # the profile changes: the draft follows
+    at = goto(at, "profile")
+    sector = next(s for s in at.selectbox if s.label == "Ngành chính")
+    sector.set_value("wood")
+    next(b for b in at.button if b.label == "Lưu hồ sơ").click().run()
+    at = goto(at, "questionnaire")
+    assert "Lấy từ hồ sơ doanh nghiệp: Chế biến gỗ, đồ gỗ nội thất." in texts(at)
+
+
+def test_every_count_of_answered_questions_agrees(data_dir):
+    at = goto(sign_in("sme@demo.vn"), "questionnaire")
+    top = at.get("progress")[0].proto.text
+    answered, total, remaining = map(int, re.search(r"(\d+)/(\d+) câu, còn (\d+) câu", top).groups())
+    assert answered + remaining == total
+    assert f"Đã trả lời {answered}/{total} câu, còn {remaining} câu chưa trả lời" in texts(at)
+
+
+def test_the_tier_card_says_what_tiers_mean_and_what_lifts_the_company(data_dir):
+    from accreditation import self_assessment, workflow
+    from criteria.datafiles import default_criteria
+
+    db, _, draft = _draft_with(data_dir, "middling")
+    at = goto(sign_in("sme@demo.vn"), "questionnaire")
+    assert not at.exception
+    criteria = default_criteria()
+    for band in criteria.bands:  # what each tier means, from the criteria's bands
+        assert band.description.vi in texts(at)
+    result = workflow.evaluate(db, draft["id"], criteria)
+    outlook = self_assessment.tier_outlook(criteria, result, workflow.answer_set(db, draft["id"]),
+                                           workflow.derived_answers(db, draft["id"]))
+    assert f"Để đạt hạng {outlook.next.label.vi}" in texts(at)
+    for step in outlook.steps:  # the actions that add the most, with the engine's gain
+        assert any(step.action.indicator in m.value and f"+{step.gain:g} điểm" in m.value for m in at.markdown)
+    assert f"Làm cả {len(outlook.steps)} việc này: {outlook.total_after:g} điểm" in texts(at)
+
+
+def test_more_actions_are_worded_not_a_markdown_bullet(data_dir):
+    _draft_with(data_dir, "failing")
+    at = goto(sign_in("sme@demo.vn"), "questionnaire")
+    assert re.search(r"Còn \d+ việc khác trong kế hoạch khắc phục\.", texts(at))
+    assert not any(c.value.lstrip().startswith("+") for c in at.caption)
+
+
+def test_the_draft_plan_is_offered_from_the_first_answer(data_dir):
+    at = goto(sign_in("sme@demo.vn"), "questionnaire")
+    assert not at.get("download_button")  # nothing answered below the best yet
+    at.selectbox(key="section").set_value("POL").run()
+    radio = next(r for r in at.radio if r.key.endswith(":POL-01"))
+    radio.set_value("no").run()
+    assert [b.label for b in at.get("download_button")] == ["Tải kế hoạch khắc phục (PDF, bản nháp)"]
+    at = goto(at, "documents")
+    assert "Tải kế hoạch khắc phục (PDF, bản nháp)" in [b.label for b in at.get("download_button")]
+
+
+def test_earlier_versions_do_not_list_the_current_one(data_dir):
+    from accreditation import workflow
+    from criteria.datafiles import default_criteria
+    from seed import submitted_assessment
+
+    db, sme, first = submitted_assessment(data_dir)
+    at = goto(sign_in("sme@demo.vn"), "documents")
+    assert "Các phiên bản trước" not in texts(at)  # only one version: nothing earlier
+    workflow.start_draft(db, sme, sme.organisation_id, default_criteria())
+    at = goto(at, "documents")
+    assert "Các phiên bản trước" in texts(at)
+    assert list(at.dataframe[-1].value["Phiên bản"]) == [first["version"]]
+
+
+def test_no_streamlit_english_placeholder_on_the_company_pages(data_dir):
+    at = goto(sign_in("sme@demo.vn"), "questionnaire")
+    at_profile = goto(sign_in("sme@demo.vn"), "profile")
+    for page in (at, at_profile):
+        for widget in list(page.selectbox) + list(page.multiselect):
+            assert widget.proto.placeholder, widget.label  # "" means Streamlit's "Choose an option"
+            assert "Choose" not in widget.proto.placeholder

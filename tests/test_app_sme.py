@@ -82,7 +82,7 @@ def test_the_language_switch_persists_for_the_user(data_dir):
 def test_evidence_upload_is_saved_and_listed(data_dir):
     at = goto(sign_in("sme@demo.vn"), "questionnaire")
     at.selectbox(key="section").set_value("POL").run()
-    uploader = next(u for u in at.file_uploader if ":POL-01:" in u.key)
+    uploader = next(u for u in at.file_uploader if "-POL-01-" in u.key)
     uploader.upload("chinh-sach.pdf", b"%PDF-1.4 policy text", "application/pdf").run()
     assert not at.exception
     assert "chinh-sach.pdf" in texts(at)
@@ -92,9 +92,13 @@ def test_evidence_upload_is_saved_and_listed(data_dir):
 def test_a_wrong_file_type_for_evidence_is_refused_with_a_message(data_dir):
     at = goto(sign_in("sme@demo.vn"), "questionnaire")
     at.selectbox(key="section").set_value("POL").run()
-    uploader = next(u for u in at.file_uploader if ":POL-01:" in u.key)
+    uploader = next(u for u in at.file_uploader if "-POL-01-" in u.key)
     uploader.upload("policy.pdf", b"", "application/pdf").run()
     assert "tệp rỗng" in texts(at) and not at.exception
+    uploader = next(u for u in at.file_uploader if "-POL-01-" in u.key)
+    uploader.upload("chinh-sach.docx", b"PK\x03\x04", "application/msword").run()
+    assert "chinh-sach.docx" in texts(at) and "PDF, PNG, JPG" in texts(at) and not at.exception
+    assert "not allowed" not in texts(at)
 
 
 def test_submit_needs_every_answer_then_offers_the_documents(data_dir):

@@ -3,6 +3,7 @@ of truth), so closing the tab or refreshing loses nothing: widgets are filled ag
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -11,11 +12,13 @@ from accreditation import self_assessment, workflow
 from accreditation.errors import UserError
 from accreditation.ui import common, documents, result_panel
 from accreditation.ui.common import ui_text, localised
+from accreditation.ui.uploader import file_input
 from criteria.schema import Criteria, Indicator
 from scoring.answers import AnswerError
 from scoring.result import Result
 
-EVIDENCE_TYPES = list(workflow.EVIDENCE_TYPES)
+EVIDENCE_TYPES = tuple(workflow.EVIDENCE_TYPES)
+MAX_EVIDENCE_MB = workflow.MAX_EVIDENCE_BYTES // (1024 * 1024)
 
 
 def _key(assessment_id: int, indicator_id: str) -> str:
@@ -34,19 +37,14 @@ def _save(assessment_id: int, indicator: Indicator, key: str, criteria: Criteria
         common.flash("error", common.error_text(exc))
 
 
-def _upload(assessment_id: int, indicator_id: str, key: str, criteria: Criteria) -> None:
-    uploaded = st.session_state.get(key)
-    if uploaded is None:
-        return
+def _upload(assessment_id: int, indicator_id: str, criteria: Criteria, uploaded) -> None:
+    """Save an evidence file (file_input then drops it from memory: a fresh widget on the next run)."""
     try:
         workflow.add_evidence(common.db(), common.current_actor(), assessment_id, indicator_id, uploaded.name,
                               uploaded.getvalue(), criteria)
         common.flash("success", ui_text("q.evidence_saved", name=common.md(uploaded.name)))
     except UserError as exc:
         common.flash("error", common.error_text(exc))
-    # a new widget key drops the uploaded bytes from memory
-    st.session_state[f"ev-counter:{assessment_id}:{indicator_id}"] = \
-        st.session_state.get(f"ev-counter:{assessment_id}:{indicator_id}", 0) + 1
 
 
 def _remove(assessment_id: int, evidence_id: int, criteria: Criteria) -> None:
@@ -93,11 +91,9 @@ def _evidence(indicator: Indicator, criteria: Criteria, assessment_id: int, disa
         c1.write(f":material/attach_file: {common.md(row['filename'])} ({row['size'] // 1024 + 1} KB)")
         if not disabled:
             c2.button(ui_text("q.remove"), key=f"rm:{row['id']}", on_click=_remove, args=(assessment_id, row["id"], criteria))
-    if not disabled:
-        counter = st.session_state.get(f"ev-counter:{assessment_id}:{indicator.id}", 0)
-        key = f"ev:{assessment_id}:{indicator.id}:{counter}"
-        st.file_uploader(ui_text("q.upload_evidence"), type=EVIDENCE_TYPES, key=key, on_change=_upload,
-                         args=(assessment_id, indicator.id, key, criteria), max_upload_size=10)
+    if not disabled:  # our uploader: texts in the user's language, our own check of the file's kind
+        file_input(ui_text("q.upload_evidence"), key=f"ev-{assessment_id}-{indicator.id}", kinds=EVIDENCE_TYPES,
+                   max_mb=MAX_EVIDENCE_MB, on_upload=partial(_upload, assessment_id, indicator.id, criteria))
 
 
 def _question(indicator: Indicator, criteria: Criteria, assessment_id: int, result: Result, locked: bool,
