@@ -121,8 +121,11 @@ def test_the_review_screen_shows_both_checks_with_their_texts_in_the_reader_s_la
     roster, suppliers = (d.value for d in screen.dataframe)
     for table in (roster, suppliers):
         assert all(table[c].astype(str).str.strip().ne("").any() for c in table.columns), table  # no empty column
-    assert roster.iloc[:, 3].str.startswith(finding).all() and set(suppliers.iloc[:, 4]) == {level}
-    assert suppliers.iloc[:, 5].str.contains(reason).iloc[0]
+    assert roster.iloc[:, 4].str.startswith(finding).all() and set(suppliers.iloc[:, 5]) == {level}
+    assert suppliers.iloc[:, 6].str.contains(reason).iloc[0]
+    assert list(suppliers.iloc[:, 1]) == ["Xưởng may Hòa Bình", "Hộ kinh doanh Lan"]  # named beside the row
+    assert list(suppliers.iloc[:, 2]) == ["0100233488", "********2345"]  # a personal number masked
+    assert roster.iloc[:, 3].str.len().min() > 0 and roster.iloc[:, -1].str.contains(".", regex=False).all()
 
 
 def test_the_review_screen_says_when_a_check_is_missing(data_dir):

@@ -222,3 +222,25 @@ def test_the_portfolio_reads_the_level_of_a_migrated_record(old_db):
     row = pf.portfolio(old_db, brand_org, AS_OF).iloc[0]
     assert row["risk_level"] == "critical"  # the old per-language summary read as "low" before
     assert pf.check_summaries(old_db, 1)["suppliers"]["by_level"] == result.summary.by_level
+
+
+def test_supplier_findings_carry_the_name_on_their_row_and_brands_never_see_it(db):
+    record = checks.supplier_record(db, SUPPLIERS, "ncc.csv", AS_OF)
+    got = stored(db, company(db, "Công ty Tên Nhà Cung Cấp"), record)
+    names = [f.get("name") for f in got.findings]
+    assert all(names) and len(set(names)) == len(names)  # the example list names every row
+    assert names[0] in SUPPLIERS.decode("utf-8")
+    assert not any(n in json.dumps(checks.counts(got), ensure_ascii=False) for n in names)
+
+
+def test_a_page_reads_only_the_findings_it_shows_most_serious_first(db):
+    record = checks.supplier_record(db, SUPPLIERS, "ncc.csv", AS_OF)
+    got = stored(db, company(db, "Công ty Đọc Ít"), record)
+    top = checks.latest(db, got.assessment_id, "suppliers", limit=2, ordered=True)
+    assert [f["severity"] for f in top.findings] == ["critical", "high"] and top.total == 6
+    high = checks.latest(db, got.assessment_id, "suppliers", severities=["high", "medium"], ordered=True)
+    wanted = sorted((f for f in record.findings if f["severity"] in ("high", "medium")),
+                    key=lambda f: (f["severity"] != "high", f["row"]))
+    assert high.findings == wanted and high.total == len(wanted)
+    assert [f["row"] for f in high.findings[:2]] == sorted(f["row"] for f in high.findings[:2])
+    assert checks.latest(db, got.assessment_id, "suppliers", severities=[]).findings == []

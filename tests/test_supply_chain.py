@@ -2,6 +2,7 @@
 Columns are the canonical ones of criteria/columns/suppliers.csv; blank cells are blank."""
 
 import json
+import re
 from datetime import date
 
 import numpy as np
@@ -221,7 +222,8 @@ def test_duplicates_are_reported_not_double_counted():
                             {"row": 6, "duplicate_of": 5, "key": "name_province"}]
     assert sum(s.by_level.values()) == 5
     assert [e["duplicate_of"] for e in result.entries()] == [None, 1, None, None, None, 5, None]
-    assert len(result.derived().actions) == 5  # the duplicates add no remediation lines
+    named = [a.ref for a in result.derived().actions]  # the duplicates add no remediation lines
+    assert sorted(int(r) for ref in named for r in re.findall(r"\d+", ref.split(", tax code")[0])) == [1, 3, 4, 5, 7]
 
 
 def test_old_province_names_are_mapped_and_shown():
@@ -433,3 +435,16 @@ def test_a_broken_data_file_names_file_row_and_column(tmp_path):
     messages = err.value.messages("en")  # both files' problems at once
     assert any(m.startswith("[risk/supplier_types.csv, row 4, column `level`] `severe` is not valid") for m in messages)
     assert any(m.startswith("[risk/usdol_goods.csv, row 2, column `source`] `nowhere` is not defined") for m in messages)
+
+
+def test_remediation_actions_are_one_per_level_and_set_of_actions_naming_their_rows():
+    rows = codes([supplier("high") for _ in range(7)]) + [supplier("high", tax_code="", supplier_name=f"Xưởng {i}")
+                                                          for i in range(30)]
+    result = run(rows)
+    actions = result.derived().actions
+    assert len(actions) < 5  # not one per supplier: 37 suppliers
+    many = max(actions, key=lambda a: len(a.ref))  # the 30 without a tax code share their actions
+    assert many.ref.startswith("rows ") and many.ref.endswith(" more") and "(" in many.finding.vi
+    named = {int(r) for a in actions for r in re.findall(r"\d+", a.ref.split(" and ")[0].split(", tax")[0])}
+    more = sum(int(m) for a in actions for m in re.findall(r"and (\d+) more", a.ref))
+    assert len(named) + more == 37

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import tempfile
 import time
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable
@@ -16,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from accreditation import checks, workflow
+from accreditation.display import day, severity_label, severity_style
 from accreditation.errors import UserError
 from accreditation.ui import common
 from accreditation.ui.common import ui_text
@@ -46,11 +46,12 @@ def _upload_section(kind: str, write_template: Callable[[Path], None], stages: "
     else:
         st.warning(ui_text("q.locked", version=assessment["version"],
                       status=workflow.status_label(assessment["status"], common.lang())))
-    check = checks.latest(common.db(), assessment["id"], kind)
+    # suppliers: the findings are read once the levels to show are known, at most a table's worth
+    check = checks.latest(common.db(), assessment["id"], kind, findings=kind == "roster", limit=MAX_ROWS_SHOWN)
     if check is None:
         st.info(ui_text("uploads.none_yet"))
         return None
-    st.subheader(ui_text("uploads.result_heading", name=common.md(check.filename), as_of=check.as_of))
+    st.subheader(ui_text("uploads.result_heading", name=common.md(check.filename), as_of=day(check.as_of)))
     return check
 
 
@@ -146,25 +147,32 @@ def _last_upload(kind: str) -> None:
             st.write(line)
 
 
+ROW_HEIGHT = 92  # px: above 4rem Streamlit wraps cell text; four lines of a finding or a reason show whole
+
+
 def _styled(frame: pd.DataFrame) -> Any:
-    """Rows coloured by severity (the hidden `_level` column), for st.dataframe."""
-    keys = frame.pop("_level")
-
-    def colour(row: pd.Series) -> list[str]:
-        return [f"background-color: {SEVERITY_COLOUR.get(keys[row.name], '')}"] * len(row)
-
-    return frame.style.apply(colour, axis=1)
+    """Rows shaded by severity (the hidden `_level` column): critical darkest (display.severity_style)."""
+    keys = frame.pop("_level").tolist()
+    styles = [severity_style(k) for k in keys]
+    return frame.style.apply(lambda col: styles, axis=0)
 
 
-def _show_table(rows: list[dict[str, Any]], optional: tuple[str, ...] = ()) -> None:
-    """Findings as a coloured table, at most MAX_ROWS_SHOWN rows; an optional column with nothing in it is left
-    out rather than shown empty."""
+def _show_table(rows: list[dict[str, Any]], widths: dict[str, Any], total: int | None = None,
+                optional: tuple[str, ...] = ()) -> None:
+    """Findings as a shaded table of at most MAX_ROWS_SHOWN rows (`total`: how many there are), columns sized by
+    `widths` (a Streamlit width or pixels), long texts wrapped in tall rows rather than cut; an optional column
+    with nothing in it is left out rather than shown empty."""
     table = pd.DataFrame(rows[:MAX_ROWS_SHOWN])
     empty = [c for c in optional if c in table and not table[c].astype(str).str.strip().any()]
     table = table.drop(columns=empty)
-    st.dataframe(_styled(table), hide_index=True, width="stretch", height=min(600, 38 + 35 * len(table)))
-    if len(rows) > MAX_ROWS_SHOWN:
-        st.caption(ui_text("uploads.truncated", shown=MAX_ROWS_SHOWN, total=len(rows)))
+    config = {name: st.column_config.TextColumn(name, width=width) if not isinstance(width, tuple)
+              else st.column_config.NumberColumn(name, width=width[0], format="%d", pinned=True)
+              for name, width in widths.items() if name in table}
+    st.dataframe(_styled(table), hide_index=True, width="stretch", column_config=config, row_height=ROW_HEIGHT,
+                 height=min(640, 40 + ROW_HEIGHT * len(table)))
+    total = len(rows) if total is None else total
+    if total > len(table):
+        st.caption(ui_text("uploads.truncated", shown=len(table), total=total))
 
 
 # ------------------------------------------------------------------------------------------------- roster
@@ -182,7 +190,8 @@ def _fine(f: dict[str, Any]) -> str:
 
 
 def roster_rows(findings: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
-    """Roster findings as table rows in `lang`: severity in words, the finding's text and legal basis filled."""
+    """Roster findings as table rows in `lang`: severity in words, the rule's title (its id last, secondary), the
+    finding's text and legal basis filled."""
     rows = []
     for f in findings:
         texts = checks.roster_texts(f, lang)
@@ -190,13 +199,21 @@ def roster_rows(findings: list[dict[str, Any]], lang: str) -> list[dict[str, Any
             "_level": f.get("severity"),
             ui_text("uploads.row"): f.get("row"),
             ui_text("uploads.employee"): f.get("employee_id") or "—",
-            ui_text("uploads.severity"): ui_text(f"uploads.sev_{f.get('severity')}") if f.get("severity") in checks.SEVERITIES
-            else str(f.get("severity") or "—"),
+            ui_text("uploads.severity"): severity_label(f.get("severity"), lang),
+            ui_text("uploads.rule_title"): texts.get("title") or texts["finding"],
             ui_text("uploads.finding"): texts["finding"],
             ui_text("uploads.legal_basis"): texts["legal_basis"],
             ui_text("uploads.fine"): _fine(f),
+            ui_text("uploads.rule_id"): f.get("rule") or "",
         })
     return rows
+
+
+def _roster_widths() -> dict[str, Any]:
+    return {ui_text("uploads.row"): ("small",), ui_text("uploads.employee"): "small",
+            ui_text("uploads.severity"): "small", ui_text("uploads.rule_title"): "medium",
+            ui_text("uploads.finding"): "large", ui_text("uploads.legal_basis"): "medium",
+            ui_text("uploads.fine"): 150, ui_text("uploads.rule_id"): "small"}
 
 
 def _roster_summary(check: checks.StoredCheck) -> None:
@@ -217,7 +234,8 @@ def _roster_findings(check: checks.StoredCheck) -> None:
     if not check.findings:
         st.success(ui_text("uploads.roster_clean"))
         return
-    _show_table(roster_rows(check.findings, common.lang()),
+    _show_table(roster_rows(check.findings[:MAX_ROWS_SHOWN], common.lang()), _roster_widths(),
+                total=max(check.total, len(check.findings)),
                 optional=(ui_text("uploads.legal_basis"), ui_text("uploads.fine")))
 
 
@@ -242,7 +260,8 @@ def _supplier_stages() -> Stages:
 
 
 def supplier_rows(findings: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
-    """Supplier findings as table rows in `lang`: level in words, reasons and actions from the risk catalog."""
+    """Supplier findings as table rows in `lang`: the row and the supplier's name and tax code (a personal number
+    masked) first, then level in words, reasons and actions from the risk catalog."""
     rows = []
     for f in findings:
         texts = checks.supplier_texts(f, lang)
@@ -250,16 +269,25 @@ def supplier_rows(findings: list[dict[str, Any]], lang: str) -> list[dict[str, A
         rows.append({
             "_level": f.get("severity"),
             ui_text("uploads.row"): f.get("row"),
+            ui_text("uploads.supplier_name"): f.get("name") or "—",
             ui_text("uploads.tax_code"): f.get("tax_code") or "—",
             ui_text("checks.supplier_type"): texts["supplier_type"] or "—",
             ui_text("uploads.province"): f.get("province") or "—",
-            ui_text("uploads.level"): ui_text(f"uploads.level_{f['severity']}") if f.get("severity") in LEVELS
+            ui_text("uploads.level"): severity_label(f["severity"], lang) if f.get("severity") in LEVELS
             else texts["level"],
             ui_text("uploads.reasons"): texts["reasons"],
             ui_text("uploads.actions"): texts["actions"],
             ui_text("checks.certificate"): _certificate(cert),
         })
     return rows
+
+
+def _supplier_widths() -> dict[str, Any]:
+    return {ui_text("uploads.row"): ("small",), ui_text("uploads.supplier_name"): "medium",
+            ui_text("uploads.tax_code"): 130, ui_text("checks.supplier_type"): "small",
+            ui_text("uploads.province"): "small", ui_text("uploads.level"): "small",
+            ui_text("uploads.reasons"): "large", ui_text("uploads.actions"): "large",
+            ui_text("checks.certificate"): "medium"}
 
 
 def _certificate(cert: dict[str, Any]) -> str:
@@ -305,9 +333,11 @@ def suppliers_page() -> None:
     levels = st.multiselect(ui_text("uploads.show_levels"), list(LEVELS), default=["critical", "high"],
                             format_func=lambda lv: ui_text(f"uploads.level_{lv}"), key="supplier_levels",
                             placeholder=ui_text("app.all"))
-    chosen = [f for f in check.findings if not levels or f.get("severity") in levels]
-    if chosen:
-        _show_table(supplier_rows(chosen, common.lang()), optional=(ui_text("checks.certificate"),))
+    chosen = checks.latest(common.db(), check.assessment_id, "suppliers", severities=levels or None,
+                           limit=MAX_ROWS_SHOWN, ordered=True)
+    if chosen is not None and chosen.findings:
+        _show_table(supplier_rows(chosen.findings, common.lang()), _supplier_widths(), total=chosen.total,
+                    optional=(ui_text("checks.certificate"),))
 
 
 # ------------------------------------------------------------------------------------- the review screen
@@ -317,18 +347,17 @@ def show_check(database, assessment_id: int, kind: str) -> None:
     """A check as the assessor reviews it: heading, file, summary counts, and every finding (most serious first)
     with its text, severity in words and, for suppliers, reasons and actions; "not uploaded" when there is none."""
     st.markdown(f"**{ui_text(f'checks.heading_{kind}')}**")
-    check = checks.latest(database, assessment_id, kind)
+    check = checks.latest(database, assessment_id, kind, limit=MAX_ROWS_SHOWN, ordered=True)
     if check is None:
         st.caption(ui_text("checks.none"))
         return
-    st.caption(ui_text("checks.line", filename=common.md(check.filename), rows=check.rows, as_of=check.as_of,
-                  count=len(check.findings)))
-    rank = {s: i for i, s in enumerate((*checks.SEVERITIES, *LEVELS))}
-    ordered = sorted(check.findings, key=lambda f: (rank.get(f.get("severity"), 99), f.get("row") or 0))
+    st.caption(ui_text("checks.line", filename=common.md(check.filename), rows=check.rows, as_of=day(check.as_of),
+                       count=check.total))
     if kind == "roster":
         _roster_summary(check)
-        _roster_findings(replace(check, findings=ordered))
+        _roster_findings(check)
         return
     _supplier_summary(check, chart=False)
-    if ordered:
-        _show_table(supplier_rows(ordered, common.lang()), optional=(ui_text("checks.certificate"),))
+    if check.findings:
+        _show_table(supplier_rows(check.findings, common.lang()), _supplier_widths(), total=check.total,
+                    optional=(ui_text("checks.certificate"),))
