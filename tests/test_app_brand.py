@@ -40,7 +40,7 @@ def test_the_company_shares_with_the_invitation_code_and_the_brand_sees_it(data_
     at.text_input(key="share_code").input("brand-demo").run()
     button(at, "Chia sẻ").click().run()
     assert not at.exception
-    assert "Đã chia sẻ kết quả với Demo Apparel Brand Ltd.." in texts(at)
+    assert "Đã chia sẻ kết quả với Demo Apparel Brand Ltd." in texts(at) and "Ltd.." not in texts(at)
     assert "**Demo Apparel Brand Ltd.**" in texts(at)  # names are markdown-escaped
 
     # the brand's journey
@@ -95,7 +95,7 @@ def test_the_brand_never_sees_drafts_unshared_companies_or_withdrawn_shares(data
     sme_at = goto(sign_in("sme@demo.vn"), "sharing")
     sme_at.button(key=f"withdraw:{row['id']}").click().run()
     sme_at.button(key=f"withdraw-yes:{row['id']}").click().run()  # withdrawing asks once more
-    assert "Đã rút lại chia sẻ với Demo Apparel Brand Ltd.." in texts(sme_at)
+    assert "Đã rút lại chia sẻ với Demo Apparel Brand Ltd." in texts(sme_at)
     assert "Doanh nghiệp chưa chia sẻ kết quả với nhãn hàng nào." in texts(sme_at)
     at.run()
     assert not at.dataframe and "Chưa có nhà cung cấp nào chia sẻ kết quả đã nộp" in texts(at)
@@ -115,14 +115,14 @@ def test_the_company_picks_a_brand_from_the_list(data_dir):
     assert "Doanh nghiệp chưa nộp bản tự đánh giá nào" in texts(at)
     at.selectbox(key="share_brand").set_value(brand_id).run()
     button(at, "Chia sẻ").click().run()
-    assert "Đã chia sẻ kết quả với Demo Apparel Brand Ltd.." in texts(at)
+    assert "Đã chia sẻ kết quả với Demo Apparel Brand Ltd." in texts(at) and "Ltd.." not in texts(at)
     assert sharing.shared_companies(db, brand_id) == [accounts.user_for_email(db, "sme@demo.vn").organisation_id]
     assert "Không còn nhãn hàng nào khác trong danh sách" in texts(at)  # the brand left the list
 
 
 @pytest.mark.parametrize("code, message", [
-    ("NOT-A-CODE", "không có nhãn hàng nào với mã mời \"NOT-A-CODE\""),
-    ("", "hãy chọn một nhãn hàng hoặc nhập mã mời"),
+    ("NOT-A-CODE", "Không có nhãn hàng nào với mã mời \"NOT-A-CODE\""),  # a page message: a capital letter
+    ("", "Hãy chọn một nhãn hàng hoặc nhập mã mời"),
 ])
 def test_a_bad_invitation_code_gives_a_message_not_a_traceback(data_dir, code, message):
     at = goto(sign_in("sme@demo.vn"), "sharing")
@@ -141,7 +141,7 @@ def test_sharing_twice_says_so(data_dir):
     at.radio(key="share_mode").set_value("code").run()
     at.text_input(key="share_code").input("BRAND-DEMO").run()
     button(at, "Chia sẻ").click().run()
-    assert "doanh nghiệp đã chia sẻ kết quả với Demo Apparel Brand Ltd." in texts(at) and not at.exception
+    assert "Doanh nghiệp đã chia sẻ kết quả với Demo Apparel Brand Ltd." in texts(at) and not at.exception
 
 
 def test_the_brand_page_in_english(data_dir):
@@ -187,7 +187,7 @@ def test_a_page_run_by_the_wrong_role_refuses_with_a_message(data_dir, page, ema
     at.session_state["actor"] = actor
     at.run()
     assert not at.exception
-    assert [e.value for e in at.error] == ["bạn không có quyền thực hiện việc này"]
+    assert [e.value for e in at.error] == ["Bạn không có quyền thực hiện việc này"]
     assert not at.dataframe and not at.title
 
 
@@ -298,3 +298,86 @@ def test_the_drill_down_shows_a_suspension_with_its_reason_and_a_standing_reject
     at.selectbox(key="pf_supplier").set_value(again["id"]).run()
     assert not at.exception
     assert f"Bị từ chối ngày {day}; vi phạm loại trừ: YW-01." in texts(at)
+
+
+# ------------------------------------------------------------------ issue 12: words, charts and formats
+
+
+def _charts(at) -> list[tuple[dict, "pd.DataFrame"]]:
+    """(vega-lite spec, data) of each chart on the page."""
+    import json
+
+    import pyarrow as pa
+
+    def walk(node):
+        yield node
+        for child in getattr(node, "children", {}).values():
+            yield from walk(child)
+
+    out = []
+    for e in walk(at._tree):
+        if getattr(e, "type", "") == "vega_lite_chart":
+            data = pa.ipc.open_stream(e.proto.datasets[0].data.data).read_pandas()
+            out.append((json.loads(e.proto.spec), data))
+    return out
+
+
+def test_the_brand_page_speaks_vietnamese_and_its_charts_show_every_category_with_its_count(data_dir, monkeypatch):
+    import re
+
+    from accreditation.display import SEVERITY_COLOURS
+
+    monkeypatch.setenv("ACCREDITATION_DEMO", "1")  # the four demo suppliers, each at another point
+    at = goto(sign_in("brand@demo.vn"), "portfolio")
+    assert not at.exception
+    tiers, risks = _charts(at)[:2]
+    for spec, data in (tiers, risks):
+        bars, values = spec["layer"]
+        assert values["mark"]["type"] == "text"  # the count is written on each bar
+        y = bars["encoding"]["y"]
+        assert y["axis"]["labelOverlap"] is False and y["axis"]["labelLimit"] == 0  # no label dropped or cut
+        assert y["sort"] == data["label"].tolist()  # every category, in order, zero counts included
+    assert tiers[1]["label"].tolist() == ["Điển hình", "Tiên phong", "Cam kết", "Chưa đủ điều kiện"]
+    assert dict(zip(tiers[1]["label"], tiers[1]["count"])) == {"Điển hình": 2, "Tiên phong": 0, "Cam kết": 1,
+                                                               "Chưa đủ điều kiện": 1}
+    assert risks[1]["label"].tolist() == ["Nghiêm trọng", "Cao", "Trung bình", "Thấp",
+                                          "Chưa có danh sách nhà cung cấp"]
+    colour = risks[0]["layer"][0]["encoding"]["color"]["scale"]
+    assert colour["domain"][:4] == ["critical", "high", "medium", "low"]
+    assert colour["range"][:4] == [SEVERITY_COLOURS[k][0] for k in ("critical", "high", "medium", "low")]
+    # metrics: at most three side by side (six in a row cut "Chứng nhận đã thẩm …" at 1400 px)
+    assert _metrics_per_row(at) == [3, 3]
+    # the table: risks in words, no rule ids
+    table = at.dataframe[0].value
+    risks_col = " ".join(table["Rủi ro chính"].fillna(""))
+    assert "age." not in risks_col and "(major)" not in risks_col and "(critical)" not in risks_col
+    assert "(nghiêm trọng)" in risks_col
+    # the drill-down: a Vietnamese placeholder, then words and dd/mm/yyyy
+    assert at.selectbox(key="pf_supplier").placeholder == "Chọn một nhà cung cấp"
+    db = database(data_dir)
+    org = next(db["organisations"].rows_where("name = ?", ["Hợp tác xã Mây tre đan Phú Vinh"]))
+    at.selectbox(key="pf_supplier").set_value(workflow.latest(db, org["id"])["id"]).run()
+    assert not at.exception
+    page = texts(at)
+    assert "Bị từ chối ngày" in page and "Nghiêm trọng" in page
+    assert "(months)" not in page and "{months}" not in page and "12 tháng sau lần nộp gần nhất" in page
+    assert not re.search(r"\bage\.|supplier_risk_|\((critical|major|minor|high)\)", page), page
+    assert not re.search(r"\b20\d\d-\d\d-\d\d", page), page  # dd/mm/yyyy only
+    assert _metrics_per_row(at) == [3, 3, 2, 2]  # the supplier's scores, tier and document: none cut short
+
+
+def _metrics_per_row(at) -> list[int]:
+    """How many metrics stand side by side in each row of columns that holds metrics."""
+    def walk(node):
+        yield node
+        for child in getattr(node, "children", {}).values():
+            yield from walk(child)
+
+    rows = []
+    for node in walk(at._tree):
+        kids = list(getattr(node, "children", {}).values())
+        if kids and all(getattr(k, "type", "") == "column" for k in kids):
+            metrics = [k for k in kids if any(getattr(e, "type", "") == "metric" for e in walk(k))]
+            if metrics:
+                rows.append(len(metrics))
+    return rows

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -479,7 +480,8 @@ def test_csv_export_neutralises_formulas_and_keeps_numbers():
     assert [r[0] for r in rows[1:]] == ["'" + v for v in NASTY[:-1]] + ["Bình thường"]
     assert [r[1] for r in rows[1:]] == ["1.5", "-2.0", "0.0", "100.0", "", "3.0", "7.25"]
     assert rows[2][2] == "-3" and rows[5][2] == ""
-    assert rows[1][3] == "2026-01-02" and rows[7][3] == "" and rows[1][4] == "true"
+    assert rows[1][3] == "02/01/2026" and rows[7][3] == "" and rows[1][4] == "có"  # for people: dd/mm/yyyy, words
+    assert pf.export_csv(nasty_frame(), "en").decode("utf-8-sig").splitlines()[1].endswith(",yes")
 
 
 def test_xlsx_export_neutralises_formulas_and_keeps_numbers_and_dates():
@@ -552,9 +554,28 @@ def test_the_exported_portfolio_is_in_the_users_language_and_a_company_name_cann
     assert dict(zip(vi[0], vi[1]))["Mức bảo đảm"] == "Tự đánh giá – chưa thẩm định"
     assert record["Status"] == "Submitted, awaiting review" and record["Score"] == "99.0"
     assert record["Main risks"] == "FAM-06 (minor), FAM-07 (minor)"
-    assert dict(zip(vi[0], vi[1]))["Rủi ro chính"] == "FAM-06 (cần cải thiện), FAM-07 (cần cải thiện)"
+    assert dict(zip(vi[0], vi[1]))["Rủi ro chính"] == "FAM-06 (nhẹ), FAM-07 (nhẹ)"  # display.severity_label
+    assert record["Top risk ids"] == "FAM-06 (minor), FAM-07 (minor)"  # the ids stay, as a secondary column
+    assert all(not re.search(r"\b20\d\d-\d\d-\d\d", cell) for row in vi + en for cell in row)  # dd/mm/yyyy
     ws = openpyxl.load_workbook(io.BytesIO(pf.export_xlsx(pf.for_people(df, "en", C)))).active
     assert ws["A2"].value == "'=cmd|' /C calc'!A0" and ws["A2"].data_type == "s"
+
+
+@pytest.mark.parametrize("stored, lang, shown", [
+    ("YW-01 (critical), age.13_14_not_light (critical), POL-01 (major)", "vi",
+     "YW-01 (nghiêm trọng), Trẻ 13–14 tuổi làm công việc ngoài danh mục công việc nhẹ (nghiêm trọng), "
+     "POL-01 (quan trọng)"),
+    ("SC-01 (major), age.hired_13_14 (major), age.hired_13_14 (major)", "en",
+     "SC-01 (major), {hired} (major)"),  # the same rule twice (two workers) is one risk
+    ("supplier_risk_critical (critical)", "vi", "Nhà cung cấp rủi ro nghiêm trọng (nghiêm trọng)"),
+    ("supplier_risk_high (major)", "en", "Supplier at high risk (major)"),
+    ("unknown.rule (minor)", "en", "unknown.rule (minor)"),
+])
+def test_top_risks_read_as_words_in_the_users_language(stored, lang, shown):
+    from accreditation.wording import risk_list, rule_title
+
+    assert risk_list(stored, lang) == shown.format(hired=rule_title("age.hired_13_14", "en"))
+    assert "age." not in rule_title("age.hired_13_14", lang) and rule_title("age.hired_13_14", lang)
 
 
 # ------------------------------------------------------------------------------------------------ caching key

@@ -43,16 +43,21 @@ def _records(df: pd.DataFrame) -> tuple[list[str], list[list[Any]]]:
     return header, rows
 
 
-def export_csv(df: pd.DataFrame) -> bytes:
+def export_csv(df: pd.DataFrame, lang: str = "vi") -> bytes:
     """UTF-8 with a byte-order mark (Excel opens Vietnamese correctly), comma-separated, formula cells
-    neutralised. Dates as YYYY-MM-DD, booleans as true/false, empty for missing values."""
+    neutralised. Written for people: dates as dd/mm/yyyy (display.day), booleans as yes/no in `lang`, empty for
+    missing values."""
+    from accreditation.display import day
+    from accreditation.i18n import catalog_text
+
+    words = {True: catalog_text("brand.yes", lang), False: catalog_text("brand.no", lang)}
     header, rows = _records(df)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow(["" if v is None else ("true" if v is True else "false" if v is False
-                                                else v.isoformat() if isinstance(v, (date, datetime)) else v)
+        writer.writerow(["" if v is None else (words[v] if isinstance(v, bool)
+                                                else day(v) if isinstance(v, (date, datetime)) else v)
                          for v in row])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 

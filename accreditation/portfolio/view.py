@@ -9,6 +9,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from accreditation.i18n import catalog_text
+from accreditation.wording import risk_list
 from criteria.schema import Criteria
 
 RISK_LEVELS = ("critical", "high", "medium", "low", "not_checked")  # most severe first
@@ -113,7 +114,8 @@ def counts(df: pd.DataFrame, column: str, order: Iterable[Any]) -> pd.DataFrame:
 # ------------------------------------------------------------------------------------- for people and files
 
 PEOPLE_COLUMNS = ("company", "tax_code", "province", "sector", "status", "submitted", "tier", "score", "verified",
-                  "self_score", "verified_score", "knockouts", "top_risks", "risk_level", "certificate_id",
+                  "self_score", "verified_score", "knockouts", "top_risks", "top_risk_ids", "risk_level",
+                  "certificate_id",
                   "assurance", "certificate_status", "certificate_expires", "reassessment_due",
                   "reassessment_basis", "rejected_on", "rejection_knockouts", "shared_since")
 
@@ -145,16 +147,13 @@ def _labelled(s: pd.Series, col: str, lang: str, criteria: Criteria) -> pd.Serie
     keys = {"risk_level": "brand.risk", "certificate_status": "brand.cert", "assurance": "brand.assurance"}
     if col in keys:
         return s.map(lambda v: catalog_text(f"{keys[col]}.{v}", lang) if isinstance(v, str) else v)
-    if col == "top_risks":
-        s = s.astype("string")
-        for priority in PRIORITIES:
-            level = criteria.priorities.get(priority)
-            label = level.label.get(lang).lower() if level else priority
-            s = s.str.replace(f"({priority})", f"({label})", regex=False)
-        return s
+    if col == "top_risks":  # words; the ids stay in "top_risk_ids" (files only)
+        uniques = {v: risk_list(v, lang) for v in s.dropna().unique().tolist()}  # few distinct lists
+        return s.astype("object").map(lambda v: uniques.get(v, v) if isinstance(v, str) else v).astype("string")
     if col == "reassessment_basis":
-        return s.map(lambda v: (catalog_text(f"brand.basis.{v}", lang) + (" *" if v == "submission" else ""))
-                     if isinstance(v, str) else v)
+        months = criteria.settings.reassess_without_document_months
+        return s.map(lambda v: (catalog_text(f"brand.basis.{v}", lang, months=months)
+                                + (" *" if v == "submission" else "")) if isinstance(v, str) else v)
     return s
 
 
@@ -164,5 +163,6 @@ def for_people(df: pd.DataFrame, lang: str, criteria: Criteria,
     A re-assessment date that comes from the submission (no certificate) is marked with "*" in the basis column."""
     out = pd.DataFrame(index=df.index)
     for col in columns:
-        out[catalog_text(f"brand.col.{col}", lang)] = _labelled(df[col], col, lang, criteria)
+        source = df["top_risks"] if col == "top_risk_ids" else df[col]
+        out[catalog_text(f"brand.col.{col}", lang)] = _labelled(source, col, lang, criteria)
     return out

@@ -19,6 +19,8 @@ import streamlit as st
 
 from accreditation import portfolio as pf
 from accreditation import workflow
+from accreditation.display import SEVERITY_COLOURS, day, severity_label
+from accreditation.wording import rule_title
 from accreditation.store import certificates as registry
 from accreditation.permissions import require
 from accreditation.ui import common, result_panel
@@ -26,8 +28,11 @@ from accreditation.ui.common import ui_text
 from criteria.schema import Settings
 
 PAGE_SIZES = (25, 50, 100, 500)
-RISK_COLOURS = {"critical": "#9b2c2c", "high": "#dd6b20", "medium": "#d69e2e", "low": "#38a169",
-                "not_checked": "#a0aec0"}
+# Bars: the table's severity shading (critical darkest) with its text colour as the outline, so the palest level
+# still shows on white; "no supplier list" grey.
+RISK_COLOURS = {level: SEVERITY_COLOURS[level] for level in pf.RISK_LEVELS if level in SEVERITY_COLOURS}
+RISK_COLOURS["not_checked"] = ("#e2e8f0", "#4a5568")
+TIER_COLOUR = ("#bee3f8", "#1a365d")
 # Marks in front of the table's words (a Styler costs as much as the rest of a 500-row page): a self-assessment
 # statement amber, a verified certificate green, a document not in force red or grey.
 ASSURANCE_MARK = {"verified": "🟢", "self_assessed": "🟠"}
@@ -45,7 +50,7 @@ def load(brand_id: int, as_of: date, settings: Settings) -> tuple[pd.DataFrame, 
 
 
 def _fmt_day(value) -> str:
-    return value.strftime("%d/%m/%Y") if isinstance(value, (pd.Timestamp, date)) and not pd.isna(value) else "—"
+    return day(None if value is None or pd.isna(value) else value)
 
 
 def portfolio_page() -> None:
@@ -66,7 +71,7 @@ def portfolio_page() -> None:
         return
     _metrics(df, criteria.settings)
     view = _filters(df, criteria, as_of)
-    st.caption(ui_text("brand.as_of", date=as_of.strftime("%d/%m/%Y")) + " " + ui_text("brand.privacy"))
+    st.caption(ui_text("brand.as_of", date=day(as_of)) + " " + ui_text("brand.privacy"))
     if view.empty:
         st.warning(ui_text("brand.no_match"))
         return
@@ -77,7 +82,7 @@ def portfolio_page() -> None:
 
 
 def _metrics(df: pd.DataFrame, settings: Settings) -> None:
-    cols = st.columns(6)
+    cols = [c for _ in range(2) for c in st.columns(3)]  # two rows of three: six in a row cut the labels short
     cols[0].metric(ui_text("brand.m_suppliers"), f"{len(df):,}".replace(",", "."))
     cols[1].metric(ui_text("brand.m_active"), int(pf.certified(df).sum()))  # verified certificates only
     cols[2].metric(ui_text("brand.m_self"), int(((df["certificate_status"] == "active")
@@ -126,14 +131,29 @@ def _filters(df: pd.DataFrame, criteria, as_of: date) -> pd.DataFrame:
     return pf.sort_portfolio(view, sort_by, descending, tier_order=[b.id for b in criteria.bands])
 
 
-def _bar(data: pd.DataFrame, label: str, colours: dict[str, str] | None = None) -> alt.Chart:
+def _bar(data: pd.DataFrame, label: str, colours: dict[str, tuple[str, str]] | None = None) -> alt.LayerChart:
+    """Horizontal bars, one per category in the frame's order (zero counts too), every label shown in full, the
+    count written at the end of each bar."""
     count = ui_text("brand.count")
-    data = data.rename(columns={"label": label, "count": count})
-    colour = (alt.Color("key:N", scale=alt.Scale(domain=list(colours), range=list(colours.values())), legend=None)
-              if colours else alt.value("#2b6cb0"))
-    return alt.Chart(data).mark_bar().encode(
-        x=alt.X(f"{count}:Q", axis=alt.Axis(tickMinStep=1)), y=alt.Y(f"{label}:N", sort=None, title=None),
-        color=colour, tooltip=[label, count]).properties(height=30 * len(data) + 20)
+    data = data.assign(**{label: data["label"], count: data["count"]})
+    order = data[label].tolist()
+    fill, stroke = (
+        (alt.Color("key:N", scale=alt.Scale(domain=list(colours), range=[c[0] for c in colours.values()]),
+                   legend=None),
+         alt.Stroke("key:N", scale=alt.Scale(domain=list(colours), range=[c[1] for c in colours.values()]),
+                    legend=None))
+        if colours else (alt.value(TIER_COLOUR[0]), alt.value(TIER_COLOUR[1])))
+    top = max(1, int(data[count].max()))
+    base = alt.Chart(data).encode(
+        y=alt.Y(f"{label}:N", sort=order, title=None,
+                axis=alt.Axis(labelLimit=0, labelOverlap=False, labelFontSize=12, ticks=False)),
+        x=alt.X(f"{count}:Q", title=count, scale=alt.Scale(domain=[0, top * 1.25]),
+                axis=alt.Axis(tickMinStep=1, format="d")),
+        tooltip=[alt.Tooltip(f"{label}:N"), alt.Tooltip(f"{count}:Q")])
+    bars = base.mark_bar(strokeWidth=1).encode(color=fill, stroke=stroke)
+    values = base.mark_text(align="left", dx=4, fontSize=12, fontWeight="bold", color="#1a202c").encode(
+        text=alt.Text(f"{count}:Q", format="d"))
+    return alt.layer(bars, values).properties(height=alt.Step(30))
 
 
 def _charts(view: pd.DataFrame, criteria) -> None:
@@ -177,6 +197,10 @@ def _table(view: pd.DataFrame, criteria, lang: str) -> pd.DataFrame:
         mark = page[name].map(lambda v: marks.get(v, "") if isinstance(v, str) else "")
         shown[col(name)] = (mark + " " + shown[col(name)].astype("string")).str.strip()
     st.dataframe(shown, hide_index=True, width="stretch", key="pf_table", column_config={
+        col("company"): st.column_config.TextColumn(width="large", pinned=True),
+        col("top_risks"): st.column_config.TextColumn(width="large"),
+        col("assurance"): st.column_config.TextColumn(width="medium"),
+        col("reassessment_basis"): st.column_config.TextColumn(width="medium"),
         col("score"): st.column_config.NumberColumn(format="%.1f"),
         col("verified"): st.column_config.CheckboxColumn(),
         col("certificate_expires"): st.column_config.DateColumn(format="DD/MM/YYYY"),
@@ -194,7 +218,7 @@ def _downloads(view: pd.DataFrame, criteria, lang: str, as_of: date) -> None:
     stem = f"nha-cung-cap-{as_of.isoformat()}"
     c1, c2 = st.columns(2)
     c1.download_button(ui_text("brand.csv"), key="pf_csv", mime="text/csv", file_name=f"{stem}.csv",
-                       data=lambda: pf.export_csv(pf.for_people(view, lang, criteria)))
+                       data=lambda: pf.export_csv(pf.for_people(view, lang, criteria), lang))
     c2.download_button(ui_text("brand.xlsx"), key="pf_xlsx", file_name=f"{stem}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        data=lambda: pf.export_xlsx(pf.for_people(view, lang, criteria)))
@@ -206,7 +230,7 @@ def _drill_down(actor, database, page: pd.DataFrame, criteria, as_of: date) -> N
     names = dict(zip(page["assessment_id"].tolist(),
                      (page["company"].fillna("") + " · " + page["tax_code"].fillna("")).tolist()))
     chosen = st.selectbox(ui_text("brand.drill_pick"), list(names), key="pf_supplier", index=None,
-                          format_func=lambda i: names.get(i, str(i)))
+                          placeholder=ui_text("brand.drill_choose"), format_func=lambda i: names.get(i, str(i)))
     if chosen is None or chosen not in names:
         return
     assessment = workflow.get(database, int(chosen))
@@ -224,7 +248,8 @@ def _details(database, assessment: dict, row: pd.Series, criteria, as_of: date) 
     st.caption(ui_text("brand.drill_status", status=workflow.status_label(assessment["status"], lang),
                   version=assessment["version"], date=_fmt_day(row["submitted"]),
                   criteria=f"{pinned.settings.criteria_id} {pinned.version}"))
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2 = st.columns(2)
+    c3, c4 = st.columns(2)  # two per row: four cut a long tier name short ("Chưa đủ điề…")
     c1.metric(ui_text("brand.self_score"), f"{row['self_score']:g}" if not pd.isna(row["self_score"]) else "—")
     c2.metric(ui_text("brand.verified_score"),
               f"{row['verified_score']:g}" if row["verified"] else ui_text("brand.not_verified"))
@@ -234,7 +259,8 @@ def _details(database, assessment: dict, row: pd.Series, criteria, as_of: date) 
     _document(database, row, lang)
     _rejection(row)
     st.write(ui_text("brand.due_line", date=_fmt_day(row["reassessment_due"]),
-                basis=ui_text(f"brand.basis.{row['reassessment_basis']}")))
+                basis=ui_text(f"brand.basis.{row['reassessment_basis']}",
+                              months=criteria.settings.reassess_without_document_months)))
     if row["reassessment_overdue"]:
         st.warning(ui_text("brand.overdue"))
     if result is None:
@@ -255,12 +281,21 @@ def _details(database, assessment: dict, row: pd.Series, criteria, as_of: date) 
         if not result.remediation:
             st.write(ui_text("brand.nothing_to_fix"))
         for action in result.remediation[:5]:
-            label = f"{action.indicator} · " if action.indicator else (f"{action.rule} · " if action.rule else "")
-            icon = result_panel.PRIORITY_ICON.get(action.priority, "")
-            st.markdown(f"{icon} {label}{action.finding.get(lang)}  \n"
-                        f"→ {action.action.get(lang)}")  # `ref` left out: it names rows and employee ids
+            st.markdown(_action_line(action, lang))
         if len(result.remediation) > 5:
             st.caption(ui_text("brand.more_actions", count=len(result.remediation) - 5))
+
+
+def _action_line(action, lang: str) -> str:
+    """One action to take, in words: severity, what (the indicator id, or a check rule's title, never its id), the
+    finding and the action. `ref` is left out: it names rows and employee ids."""
+    icon = result_panel.PRIORITY_ICON.get(action.priority, "")
+    if action.indicator:
+        what = action.indicator
+    else:
+        what = action.title.get(lang) if action.title and action.title.get(lang) else rule_title(action.rule, lang)
+    head = " · ".join(p for p in (f"**{severity_label(action.priority, lang)}**", common.md(what)) if p)
+    return f"{icon} {head} · {action.finding.get(lang)}  \n→ {action.action.get(lang)}"
 
 
 def _in_language(text: str | None, lang: str) -> str:
@@ -307,7 +342,7 @@ def _checks(database, assessment_id: int) -> None:
     st.markdown(f"**{ui_text('brand.checks')}**")
     roster = summaries["roster"]
     if roster:
-        st.write(ui_text("brand.roster", rows=roster["rows"], date=roster["as_of"], critical=roster["critical"],
+        st.write(ui_text("brand.roster", rows=roster["rows"], date=day(roster["as_of"]), critical=roster["critical"],
                     major=roster["major"], minor=roster["minor"]))
         if roster["minors"] is not None:
             st.caption(ui_text("brand.roster_minors", count=roster["minors"]))
@@ -317,7 +352,7 @@ def _checks(database, assessment_id: int) -> None:
         st.caption(ui_text("brand.no_roster"))
     suppliers = summaries["suppliers"]
     if suppliers:
-        st.write(ui_text("brand.suppliers", count=suppliers["suppliers"], date=suppliers["as_of"]))
+        st.write(ui_text("brand.suppliers", count=suppliers["suppliers"], date=day(suppliers["as_of"])))
         levels = ", ".join(f"{ui_text(f'brand.risk.{k}')} {v}" for k, v in suppliers["by_level"].items() if v)
         if levels:
             st.caption(ui_text("brand.supplier_levels", levels=levels))

@@ -8,14 +8,16 @@ import pandas as pd
 import streamlit as st
 
 from accreditation import sharing, workflow
+from accreditation.display import day
 from accreditation.errors import UserError
 from accreditation.permissions import require
 from accreditation.ui import common
 from accreditation.ui.common import ui_text
+from accreditation.wording import name_in_sentence
 
 
 def _day(iso: str | None) -> str:
-    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if iso else ""
+    return day(iso) if iso else ""
 
 
 def sharing_page() -> None:
@@ -36,9 +38,9 @@ def _withdraw(actor, share_id: int, brand: str) -> None:
     st.session_state.pop("pending_withdraw", None)
     try:
         sharing.withdraw(common.db(), actor, share_id)
-        common.flash("success", ui_text("share.withdrawn", brand=brand))
+        common.flash("success", ui_text("share.withdrawn", brand=name_in_sentence(brand)))
     except UserError as exc:
-        common.flash("error", exc.message(common.lang()))
+        common.flash("error", common.error_text(exc))
 
 
 def _current(actor, database) -> None:
@@ -79,10 +81,10 @@ def _add(actor, database) -> None:
         try:
             row = sharing.share(database, actor, actor.organisation_id, brand_id=brand_id, invite_code=code)
         except UserError as exc:
-            st.error(exc.message(common.lang()))
+            st.error(common.error_text(exc))
             return
         name = database["organisations"].get(row["brand_id"])["name"]
-        common.flash("success", ui_text("share.shared", brand=name))
+        common.flash("success", ui_text("share.shared", brand=name_in_sentence(name)))
         st.rerun()
 
 
