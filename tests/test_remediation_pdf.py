@@ -103,7 +103,7 @@ def test_roster_findings_open_the_protocol_and_name_workers_by_employee_id_only(
     pdf = render_remediation_plan(result, criteria, COMPANY, AS_OF)
     text = flat(" ".join(pages(pdf)))
     assert text.index("BẢO VỆ TRẺ EM") < text.index("Tóm tắt")
-    assert "row 12, employee E-014" in text
+    assert "Vị trí: dòng 12, nhân viên E-014" in text and "Where: row 12, employee E-014" in text
     assert "50.000.000 ₫ – 75.000.000 ₫" in text  # fine exposure in the summary and the row
     assert "Ngay lập tức" in text and "Hạn: 05/12/2026" in text  # deadline 0 days: due on the assessment date
 
@@ -196,3 +196,87 @@ def test_the_app_s_plan_builder_passes_draft_on():
     result = assess(criteria, {})
     pdf = documents.remediation_pdf(result, criteria, {"name": "Công ty A"}, AS_OF, draft=True)
     assert all("BẢN NHÁP — chưa nộp" in p for p in pages(pdf))
+
+
+# ------------------------------------------------------------------------------------------- issue 12 (PDF plan)
+
+DATA = Path(__file__).resolve().parent / "data"
+ROSTER_CSV = ("employee_id,date_of_birth,job_code,workplace_code,hours_per_day,hours_per_week,night_work,overtime,"
+              "guardian_consent,health_check_date,written_contract\n"
+              "NV004,01/01/2012,LIGHT-4,GENERAL,8,48,có,có,không,01/08/2026,không\n"
+              "NV005,01/01/2010,PROHIBITED-JOB-D,GENERAL,8,40,không,không,có,01/08/2026,\n")
+
+
+def checked_plan():
+    from accreditation.roster import check_roster
+    from accreditation.suppliers import check_suppliers
+
+    criteria = default_criteria()
+    roster = check_roster(ROSTER_CSV.encode(), "ds.csv", AS_OF).derived(criteria.deadline_days())
+    suppliers = check_suppliers((DATA / "suppliers_example.csv").read_bytes(), "ncc.csv", AS_OF).derived()
+    result = assess(criteria, {}, derived=[roster, suppliers])
+    return result, criteria
+
+
+def test_the_plan_leads_with_titles_and_words_places_and_jobs_in_each_language():
+    result, criteria = checked_plan()
+    text = flat(" ".join(pages(render_remediation_plan(result, criteria, COMPANY, AS_OF))))
+    for title in ("Trẻ dưới 15 tuổi làm việc ban đêm", "Child under 15 working at night",
+                  "Người 15–17 tuổi làm công việc bị cấm"):
+        assert title in text
+    # the title comes before the rule id, which is secondary
+    assert text.index("Trẻ dưới 15 tuổi làm việc ban đêm") < text.index("time.under15_night")
+    assert "“Bảo trì, bảo dưỡng thiết bị, máy móc” (PROHIBITED-JOB-D)" in text
+    assert "mã PROHIBITED" not in text and "cột night_work" not in text
+
+
+def test_a_child_under_15_at_night_is_critical_and_due_at_once_in_the_plan():
+    result, criteria = checked_plan()
+    night = next(a for a in result.remediation if a.rule == "time.under15_night")
+    assert (night.priority, night.deadline_days, night.child_protection) == ("critical", 0, True)
+    text = flat(" ".join(pages(render_remediation_plan(result, criteria, COMPANY, AS_OF))))
+    assert "BẢO VỆ TRẺ EM – LÀM NGAY" in text and "Ngay lập tức" in text and "Hạn: 05/12/2026" in text
+
+
+def test_critical_rows_are_shaded_darker_than_major_and_minor_ones():
+    from accreditation.reports.fonts import PRIORITY_COLOURS
+
+    def luminance(c):
+        return 0.2126 * c.red + 0.7152 * c.green + 0.0722 * c.blue
+
+    shade = {p: luminance(PRIORITY_COLOURS[p][1]) for p in ("critical", "major", "minor")}
+    assert shade["critical"] < shade["major"] < shade["minor"]
+
+
+def test_supplier_rows_cite_numbered_references_in_people_s_terms():
+    result, criteria = checked_plan()
+    supplier_actions = [a for a in result.remediation if a.source == "suppliers"]
+    assert supplier_actions
+    pdf = render_remediation_plan(result, criteria, COMPANY, AS_OF)
+    texts = pages(pdf)
+    text = flat(" ".join(texts))
+    for dev in ("countries_2016.xml", "at commits", "app data", "criteria/award", ".csv"):
+        assert dev not in text, dev
+    assert not re.search(r"\b[0-9a-f]{8}\b", text)  # no commit hashes
+    assert "Nguồn tham khảo" in text and "References" in text
+    refs = text[text.index("Nguồn tham khảo"):]
+    assert "[1] USDOL ILAB, List of Goods Produced by Child Labor or Forced Labor" in refs
+    assert "(2022). https://www.dol.gov/agencies/ilab/reports/child-labor/list-of-goods" in refs
+    assert "Nguồn / Sources: [1]" in text
+    # each source is cited once, in the references, not on every supplier row
+    assert text.count("List of Goods Produced by Child Labor or Forced Labor (TVPRA)") == 1
+    # no English place words inside the Vietnamese line of a supplier row
+    assert "Vị trí: dòng " in text and "Vị trí: row" not in text
+
+
+def test_where_text_words_each_ref_in_each_language():
+    from accreditation.reports.remediation import where_text
+
+    def at(ref):
+        t = where_text(child_action(ref=ref))
+        return t.vi, t.en
+
+    assert at("row 4, employee NV004") == ("dòng 4, nhân viên NV004", "row 4, employee NV004")
+    assert at("row 7, tax code 0101234567") == ("dòng 7, mã số thuế 0101234567", "row 7, tax code 0101234567")
+    assert at("row 9, no tax code") == ("dòng 9, chưa có mã số thuế", "row 9, no tax code")
+    assert where_text(child_action(ref=None)) is None

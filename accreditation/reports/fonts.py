@@ -36,11 +36,16 @@ RED_LIGHT = HexColor("#fbeaea")
 GRID = HexColor("#c9d1d6")
 HEADER_BG = HexColor("#e9eef1")
 
-PRIORITY_COLOURS: dict[str, tuple[Color, Color]] = {
-    "critical": (RED, RED_LIGHT),
-    "major": (AMBER, AMBER_LIGHT),
-    "minor": (GREEN, GREEN_LIGHT),
-}
+
+def _priority_colours() -> dict[str, tuple[Color, Color]]:
+    """(bar, shading) per plan priority from the one scale of accreditation/display.py: critical darkest."""
+    from accreditation.display import SEVERITY_COLOURS
+
+    return {p: (HexColor(SEVERITY_COLOURS[p][1]), HexColor(SEVERITY_COLOURS[p][0]))
+            for p in ("critical", "major", "minor")}
+
+
+PRIORITY_COLOURS: dict[str, tuple[Color, Color]] = _priority_colours()
 
 _registered = False
 

@@ -7,6 +7,7 @@ It renders `Result.remediation` as it is: the plan never re-derives a score. Pur
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -44,6 +45,7 @@ H2 = _style("h2", 11, BOLD, INK, spaceBefore=10, spaceAfter=5)
 BODY = _style("body", 8.6)
 PROTOCOL_TITLE = _style("ptitle", 12, BOLD, RED, spaceAfter=4)
 PROTOCOL = _style("protocol", 8.6, leftIndent=14, firstLineIndent=-14, spaceAfter=2.5)
+REFERENCE = _style("reference", 7.6, leftIndent=16, firstLineIndent=-16, spaceAfter=2)
 
 
 def _vi_then_en_markup(vi: str, en: str, sep: str = "<br/>") -> str:
@@ -155,7 +157,7 @@ def _summary(result: Result, criteria: Criteria) -> list[Any]:
     band = criteria.band(result.tier)
     tier = _text(band.label) if band else f'<font color="#a4262c"><b>{_key("plan.not_eligible")}</b></font>'
     if result.knockouts:
-        kos = "<br/>".join(f"<b>{para(k)}</b> – {_text(criteria.indicator(k).label)}"
+        kos = "<br/>".join(f"{_text(criteria.indicator(k).label)} <font color=\"{EN_COLOUR}\">({para(k)})</font>"
                            if criteria.has_indicator(k) else para(k) for k in result.knockouts)
     else:
         kos = _key("plan.none")
@@ -218,26 +220,110 @@ def _deadline_blocks(action: Action, criteria: Criteria, as_of: date) -> list[Bl
     return out
 
 
+_REFS = (  # the English `Action.ref` of the checks (scoring/workforce.py, scoring/supplier_result.py)
+    (re.compile(r"^row (\d+), employee (.+)$"), "plan.at_row_employee", ("row", "employee")),
+    (re.compile(r"^row (\d+), tax code (.+)$"), "plan.at_row_tax_code", ("row", "tax_code")),
+    (re.compile(r"^row (\d+), no tax code$"), "plan.at_row_no_tax_code", ("row",)),
+    (re.compile(r"^row (\d+)$"), "plan.at_row", ("row",)),
+)
+
+
+def where_text(action: Action) -> Text | None:
+    """Where an action's finding was made, in each language ("dòng 4, nhân viên NV004" / "row 4, employee
+    NV004"): `Action.ref` is English, for the JSON. None without a ref; an unknown form is shown as it is."""
+    if not action.ref:
+        return None
+    ref = nfc(action.ref)
+    for pattern, key, names in _REFS:
+        m = pattern.match(ref)
+        if m:
+            return catalog_pair(key, **dict(zip(names, m.groups())))
+    return Text(vi=ref, en=ref)
+
+
+def _secondary(parts: list[str]) -> list[Block]:
+    return [_b(" · ".join(parts), grey=True, size=SMALL)] if parts else []
+
+
 def _finding_blocks(action: Action) -> list[Block]:
-    out = _text_blocks(action.finding)
-    ref = []
-    if action.indicator:
-        ref.append(action.indicator)
-    if action.rule:
-        ref.append(action.rule)
+    """The title (or the finding) first; ids, the source and the place after it, small and grey."""
+    out = _text_blocks(action.title, bold=True) if action.title.vi or action.title.en else []
+    out += _text_blocks(action.finding)
+    ref = [r for r in (action.indicator, action.rule) if r]
     if action.source in ("roster", "suppliers"):
         src = catalog_pair(f"plan.source_{action.source}")
         ref.append(f"{src.vi} / {src.en}")
-    if action.ref:
+    out += _secondary(ref)
+    where = where_text(action)
+    # a roster finding's message usually names its row and employee already
+    if where is not None and where.vi.lower() not in action.finding.vi.lower():
         w = catalog_pair("plan.where")
-        ref.append(f"{w.vi} / {w.en}: {nfc(action.ref)}")
-    if ref:
-        out.append(_b(" · ".join(ref), grey=True, size=SMALL))
+        out += _secondary([f"{w.vi}: {where.vi}"]) + _secondary([f"{w.en}: {where.en}"])
     return out
 
 
-def _legal_blocks(action: Action) -> list[Block]:
-    out = _text_blocks(action.legal_basis)
+class _Citations:
+    """Supplier actions cite the risk sources by title in `legal_basis` (scoring/supplier_result.py): such a row
+    refers to numbered references instead, and each source is cited once, in people's terms, after the table."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+        self._sources: dict[str, Any] | None = None
+        self._found: dict[str, list[str]] = {}
+
+    def sources(self) -> dict[str, Any]:
+        if self._sources is None:
+            from criteria.risk_tables import default_risk_data
+
+            try:
+                self._sources = dict(default_risk_data().sources)
+            except Exception:  # noqa: BLE001 (the plan must render without the risk tables)
+                self._sources = {}
+        return self._sources
+
+    def cited(self, basis: Text) -> list[str]:
+        """The ids of the sources whose titles make up `basis` (empty: it is a legal basis, shown as it is)."""
+        hit = self._found.get(basis.vi)
+        if hit is None:
+            hit = self._found[basis.vi] = [sid for sid, src in self.sources().items()
+                                           if src.title and src.title in basis.vi]
+        return hit
+
+    def refer(self, ids: list[str]) -> str:
+        for sid in ids:
+            self.numbers.setdefault(sid, len(self.numbers) + 1)
+        return ", ".join(f"[{self.numbers[sid]}]" for sid in ids)
+
+    def section(self) -> list[Any]:
+        if not self.numbers:
+            return []
+        out: list[Any] = [Paragraph(_key("plan.references", bold=True), H2)]
+        for sid, n in sorted(self.numbers.items(), key=lambda kv: kv[1]):
+            out.append(Paragraph(f"[{n}] {para(citation(self.sources()[sid]))}", REFERENCE))
+        return out
+
+
+_DEV = re.compile(r"app data|commit|\.xml\b|\.csv\b|\.py\b|criteria/", re.IGNORECASE)
+
+
+def citation(source: Any) -> str:
+    """A source as a reader cites it: publisher and title (as the table words them), year, web address. Notes for
+    the maintainers (data files, commits, file paths) are left out."""
+    parts = [p for p in nfc(source.title).split("; ") if not _DEV.search(p)]
+    title = re.sub(r"\s*\([^()]*(?:/|\.csv|\.xml)[^()]*\)", "", "; ".join(parts)).strip(" ;,")
+    year = nfc(source.published)[:4]
+    url = nfc(source.url)
+    text = f"{title} ({year})" if year else title
+    return f"{text}. {url}" if url.startswith(("http://", "https://")) else f"{text}."
+
+
+def _legal_blocks(action: Action, cites: _Citations) -> list[Block]:
+    ids = cites.cited(action.legal_basis) if action.source == "suppliers" else []
+    if ids:
+        label = catalog_pair("plan.sources")
+        out = [_b(f"{label.vi} / {label.en}: {cites.refer(ids)}")]
+    else:
+        out = _text_blocks(action.legal_basis)
     lo, hi = action.fine_min_vnd, action.fine_max_vnd
     if lo is not None or hi is not None:
         amount = vnd(lo or 0) if hi is None or lo == hi else f"{vnd(lo or 0)} – {vnd(hi)}"
@@ -249,13 +335,14 @@ def _legal_blocks(action: Action) -> list[Block]:
 def _actions_table(result: Result, criteria: Criteria, as_of: date) -> list[Any]:
     header = [_text_blocks(catalog_pair(k), bold=True) for k in COLUMNS]
     rows, fills = [], []
+    cites = _Citations()
     for n, a in enumerate(result.remediation, 1):
         rows.append([[_b(str(n))], _deadline_blocks(a, criteria, as_of), _finding_blocks(a), _text_blocks(a.action),
-                     _text_blocks(a.responsible), _text_blocks(a.evidence), _legal_blocks(a)])
+                     _text_blocks(a.responsible), _text_blocks(a.evidence), _legal_blocks(a, cites)])
         fg, bg = PRIORITY_COLOURS.get(a.priority, (INK, HEADER_BG))
         fills.append((bg, fg))
     table = FastTable(header, rows, WIDTHS, fills, leading=LEADING, pad=3)
-    return [Paragraph(_key("plan.table_title", bold=True), H2), table]
+    return [Paragraph(_key("plan.table_title", bold=True), H2), table, *cites.section()]
 
 
 def render_remediation_plan(result: Result, criteria: Criteria, company: Mapping[str, Any], as_of: date,
