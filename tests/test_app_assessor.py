@@ -36,7 +36,7 @@ def test_assessor_reviews_section_by_section_records_the_visit_and_a_second_lead
     assert workflow.get(db, aid)["status"] == "in_review"
     # approving now is refused, naming what is missing
     at = _decide(at, "approve")
-    assert "chưa thể phê duyệt" in texts(at) and "chưa thẩm định" in texts(at)
+    assert "Chưa thể phê duyệt" in texts(at) and "chưa thẩm định" in texts(at)
     assert workflow.get(db, aid)["status"] == "in_review"
     # accept every section in a few clicks
     for section in default_criteria().sections:
@@ -120,7 +120,7 @@ def test_a_change_request_needs_a_comment_and_the_company_sees_it(data_dir):
     at = goto(at, "review")
     next(b for b in at.button if b.label.startswith("Bắt đầu thẩm định")).click().run()
     at = _decide(at, "request_changes")
-    assert "cần ghi nhận xét cho quyết định này" in texts(at)
+    assert "Cần ghi nhận xét cho quyết định này" in texts(at)
     _decide(at, "request_changes", "Hãy tải lên chính sách có chữ ký")
     assert workflow.get(db, assessment["id"])["status"] == "changes_requested"
     at = goto(sign_in("sme@demo.vn"), "questionnaire")
@@ -178,3 +178,39 @@ def test_a_sign_in_through_the_identity_provider_maps_the_email_to_the_local_use
     stranger.user = {"email": "nobody@example.org", "is_logged_in": True}
     stranger.run()
     assert stranger.title[0].value == "Đăng nhập"  # no local account: no access
+
+
+# ------------------------------------------------------------------ issue 12: dates, messages, layout
+
+
+def _in_columns(at) -> list[str]:
+    """The types of the elements that stand inside a column."""
+    def walk(node, inside=False):
+        kind = getattr(node, "type", "")
+        yield node, inside
+        for child in getattr(node, "children", {}).values():
+            yield from walk(child, inside or kind == "column")
+
+    return [getattr(n, "type", "") for n, inside in walk(at._tree) if inside]
+
+
+def test_the_review_screen_shows_dates_as_dd_mm_yyyy_and_the_checks_full_width(data_dir, monkeypatch):
+    import re
+
+    monkeypatch.setenv("ACCREDITATION_DEMO", "1")
+    at = sign_in("lead@demo.vn")
+    from accreditation.store.db import open_db
+
+    db = open_db(data_dir / "accreditation.db")
+    org = next(db["organisations"].rows_where("name = ?", ["Xưởng Gỗ Mỹ nghệ Đồng Kỵ"]))
+    at.session_state["review_id"] = workflow.latest(db, org["id"])["id"]  # approved, visited and signed off
+    at = goto(at, "review")
+    assert not at.exception
+    page = texts(at)
+    assert not re.search(r"\b20\d\d-\d\d-\d\d", page), page  # signed-off and visit dates as dd/mm/yyyy
+    assert "dataframe" not in _in_columns(at)  # the findings tables are not squeezed into the left column
+    # revoking without a reason: a page message, no command-line option
+    form_button = next(b for b in at.button if b.label == "Thu hồi giấy chứng nhận")
+    next(c for c in at.checkbox if "thu hồi" in c.label.lower()).check()
+    form_button.click().run()
+    assert "Hãy ghi lý do thu hồi." in texts(at) and "--reason" not in texts(at) and not at.exception

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from accreditation import checks, review, workflow
+from accreditation.display import day, moment
 from accreditation.errors import UserError
 from accreditation.permissions import can
 from accreditation.ui import common, result_panel, uploads
@@ -131,7 +132,7 @@ def _review_form(database, actor, assessment: dict, criteria: Criteria, indicato
                 common.flash("success", ui_text("assessor.review_saved", id=indicator.id))
                 st.rerun()
             except (UserError, AnswerError) as exc:
-                st.error(exc.message(common.lang()))
+                st.error(common.error_text(exc))
 
 
 def review_page() -> None:
@@ -175,8 +176,9 @@ def review_page() -> None:
         _decisions(database, actor, assessment, criteria, verified)
     with left:
         _indicators(database, actor, assessment, criteria, verified, in_review)
-        for kind in ("roster", "suppliers"):
-            uploads.show_check(database, assessment["id"], kind)
+    st.divider()
+    for kind in ("roster", "suppliers"):  # full width: in the left column the findings' text was cut off
+        uploads.show_check(database, assessment["id"], kind)
 
 
 def _indicators(database, actor, assessment: dict, criteria: Criteria, verified: Result, in_review: bool) -> None:
@@ -236,7 +238,7 @@ def _site_visit(database, actor, assessment: dict) -> None:
     visit = review.site_visit(database, assessment["id"])
     with st.expander(ui_text("review_ui.visit_heading"), expanded=False, icon=":material/location_on:"):
         if visit:
-            st.caption(ui_text("review_ui.visit_recorded", date=date.fromisoformat(visit["visit_date"]).strftime("%d/%m/%Y"),
+            st.caption(ui_text("review_ui.visit_recorded", date=day(visit["visit_date"]),
                           interviewed=visit["workers_interviewed"], checked=visit["files_checked"]))
         v = visit or {}
         with st.form("site_visit"):
@@ -261,7 +263,7 @@ def _site_visit(database, actor, assessment: dict) -> None:
                     common.flash("success", ui_text("review_ui.visit_saved"))
                     st.rerun()
                 except UserError as exc:
-                    st.error(exc.message(common.lang()))
+                    st.error(common.error_text(exc))
         roster = checks.latest(database, assessment["id"], "roster", findings=False)
         if visit and roster and roster.rows < 0.8 * visit["workers_on_payroll"]:
             st.warning(ui_text("review_ui.visit_roster_short", rows=roster.rows, payroll=visit["workers_on_payroll"]))
@@ -273,7 +275,7 @@ def _sign_off(database, actor, assessment: dict) -> None:
     for s in signs:
         who = database["users"].get(s["user_id"])
         state = ui_text("review_ui.sign_current") if s["digest"] == digest else ui_text("review_ui.sign_stale")
-        st.caption(f":material/verified_user: {common.md(who['name'])} · {s['at'][:10]} · {state}")
+        st.caption(f":material/verified_user: {common.md(who['name'])} · {moment(s['at'])} · {state}")
     if not can(actor, "assessment.sign_off", workflow.resource(database, assessment)) \
             or actor.id == assessment.get("assigned_to"):
         return
@@ -285,12 +287,12 @@ def _sign_off(database, actor, assessment: dict) -> None:
                 common.flash("success", ui_text("review_ui.signed"))
                 st.rerun()
             except UserError as exc:
-                st.error(exc.message(common.lang()))
+                st.error(common.error_text(exc))
 
 
 def _disputes(database, actor, assessment: dict) -> None:
     for d in workflow.disputes(database, assessment["id"]):
-        head = ui_text("review_ui.dispute_line", date=d["created_at"][:10], indicator=d["indicator_id"] or "—")
+        head = ui_text("review_ui.dispute_line", date=day(d["created_at"]), indicator=d["indicator_id"] or "—")
         if d["status"] == "answered":
             st.info(f"{head}: {common.md(d['comment'])}  \n{ui_text('review_ui.dispute_answer')}: "
                     f"{common.md(d['response'])}")
@@ -308,7 +310,7 @@ def _disputes(database, actor, assessment: dict) -> None:
                     common.flash("success", ui_text("review_ui.dispute_answered"))
                     st.rerun()
                 except UserError as exc:
-                    st.error(exc.message(common.lang()))
+                    st.error(common.error_text(exc))
 
 
 def _decisions(database, actor, assessment: dict, criteria: Criteria, verified: Result) -> None:
@@ -322,7 +324,9 @@ def _decisions(database, actor, assessment: dict, criteria: Criteria, verified: 
                     reason = st.text_input(ui_text("assessor.revoke_reason"))
                     sure = st.checkbox(ui_text("review_ui.revoke_confirm", id=assessment["certificate_id"]))
                     if st.form_submit_button(ui_text("assessor.revoke")):
-                        if not sure:
+                        if not reason.strip():  # said here: the library's refusal names the CLI option
+                            st.error(ui_text("assessor.revoke_reason_needed"))
+                        elif not sure:
                             st.error(ui_text("review_ui.confirm_first"))
                         else:
                             try:
@@ -330,7 +334,7 @@ def _decisions(database, actor, assessment: dict, criteria: Criteria, verified: 
                                 common.flash("warning", ui_text("assessor.revoked", id=assessment["certificate_id"]))
                                 st.rerun()
                             except UserError as exc:
-                                st.error(exc.message(common.lang()))
+                                st.error(common.error_text(exc))
         return
     if not can(actor, "assessment.decide", workflow.resource(database, assessment)):
         return
@@ -353,6 +357,6 @@ def _decisions(database, actor, assessment: dict, criteria: Criteria, verified: 
             review.reject(database, actor, assessment["id"], comment, criteria)
             common.flash("info", ui_text("assessor.rejected"))
     except UserError as exc:
-        st.error(exc.message(common.lang()))
+        st.error(common.error_text(exc))
         return
     st.rerun()
