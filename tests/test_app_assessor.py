@@ -214,3 +214,20 @@ def test_the_review_screen_shows_dates_as_dd_mm_yyyy_and_the_checks_full_width(d
     next(c for c in at.checkbox if "thu hồi" in c.label.lower()).check()
     form_button.click().run()
     assert "Hãy ghi lý do thu hồi." in texts(at) and "--reason" not in texts(at) and not at.exception
+
+
+def test_the_public_check_names_the_issuer_in_words_and_dates_as_dd_mm_yyyy(data_dir):
+    import re
+
+    from accreditation.store import certificates as registry
+
+    db, sme, assessment = submitted_assessment(data_dir)
+    cert = registry.get(db, assessment["certificate_id"])
+    at = app({"verify": cert.id})
+    assert not at.exception
+    rows = {r["Thông tin"] if "Thông tin" in r else list(r.values())[0]: list(r.values())[1]
+            for t in at.table for r in t.value.to_dict("records")}
+    shown = " ".join(map(str, rows.values()))
+    assert "self-assessment" not in shown and "Doanh nghiệp tự đánh giá" in shown
+    assert not re.search(r"\b20\d\d-\d\d-\d\d", shown), shown
+    assert re.search(r"\b\d\d/\d\d/20\d\d\b", shown), shown

@@ -11,7 +11,8 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from accreditation.reports.certificate import SELF_ASSESSMENT
+from accreditation.display import day, moment
+from accreditation.reports.certificate import issuer_wording
 from accreditation.ui import common
 from accreditation.ui.common import ui_text
 from accreditation.verify import Verification, verify
@@ -55,13 +56,25 @@ def _show(result: Verification) -> None:
         if key == "tier":
             band = common.criteria().band(str(value))
             value = common.localised(band.label) if band else value
-        if key == "issuer" and value == SELF_ASSESSMENT:
-            value = ui_text("cert.self_issuer")
+        if key == "issuer":
+            value = _issuer(result, str(value))
+        elif key in ("issued", "expires"):
+            value = day(value)
+        elif key.endswith("_at"):
+            value = moment(value)
         rows.append({ui_text("verifypage.field"): ui_text(label), ui_text("verifypage.value"): str(value)[:200]})
     if result.certificate_id:
         st.subheader(result.certificate_id)
     if rows:
         st.table(rows)
+
+
+def _issuer(result: Verification, issuer: str) -> str:
+    """Who issued it, in words: the company itself for a statement ("self-assessment" is a code), else the body."""
+    text = getattr(result, "issuer_text", None)  # the verify result's own wording, where it offers one
+    if text:
+        return text.get(common.lang()) or issuer
+    return common.localised(issuer_wording(result.assurance == "verified", issuer))
 
 
 def verify_page() -> None:
