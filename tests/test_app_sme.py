@@ -65,7 +65,7 @@ def test_a_knockout_answer_shows_at_once_in_the_result_panel(data_dir):
     assert "Vi phạm loại trừ: YW-01" in texts(at)
     # the tier is a line of text that wraps, not a metric (which cut it to "Chưa đủ…" at 1400 px)
     assert [m.label for m in at.metric] == ["Tổng điểm"]
-    assert ":gray-badge[:material/workspace_premium: Chưa đủ điều kiện]" in texts(at)
+    assert "**:gray[:material/workspace_premium: Chưa đủ điều kiện]**" in texts(at)
 
 
 def test_the_language_switch_persists_for_the_user(data_dir):

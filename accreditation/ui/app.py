@@ -96,6 +96,37 @@ def run() -> None:
             st.rerun()
     if c.settings.status == "reference":
         st.sidebar.caption(ui_text("app.reference_notice", version=c.version), help=common.localised(c.settings.notice))
-    nav = st.navigation(pages_for(actor, verifying=bool(st.query_params.get("verify"))))
+    menu = pages_for(actor, verifying=bool(st.query_params.get("verify")))
+    nav = st.navigation(menu)
+    phone_menu(menu, nav, actor)
     common.show_flashes()
     nav.run()
+
+
+PHONE_MENU = "phone_menu"
+# Below Streamlit's mobile width the sidebar (and its menu) hides behind an unlabelled "»" and stays open over the
+# page after a choice. There, a labelled menu button opens the pages at the top of every page; it closes when a
+# page is chosen. Wider screens keep the sidebar and never see it.
+_PHONE_ONLY = f"<style>@media (min-width: 768px) {{ .st-key-{PHONE_MENU}-box {{ display: none }} }}</style>"
+
+
+def phone_menu(menu: dict[str, list[st.Page]], current: st.Page, actor) -> None:
+    if sum(len(pages) for pages in menu.values()) < 2:
+        return
+    if st.session_state.get("_menu_page") != current.url_path:  # a page was chosen: close the menu
+        st.session_state["_menu_page"] = current.url_path
+        st.session_state[PHONE_MENU] = False
+    with st.container(key=f"{PHONE_MENU}-box"):
+        st.html(_PHONE_ONLY)
+        with st.popover(ui_text("app.menu", page=current.title), icon=":material/menu:", key=PHONE_MENU,
+                        on_change="rerun", width="stretch"):
+            for group, pages in menu.items():
+                st.caption(group)
+                for page in pages:
+                    st.page_link(page, label=page.title, icon=page.icon, width="stretch",
+                                 disabled=page.url_path == current.url_path)
+            if actor is not None:
+                st.divider()
+                if st.button(ui_text("app.sign_out"), key="sign_out_phone", icon=":material/logout:"):
+                    common.sign_out()
+                    st.rerun()

@@ -43,7 +43,7 @@ def section_chart(result: Result, criteria: Criteria) -> alt.LayerChart | None:
 def tier_text(criteria: Criteria, tier: str | None) -> str:
     """The tier as a line of text that wraps (a metric cuts a long tier name short: "Chưa đủ…")."""
     colour = "gray" if tier is None else "green"
-    return f":{colour}-badge[:material/workspace_premium: {tier_label(criteria, tier)}]"
+    return f"**:{colour}[:material/workspace_premium: {tier_label(criteria, tier)}]**"
 
 
 def summary_line(result: Result, criteria: Criteria) -> str:
@@ -102,7 +102,8 @@ def tier_card(outlook: Outlook, criteria: Criteria) -> None:
             st.success(ui_text("result.tier_top"))
         else:
             nxt = outlook.next
-            lines = [ui_text("result.tier_next", tier=localised(nxt.label), min_total=f"{nxt.min_total:g}",
+            lines = [ui_text("result.tier_next" if nxt.min_section > 0 else "result.tier_next_any",
+                             tier=localised(nxt.label), min_total=f"{nxt.min_total:g}",
                              min_section=f"{nxt.min_section:g}")]
             if outlook.points_short > 0:
                 lines.append(ui_text("result.tier_points_short", points=f"{outlook.points_short:g}"))

@@ -37,7 +37,7 @@ def home_page() -> None:
         st.info(ui_text("home.current", version=latest["version"], status=workflow.status_label(latest["status"],
                                                                                             common.lang()),
                    answered=p.answered, total=p.asked, remaining=p.remaining, score=f"{latest['total'] or 0:g}"))
-    st.page_link("accreditation/ui/pages/questionnaire.py", label=ui_text("home.start"), icon="📝")
+    st.page_link("accreditation/ui/pages/questionnaire.py", label=ui_text("home.start"), icon=":material/edit_note:")
 
 
 def _certificate_notice(organisation_id: int) -> None:
