@@ -279,4 +279,6 @@ def test_where_text_words_each_ref_in_each_language():
     assert at("row 4, employee NV004") == ("dòng 4, nhân viên NV004", "row 4, employee NV004")
     assert at("row 7, tax code 0101234567") == ("dòng 7, mã số thuế 0101234567", "row 7, tax code 0101234567")
     assert at("row 9, no tax code") == ("dòng 9, chưa có mã số thuế", "row 9, no tax code")
+    assert at("rows 4, 9, 12") == ("các dòng 4, 9, 12", "rows 4, 9, 12")
+    assert at("rows 1, 2 and 1,234 more") == ("các dòng 1, 2 và 1.234 dòng khác", "rows 1, 2 and 1,234 more")
     assert where_text(child_action(ref=None)) is None

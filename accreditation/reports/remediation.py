@@ -225,6 +225,8 @@ _REFS = (  # the English `Action.ref` of the checks (scoring/workforce.py, scori
     (re.compile(r"^row (\d+), tax code (.+)$"), "plan.at_row_tax_code", ("row", "tax_code")),
     (re.compile(r"^row (\d+), no tax code$"), "plan.at_row_no_tax_code", ("row",)),
     (re.compile(r"^row (\d+)$"), "plan.at_row", ("row",)),
+    (re.compile(r"^rows ([\d, ]+) and ([\d,]+) more$"), "plan.at_rows_more", ("rows", "more")),
+    (re.compile(r"^rows ([\d, ]+)$"), "plan.at_rows", ("rows",)),
 )
 
 
@@ -237,7 +239,11 @@ def where_text(action: Action) -> Text | None:
     for pattern, key, names in _REFS:
         m = pattern.match(ref)
         if m:
-            return catalog_pair(key, **dict(zip(names, m.groups())))
+            values = dict(zip(names, m.groups()))
+            if "more" in values:  # "1,234" in English is "1.234" in Vietnamese
+                t = catalog_pair(key, **values)
+                return Text(vi=catalog_pair(key, **{**values, "more": values["more"].replace(",", ".")}).vi, en=t.en)
+            return catalog_pair(key, **values)
     return Text(vi=ref, en=ref)
 
 
