@@ -104,3 +104,15 @@ def test_at_the_top_band_there_is_no_next_tier(criteria):
 ])
 def test_a_page_message_starts_with_a_capital_and_names_no_cli_option(message, shown):
     assert page_message(message) == shown
+
+
+def test_the_section_chart_is_a_plain_spec_with_every_scored_section_and_the_floors(criteria):
+    from accreditation.ui.result_panel import section_chart_spec
+
+    result = assess(criteria, example("middling"))
+    spec = section_chart_spec(result, criteria)
+    bars, floors = spec["layer"]
+    assert [r["score"] for r in bars["data"]["values"]] == [s for s in result.sections.values() if s is not None]
+    assert sorted(f["floor"] for f in floors["data"]["values"]) == sorted(
+        b.min_section for b in criteria.bands if b.min_section > 0)
+    assert section_chart_spec(assess(criteria, {}), criteria) is None
