@@ -115,4 +115,5 @@ def test_the_section_chart_is_a_plain_spec_with_every_scored_section_and_the_flo
     assert [r["score"] for r in bars["data"]["values"]] == [s for s in result.sections.values() if s is not None]
     assert sorted(f["floor"] for f in floors["data"]["values"]) == sorted(
         b.min_section for b in criteria.bands if b.min_section > 0)
-    assert section_chart_spec(assess(criteria, {}), criteria) is None
+    nothing = result.model_copy(update={"sections": {k: None for k in result.sections}})
+    assert section_chart_spec(nothing, criteria) is None  # no section applicable yet: no chart
