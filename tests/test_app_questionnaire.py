@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1.element_tree import Selectbox
 
@@ -184,3 +186,16 @@ def test_no_streamlit_english_placeholder_on_the_company_pages(data_dir):
         for widget in list(page.selectbox) + list(page.multiselect):
             assert widget.proto.placeholder, widget.label  # "" means Streamlit's "Choose an option"
             assert "Choose" not in widget.proto.placeholder
+
+
+@pytest.mark.parametrize("page", ["home", "profile", "questionnaire", "documents"])
+def test_the_company_pages_render_in_english_with_answers(data_dir, page):
+    _draft_with(data_dir, "failing")
+    at = sign_in("sme@demo.vn")
+    at.segmented_control(key="lang_switch").set_value("en").run()
+    at = goto(at, page)
+    assert not at.exception
+    assert all("knock-out" in e.value.lower() for e in at.error)  # the example's knock-outs, nothing else
+    if page == "questionnaire":
+        assert "The company's tier" in texts(at) and "more actions in the remediation plan" in texts(at)
+        assert [b.label for b in at.get("download_button")] == ["Download the remediation plan (PDF, draft)"]

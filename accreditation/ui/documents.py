@@ -155,7 +155,8 @@ def _review(database, actor, assessment: dict, criteria, assessor_review) -> Non
         with st.form("dispute"):
             options = [None] + [n.indicator for n in assessor_review.notes]
             indicator = st.selectbox(ui_text("company.dispute_indicator"), options,
-                                     format_func=lambda i: ui_text("company.dispute_whole") if i is None else i)
+                                     format_func=lambda i: ui_text("company.dispute_whole") if i is None else i,
+                                     placeholder=ui_text("profile.choose"))
             comment = st.text_area(ui_text("company.dispute_comment"))
             if st.form_submit_button(ui_text("company.dispute_send")):
                 try:
