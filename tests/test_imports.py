@@ -133,8 +133,8 @@ def test_bad_date_in_row_7_is_a_cell_problem_not_an_error():
     assert table.rows == 7
     assert [(p.row, p.column, p.value) for p in table.problems] == [
         (7, "date_of_birth", "32/01/2000"), (7, "hours_per_day", "tám")]
-    assert table.problems[0].en.startswith("row 7, column date_of_birth")
-    assert table.problems[0].vi.startswith("dòng 7, cột date_of_birth")
+    assert table.problems[0].en.startswith("Column date_of_birth (Date of birth), row 7:")
+    assert table.problems[0].vi.startswith("Cột date_of_birth (Ngày sinh), dòng 7:")
     assert str(table.frame["date_of_birth"].dtype).startswith("datetime64")  # one bad cell does not turn it to text
 
 
@@ -160,7 +160,7 @@ def test_empty_file():
     for data in (b"", b"  \r\n"):
         with pytest.raises(TableError) as exc:
             read_table(data, "empty.csv", SPEC)
-        assert message(exc) == ("tệp empty.csv trống", "empty.csv is empty")
+        assert message(exc) == ("Tệp empty.csv trống", "empty.csv is empty")
 
 
 def test_header_only_is_not_an_error():
@@ -260,7 +260,7 @@ def test_xlsx_empty_sheet_and_corrupt_file():
     assert "empty" in exc.value.en
     with pytest.raises(TableError) as exc:
         read_table(b"PK\x03\x04 not really a zip", "ds.xlsx", SPEC)
-    assert exc.value.en.startswith("cannot read ds.xlsx")
+    assert exc.value.en.startswith("Cannot read ds.xlsx")
 
 
 def test_sheet_option_on_a_csv():
@@ -303,3 +303,72 @@ def test_spec_lists_every_problem(tmp_path):
         (ErrorCode.BAD_OPTION, 2, "kind"), (ErrorCode.BAD_OPTION, 3, "required"), (ErrorCode.BAD_NAME, 3, "name"),
         (ErrorCode.TEXT_MISSING, 3, "label::en")]
     assert "`money` is not valid; expected one of: text, date, int, number, bool, code" in err.messages("en")[0]
+
+
+# ------------------------------------------------------------------------------------------- templates
+
+
+@pytest.mark.parametrize("table", ["roster", "suppliers"])
+def test_the_xlsx_template_has_a_code_sheet_and_drop_downs_on_code_and_yes_no_columns(tmp_path, table):
+    from openpyxl import load_workbook
+
+    from accreditation.tables import write_template
+    from accreditation.tables.code_lists import code_lists
+    from criteria.column_specs import load_table_spec
+    from criteria.law_tables import default_law
+    from criteria.risk_tables import default_risk_data
+
+    spec = load_table_spec(table)
+    write_template(spec, tmp_path / "t.xlsx")
+    book = load_workbook(tmp_path / "t.xlsx")
+    assert book.sheetnames == [table, "codes", "columns"]
+    codes = [[c.value for c in r] for r in book["codes"].iter_rows()]
+    assert codes[0] == ["column", "code", "nhãn", "label", "căn cứ", "basis"]
+    assert all(all(r) for r in codes[1:])  # every code has both labels and a basis
+    if table == "roster":
+        law = default_law().codes
+        listed = {r[1] for r in codes[1:]}
+        assert listed == set(law)  # every job and workplace code of criteria/law/work_codes.csv
+        row = next(r for r in codes if r[1] == "LIGHT-1")
+        assert row[2:] == [law["LIGHT-1"].label.vi, law["LIGHT-1"].label.en, law["LIGHT-1"].legal_basis.vi,
+                           law["LIGHT-1"].legal_basis.en]
+    else:
+        types = default_risk_data().types
+        assert [r[1] for r in codes[1:]] == list(types) and "Rủi ro: Cao" in next(r[4] for r in codes
+                                                                                 if r[1] == "household_business")
+    headers = [c.value for c in book[table][1]]
+    column = {c.name: headers.index(c.template_header) for c in spec.columns}
+    validations = {}
+    for dv in book[table].data_validations.dataValidation:
+        for cells in dv.sqref.ranges:
+            validations[cells.min_col - 1] = (dv.type, dv.formula1, cells.min_row, cells.max_row)
+    for c in spec.columns:
+        if c.kind == "bool":
+            assert validations[column[c.name]][:2] == ("list", '"có,không"'), c.name
+    for code_list in code_lists(table):
+        kind, source, first, last = validations[column[code_list.column]]
+        assert kind == "list" and source.startswith("'codes'!$") and first == 2 and last > 10_000
+        import re
+
+        letter, top, _, bottom = re.fullmatch(r"'codes'!\$([A-F])\$(\d+):\$([A-F])\$(\d+)", source).groups()
+        offered = [r[ord(letter) - ord("A")] for r in codes[int(top) - 1:int(bottom)]]
+        assert len(offered) == len(code_list.rows) and all(r[0] == code_list.column
+                                                           for r in codes[int(top) - 1:int(bottom)])
+    described = {r[0].value: r[5].value for r in book["columns"].iter_rows(min_row=2)}
+    assert not any("criteria/" in (d or "") for d in described.values())  # no repository paths
+
+
+def test_a_filled_xlsx_template_reads_back_with_the_codes_it_offers(tmp_path):
+    from openpyxl import load_workbook
+
+    from accreditation.suppliers import check_suppliers, write_templates
+
+    write_templates(tmp_path)
+    book = load_workbook(tmp_path / "supplier_template.xlsx")
+    offered = [r[2].value for r in book["codes"].iter_rows(min_row=2)]
+    sheet = book[book.sheetnames[0]]
+    for i, label in enumerate(offered):
+        sheet.append([f"NCC {i}", "0100233488" if i == 0 else "", "Hà Nội", "", "ốc vít", 1, label, "", "có"])
+    book.save(tmp_path / "filled.xlsx")
+    result = check_suppliers((tmp_path / "filled.xlsx").read_bytes(), "filled.xlsx", date(2026, 6, 30))
+    assert [e["supplier_type"] for e in result.entries()] == [r[1].value for r in book["codes"].iter_rows(min_row=2)]

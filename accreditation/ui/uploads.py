@@ -26,8 +26,6 @@ from criteria.schema import Criteria
 UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx"]
 MAX_MB = 10
 MAX_ROWS_SHOWN = 2000
-SEVERITY_COLOUR = {"critical": "#fde2e1", "major": "#feebc8", "minor": "#fefcbf", "high": "#feebc8",
-                   "medium": "#fefcbf", "low": "#e6fffa"}
 LEVELS = checks.LEVELS
 
 
@@ -66,7 +64,8 @@ def _template_buttons(kind: str, write: Callable[[Path], None]) -> None:
                 return path.read_bytes()
 
         column.download_button(ui_text(f"uploads.template_{suffix}"), data=build, mime=mime,
-                               file_name=f"{ui_text(f'uploads.{kind}_file')}.{suffix}", key=f"tpl-{kind}-{suffix}")
+                               file_name=f"{ui_text(f'uploads.{kind}_file')}.{suffix}", key=f"tpl-{kind}-{suffix}",
+                               help=ui_text(f"uploads.template_{suffix}_help"))
 
 
 def _uploader(kind: str, stages: "Stages") -> None:
