@@ -65,12 +65,12 @@ def section_counts(label: str) -> tuple[int, int]:
 
 
 def test_answering_every_section_in_order_never_moves_the_section(data_dir):
+    from criteria.datafiles import default_criteria
+
     at = goto(sign_in("sme@demo.vn"), "questionnaire")
     browser = Browser(at)
-    sections = list(at.selectbox(key="section").options)
-    ids = [s.id for s in __import__("criteria.datafiles", fromlist=["x"]).default_criteria().sections]
     answered = 0
-    for sid in ids:
+    for sid in [s.id for s in default_criteria().sections]:
         if at.selectbox(key="section").value != sid:
             browser.pick(sid)
         while True:
@@ -88,7 +88,7 @@ def test_answering_every_section_in_order_never_moves_the_section(data_dir):
             done, total = section_counts(label)
             section_bar = at.get("progress")[1].proto.text
             assert f"{done}/{total}" in section_bar, (label, section_bar)
-    assert answered >= 30 and sections
+    assert answered >= 30
 
 
 def _draft_with(data_dir, example: str):
