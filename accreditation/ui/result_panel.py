@@ -163,9 +163,3 @@ def tier_card(outlook: Outlook, criteria: Criteria) -> None:
                 if localised(band.description):
                     st.caption(localised(band.description))
 
-
-def progress(result: Result, section_id: str | None = None) -> tuple[int, int]:
-    """(answered, asked) over the questions currently shown, overall or in one section (see
-    accreditation.self_assessment.progress, which the pages use)."""
-    p = count_progress(result, section_id)
-    return p.answered, p.asked
