@@ -268,7 +268,7 @@ def roster_texts(finding: dict[str, Any], lang: str, law: "LawTables | None" = N
     if legacy:
         text = legacy.get(lang) or legacy.get("vi")
     else:
-        text = _fill(rule.message.get(lang), lang, finding)
+        text = _fill(rule.message.get(lang), lang, finding, law)
     title = getattr(rule, "title", None)  # the law table's short name of the rule (newer tables have one)
     return {"finding": text, "legal_basis": rule.legal_basis.get(lang), "action": rule.action.get(lang),
             "title": title.get(lang) if title else ""}
@@ -399,9 +399,9 @@ def _message_params(law: "LawTables", rule_id: str, row: int, employee_id: str |
 class _Values(dict):
     """Template values for one language: `key_<lang>` first, then `key`, then the finding's row and employee."""
 
-    def __init__(self, lang: str, finding: dict[str, Any]):
+    def __init__(self, lang: str, finding: dict[str, Any], law: "LawTables | None" = None):
         super().__init__(finding.get("params") or {})
-        self.lang = lang
+        self.lang, self.law = lang, law
         self.known = {"row": str(finding.get("row", "?")), "employee_id": finding.get("employee_id") or "?"}
 
     def __missing__(self, key: str) -> str:
@@ -410,12 +410,18 @@ class _Values(dict):
     def __getitem__(self, key: str) -> str:
         for name in (f"{key}_{self.lang}", key):
             if dict.__contains__(self, name):
-                return str(dict.__getitem__(self, name))
+                value = str(dict.__getitem__(self, name))
+                if name in _CODE_PARAMS and self.law is not None:  # stored before codes were worded: label (code)
+                    return self.law.code_phrase(value).get(self.lang)
+                return value
         return self.__missing__(key)
 
 
-def _fill(template: str, lang: str, finding: dict[str, Any]) -> str:
-    return template.format_map(_Values(lang, finding))
+_CODE_PARAMS = ("job_code", "workplace_code")
+
+
+def _fill(template: str, lang: str, finding: dict[str, Any], law: "LawTables | None" = None) -> str:
+    return template.format_map(_Values(lang, finding, law))
 
 
 def _decree(law: "LawTables", basis_en: str) -> str | None:

@@ -42,8 +42,7 @@ def address(argv: list[str]) -> str:
 
 def prepare(lang: str) -> list[str]:
     """Database, signing-key check and demo data; the lines to print (address first, then any demo accounts)."""
-    from accreditation import accounts, demo, signing
-    from accreditation.i18n import catalog_text
+    from accreditation import demo, signing
     from accreditation.store.db import open_db
 
     db = open_db()
@@ -52,11 +51,18 @@ def prepare(lang: str) -> list[str]:
         created = demo.ensure_demo_data(db)
     finally:
         db.close()
-    lines = []
-    if created:
-        lines.append(catalog_text("serve.demo_heading", lang, password=accounts.DEMO_PASSWORD))
-        lines += [f"  {catalog_text(f'roles.{role}', lang):<22} {email}" for role, email, _ in created]
-    return lines
+    return demo_lines(created, lang)
+
+
+def demo_lines(created: list, lang: str) -> list[str]:
+    """The demo accounts just created, as printed in the terminal (none when nothing was created)."""
+    from accreditation import accounts
+    from accreditation.i18n import catalog_text
+
+    if not created:
+        return []
+    return [catalog_text("serve.demo_heading", lang, password=accounts.DEMO_PASSWORD)] + [
+        f"  {catalog_text(f'roles.{role}', lang):<22} {email}" for role, email, _ in created]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -31,6 +31,7 @@ from pydantic import BaseModel, Field
 from sqlite_utils import Database
 
 from accreditation import signing
+from accreditation.display import day
 from accreditation.i18n import catalog_text
 from accreditation.store import certificates as registry
 
@@ -111,11 +112,11 @@ class Verification(BaseModel):
         claimed = d.get("claimed") if isinstance(d.get("claimed"), dict) else {}
         params = {
             "id": self.certificate_id or "?", "company": d.get("company_name", ""),
-            "expires": d.get("expires", "?"), "issuer": (self.issuer_text or {}).get(lang, ""),
+            "expires": day(d.get("expires")), "issuer": (self.issuer_text or {}).get(lang, ""),
             "doc": catalog_text(f"verify.doc.{self.assurance or 'unknown'}", lang),
-            "revoked_at": str(d.get("revoked_at", "?"))[:10], "revoked_reason": d.get("revoked_reason", ""),
-            "suspended_at": str(d.get("suspended_at", "?"))[:10], "suspended_reason": d.get("suspended_reason", ""),
-            "superseded_at": str(d.get("superseded_at", "?"))[:10], "successor": self.successor_id or "?",
+            "revoked_at": day(d.get("revoked_at")), "revoked_reason": d.get("revoked_reason", ""),
+            "suspended_at": day(d.get("suspended_at")), "suspended_reason": d.get("suspended_reason", ""),
+            "superseded_at": day(d.get("superseded_at")), "successor": self.successor_id or "?",
             "kid": d.get("key_id", claimed.get("key_id", "?")),
             "qr_id": d.get("qr_id") or "?", "printed": ", ".join(d.get("printed_ids") or []) or "?",
         }

@@ -31,7 +31,7 @@ def test_a_short_password_is_refused_with_a_message(data_dir):
     form["Tổ chức mới"].input("Org")
     form["Mật khẩu (ít nhất 8 ký tự)"].input("short")
     next(b for b in at.button if b.label == "Tạo tài khoản").click().run()
-    assert "mật khẩu phải có ít nhất 8 ký tự" in texts(at) and not at.exception
+    assert "Mật khẩu phải có ít nhất 8 ký tự" in texts(at) and not at.exception
 
 
 def test_the_criteria_tab_shows_the_version_in_use(data_dir):

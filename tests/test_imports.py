@@ -133,8 +133,8 @@ def test_bad_date_in_row_7_is_a_cell_problem_not_an_error():
     assert table.rows == 7
     assert [(p.row, p.column, p.value) for p in table.problems] == [
         (7, "date_of_birth", "32/01/2000"), (7, "hours_per_day", "tám")]
-    assert table.problems[0].en.startswith("Column date_of_birth (Date of birth), row 7:")
-    assert table.problems[0].vi.startswith("Cột date_of_birth (Ngày sinh), dòng 7:")
+    assert table.problems[0].en.startswith("Column Date of birth, row 7:")
+    assert table.problems[0].vi.startswith("Cột Ngày sinh, dòng 7:")
     assert str(table.frame["date_of_birth"].dtype).startswith("datetime64")  # one bad cell does not turn it to text
 
 

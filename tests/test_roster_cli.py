@@ -136,7 +136,7 @@ def test_bad_date_in_row_7_is_a_finding_not_a_failure(roster, tmp_path):
     out = ok_json(roster(tmp_path, as_csv(rows).encode()))
     [f] = out["findings"]
     assert (f["row"], f["rule"], f["severity"], f["employee_id"]) == (7, "data.bad_date", "major", "NV007")
-    assert f["message"]["en"] == ("Column date_of_birth (Date of birth), row 7: '1990-13-01' is not a valid date; "
+    assert f["message"]["en"] == ("Column Date of birth, row 7: '1990-13-01' is not a valid date; "
                                   "expected dd/mm/yyyy, yyyy-mm-dd (e.g. 25/12/2010) or an Excel date")
     assert "roster.minimum_age" not in out["derived"]  # that worker's age is unknown
 

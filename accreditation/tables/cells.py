@@ -164,8 +164,9 @@ def _problem_texts(kind: str, column: ColumnSpec, value: str, row: int) -> tuple
     key = {"date": "imports.bad_date", "number": "imports.bad_number", "int": "imports.bad_int",
            "bool": "imports.bad_bool"}[kind]
     params = dict(row=row, value=value, formats=DATE_FORMATS)
-    return (catalog_text(key, "vi", column=f"{column.name} ({column.label.vi})", **params),
-            catalog_text(key, "en", column=f"{column.name} ({column.label.en})", **params))
+    # the column as the template heads it in each language (the file may use either header)
+    return (catalog_text(key, "vi", column=column.label.vi, **params),
+            catalog_text(key, "en", column=column.label.en, **params))
 
 
 def _type_columns(raw: dict[str, pa.Array], spec: TableSpec, rownums: np.ndarray

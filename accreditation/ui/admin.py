@@ -14,6 +14,7 @@ from accreditation.permissions import require
 from accreditation.store.accounts import ROLES
 from accreditation.ui import common
 from accreditation.ui.common import ui_text
+from accreditation.ui.uploader import file_input
 from criteria.errors import CriteriaLoadError
 from criteria.loader import DEFAULT_CRITERIA, load_criteria
 
@@ -103,7 +104,7 @@ def _criteria() -> None:
 
     st.download_button(ui_text("admin.export"), data=workbook, file_name=f"criteria-{s.version}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    uploaded = st.file_uploader(ui_text("admin.validate"), type=["xlsx"], key="criteria_upload", max_upload_size=10)
+    uploaded = file_input(ui_text("admin.validate"), key="criteria-upload", kinds=("xlsx",), max_mb=10)
     if uploaded is not None:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / Path(uploaded.name).name

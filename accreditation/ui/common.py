@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from accreditation import accounts
 from accreditation.accounts import Actor
 from accreditation.errors import UserError
-from accreditation.i18n import LANGUAGES, normalise_language, catalog_text
+from accreditation.i18n import LANGUAGES, catalog_text, env_language, normalise_language
 from accreditation.store.db import connect, default_path, open_db
 from criteria.datafiles import default_criteria
 from criteria.errors import CriteriaLoadError
@@ -28,16 +28,14 @@ SESSION_PARAM = "s"
 @st.cache_resource(show_spinner=False)
 def _database() -> str:
     """Once per process: migrate the database, create the demo data on a first run; its path."""
-    from accreditation import demo, signing
+    from accreditation import demo, serve, signing
 
     db = open_db()
     signing.check_ready(db)  # a registry with documents but no signing key: stop, never make a new key
     created = demo.ensure_demo_data(db)
-    if created:  # first run: show the demo accounts in the terminal that started the app
-        print("\nDemo accounts (password for all: %s):" % accounts.DEMO_PASSWORD, flush=True)
-        for role, email, _ in created:
-            print(f"  {role:<9} {email}", flush=True)
-        print(flush=True)
+    # started by plain `streamlit run` (python -m accreditation.serve has created them already): print them now
+    for line in serve.demo_lines(created, env_language()):
+        print(line, flush=True)
     return str(default_path())
 
 

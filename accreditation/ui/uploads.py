@@ -24,7 +24,7 @@ from accreditation.ui.uploader import file_input
 from criteria.schema import Criteria
 
 UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx"]
-MAX_MB = 10
+MAX_MB = 20  # a 100,000-worker roster as CSV is ~11.5 MB
 MAX_ROWS_SHOWN = 2000
 LEVELS = checks.LEVELS
 
@@ -124,7 +124,7 @@ def _check_upload(kind: str, uploaded: Any, as_of: date, stages: Stages) -> None
             workflow.record_check(database, actor, assessment["id"], record, pinned)
             steps.append(ui_text("uploads.step.saved", seconds=_seconds(start)))
         except UserError as exc:  # unreadable file, missing columns: nothing is saved
-            st.session_state[f"{kind}-last"] = ("error", exc.message(common.lang()), steps)
+            st.session_state[f"{kind}-last"] = ("error", common.error_text(exc), steps)
         else:
             st.session_state[f"{kind}-last"] = (
                 "complete", ui_text("uploads.checked", name=shown, rows=_count(record.rows),

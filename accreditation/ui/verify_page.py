@@ -15,6 +15,7 @@ from accreditation.display import day, moment
 from accreditation.reports.certificate import issuer_wording
 from accreditation.ui import common
 from accreditation.ui.common import ui_text
+from accreditation.ui.uploader import file_input
 from accreditation.verify import Verification, verify
 
 SHOW = {"green": st.success, "amber": st.warning, "red": st.error}
@@ -82,7 +83,7 @@ def verify_page() -> None:
     st.write(ui_text("verifypage.intro"))
     code = st.text_input(ui_text("verifypage.input"), value=_from_url(), placeholder="VN-CLF-2026-000123",
                          key="verify_input")
-    pdf = st.file_uploader(ui_text("verifypage.pdf"), type=["pdf"], key="verify_pdf", max_upload_size=10)
+    pdf = file_input(ui_text("verifypage.pdf"), key="verify-pdf", kinds=("pdf",), max_mb=10)
     today = date.today()
     if pdf is not None:
         _show(verify(pdf.getvalue(), common.db(), today))
