@@ -19,6 +19,11 @@ ADULTS = (ROSTER_HEADER
           + "E-001,Nguyễn Văn An,17/05/1990,,01/03/2020,Thợ may,GENERAL,GENERAL,8,40,không,không,,15/01/2026\n"
           + "E-002,Trần Thị Bình,02/10/1985,,01/06/2021,Tổ trưởng,GENERAL,GENERAL,8,40,không,không,,15/01/2026\n"
           ).encode("utf-8")
+# the measured case: a 17-year-old servicing machines and a 14-year-old on the night shift
+CHILDREN = ADULTS + (
+    "E-017,Lê Văn Cường,01/01/2009,,01/06/2026,Bảo trì máy,PROHIBITED-JOB-D,GENERAL,8,40,không,không,có,15/09/2026\n"
+    "E-014,Phạm Thị Dung,01/01/2012,,01/06/2026,Đóng gói,LIGHT-4,GENERAL,4,20,có,không,có,15/09/2026\n"
+).encode("utf-8")
 _SUPPLIER_HEADER = (ROOT / "tests" / "data" / "suppliers_example.csv").read_text("utf-8-sig").splitlines()[0]
 
 

@@ -31,6 +31,7 @@ if not Path(CHROMIUM).exists():
         raise RuntimeError("chromium is required in CI (apt-get install chromium)")
     pytest.skip("chromium is not installed", allow_module_level=True)
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 
@@ -127,3 +128,148 @@ def test_on_a_wide_screen_the_sidebar_keeps_the_menu_and_the_tier_is_not_cut(url
     assert not cut
     page.screenshot(path=ARTIFACTS / "wide-questionnaire.png")
     context.close()
+
+
+# ------------------------------------------------------------ the whole company journey on a phone, in Vietnamese
+
+# What must never show in Vietnamese mode: Streamlit's own English, and product codes a person cannot read.
+ENGLISH = ("Upload", "Choose an option", "Browse files", "per file", "Drag and drop", "files are not allowed",
+           "Error:", "row ", "employee ", "self-assessment", "Ltd..")
+SEVERITY_KEYS = re.compile(r"\b(critical|major|minor|high|medium|low)\b")
+
+# The text a person sees: rendered text nodes (not hidden, not shrunk to nothing), the CSS-generated texts that
+# replace Streamlit's own, and the cells of data grids (drawn on a canvas; read from their accessible table).
+SEEN_TEXT = """() => {
+  const out = [];
+  const root = document.querySelector('[data-testid=stApp]');
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, el = node.parentElement;
+    if (!el || !node.textContent.trim() || !el.getClientRects().length) continue;
+    const cs = getComputedStyle(el);
+    if (cs.visibility === 'hidden' || parseFloat(cs.fontSize) === 0) continue;
+    out.push(node.textContent);
+  }
+  for (const el of root.querySelectorAll('*')) {
+    for (const pseudo of ['::before', '::after']) {
+      const c = getComputedStyle(el, pseudo).content;
+      if (c && c.startsWith('"')) out.push(JSON.parse(c));
+    }
+  }
+  for (const cell of root.querySelectorAll('[role=gridcell], [role=columnheader]')) out.push(cell.textContent);
+  return out.join('\\n');
+}"""
+
+
+def _idle(page) -> None:
+    """The rerun an action started has finished (it leaves 'notRunning' within a few ms of the action)."""
+    try:
+        page.wait_for_selector("[data-testid=stApp]:not([data-test-script-state=notRunning])", timeout=300)
+    except PlaywrightTimeout:
+        pass
+    _settled(page)
+
+
+def _english_in(text: str, forbidden_ids: set[str]) -> list[str]:
+    found = [w for w in ENGLISH if w in text]
+    found += sorted({m.group(0) for m in SEVERITY_KEYS.finditer(text)})
+    found += sorted(i for i in forbidden_ids if i in text)
+    return found
+
+
+def _phone_shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("document.querySelectorAll('[data-testid=stMain]').forEach(e => e.scrollTo(0, 0))")
+    path = ARTIFACTS / f"phone-{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    if os.environ.get("UPDATE_DOCS_SCREENSHOTS"):
+        shutil.copy(path, ROOT / "docs" / "screenshots" / path.name)
+
+
+def _menu_to(page, title: str) -> None:
+    page.get_by_role("button", name=re.compile(r"^Menu")).click()
+    page.get_by_test_id("stPopoverBody").get_by_role("link", name=title, exact=True).click()
+    expect(page.get_by_test_id("stPopoverBody")).to_have_count(0, timeout=30_000)
+    _idle(page)
+
+
+def test_a_company_answers_every_section_in_order_on_a_phone_and_reads_only_vietnamese(url, browser, tmp_path):
+    """The whole company journey at 390x844 in Vietnamese: every page is free of English and codes (a list of
+    Streamlit's and the product's strings, every rule id, severity keys); every question of every section answered
+    in order, and after each answer the picker still shows the section being answered, with the count the
+    section's own progress bar gives; the roster (a 14-year-old on the night shift) and the supplier list
+    uploaded; a phone screenshot of each page."""
+    from criteria.datafiles import default_criteria
+    from criteria.law_tables import default_law
+    from criteria.risk_tables import default_risk_data
+    from seed import CHILDREN, clean_suppliers, example_values
+
+    criteria, strong = default_criteria(), example_values("strong")
+    ids = {r.id for r in default_law().rules} | {r.id for r in default_risk_data().reasons}
+    context, page = _signed_in(browser, url, 390, 844)
+    problems: dict[str, list[str]] = {}
+
+    def look(name: str) -> str:
+        grids = page.get_by_test_id("stDataFrame")
+        for i in range(grids.count()):  # a grid offers its cells to the accessibility tree when in view
+            grids.nth(i).scroll_into_view_if_needed()
+        seen = page.evaluate(SEEN_TEXT)
+        found = _english_in(seen, ids)
+        if found:
+            problems[name] = found
+        _phone_shot(page, name)
+        return seen
+
+    look("home")
+    _menu_to(page, "Hồ sơ doanh nghiệp")
+    look("profile")
+    _menu_to(page, "Tự đánh giá")
+    expect(page.get_by_role("heading", name="Tự đánh giá")).to_be_visible()
+    picker = page.get_by_test_id("stSelectbox").filter(has_text="Nhóm tiêu chí").get_by_role("combobox")
+    answered = 0
+    for s in criteria.sections:
+        shown = picker.input_value()  # the section the picker shows as chosen
+        if s.label.vi not in shown:
+            continue  # nothing in this section applies (the picker lists only sections with questions)
+        for indicator in criteria.indicators_in(s.id):
+            group = page.get_by_role("radiogroup", name=re.compile(rf"\b{re.escape(indicator.id)}\b"))
+            if not group.count():
+                continue  # hidden by an earlier answer, or answered by the profile
+            choice = criteria.choices_for(indicator).get(strong[indicator.id])
+            group.get_by_text(choice.label.vi, exact=True).click()
+            _idle(page)
+            answered += 1
+            here = picker.input_value()
+            assert s.label.vi in here, f"after answering {indicator.id} the picker shows {here!r}"
+            count = re.search(r" — (\d+)/(\d+)", here).groups()
+            bar = page.get_by_test_id("stProgress").filter(has_text="Nhóm này").inner_text()
+            assert re.search(r"đã trả lời (\d+)/(\d+) câu", bar).groups() == count, (indicator.id, here, bar)
+            assert group.get_by_role("radio", name=choice.label.vi, exact=True).is_checked()
+        if s.id == "PRO":
+            look("questionnaire")
+        next_button = page.get_by_role("button", name="Nhóm sau →")
+        if next_button.is_enabled():
+            next_button.click()
+            _idle(page)
+    assert answered >= 40
+    expect(page.get_by_test_id("stProgress").first).to_contain_text(re.compile(r"còn 0 câu"))
+
+    roster, suppliers = tmp_path / "danh-sach-lao-dong.csv", tmp_path / "nha-cung-cap.csv"
+    roster.write_bytes(CHILDREN)
+    suppliers.write_bytes(clean_suppliers())
+    for title, name, path in (("Danh sách lao động", "roster", roster), ("Nhà cung cấp", "suppliers", suppliers)):
+        _menu_to(page, title)
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+        expect(page.get_by_test_id("stExpander").filter(has_text=f"Đã kiểm tra {path.name}")).to_be_visible(
+            timeout=60_000)
+        _idle(page)
+        if name == "roster":
+            expect(page.get_by_test_id("stDataFrame")).to_have_count(1, timeout=30_000)  # the findings
+        seen = look(name)
+        if name == "roster":  # the 14-year-old at night is critical, in words
+            assert "Nghiêm trọng" in seen, seen[-2000:]
+    for title, name in (("Kết quả và tài liệu", "results"), ("Chia sẻ với nhãn hàng", "sharing")):
+        _menu_to(page, title)
+        look(name)
+    context.close()
+    assert not problems, problems

@@ -109,7 +109,15 @@ def render(result: Result, criteria: Criteria, max_actions: int = 5, outlook: Ou
 
 
 def _action_label(action) -> str:
-    return f"{action.indicator} · " if action.indicator else (f"{md(action.ref)} · " if action.ref else "")
+    """What an action is about: its question, or (from a roster or supplier check) the rule's title and the place
+    in the reader's language ("dòng 4, nhân viên NV004"; `action.ref` is the JSON's English form)."""
+    if action.indicator:
+        return f"{action.indicator} · "
+    from accreditation.reports.remediation import where_text
+
+    where = where_text(action)
+    parts = [localised(t) for t in (getattr(action, "title", None), where) if t is not None]
+    return "".join(f"{md(p)} · " for p in parts if p)
 
 
 def tier_card(outlook: Outlook, criteria: Criteria) -> None:

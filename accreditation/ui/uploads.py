@@ -189,8 +189,8 @@ def _fine(f: dict[str, Any]) -> str:
 
 
 def roster_rows(findings: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
-    """Roster findings as table rows in `lang`: severity in words, the rule's title (its id last, secondary), the
-    finding's text and legal basis filled."""
+    """Roster findings as table rows in `lang`: severity in words, the rule's title, the finding's text and legal
+    basis filled. The rule id is for assessors' tools (exports, the CLI's JSON, the PDF in small type), not a page."""
     rows = []
     for f in findings:
         texts = checks.roster_texts(f, lang)
@@ -203,7 +203,6 @@ def roster_rows(findings: list[dict[str, Any]], lang: str) -> list[dict[str, Any
             ui_text("uploads.finding"): texts["finding"],
             ui_text("uploads.legal_basis"): texts["legal_basis"],
             ui_text("uploads.fine"): _fine(f),
-            ui_text("uploads.rule_id"): f.get("rule") or "",
         })
     return rows
 
@@ -212,7 +211,7 @@ def _roster_widths() -> dict[str, Any]:
     return {ui_text("uploads.row"): ("small",), ui_text("uploads.employee"): "small",
             ui_text("uploads.severity"): "small", ui_text("uploads.rule_title"): "medium",
             ui_text("uploads.finding"): "large", ui_text("uploads.legal_basis"): "medium",
-            ui_text("uploads.fine"): 150, ui_text("uploads.rule_id"): "small"}
+            ui_text("uploads.fine"): 150}
 
 
 def _roster_summary(check: checks.StoredCheck) -> None:
