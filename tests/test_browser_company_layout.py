@@ -190,6 +190,8 @@ def _menu_to(page, title: str) -> None:
     page.get_by_role("button", name=re.compile(r"^Menu")).click()
     page.get_by_test_id("stPopoverBody").get_by_role("link", name=title, exact=True).click()
     expect(page.get_by_test_id("stPopoverBody")).to_have_count(0, timeout=30_000)
+    # the new page's run has begun once the menu names it; then wait for that run to finish
+    expect(page.get_by_role("button", name=f"Menu · {title}")).to_be_visible(timeout=30_000)
     _idle(page)
 
 
@@ -226,30 +228,43 @@ def test_a_company_answers_every_section_in_order_on_a_phone_and_reads_only_viet
     _menu_to(page, "Tự đánh giá")
     expect(page.get_by_role("heading", name="Tự đánh giá")).to_be_visible()
     picker = page.get_by_test_id("stSelectbox").filter(has_text="Nhóm tiêu chí").get_by_role("combobox")
+    # which questions the page must show comes from the engine, given the answers so far (skip logic)
+    from accreditation.self_assessment import profile_questions
+    from scoring.engine import assess
+
+    from_profile = {i.id for questions in profile_questions(criteria).values() for i in questions}
+    given = {qid: strong[qid] for qid in from_profile}
     answered = 0
     for s in criteria.sections:
-        shown = picker.input_value()  # the section the picker shows as chosen
-        if s.label.vi not in shown:
-            continue  # nothing in this section applies (the picker lists only sections with questions)
+        if all(assess(criteria, given).indicator(i.id).status == "hidden" for i in criteria.indicators_in(s.id)):
+            continue  # the picker lists only sections with questions
+        expect(picker).to_have_value(re.compile(rf"^{re.escape(s.label.vi)} — "), timeout=30_000)
         for indicator in criteria.indicators_in(s.id):
+            if indicator.id in from_profile or assess(criteria, given).indicator(indicator.id).status == "hidden":
+                continue
             group = page.get_by_role("radiogroup", name=re.compile(rf"\b{re.escape(indicator.id)}\b"))
-            if not group.count():
-                continue  # hidden by an earlier answer, or answered by the profile
+            expect(group).to_be_visible(timeout=30_000)
             choice = criteria.choices_for(indicator).get(strong[indicator.id])
+            bar = page.get_by_test_id("stProgress").filter(has_text="Nhóm này")
+            before = bar.inner_text()
             group.get_by_text(choice.label.vi, exact=True).click()
+            expect(bar).not_to_have_text(before, timeout=30_000)  # the answer is saved and the page redrawn
             _idle(page)
+            given[indicator.id] = strong[indicator.id]
             answered += 1
             here = picker.input_value()
-            assert s.label.vi in here, f"after answering {indicator.id} the picker shows {here!r}"
+            assert here.startswith(s.label.vi), f"after answering {indicator.id} the picker shows {here!r}"
             count = re.search(r" — (\d+)/(\d+)", here).groups()
-            bar = page.get_by_test_id("stProgress").filter(has_text="Nhóm này").inner_text()
-            assert re.search(r"đã trả lời (\d+)/(\d+) câu", bar).groups() == count, (indicator.id, here, bar)
+            shown = bar.inner_text()
+            assert re.search(r"đã trả lời (\d+)/(\d+) câu", shown).groups() == count, (indicator.id, here, shown)
             assert group.get_by_role("radio", name=choice.label.vi, exact=True).is_checked()
         if s.id == "PRO":
             look("questionnaire")
         next_button = page.get_by_role("button", name="Nhóm sau →")
         if next_button.is_enabled():
+            before = picker.input_value()
             next_button.click()
+            expect(picker).not_to_have_value(before, timeout=30_000)  # the next section is on the page
             _idle(page)
     assert answered >= 40
     expect(page.get_by_test_id("stProgress").first).to_contain_text(re.compile(r"còn 0 câu"))
