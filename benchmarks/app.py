@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -26,6 +27,8 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # AppTest's bare-mode warnings, thousands of lines
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -192,6 +195,25 @@ def _idle(page, rerun: bool = True) -> None:
     page.get_by_test_id("stStatusWidget").wait_for(state="detached", timeout=600_000)
 
 
+# Timed inside the page, so that the driver's own waits (actionability checks, polling) are not counted: from the
+# click event until two animation frames after the script state returns to notRunning (the rerun's deltas drawn).
+CLICK_TO_PAINT = """(el) => new Promise(resolve => {
+  const app = document.querySelector('[data-testid=stApp]');
+  const t0 = performance.now(); let t1 = null;
+  const watch = new MutationObserver(() => {
+    const state = app.getAttribute('data-test-script-state');
+    if (t1 === null && state !== 'notRunning') t1 = performance.now();
+    if (t1 !== null && state === 'notRunning') {
+      watch.disconnect();
+      const t2 = performance.now();
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve([t1 - t0, t2 - t1, performance.now() - t2])));
+    }
+  });
+  watch.observe(app, {attributes: true});
+  el.click();
+})"""
+
+
 def in_browser(roster_rows: int, supplier_rows: int, runs: int, clicks: int) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -243,15 +265,17 @@ def in_browser(roster_rows: int, supplier_rows: int, runs: int, clicks: int) -> 
                 app[kind] = min(times)
             page.get_by_test_id("stSidebarNav").get_by_text("Tự đánh giá", exact=True).click()
             _idle(page)
-            group = page.get_by_test_id("stMain").get_by_role("radiogroup").first  # a yes/no question
-            options = [group.get_by_text("Có", exact=True), group.get_by_text("Không", exact=True)]
-            click_times = []
-            for n in range(clicks):
-                target = options[n % 2]
-                start = time.perf_counter()
-                target.click()
-                _idle(page)
-                click_times.append((time.perf_counter() - start) * 1000)
+            clicked = {}
+            groups = page.get_by_test_id("stMain").get_by_role("radiogroup")
+            first = groups.first.get_attribute("aria-label") or ""
+            for qid in (re.search(r"[A-Z]+-\d+", first).group(0),):  # the first question the page asks
+                group = page.get_by_test_id("stMain").get_by_role("radiogroup", name=re.compile(qid))
+                phases = []
+                for n in range(clicks):
+                    handle = group.get_by_text(("Có", "Không")[n % 2], exact=True).element_handle()
+                    phases.append(page.evaluate(CLICK_TO_PAINT, handle))
+                    _idle(page, rerun=False)
+                clicked[qid] = phases
             browser.close()
     finally:
         proc.terminate()
@@ -260,8 +284,11 @@ def in_browser(roster_rows: int, supplier_rows: int, runs: int, clicks: int) -> 
         print(f"browser: {kind} {rows:,} rows ({path.suffix[1:].upper()}, {path.stat().st_size / 1e6:.1f} MB) upload "
               f"to rendered result {app[kind]:.2f} s; CLI {cli[kind]:.2f} s; ratio {app[kind] / cli[kind]:.2f}x "
               f"(target <= 2x; best of {runs})")
-    print(f"browser: questionnaire click to rendered page: median {statistics.median(click_times):.0f} ms, "
-          f"p90 {sorted(click_times)[int(len(click_times) * 0.9)]:.0f} ms over {clicks} clicks (target < 300 ms)")
+    for qid, phases in clicked.items():
+        total = [sum(x) for x in phases]
+        print(f"browser: click on {qid} to the page drawn (in-page clock: the click event to two frames after the "
+              f"rerun ends): median {statistics.median(total):.0f} ms, p90 {sorted(total)[int(len(total) * 0.9) - 1]:.0f}"
+              f" ms over {len(total)} clicks (target < 300 ms); of which the rerun {statistics.median(x[1] for x in phases):.0f} ms")
     load = os.getloadavg()[0]
     if load > (os.cpu_count() or 1) * 0.5:
         print(f"note: load average {load:.1f} on {os.cpu_count()} CPUs; times are unreliable, rerun when idle")
