@@ -24,29 +24,14 @@ import io
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
-DOCS_SHOTS = ROOT / "docs" / "screenshots"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                 "--disable-quic"]
+from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, free_port, require_browser, streamlit_server
 
-if not os.environ.get("CI_REQUIRE_TOOLS"):  # in CI a missing tool is a failure, not a skip
-    pytest.importorskip("playwright.sync_api")
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI_REQUIRE_TOOLS"):
-        raise RuntimeError("chromium is required in CI (apt-get install chromium)")
-    pytest.skip("chromium is not installed", allow_module_level=True)
+require_browser()
+DOCS_SHOTS = ROOT / "docs" / "screenshots"
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
@@ -56,38 +41,13 @@ from seed import example_values  # noqa: E402
 from seed import ADULTS, CHILDREN, clean_suppliers  # noqa: E402
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("browser-data")
     _seed(data)
-    port = _free_port()
-    env = {**os.environ, "ACCREDITATION_DATA_DIR": str(data), "ACCREDITATION_PUBLIC_URL": f"http://127.0.0.1:{port}"}
-    log = open(data / "server.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
-         "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.terminate()
-        raise RuntimeError("streamlit did not start: " + (data / "server.log").read_text())
-    yield url, data
-    proc.terminate()
-    proc.wait(10)
-    log.close()
+    port = free_port()
+    with streamlit_server(data, {"ACCREDITATION_PUBLIC_URL": f"http://127.0.0.1:{port}"}, port) as url:
+        yield url, data
 
 
 def _seed(data: Path) -> None:

@@ -9,27 +9,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic"]
+from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, require_browser, streamlit_server
 
-if not os.environ.get("CI_REQUIRE_TOOLS"):
-    pytest.importorskip("playwright.sync_api")
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI_REQUIRE_TOOLS"):
-        raise RuntimeError("chromium is required in CI (apt-get install chromium)")
-    pytest.skip("chromium is not installed", allow_module_level=True)
+require_browser()
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
@@ -37,31 +22,8 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 @pytest.fixture(scope="module")
 def url(tmp_path_factory):
-    data = tmp_path_factory.mktemp("layout-data")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "ACCREDITATION_DATA_DIR": str(data), "ACCREDITATION_DEMO": "accounts"}
-    log = open(data / "server.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
-         "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    address = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{address}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.terminate()
-        raise RuntimeError("streamlit did not start: " + (data / "server.log").read_text())
-    yield address
-    proc.terminate()
-    proc.wait(10)
-    log.close()
+    with streamlit_server(tmp_path_factory.mktemp("layout-data"), {"ACCREDITATION_DEMO": "accounts"}) as address:
+        yield address
 
 
 def _settled(page) -> None:
@@ -85,7 +47,7 @@ def _signed_in(browser, url, width, height):
 @pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
 
