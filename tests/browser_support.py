@@ -70,3 +70,14 @@ def streamlit_server(data: Path, env: dict[str, str] | None = None, port: int | 
         proc.terminate()
         proc.wait(10)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless chromium per test module (each person then gets a context of their own)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

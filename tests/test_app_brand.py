@@ -4,6 +4,7 @@ sees the supplier, filters, drills down and downloads; who can reach which page;
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -303,7 +304,7 @@ def test_the_drill_down_shows_a_suspension_with_its_reason_and_a_standing_reject
 # ------------------------------------------------------------------ issue 12: words, charts and formats
 
 
-def _charts(at) -> list[tuple[dict, "pd.DataFrame"]]:
+def _charts(at) -> list[tuple[dict, Any]]:
     """(vega-lite spec, data) of each chart on the page."""
     import json
 

@@ -28,13 +28,14 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, free_port, require_browser, streamlit_server
+from browser_support import ARTIFACTS, ROOT, free_port, require_browser, streamlit_server
+from browser_support import browser  # noqa: F401 - a fixture
 
 require_browser()
 DOCS_SHOTS = ROOT / "docs" / "screenshots"
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 from seed import example_values  # noqa: E402
 
@@ -70,14 +71,6 @@ def _seed(data: Path) -> None:
             workflow.add_evidence(db, sme, draft["id"], indicator.id, f"{indicator.id}.pdf",
                                   f"%PDF-1.4 {indicator.id}".encode(), criteria)
     db.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def shot(page, name: str) -> None:

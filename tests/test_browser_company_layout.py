@@ -12,12 +12,13 @@ import shutil
 
 import pytest
 
-from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, require_browser, streamlit_server
+from browser_support import ARTIFACTS, ROOT, require_browser, streamlit_server
+from browser_support import browser  # noqa: F401 - a fixture
 
 require_browser()
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -42,14 +43,6 @@ def _signed_in(browser, url, width, height):
     expect(page.get_by_role("heading", name=re.compile("Xin chào"))).to_be_visible(timeout=30_000)
     _settled(page)
     return context, page
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def test_on_a_phone_the_menu_is_labelled_and_closes_after_a_choice(url, browser):
