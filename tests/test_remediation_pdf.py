@@ -270,7 +270,7 @@ def test_supplier_rows_cite_numbered_references_in_people_s_terms():
 
 
 def test_where_text_words_each_ref_in_each_language():
-    from accreditation.reports.remediation import where_text
+    from accreditation.wording import where_text
 
     def at(ref):
         t = where_text(child_action(ref=ref))

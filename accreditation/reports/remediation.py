@@ -19,6 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from accreditation.reports.table import Block, FastTable
+from accreditation.wording import where_text
 from accreditation.reports.fonts import (
     BOLD, GREEN, GRID, HEADER_BG, INK, MUTED, PRIORITY_COLOURS, RED, RED_LIGHT, REGULAR, catalog_pair, nfc, para,
     register_fonts, vn_date, vnd,
@@ -218,33 +219,6 @@ def _deadline_blocks(action: Action, criteria: Criteria, as_of: date) -> list[Bl
         due = catalog_pair("plan.due", date=vn_date(as_of + timedelta(days=days)))
         out += [_b(due.vi, bold=True)] + ([_b(due.en, grey=True)] if due.en != due.vi else [])
     return out
-
-
-_REFS = (  # the English `Action.ref` of the checks (scoring/workforce.py, scoring/supplier_result.py)
-    (re.compile(r"^row (\d+), employee (.+)$"), "plan.at_row_employee", ("row", "employee")),
-    (re.compile(r"^row (\d+), tax code (.+)$"), "plan.at_row_tax_code", ("row", "tax_code")),
-    (re.compile(r"^row (\d+), no tax code$"), "plan.at_row_no_tax_code", ("row",)),
-    (re.compile(r"^row (\d+)$"), "plan.at_row", ("row",)),
-    (re.compile(r"^rows ([\d, ]+) and ([\d,]+) more$"), "plan.at_rows_more", ("rows", "more")),
-    (re.compile(r"^rows ([\d, ]+)$"), "plan.at_rows", ("rows",)),
-)
-
-
-def where_text(action: Action) -> Text | None:
-    """Where an action's finding was made, in each language ("dòng 4, nhân viên NV004" / "row 4, employee
-    NV004"): `Action.ref` is English, for the JSON. None without a ref; an unknown form is shown as it is."""
-    if not action.ref:
-        return None
-    ref = nfc(action.ref)
-    for pattern, key, names in _REFS:
-        m = pattern.match(ref)
-        if m:
-            values = dict(zip(names, m.groups()))
-            if "more" in values:  # "1,234" in English is "1.234" in Vietnamese
-                t = catalog_pair(key, **values)
-                return Text(vi=catalog_pair(key, **{**values, "more": values["more"].replace(",", ".")}).vi, en=t.en)
-            return catalog_pair(key, **values)
-    return Text(vi=ref, en=ref)
 
 
 def _secondary(parts: list[str]) -> list[Block]:

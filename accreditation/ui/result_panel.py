@@ -6,10 +6,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from accreditation.ui.common import md, ui_text, localised
+from accreditation.self_assessment import Outlook, progress as count_progress
+from accreditation.ui.common import localised, md, ui_text
+from accreditation.wording import where_text
 from criteria.schema import Criteria
 from scoring.result import Result
-from accreditation.self_assessment import Outlook, progress as count_progress
 
 PRIORITY_ICON = {"critical": ":red[:material/error:]", "major": ":orange[:material/warning:]",
                  "minor": ":gray[:material/info:]"}
@@ -113,8 +114,6 @@ def _action_label(action) -> str:
     in the reader's language ("dòng 4, nhân viên NV004"; `action.ref` is the JSON's English form)."""
     if action.indicator:
         return f"{action.indicator} · "
-    from accreditation.reports.remediation import where_text
-
     where = where_text(action)
     parts = [localised(t) for t in (getattr(action, "title", None), where) if t is not None]
     return "".join(f"{md(p)} · " for p in parts if p)
