@@ -271,10 +271,10 @@ def _details(database, assessment: dict, row: pd.Series, criteria, as_of: date) 
         st.success(ui_text("brand.no_knockouts"))
     left, right = st.columns(2, gap="large")
     with left:
-        chart = result_panel.section_chart(result, pinned)
+        chart = result_panel.section_chart_spec(result, pinned)
         if chart is not None:
             st.caption(ui_text("brand.sections"))
-            st.altair_chart(chart, width="stretch")
+            st.vega_lite_chart(spec=chart, width="stretch")
         _checks(database, assessment["id"])
     with right:
         st.markdown(f"**{ui_text('brand.top_actions')}**")

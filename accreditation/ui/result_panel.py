@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import altair as alt
-import pandas as pd
+import textwrap
+
 import streamlit as st
 
 from accreditation.self_assessment import Outlook, progress as count_progress
@@ -21,30 +21,12 @@ def tier_label(criteria: Criteria, tier: str | None) -> str:
     return localised(band.label) if band else ui_text("result.not_eligible")
 
 
-def section_chart(result: Result, criteria: Criteria) -> alt.LayerChart | None:
-    rows = [{ui_text("result.section_label"): localised(s.label), ui_text("result.score_label"): result.sections[s.id]}
-            for s in criteria.sections if result.sections.get(s.id) is not None]
-    if not rows:
-        return None
-    data = pd.DataFrame(rows)
-    section, score = ui_text("result.section_label"), ui_text("result.score_label")
-    bars = alt.Chart(data).mark_bar(color="#2b6cb0").encode(
-        x=alt.X(f"{score}:Q", scale=alt.Scale(domain=[0, 100]), title=score),
-        y=alt.Y(f"{section}:N", sort=None, title=None, axis=alt.Axis(labelLimit=180)),
-        tooltip=[section, score])
-    floors = pd.DataFrame([{"floor": b.min_section, "band": ui_text("result.floor", tier=localised(b.label))}
-                           for b in criteria.bands if b.min_section > 0])
-    layers = [bars]
-    if not floors.empty:
-        layers.append(alt.Chart(floors).mark_rule(strokeDash=[4, 3], color="#c05621").encode(
-            x=alt.X("floor:Q", title=score), tooltip=["band", "floor"]))
-    return alt.layer(*layers).properties(height=36 * len(rows) + 30)
-
-
 def section_chart_spec(result: Result, criteria: Criteria) -> dict | None:
-    """The same chart as `section_chart`, as a plain Vega-Lite spec: Altair's schema validation took ~35 ms of each
-    questionnaire rerun (half of it), a dict costs nothing."""
-    rows = [{"section": localised(s.label), "score": result.sections[s.id]}
+    """Each section's score against the tiers' section floors, as a plain Vega-Lite spec (for the company's and the
+    brand's pages): Altair's schema validation took ~35 ms of each questionnaire rerun (half of it), a dict costs
+    nothing. A long section name wraps onto a second line instead of being cut ("Lao động chưa thành niên và côn…")."""
+    rows = [{"section": "\n".join(textwrap.wrap(localised(s.label), 28)) or localised(s.label),
+             "name": localised(s.label), "score": result.sections[s.id]}
             for s in criteria.sections if result.sections.get(s.id) is not None]
     if not rows:
         return None
@@ -53,8 +35,8 @@ def section_chart_spec(result: Result, criteria: Criteria) -> dict | None:
     layers: list[dict] = [{
         "data": {"values": rows}, "mark": {"type": "bar", "color": "#2b6cb0"},
         "encoding": {"x": x, "y": {"field": "section", "type": "nominal", "sort": None, "title": None,
-                                   "axis": {"labelLimit": 180}},
-                     "tooltip": [{"field": "section", "type": "nominal", "title": section},
+                                   "axis": {"labelLimit": 0, "labelExpr": "split(datum.label, '\\n')"}},
+                     "tooltip": [{"field": "name", "type": "nominal", "title": section},
                                  {"field": "score", "type": "quantitative", "title": score}]}}]
     floors = [{"floor": b.min_section, "band": ui_text("result.floor", tier=localised(b.label))}
               for b in criteria.bands if b.min_section > 0]
