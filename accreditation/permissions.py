@@ -56,6 +56,14 @@ def _shared_with_me(actor: Any, resource: Resource) -> bool:
             and actor.organisation_id in (resource.get("shared_with") or ()))
 
 
+def _case_assessor(actor: Any, resource: Resource) -> bool:
+    """A child-labour case: the assessor assigned to it (or any assessor while none is), a lead assessor, never
+    one of the company's own staff."""
+    if resource is None or _own_org(actor, resource):
+        return False
+    return bool(actor.lead) or resource.get("assessor_id") in (None, actor.id)
+
+
 def _lead(actor: Any, resource: Resource) -> bool:
     return bool(actor.lead)
 
@@ -74,6 +82,7 @@ CONDITIONS: dict[str, Callable[[Any, Resource], bool]] = {
     "own_account": _own_account,
     "shared_with_me": _shared_with_me,
     "lead": _lead,
+    "case_assessor": _case_assessor,
 }
 
 
@@ -90,6 +99,7 @@ RULES: tuple[Rule, ...] = (
     Rule(ANONYMOUS, "page.login"),
     Rule("*", "page.home"),
     Rule("*", "account.edit", "own_account"),
+    Rule("*", "page.notifications"), Rule("*", "notification.read", "own_account"),
     # Companies: their own organisation's work only.
     Rule("sme", "page.profile"), Rule("sme", "page.questionnaire"), Rule("sme", "page.roster"),
     Rule("sme", "page.suppliers"), Rule("sme", "page.documents"), Rule("sme", "page.sharing"),
@@ -100,6 +110,10 @@ RULES: tuple[Rule, ...] = (
     Rule("sme", "assessment.submit", "own_draft"),
     Rule("sme", "assessment.dispute", "own_decided"),
     Rule("sme", "share.manage", "own_org"),
+    # After the decision: the company works on its corrective actions and its child-labour cases.
+    Rule("sme", "page.actions"), Rule("sme", "page.cases"),
+    Rule("sme", "action.view", "own_org"), Rule("sme", "action.update", "own_org"),
+    Rule("sme", "case.view", "own_org"), Rule("sme", "case.manage", "own_org"),
     # Assessors: submitted work, assigned to them or unassigned (a lead assessor: all), never their own
     # organisation's; a second, lead assessor signs off the tiers that need four eyes.
     Rule("assessor", "page.queue"), Rule("assessor", "page.review"),
@@ -108,9 +122,15 @@ RULES: tuple[Rule, ...] = (
     Rule("assessor", "assessment.decide", "reviewable"),
     Rule("assessor", "assessment.sign_off", "lead_reviewable"),
     Rule("assessor", "certificate.revoke", "lead"),
+    # After the decision: the assessor verifies that actions are closed (or reopens them) and agrees to close a
+    # case. An action's resource is the company's latest submitted version (see accreditation.actions).
+    Rule("assessor", "page.followup"), Rule("assessor", "page.cases"),
+    Rule("assessor", "action.view", "reviewable"), Rule("assessor", "action.verify", "reviewable"),
+    Rule("assessor", "case.view", "case_assessor"), Rule("assessor", "case.close", "case_assessor"),
     # Brands: only what suppliers chose to share with them.
     Rule("brand", "page.portfolio"),
     Rule("brand", "assessment.view", "shared_with_me"),
+    Rule("brand", "action.progress", "shared_with_me"),  # counts by status and open cases; never worker data
     # Administrators: organisations, users and criteria versions; they may revoke documents too.
     Rule("admin", "page.admin"),
     Rule("admin", "users.manage"), Rule("admin", "criteria.manage"), Rule("admin", "certificate.revoke"),

@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 from sqlite_utils import Database
 
-from accreditation import checks, documents, workflow
+from accreditation import checks, documents, events, workflow
 from accreditation.accounts import Actor
 from accreditation.errors import UserError
 from accreditation.i18n import catalog_text
@@ -367,6 +367,8 @@ def _suspend_statement(db: Database, actor: Actor, assessment: dict[str, Any], r
                                 actor.email):
         audit.record(db, actor=actor.as_dict(), action="certificate.suspend", entity="certificate",
                      entity_id=cert.id, after={"assessment": assessment["id"], "reason": reason["en"]})
+        events.publish(db, events.Event("certificate.suspended", assessment["organisation_id"], actor, assessment,
+                                        comment=f"{reason['vi']} / {reason['en']}", certificate_id=cert.id))
 
 
 def request_changes(db: Database, actor: Actor, assessment_id: int, comment: str,
@@ -376,8 +378,11 @@ def request_changes(db: Database, actor: Actor, assessment_id: int, comment: str
     with write_tx(db):
         after = workflow.transition(db, actor, assessment_id, "request_changes", comment)
         _suspend_statement(db, actor, after, "trust.suspended_changes")
-        if criteria is not None:
-            workflow.suspend_current_document(db, actor, after, verified_result(db, assessment_id, criteria))
+        result = verified_result(db, assessment_id, criteria) if criteria is not None else None
+        if result is not None:
+            workflow.suspend_current_document(db, actor, after, result)
+        events.publish(db, events.Event("assessment.changes_requested", after["organisation_id"], actor, after, result,
+                                        comment=comment))
     return workflow.get(db, assessment_id)
 
 
@@ -391,6 +396,8 @@ def reject(db: Database, actor: Actor, assessment_id: int, comment: str, criteri
                                      "result": result.model_dump_json()})
         _suspend_statement(db, actor, after, "trust.suspended_rejected")
         workflow.suspend_current_document(db, actor, after, result)
+        events.publish(db, events.Event("assessment.rejected", after["organisation_id"], actor, after, result,
+                                        comment=comment))
     return workflow.get(db, assessment_id)
 
 
@@ -412,9 +419,11 @@ def approve(db: Database, actor: Actor, assessment_id: int, criteria: Criteria, 
         cert = documents.issue_for_assessment(db, actor, assessment, result, criteria, org,
                                               issued=issued or date.today(), verified=True,
                                               issuer=f"{actor.name} — {issuer_org}")
-        workflow.transition(db, actor, assessment_id, "approve", comment,
-                            {"verified_total": result.total, "verified_tier": result.tier, "certificate_id": cert.id,
-                             "result": result.model_dump_json()})
+        after = workflow.transition(db, actor, assessment_id, "approve", comment,
+                                    {"verified_total": result.total, "verified_tier": result.tier,
+                                     "certificate_id": cert.id, "result": result.model_dump_json()})
+        events.publish(db, events.Event("assessment.approved", after["organisation_id"], actor, after, result,
+                                        comment=comment, certificate_id=cert.id))
     return cert
 
 
@@ -442,6 +451,8 @@ def respond_to_dispute(db: Database, actor: Actor, dispute_id: int, response: st
         audit.record(db, actor=actor.as_dict(), action="dispute.respond", entity="assessment",
                      entity_id=assessment["id"], after={"dispute": dispute_id, "reopened": reopen},
                      comment=response)
+        events.publish(db, events.Event("dispute.answered", assessment["organisation_id"], actor, assessment,
+                                        comment=response, extra={"dispute_id": dispute_id, "reopened": reopen}))
     return db["disputes"].get(dispute_id)
 
 
@@ -483,4 +494,6 @@ def revoke_certificate(db: Database, actor: Actor, certificate_id: str, reason: 
         cert = registry.revoke(db, certificate_id, reason, actor.email)
         audit.record(db, actor=actor.as_dict(), action="certificate.revoke", entity="certificate",
                      entity_id=certificate_id, after={"revoked_at": cert.revoked_at, "reason": reason})
+        events.publish(db, events.Event("certificate.revoked", cert.organisation_id, actor, comment=reason,
+                                        certificate_id=cert.id))
     return cert

@@ -25,6 +25,7 @@ from typing import Any, Iterator
 import orjson
 from sqlite_utils import Database
 
+from accreditation import events
 from accreditation.accounts import Actor
 from accreditation.errors import UserError
 from accreditation.i18n import catalog_text
@@ -432,6 +433,8 @@ def suspend_current_document(db: Database, actor: Actor, assessment: dict[str, A
         return None
     audit.record(db, actor=actor.as_dict(), action="certificate.suspend", entity="certificate", entity_id=cert.id,
                  after={"assessment": assessment["id"], "knockouts": result.knockouts, "blocked": result.blocked})
+    events.publish(db, events.Event("certificate.suspended", assessment["organisation_id"], actor, assessment,
+                                    result, comment=f"{reason['vi']} / {reason['en']}", certificate_id=cert.id))
     return cert.id
 
 
@@ -468,6 +471,8 @@ def submit(db: Database, actor: Actor, assessment_id: int, criteria: Criteria, i
                      after={"status": target, "total": result.total, "tier": result.tier, "statement": statement,
                             "held_by_version": held["version"] if held else None, "suspended": suspended,
                             "verified_in_force": certified.id if certified else None})
+        events.publish(db, events.Event("assessment.submitted", assessment["organisation_id"], actor,
+                                        get(db, assessment_id), result))
     return get(db, assessment_id)
 
 
@@ -536,4 +541,6 @@ def dispute(db: Database, actor: Actor, assessment_id: int, comment: str, criter
         audit.record(db, actor=actor.as_dict(), action="assessment.dispute", entity="assessment",
                      entity_id=assessment_id, after={"dispute": dispute_id, "indicator": indicator_id},
                      comment=comment)
+        events.publish(db, events.Event("dispute.opened", assessment["organisation_id"], actor, assessment,
+                                        comment=comment, extra={"dispute_id": dispute_id, "indicator": indicator_id}))
     return db["disputes"].get(dispute_id)

@@ -123,6 +123,10 @@ PAGES = {
     "page.review":     (False,  False, True,    False, False),
     "page.portfolio":  (False,  False, False,   True,  False),
     "page.admin":      (False,  False, False,   False, True),
+    "page.actions":    (False,  True,  False,   False, False),
+    "page.followup":   (False,  False, True,    False, False),
+    "page.cases":      (False,  True,  True,    False, False),
+    "page.notifications": (False, True, True,   True,  True),
 }
 for page, allowed in PAGES.items():
     for actor, ok in zip((None, SME, ASSESSOR, BRAND, ADMIN), allowed):
@@ -132,6 +136,38 @@ CASES += [
     (OTHER_ASSESSOR, "assessment.review", work("in_review", assigned_to=3), False),
     (LEAD, "assessment.review", work("in_review", assigned_to=3), True),
     (SME, "assessment.review", work("submitted"), False),
+    # corrective actions: the company updates its own; the assessor who may review its latest submitted version
+    # verifies; a brand it shares with sees progress only
+    (SME, "action.view", work("approved"), True),
+    (SME, "action.update", work("approved"), True),
+    (OTHER_SME, "action.update", work("approved"), False),
+    (ASSESSOR, "action.update", work("approved"), False),
+    (ASSESSOR, "action.verify", work("approved"), True),
+    (ASSESSOR, "action.view", work("approved", assigned_to=3), True),
+    (OTHER_ASSESSOR, "action.verify", work("approved", assigned_to=3), False),
+    (LEAD, "action.verify", work("approved", assigned_to=3), True),
+    (OWN_ORG_LEAD, "action.verify", work("approved"), False),
+    (SME, "action.verify", work("approved"), False),
+    (BRAND, "action.progress", work("approved", shared_with=(30,)), True),
+    (OTHER_BRAND, "action.progress", work("approved", shared_with=(30,)), False),
+    (BRAND, "action.view", work("approved", shared_with=(30,)), False),  # never the actions themselves
+    (BRAND, "action.update", work("approved", shared_with=(30,)), False),
+    # child-labour cases: the company and the case's assessor (a lead: any); never a brand
+    (SME, "case.manage", {"organisation_id": 10, "assessor_id": 3}, True),
+    (OTHER_SME, "case.view", {"organisation_id": 10, "assessor_id": 3}, False),
+    (ASSESSOR, "case.view", {"organisation_id": 10, "assessor_id": 3}, True),
+    (ASSESSOR, "case.close", {"organisation_id": 10, "assessor_id": None}, True),
+    (OTHER_ASSESSOR, "case.view", {"organisation_id": 10, "assessor_id": 3}, False),
+    (LEAD, "case.close", {"organisation_id": 10, "assessor_id": 3}, True),
+    (OWN_ORG_LEAD, "case.view", {"organisation_id": 10, "assessor_id": None}, False),
+    (SME, "case.close", {"organisation_id": 10, "assessor_id": 3}, False),
+    (ASSESSOR, "case.manage", {"organisation_id": 10, "assessor_id": 3}, False),
+    (BRAND, "case.view", {"organisation_id": 10, "assessor_id": 3, "shared_with": [30]}, False),
+    (ADMIN, "case.view", {"organisation_id": 10, "assessor_id": 3}, False),
+    # notifications: one's own only
+    (SME, "notification.read", {"user_id": 1}, True),
+    (SME, "notification.read", {"user_id": 2}, False),
+    (None, "notification.read", {"user_id": 1}, False),
 ]
 
 

@@ -30,6 +30,7 @@ MIGRATION_MODULES: tuple[str, ...] = (
     "accreditation.store.assessments",
     "accreditation.store.audit",
     "accreditation.store.checks",
+    "accreditation.store.followup",
 )
 
 DB_NAME = "accreditation.db"

@@ -39,10 +39,15 @@ REGISTRY: tuple[PageSpec, ...] = (
     PageSpec("page.suppliers", "suppliers", "nav.suppliers", "suppliers", ":material/local_shipping:", "nav.workspace"),
     PageSpec("page.documents", "documents", "nav.results", "results", ":material/description:", "nav.workspace"),
     PageSpec("page.sharing", "sharing", "nav.sharing", "sharing", ":material/share:", "nav.workspace"),
+    PageSpec("page.actions", "actions", "nav.actions", "actions", ":material/task_alt:", "nav.followup_group"),
     PageSpec("page.queue", "queue", "nav.queue", "queue", ":material/inbox:", "nav.review"),
     PageSpec("page.review", "review", "nav.review_page", "review", ":material/fact_check:", "nav.review"),
+    PageSpec("page.followup", "followup", "nav.followup", "follow-up", ":material/task_alt:", "nav.followup_group"),
+    PageSpec("page.cases", "cases", "nav.cases", "cases", ":material/child_care:", "nav.followup_group"),
     PageSpec("page.portfolio", "portfolio", "nav.portfolio", "portfolio", ":material/monitoring:", "nav.brand"),
     PageSpec("page.admin", "admin", "nav.admin_page", "admin", ":material/settings:", "nav.admin"),
+    PageSpec("page.notifications", "notifications", "nav.notifications", "notifications",
+             ":material/notifications:", "nav.account"),
     PageSpec("page.verify", "verify", "nav.verify", "verify", ":material/verified:", "nav.public"),
 )
 
