@@ -14,7 +14,7 @@ import importlib
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -101,12 +101,26 @@ def write_tx(db: Database) -> Iterator[Database]:
         return
     db.conn.execute("BEGIN IMMEDIATE")
     db._write_depth = 1
+    db._after_commit = []
     try:
         yield db
     except BaseException:
         db.rollback()
+        db._after_commit = []
         raise
     else:
         db.commit()
     finally:
         db._write_depth = 0
+    callbacks, db._after_commit = db._after_commit, []
+    for fn in callbacks:
+        fn()
+
+
+def after_commit(db: Database, fn: Callable[[], None]) -> None:
+    """Run `fn` once the outermost write transaction commits (never if it rolls back): for what must not happen
+    inside it, such as talking to an e-mail server. Outside a transaction, at once. `fn` must not raise."""
+    if getattr(db, "_write_depth", 0):
+        db._after_commit.append(fn)
+    else:
+        fn()
