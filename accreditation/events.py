@@ -31,7 +31,7 @@ KINDS = (
     "certificate.revoked",  # certificate_id, comment (the reason)
 )
 
-SUBSCRIBER_MODULES: tuple[str, ...] = ("accreditation.notify",)
+SUBSCRIBER_MODULES: tuple[str, ...] = ("accreditation.notify", "accreditation.actions")
 
 
 @dataclass(frozen=True)
