@@ -246,10 +246,10 @@ def _on_assessment(db: Database, event: events.Event) -> None:
     """Every action of the version's plan becomes (or updates) a tracked action of the company."""
     if event.kind not in _PLAN_EVENTS or event.result is None or event.assessment is None:
         return
-    sync(db, event.assessment, event.result, _event_day(event), event.actor)
+    _sync(db, event.assessment, event.result, _event_day(event), event.actor)
 
 
-def sync(db: Database, assessment: dict[str, Any], result: Result, day: date, actor: Actor | None) -> dict[str, int]:
+def _sync(db: Database, assessment: dict[str, Any], result: Result, day: date, actor: Actor | None) -> dict[str, int]:
     """Inside the caller's transaction (the submission or decision): create the actions new in this plan, reopen
     those found again after they were verified, and carry the others over (their wording as this version says it,
     the earlier due date kept). Actions of earlier versions not in this plan stay as they are until verified."""

@@ -16,7 +16,7 @@ from typing import Any, Callable
 import pytest
 from argon2 import PasswordHasher
 
-from accreditation import accounts, documents, review, sharing, workflow
+from accreditation import accounts, actions, documents, review, sharing, workflow
 from accreditation.errors import UserError
 from accreditation.permissions import can
 from accreditation.store.db import open_db
@@ -25,7 +25,7 @@ from scoring.engine import assess
 from seed import VISIT, example_values, record_checks, review_everything, second_lead
 
 C = default_criteria()
-MODULES = (accounts, workflow, review, sharing, documents)
+MODULES = (accounts, workflow, review, sharing, documents, actions)
 # Functions that take an actor but change nothing a permission governs, and why.
 EXEMPT = {
     "accounts.start_session": "signs in the user who has just proved their password",
@@ -135,6 +135,27 @@ def _none(db, ids):
     return None
 
 
+def _actions_of(key: str) -> Resource:
+    return lambda db, ids: actions.resource(db, ids[key])
+
+
+def _first_action(db, ids) -> int:
+    return actions.list_actions(db, ids["rejected_org"])[0]["id"]
+
+
+def _done(db, ids) -> int:
+    """The rejected company's first action, marked done with evidence by the company."""
+    user = accounts.get_actor(db, ids["rejected_user"])
+    aid = _first_action(db, ids)
+    actions.add_evidence(db, user, aid, "bang-chung.pdf", b"%PDF-1.4 proof")
+    actions.update_status(db, user, aid, "done")
+    return aid
+
+
+def _evidence_of_done(db, ids) -> int:
+    return actions.detail(db, _done(db, ids))["evidence"][0]["id"]
+
+
 CASES: dict[str, tuple[str, Resource, Callable]] = {
     "accounts.create_organisation": ("users.manage", _none, lambda db, a, i: accounts.create_organisation(
         db, actor=a, kind="sme", name="Công ty mới")),
@@ -196,6 +217,22 @@ CASES: dict[str, tuple[str, Resource, Callable]] = {
     "sharing.share": ("share.manage", _org("submitted_org"), lambda db, a, i: sharing.share(
         db, a, i["submitted_org"], brand_id=i["other_brand"])),
     "sharing.withdraw": ("share.manage", _org("draft_org"), lambda db, a, i: sharing.withdraw(db, a, i["share"])),
+    # tracked corrective actions of the rejected company (its first action, open; `_done` marks it done first)
+    "actions.update_status": ("action.update", _actions_of("rejected_org"), lambda db, a, i: actions.update_status(
+        db, a, _first_action(db, i), "in_progress")),
+    "actions.set_owner": ("action.update", _actions_of("rejected_org"), lambda db, a, i: actions.set_owner(
+        db, a, _first_action(db, i), "Chị Lan")),
+    "actions.add_evidence": ("action.update", _actions_of("rejected_org"), lambda db, a, i: actions.add_evidence(
+        db, a, _first_action(db, i), "bang-chung.pdf", b"%PDF-1.4 proof")),
+    "actions.add_comment": ("action.view", _actions_of("rejected_org"), lambda db, a, i: actions.add_comment(
+        db, a, _first_action(db, i), "done on 2 March")),
+    "actions.verify": ("action.verify", _actions_of("rejected_org"), lambda db, a, i: actions.verify(
+        db, a, _done(db, i))),
+    "actions.reopen": ("action.verify", _actions_of("rejected_org"), lambda db, a, i: actions.reopen(
+        db, a, _done(db, i), "the signed copy is missing")),
+    "actions.evidence_file": ("action.view", _actions_of("rejected_org"), lambda db, a, i: actions.evidence_file(
+        db, a, _evidence_of_done(db, i))),
+    "actions.awaiting_verification": ("page.followup", _none, lambda db, a, i: actions.awaiting_verification(db, a)),
 }
 
 # Who acts: relative to the company a case is about (`own`), or fixed users of the world.
