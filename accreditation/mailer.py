@@ -13,16 +13,19 @@ free text people typed (comments, reasons): those are read in the app after sign
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
 import smtplib
 import ssl
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from email.message import EmailMessage
+from email.header import Header
+from email.mime.text import MIMEText
 from email.utils import formatdate, make_msgid
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from sqlite_utils import Database
 
@@ -87,18 +90,20 @@ def enabled() -> bool:
     return config() is not None
 
 
-def compose(cfg: SmtpConfig, to: str, subject: str, body: str, language: str) -> EmailMessage:
-    """A plain-text UTF-8 message (Vietnamese subject encoded as RFC 2047, body quoted-printable: 7-bit safe on
-    any relay), marked as automatic so that out-of-office replies are not sent back (RFC 3834)."""
-    msg = EmailMessage()
-    msg["Subject"] = subject
+def compose(cfg: SmtpConfig, to: str, subject: str, body: str, language: str) -> MIMEText:
+    """A plain-text UTF-8 message, marked as automatic so that out-of-office replies are not sent back (RFC 3834).
+
+    The subject is encoded with `email.header.Header` (base64 words split on character boundaries): the newer
+    `EmailMessage` folder drops the space between two adjacent encoded words, so a subject naming "May mặc Thuận
+    An" arrived as "May mặcThuận An"."""
+    msg = MIMEText(body, "plain", "utf-8")
+    msg["Subject"] = Header(subject, "utf-8")
     msg["From"] = cfg.sender
     msg["To"] = to
     msg["Date"] = formatdate(usegmt=True)
     msg["Message-ID"] = make_msgid(domain=cfg.sender.rpartition("@")[2] or cfg.host)
     msg["Auto-Submitted"] = "auto-generated"
     msg["Content-Language"] = language
-    msg.set_content(body, charset="utf-8", cte="quoted-printable")
     return msg
 
 
@@ -114,11 +119,23 @@ def _open(cfg: SmtpConfig) -> smtplib.SMTP:
             smtp.starttls(context=context)
             smtp.ehlo()
         if cfg.user:
-            smtp.login(cfg.user, cfg.password or "")
+            _login(smtp, cfg.user, cfg.password or "")
     except BaseException:
         smtp.close()
         raise
     return smtp
+
+
+def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    try:
+        (user + password).encode("ascii")
+    except UnicodeEncodeError:  # smtplib sends credentials as ASCII only; AUTH PLAIN (RFC 4616) carries UTF-8
+        token = base64.b64encode(b"\0" + user.encode() + b"\0" + password.encode()).decode("ascii")
+        code, reply = smtp.docmd("AUTH", "PLAIN " + token)
+        if code != 235:
+            raise smtplib.SMTPAuthenticationError(code, reply)
+        return
+    smtp.login(user, password)
 
 
 def _reason(exc: BaseException) -> str:
@@ -270,10 +287,24 @@ def _deliver(path: str, ids: list[int]) -> None:
             _threads.discard(threading.current_thread())
 
 
+_held = threading.local()
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """Within this block, new notifications' e-mails are not sent as they are written: the caller sends them all
+    at once afterwards (`remind` does, over one connection, and counts them)."""
+    _held.depth = getattr(_held, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _held.depth -= 1
+
+
 def deliver_soon(db: Database, ids: list[int]) -> None:
     """Send these notifications once the current transaction commits: from a background thread with its own
     connection (a file database), or at once on this connection (an in-memory one, which threads cannot share)."""
-    if not ids or not enabled():
+    if not ids or not enabled() or getattr(_held, "depth", 0):
         return
 
     def start() -> None:
