@@ -156,6 +156,16 @@ def overdue(db: Database, as_of: date | None = None) -> list[dict[str, Any]]:
     return rows
 
 
+def plan_tracking(db: Database, organisation_id: int, as_of: date | None = None) -> dict[str, Any]:
+    """The company's tracked state of each action by key, for the status column of the PDF plan."""
+    from accreditation.reports.remediation import TrackedState
+
+    return {r["key"]: TrackedState(status=shown_status(r, as_of),
+                                   due=date.fromisoformat(r["due_date"]) if r["due_date"] else None,
+                                   owner=r["owner"] or "")
+            for r in db["tracked_actions"].rows_where("organisation_id = ?", [organisation_id])}
+
+
 def latest_submitted(db: Database, organisation_id: int) -> dict[str, Any] | None:
     rows = list(db["assessments"].rows_where("organisation_id = ? AND status <> 'draft'", [organisation_id],
                                              order_by="version DESC", limit=1))

@@ -70,6 +70,8 @@ def certificate_pdf(db: Database, certificate_id: str, criteria: Criteria) -> by
 
 
 def remediation_pdf(result: Result, criteria: Criteria, org: dict[str, Any], as_of: date,
-                    review: AssessorReview | None = None, *, draft: bool = False) -> bytes:
-    """The plan's PDF bytes; `draft=True` while the answers are not submitted (every page is marked so)."""
-    return render_remediation_plan(result, criteria, company_of(org), as_of, review, draft=draft)
+                    review: AssessorReview | None = None, *, draft: bool = False,
+                    tracking: dict[str, Any] | None = None) -> bytes:
+    """The plan's PDF bytes; `draft=True` while the answers are not submitted (every page is marked so);
+    `tracking`: each action's tracked state (`actions.plan_tracking`), printed in a status column."""
+    return render_remediation_plan(result, criteria, company_of(org), as_of, review, draft=draft, tracking=tracking)

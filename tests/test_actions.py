@@ -245,3 +245,21 @@ def test_each_action_of_a_plan_is_tracked_once(tmp_path, monkeypatch):
     workflow.submit(db, sme, draft["id"], C)
     assert len(actions.list_actions(db, sme.organisation_id)) == len({actions.action_key(a)
                                                                       for a in result.remediation})
+
+
+def test_the_pdf_plan_prints_the_tracked_state_of_each_action(setup, tmp_path):
+    from accreditation import documents
+    from test_certificate_pdf import pdftotext
+
+    db, sme, v1, _ = setup
+    fam6 = _by_indicator(db, sme.organisation_id)["FAM-06"]
+    actions.set_owner(db, sme, fam6["id"], "Chị Lan")
+    actions.update_status(db, sme, fam6["id"], "in_progress")
+    tracking = actions.plan_tracking(db, sme.organisation_id, date.today())
+    assert tracking[fam6["key"]].status == "in_progress" and tracking[fam6["key"]].owner == "Chị Lan"
+    org = db["organisations"].get(sme.organisation_id)
+    pdf = documents.remediation_pdf(workflow.stored_result(v1), C, org, date.today(), tracking=tracking)
+    text = " ".join(pdftotext(pdf, tmp_path).split())
+    assert "Đang thực hiện" in text and "Chưa bắt đầu" in text and "Phụ trách: Chị Lan" in text
+    due = date.fromisoformat(fam6["due_date"]).strftime("%d/%m/%Y")
+    assert f"Hạn: {due}" in text

@@ -282,3 +282,23 @@ def test_where_text_words_each_ref_in_each_language():
     assert at("rows 4, 9, 12") == ("các dòng 4, 9, 12", "rows 4, 9, 12")
     assert at("rows 1, 2 and 1,234 more") == ("các dòng 1, 2 và 1.234 dòng khác", "rows 1, 2 and 1,234 more")
     assert where_text(child_action(ref=None)) is None
+
+
+def test_the_plan_prints_each_actions_tracked_state_when_given(tmp_path):
+    """With the company's tracked actions, a status column: status, due date and the owner the company named; an
+    action not tracked shows a dash. Without them the plan is as before (no status column)."""
+    from accreditation.actions import action_key
+    from accreditation.reports.remediation import TrackedState
+
+    criteria = default_criteria()
+    actions = numbered_actions(3, criteria)
+    result = assess(criteria, {}).model_copy(update={"remediation": actions})
+    tracking = {action_key(actions[0]): TrackedState("verified", date(2026, 12, 12), "Chị Lan, phòng nhân sự"),
+                action_key(actions[1]): TrackedState("overdue", date(2026, 12, 1))}
+    text = flat(pdftotext(render_remediation_plan(result, criteria, COMPANY, AS_OF, tracking=tracking), tmp_path))
+    assert "Tình trạng" in text and "Status" in text
+    assert "Đã xác minh" in text and "Verified" in text and "Hạn: 12/12/2026" in text
+    assert "Phụ trách: Chị Lan, phòng nhân sự" in text
+    assert "Quá hạn" in text and "Overdue" in text and "Hạn: 01/12/2026" in text
+    plain = flat(pdftotext(render_remediation_plan(result, criteria, COMPANY, AS_OF), tmp_path))
+    assert "Quá hạn" not in plain and "Đã xác minh" not in plain and "Phụ trách:" not in plain

@@ -2,7 +2,9 @@
 
 It opens with the child-protection protocol when a child was found in unlawful work, then a summary (score, tier
 or not eligible, knock-outs, fine exposure), then one table row per action, whose header repeats on every page.
-It renders `Result.remediation` as it is: the plan never re-derives a score. Pure and deterministic."""
+It renders `Result.remediation` as it is: the plan never re-derives a score. Pure and deterministic. Given the
+company's tracked actions (`TrackedState`, from `accreditation.actions.plan_tracking`), each row also prints the
+action's current state: status (overdue included), due date and the owner the company named."""
 
 from __future__ import annotations
 
@@ -120,6 +122,16 @@ def _review(rev: AssessorReview) -> list[Any]:
     return out
 
 
+@dataclass(frozen=True)
+class TrackedState:
+    """An action's state in the company's tracked plan, as of the plan's date: its shown status (open,
+    in_progress, done, verified or overdue), due date and the owner the company named ("" when none)."""
+
+    status: str
+    due: date | None = None
+    owner: str = ""
+
+
 def fine_exposure(actions: list[Action]) -> tuple[int, int] | None:
     """Sum of the possible fines over the plan's actions (min, max), or None when no action carries a fine."""
     fined = [a for a in actions if a.fine_min_vnd is not None or a.fine_max_vnd is not None]
@@ -189,6 +201,8 @@ def _summary(result: Result, criteria: Criteria) -> list[Any]:
 COLUMNS = ("plan.col_no", "plan.col_priority", "plan.col_finding", "plan.col_action", "plan.col_responsible",
            "plan.col_evidence", "plan.col_legal")
 WIDTHS = (20, 92, 170, 175, 74, 118, 120.9)  # sums to the frame width of landscape A4 with 36 pt margins
+# with the tracked state: one more column, the text columns narrower (the same frame width)
+TRACKED_WIDTHS = (20, 80, 150, 150, 70, 100, 110, 89.9)
 SIZE, SMALL, LEADING = 7.4, 6.6, 9.0
 
 
@@ -312,25 +326,50 @@ def _legal_blocks(action: Action, cites: _Citations) -> list[Block]:
     return out
 
 
-def _actions_table(result: Result, criteria: Criteria, as_of: date) -> list[Any]:
-    header = [_text_blocks(catalog_pair(k), bold=True) for k in COLUMNS]
+def _status_blocks(state: TrackedState | None) -> list[Block]:
+    """The tracked state of one action: status (bold), due date and the company's named owner, each in both
+    languages; a dash when the action is not tracked (a draft's plan)."""
+    if state is None:
+        return [_b("—")]
+    out = _text_blocks(catalog_pair(f"actions.status.{state.status}"), bold=True)
+    if state.due is not None:
+        due = catalog_pair("actions.plan.due", date=vn_date(state.due))
+        out += _text_blocks(due)
+    if state.owner:
+        label = catalog_pair("actions.plan.owner", owner=nfc(state.owner))
+        out += [_b(label.vi), _b(label.en, grey=True)] if label.en != label.vi else [_b(label.vi)]
+    return out
+
+
+def _actions_table(result: Result, criteria: Criteria, as_of: date,
+                   tracking: Mapping[str, TrackedState] | None = None) -> list[Any]:
+    columns = COLUMNS + (("actions.plan.col_status",) if tracking is not None else ())
+    header = [_text_blocks(catalog_pair(k), bold=True) for k in columns]
     rows, fills = [], []
     cites = _Citations()
     for n, a in enumerate(result.remediation, 1):
-        rows.append([[_b(str(n))], _deadline_blocks(a, criteria, as_of), _finding_blocks(a), _text_blocks(a.action),
-                     _text_blocks(a.responsible), _text_blocks(a.evidence), _legal_blocks(a, cites)])
+        row = [[_b(str(n))], _deadline_blocks(a, criteria, as_of), _finding_blocks(a), _text_blocks(a.action),
+               _text_blocks(a.responsible), _text_blocks(a.evidence), _legal_blocks(a, cites)]
+        if tracking is not None:
+            from accreditation.actions import action_key  # only then: the plan alone needs no store
+
+            row.append(_status_blocks(tracking.get(action_key(a))))
+        rows.append(row)
         fg, bg = PRIORITY_COLOURS.get(a.priority, (INK, HEADER_BG))
         fills.append((bg, fg))
-    table = FastTable(header, rows, WIDTHS, fills, leading=LEADING, pad=3)
+    widths = TRACKED_WIDTHS if tracking is not None else WIDTHS
+    table = FastTable(header, rows, widths, fills, leading=LEADING, pad=3)
     return [Paragraph(_key("plan.table_title", bold=True), H2), table, *cites.section()]
 
 
 def render_remediation_plan(result: Result, criteria: Criteria, company: Mapping[str, Any], as_of: date,
-                            review: AssessorReview | None = None, *, draft: bool = False) -> bytes:
+                            review: AssessorReview | None = None, *, draft: bool = False,
+                            tracking: Mapping[str, TrackedState] | None = None) -> bytes:
     """The remediation plan PDF (bytes) for `result`, as of `as_of` (deadlines count from it). Pure and
     deterministic. `company` is the answers file's company block (name, tax_code, address, province, sector);
     `review`: the assessor's decision, adjustments and comments, when an assessor has decided this version;
-    `draft`: the answers are not submitted yet, so every page says so (a banner and a watermark)."""
+    `draft`: the answers are not submitted yet, so every page says so (a banner and a watermark); `tracking`: the
+    tracked state of each action by its key (`accreditation.actions.action_key`), printed in a status column."""
     register_fonts()
     name = nfc(company.get("name"))
     tax = nfc(company.get("tax_code"))
@@ -366,7 +405,7 @@ def render_remediation_plan(result: Result, criteria: Criteria, company: Mapping
     if review is not None:
         story += _review(review)
     if result.remediation:
-        story += _actions_table(result, criteria, as_of)
+        story += _actions_table(result, criteria, as_of, tracking)
     else:
         story += [Spacer(1, 10), Paragraph(_key("plan.no_actions"), BODY)]
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 import pandas as pd
 import streamlit as st
 
-from accreditation import documents, review, workflow
+from accreditation import actions, documents, review, workflow
 from accreditation.errors import UserError
 from accreditation.store import certificates as registry
 from accreditation.display import day
@@ -67,8 +67,10 @@ def plan_button(result, criteria, org: dict, assessment: dict, assessor_review=N
     suffix = "-nhap" if draft else ""
     st.download_button(ui_text("docs.plan_draft" if draft else "docs.plan"), mime="application/pdf",
                        key="dl-plan", file_name=f"ke-hoach-khac-phuc-v{assessment['version']}{suffix}.pdf",
-                       data=lambda: documents.remediation_pdf(result, criteria, org, as_of, assessor_review,
-                                                              draft=draft))
+                       data=lambda: documents.remediation_pdf(
+                           result, criteria, org, as_of, assessor_review, draft=draft,
+                           # a submitted plan prints each action's tracked state as of today (a draft has none)
+                           tracking=None if draft else actions.plan_tracking(common.db(), org["id"], date.today())))
     if draft:
         st.caption(ui_text("docs.plan_draft_note"))
 
