@@ -382,3 +382,23 @@ def _metrics_per_row(at) -> list[int]:
             if metrics:
                 rows.append(len(metrics))
     return rows
+
+
+def test_the_brand_sees_corrective_action_counts_and_never_their_wording(data_dir):
+    from accreditation import actions
+
+    db, sme, done = demo_sme_submits(data_dir)
+    sharing.share(db, sme, sme.organisation_id, brand_id=sharing.brand_for_code(db, "BRAND-DEMO")["id"])
+    at = goto(sign_in("brand@demo.vn"), "portfolio")
+    assert at.dataframe[0].value["Hành động khắc phục"].tolist() == ["0/2 đã xác minh"]
+    first = actions.list_actions(db, sme.organisation_id)[0]
+    actions.add_evidence(db, sme, first["id"], "quy-che.pdf", b"%PDF-1.4 policy")
+    actions.update_status(db, sme, first["id"], "done")
+    actions.verify(db, accounts.user_for_email(db, "assessor@demo.vn"), first["id"])
+    at = goto(at, "portfolio")
+    assert at.dataframe[0].value["Hành động khắc phục"].tolist() == ["1/2 đã xác minh"]
+    at.selectbox(key="pf_supplier").set_value(done["id"]).run()
+    assert not at.exception and not at.error
+    page = texts(at)
+    assert "2 hành động: 1 đã xác minh, 0 chờ xác minh, 0 đang thực hiện, 1 chưa bắt đầu, 0 quá hạn." in page
+    assert "Phòng nhân sự" not in page  # an action's owner or wording is the company's, not the brand's

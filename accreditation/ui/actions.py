@@ -294,6 +294,14 @@ def brand_progress(actor, database, organisation_id: int, as_of: date) -> None:
             st.caption(ui_text("actions.brand_no_cases"))
 
 
+def progress_cell(c: dict[str, int] | None) -> str:
+    """A supplier's corrective actions in one table cell: "1/2 verified · 1 overdue"; "—" without any."""
+    if not c or not c["total"]:
+        return "—"
+    text = ui_text("actions.brand_cell", verified=c["verified"], total=c["total"])
+    return text + (" · " + ui_text("actions.brand_cell_overdue", count=c["overdue"]) if c["overdue"] else "")
+
+
 def _case_summary(database, organisation_id: int, as_of: date) -> dict[str, Any] | None:
     """Open child-labour cases from `accreditation.cases` (None while that module is not installed)."""
     try:

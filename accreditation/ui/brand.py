@@ -17,8 +17,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from accreditation import actions
 from accreditation import portfolio as pf
 from accreditation import workflow
+from accreditation.ui import actions as actions_ui
 from accreditation.display import SEVERITY_COLOURS, day, severity_label
 from accreditation.wording import rule_title
 from accreditation.store import certificates as registry
@@ -76,7 +78,7 @@ def portfolio_page() -> None:
         st.warning(ui_text("brand.no_match"))
         return
     _charts(view, criteria)
-    page = _table(view, criteria, lang)
+    page = _table(view, criteria, lang, as_of)
     _downloads(view, criteria, lang, as_of)
     _drill_down(actor, database, page, criteria, as_of)
 
@@ -179,7 +181,7 @@ def _charts(view: pd.DataFrame, criteria) -> None:
         c3.altair_chart(_bar(e, ui_text("brand.days")), width="stretch")
 
 
-def _table(view: pd.DataFrame, criteria, lang: str) -> pd.DataFrame:
+def _table(view: pd.DataFrame, criteria, lang: str, as_of: date) -> pd.DataFrame:
     p1, p2 = st.columns([1, 3])
     size = p1.selectbox(ui_text("brand.page_size"), PAGE_SIZES, index=1, key="pf_page_size")
     pages = max(1, math.ceil(len(view) / size))
@@ -196,6 +198,10 @@ def _table(view: pd.DataFrame, criteria, lang: str) -> pd.DataFrame:
     for name, marks in (("assurance", ASSURANCE_MARK), ("certificate_status", STATUS_MARK)):
         mark = page[name].map(lambda v: marks.get(v, "") if isinstance(v, str) else "")
         shown[col(name)] = (mark + " " + shown[col(name)].astype("string")).str.strip()
+    # corrective actions of the suppliers on this page: counts only, one query (the page's companies all share)
+    progress = actions.progress_many(common.db(), page["organisation_id"].astype(int).tolist(), as_of)
+    shown[ui_text("actions.brand_col")] = [actions_ui.progress_cell(progress.get(int(o)))
+                                           for o in page["organisation_id"]]
     st.dataframe(shown, hide_index=True, width="stretch", key="pf_table", column_config={
         col("company"): st.column_config.TextColumn(width="large", pinned=True),
         col("top_risks"): st.column_config.TextColumn(width="large"),
@@ -237,6 +243,7 @@ def _drill_down(actor, database, page: pd.DataFrame, criteria, as_of: date) -> N
     require(actor, "assessment.view", workflow.resource(database, assessment))
     row = page[page["assessment_id"] == chosen].iloc[0]
     _details(database, assessment, row, criteria, as_of)
+    actions_ui.brand_progress(actor, database, int(row["organisation_id"]), as_of)
 
 
 def _details(database, assessment: dict, row: pd.Series, criteria, as_of: date) -> None:
