@@ -356,6 +356,11 @@ def derived_answers(db: Database, assessment_id: int) -> list[DerivedAnswers]:
                           [assessment_id, kind]).fetchall()
         if rows and rows[0][0]:
             out.append(_parsed_derived(rows[0][0]))
+    from accreditation import cases  # the case log answers REM-05 (accreditation.cases.rem05_value)
+
+    from_cases = cases.derived(db, assessment_id)
+    if from_cases is not None:
+        out.append(from_cases)
     return out
 
 

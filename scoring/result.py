@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from criteria.schema import Priority, Text
 
-Source = Literal["answers", "roster", "suppliers", "review"]  # review: an assessor's adjustment
+Source = Literal["answers", "roster", "suppliers", "review", "cases"]  # review: an assessor's adjustment; cases:
+# the company's child-labour case log (accreditation.cases, REM-05)
 IndicatorStatus = Literal["answered", "na", "hidden", "unanswered"]
 EvidenceStatus = Literal["not_expected", "evidenced", "derived", "self_declared", "missing"]
 
@@ -41,7 +42,7 @@ class DerivedAnswers(BaseModel):
     """Answers a check supplies from uploaded data, keyed by derivation (criteria/derivations.csv), plus the
     actions its findings call for. This is the one way roster and supplier results enter an assessment."""
 
-    source: Literal["roster", "suppliers"]
+    source: Literal["roster", "suppliers", "cases"]
     values: dict[str, str]
     actions: list[Action] = Field(default_factory=list)
 

@@ -72,3 +72,13 @@ def _create(db: Database) -> None:
                                     foreign_keys=[("user_id", "users", "id")])
     # Reminders already sent, so `remind` run daily (or twice) sends each one exactly once.
     db["reminders_sent"].create({"key": str, "sent_at": str, "as_of": str}, pk="key")
+
+
+@MIGRATIONS(name="followup_0002_case_place_and_outcome")
+def _case_place(db: Database) -> None:
+    # Where the child was found (the company's own workplace or a supplier's, as REM-05 asks about both), the
+    # prompt a case answers ("roster:E-014", "answers:YW-01"; empty when opened without one), and whether a step
+    # was done or judged not possible (an adult family member cannot always be offered the job; the note says why).
+    db["cases"].add_column("place", str)
+    db["cases"].add_column("candidate", str)
+    db["case_steps"].add_column("outcome", str)
