@@ -89,7 +89,7 @@ def brand_users(db: Database, organisation_id: int | None) -> list[int]:
                        ORDER BY u.id""", [organisation_id])
 
 
-def _active_assessor(db: Database, user_id: int | None) -> list[int]:
+def active_assessor(db: Database, user_id: int | None) -> list[int]:
     if not user_id:
         return []
     return _ids(db, "SELECT id FROM users WHERE id = ? AND role = 'assessor' AND active = 1", [user_id])
@@ -97,7 +97,7 @@ def _active_assessor(db: Database, user_id: int | None) -> list[int]:
 
 def assessors_for(db: Database, assessment: dict[str, Any], leads_only: bool = False) -> list[int]:
     """The assessor assigned to the version; else every active assessor (or lead assessor) outside the company."""
-    assigned = _active_assessor(db, assessment.get("assigned_to"))
+    assigned = active_assessor(db, assessment.get("assigned_to"))
     if assigned:
         return assigned
     lead = " AND lead = 1" if leads_only else ""
@@ -105,7 +105,7 @@ def assessors_for(db: Database, assessment: dict[str, Any], leads_only: bool = F
                         ORDER BY id""", [assessment["organisation_id"]])
 
 
-def _company_name(db: Database, organisation_id: int | None) -> str:
+def company_name(db: Database, organisation_id: int | None) -> str:
     if organisation_id is None:
         return ""
     row = db.execute("SELECT name FROM organisations WHERE id = ?", [organisation_id]).fetchone()
@@ -151,7 +151,7 @@ def on_event(db: Database, event: events.Event) -> None:
     """Write the notifications of one business event (see the module docstring for who gets what)."""
     org = event.organisation_id
     assessment = event.assessment or {}
-    params: dict[str, Any] = {"company": _company_name(db, org)}
+    params: dict[str, Any] = {"company": company_name(db, org)}
     if assessment:
         params["version"] = assessment.get("version")
     if event.certificate_id:

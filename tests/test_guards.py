@@ -16,7 +16,7 @@ from typing import Any, Callable
 import pytest
 from argon2 import PasswordHasher
 
-from accreditation import accounts, actions, documents, review, sharing, workflow
+from accreditation import accounts, actions, documents, notify, review, sharing, workflow
 from accreditation.errors import UserError
 from accreditation.permissions import can
 from accreditation.store.db import open_db
@@ -25,7 +25,7 @@ from scoring.engine import assess
 from seed import VISIT, example_values, record_checks, review_everything, second_lead
 
 C = default_criteria()
-MODULES = (accounts, workflow, review, sharing, documents, actions)
+MODULES = (accounts, workflow, review, sharing, documents, actions, notify)
 # Functions that take an actor but change nothing a permission governs, and why.
 EXEMPT = {
     "accounts.start_session": "signs in the user who has just proved their password",
@@ -156,7 +156,25 @@ def _evidence_of_done(db, ids) -> int:
     return actions.detail(db, _done(db, ids))["evidence"][0]["id"]
 
 
+def _own(db, ids):
+    return "own"
+
+
+def _lead_notification(db) -> int:
+    """A notification of the lead assessor (told of every submission in the world)."""
+    lead = accounts.user_for_email(db, "assessor@demo.vn")
+    return next(db["notifications"].rows_where("user_id = ?", [lead.id], order_by="id"))["id"]
+
+
 CASES: dict[str, tuple[str, Resource, Callable]] = {
+    "notify.unread_count": ("notification.read", _own, lambda db, a, i: notify.unread_count(db, a)),
+    "notify.list_for": ("notification.read", _own, lambda db, a, i: notify.list_for(db, a)),
+    "notify.mark_all_read": ("notification.read", _own, lambda db, a, i: notify.mark_all_read(db, a)),
+    "notify.mark_read": ("notification.read",
+                         lambda db, ids: {"user_id": accounts.user_for_email(db, "assessor@demo.vn").id},
+                         lambda db, a, i: notify.mark_read(db, a, _lead_notification(db))),
+    "notify.email_prefs": ("account.edit", _own, lambda db, a, i: notify.email_prefs(db, a)),
+    "notify.set_email": ("account.edit", _own, lambda db, a, i: notify.set_email(db, a, "approved", False)),
     "accounts.create_organisation": ("users.manage", _none, lambda db, a, i: accounts.create_organisation(
         db, actor=a, kind="sme", name="Công ty mới")),
     "accounts.update_organisation": ("organisation.edit", _org("draft_org"), lambda db, a, i: accounts.update_organisation(
