@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from accreditation import accounts, settings
+from accreditation import accounts, mailer, settings
 from accreditation.display import day
 from accreditation.permissions import require
 from accreditation.store.accounts import ROLES
@@ -23,6 +23,7 @@ def admin_page() -> None:
     actor = common.current_actor()
     st.title(ui_text("admin.heading"))
     _public_address()
+    _email_state()
     users_tab, criteria_tab = st.tabs([ui_text("admin.users"), ui_text("admin.criteria")])
     with users_tab:
         require(actor, "users.manage")
@@ -131,3 +132,21 @@ def _public_address() -> None:
         st.caption(ui_text("admin.address_configured", url=settings.configured_url()))
     else:
         st.caption(ui_text("admin.address_local", url=settings.public_url()))
+
+
+def _email_state() -> None:
+    """Whether notifications also leave by e-mail, through which server, and what is waiting or was given up."""
+    cfg = mailer.config()
+    if cfg is None:
+        st.info(ui_text("mail.off"), icon=":material/mail_lock:")
+        return
+    counts = mailer.counts(common.db())
+    st.caption(ui_text("mail.configured", server=cfg.describe(), sender=common.md(cfg.sender)) + " "
+               + ui_text("mail.counts", sent=counts["sent"]))
+    if counts["pending"]:
+        st.caption(ui_text("mail.pending", count=counts["pending"]))
+    if counts["failed"]:
+        last = common.db().execute("SELECT email_error FROM notifications WHERE email_status = 'failed' "
+                                   "ORDER BY id DESC LIMIT 1").fetchone()
+        st.warning(ui_text("mail.failed", count=counts["failed"], attempts=mailer.MAX_ATTEMPTS,
+                           error=common.md(last[0] if last else "")), icon=":material/mail:")

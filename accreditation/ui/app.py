@@ -103,6 +103,10 @@ def run() -> None:
         st.sidebar.caption(ui_text("app.reference_notice", version=c.version), help=common.localised(c.settings.notice))
     menu = pages_for(actor, verifying=bool(st.query_params.get("verify")))
     nav = st.navigation(menu)
+    if actor is not None:
+        from accreditation.ui.notifications import unread_link
+
+        unread_link(menu, actor)  # one COUNT on an index, every rerun
     phone_menu(menu, nav, actor)
     common.show_flashes()
     nav.run()

@@ -1,0 +1,4 @@
+from accreditation.ui import common, notifications
+
+with common.friendly_errors():
+    notifications.notifications_page()
