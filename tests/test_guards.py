@@ -16,7 +16,7 @@ from typing import Any, Callable
 import pytest
 from argon2 import PasswordHasher
 
-from accreditation import accounts, actions, documents, notify, review, sharing, workflow
+from accreditation import accounts, actions, cases, documents, notify, review, sharing, workflow
 from accreditation.errors import UserError
 from accreditation.permissions import can
 from accreditation.store.db import open_db
@@ -25,7 +25,7 @@ from scoring.engine import assess
 from seed import VISIT, example_values, record_checks, review_everything, second_lead
 
 C = default_criteria()
-MODULES = (accounts, workflow, review, sharing, documents, actions, notify)
+MODULES = (accounts, workflow, review, sharing, documents, actions, notify, cases)
 # Functions that take an actor but change nothing a permission governs, and why.
 EXEMPT = {
     "accounts.start_session": "signs in the user who has just proved their password",
@@ -166,6 +166,40 @@ def _lead_notification(db) -> int:
     return next(db["notifications"].rows_where("user_id = ?", [lead.id], order_by="id"))["id"]
 
 
+def _case(db, ids) -> int:
+    """The rejected company's child-labour case, found 200 days ago (its assessor: the one who reviewed it)."""
+    rows = list(db["cases"].rows_where("organisation_id = ?", [ids["rejected_org"]]))
+    if rows:
+        return rows[0]["id"]
+    user = accounts.get_actor(db, ids["rejected_user"])
+    return cases.open_case(db, user, ids["rejected_org"], "NV-007", _days_ago(200))["id"]
+
+
+def _days_ago(n: int) -> date:
+    return date.fromordinal(date.today().toordinal() - n)
+
+
+def _case_resource(db, ids):
+    return cases.resource(db["cases"].get(_case(db, ids)))
+
+
+def _case_complete(db, ids) -> int:
+    """The case with every step recorded by the company on its day."""
+    cid, user = _case(db, ids), accounts.get_actor(db, ids["rejected_user"])
+    removed = _days_ago(200)
+    for step in cases.STEP_IDS:
+        when = {"followup_3m": cases.add_months(removed, 3), "followup_6m": cases.add_months(removed, 6)}.get(
+            step, removed)
+        cases.record_step(db, user, cid, step, when)
+    return cid
+
+
+def _closure_requested(db, ids) -> int:
+    cid = _case_complete(db, ids)
+    cases.request_closure(db, accounts.get_actor(db, ids["rejected_user"]), cid)
+    return cid
+
+
 CASES: dict[str, tuple[str, Resource, Callable]] = {
     "notify.unread_count": ("notification.read", _own, lambda db, a, i: notify.unread_count(db, a)),
     "notify.list_for": ("notification.read", _own, lambda db, a, i: notify.list_for(db, a)),
@@ -251,6 +285,21 @@ CASES: dict[str, tuple[str, Resource, Callable]] = {
     "actions.evidence_file": ("action.view", _actions_of("rejected_org"), lambda db, a, i: actions.evidence_file(
         db, a, _evidence_of_done(db, i))),
     "actions.awaiting_verification": ("page.followup", _none, lambda db, a, i: actions.awaiting_verification(db, a)),
+    # child-labour cases of the rejected company (reviewed by the non-lead assessor, who is the case's assessor)
+    "cases.open_case": ("case.manage", _org("rejected_org"), lambda db, a, i: cases.open_case(
+        db, a, i["rejected_org"], "NV-008", date.today())),
+    "cases.open_from_candidate": ("case.manage", _org("rejected_org"), lambda db, a, i: cases.open_from_candidate(
+        db, a, {"assessment_id": i["rejected"], "source": "other", "key": "", "found_on": date.today()}, "NV-009")),
+    "cases.record_step": ("case.manage", _case_resource, lambda db, a, i: cases.record_step(
+        db, a, _case(db, i), "removed", _days_ago(200))),
+    "cases.request_closure": ("case.manage", _case_resource, lambda db, a, i: cases.request_closure(
+        db, a, _case_complete(db, i))),
+    "cases.agree_closure": ("case.close", _case_resource, lambda db, a, i: cases.agree_closure(
+        db, a, _closure_requested(db, i))),
+    "cases.refuse_closure": ("case.close", _case_resource, lambda db, a, i: cases.refuse_closure(
+        db, a, _closure_requested(db, i), "the school letter is missing")),
+    "cases.get_case": ("case.view", _case_resource, lambda db, a, i: cases.get_case(db, a, _case(db, i))),
+    "cases.list_cases": ("page.cases", _none, lambda db, a, i: cases.list_cases(db, a)),
 }
 
 # Who acts: relative to the company a case is about (`own`), or fixed users of the world.
