@@ -14,7 +14,7 @@ from criteria.errors import CriteriaLoadError, LoadIssue
 from criteria.law_tables import default_law
 from criteria.loader import load_criteria
 from criteria.paths import award_dir, data_root
-from criteria.provinces import load_provinces
+from criteria.provinces import load_agencies, load_provinces
 from criteria.risk_tables import default_risk_data
 from criteria.schema import Criteria
 
@@ -36,6 +36,7 @@ def check_data_files(award: str | Path | None = None) -> tuple[Criteria | None, 
     for name in NAMES:
         attempt(lambda: load_table_spec(name))  # noqa: B023 - called at once
     attempt(load_provinces)
+    attempt(load_agencies)  # law/agencies.csv: where a child-labour case is referred, per province
     return criteria, issues
 
 

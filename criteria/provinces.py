@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
@@ -21,7 +22,7 @@ import pyarrow.compute as pc
 
 from criteria.errors import CriteriaLoadError, ErrorCode, LoadIssue
 from criteria.folding import fold, fold_array
-from criteria.paths import provinces_file
+from criteria.paths import law_dir, provinces_file
 from criteria.sheets import Row, SheetSpec, duplicates, read_data_file, rows
 
 _PREFIX = re.compile(r"^(?:thanh pho|tp|t p|tinh) +")
@@ -208,3 +209,81 @@ def load_provinces(path: Path | None = None) -> ProvinceTable:
 def match_province(text: str | None) -> ProvinceMatch | None:
     """The current province a name (current or pre-2025, any spelling) refers to, from the data files' table."""
     return load_provinces().match(text)
+
+
+# ---------------------------------------------------------------------------------------- provincial agencies
+
+AGENCY_SPEC = SheetSpec("agencies", ("province", "effective_from", "source"), ("province", "effective_from", "source"),
+                        ("labour", "child", "legal_basis"), ("labour", "child", "legal_basis"))
+AGENCY_LABEL = "law/agencies.csv"
+
+
+@dataclass(frozen=True)
+class Agencies:
+    """Where a company of a province sends a child-labour referral (law/agencies.csv): the provincial People's
+    Committee's labour agency, and its child-protection agency (copied)."""
+
+    province: str  # the current unit
+    labour: tuple[str, str]  # (vi, en)
+    child: tuple[str, str]
+    effective_from: date
+    legal_basis: tuple[str, str]
+
+
+# The Labour Code's own words, used where no agency of the province is on file for the day (LC 2019 art. 145(3)).
+NEUTRAL_LABOUR = ("cơ quan chuyên môn về lao động thuộc Ủy ban nhân dân cấp tỉnh",
+                  "the labour agency of the provincial People's Committee")
+
+
+def read_agencies(path: Path | None = None, provinces: ProvinceTable | None = None) -> dict[str, Agencies]:
+    """Read and check the agencies file: one row per current province (every one of them), names in both
+    languages, the day they apply from and the legal basis; raise every problem at once."""
+    path = path or law_dir() / "agencies.csv"
+    if provinces is None:
+        try:
+            provinces = load_provinces()
+        except CriteriaLoadError:  # reported by the provinces' own loader; the names are not checked against it
+            provinces = None
+    issues: list[LoadIssue] = []
+    sheet = read_data_file(path, AGENCY_SPEC, AGENCY_LABEL, issues)
+    out: dict[str, Agencies] = {}
+    if sheet is not None:
+        named = {(c.get("province") or "").strip() for _, c in sheet.rows}
+        current = {p.name for p in provinces.current} if provinces is not None else named
+        duplicates(AGENCY_LABEL, "province", [(n, (c.get("province") or "").strip()) for n, c in sheet.rows], issues)
+        for row in rows(sheet, issues):
+            name = row.text("province", required=True)
+            labour, child, basis = row.pair("labour"), row.pair("child"), row.pair("legal_basis")
+            since = row.day("effective_from", required=True)
+            row.text("source", required=True)
+            if name and name not in current:
+                row.issue(ErrorCode.UNKNOWN_REFERENCE, "province", value=name, target="provinces.csv (city, province)")
+            elif row.ok and since is not None and name not in out:
+                out[name] = Agencies(name, labour, child, since, basis)
+        missing = sorted(current - named)
+        if missing:
+            issues.append(LoadIssue(ErrorCode.ROWS_MISSING, AGENCY_LABEL, None, "province",
+                                    {"values": ", ".join(missing)}))
+    if issues or sheet is None:
+        raise CriteriaLoadError(issues, str(path))
+    return out
+
+
+@lru_cache(maxsize=4)
+def _agencies_cached(path: str) -> dict[str, Agencies]:
+    return read_agencies(Path(path))
+
+
+def load_agencies(path: Path | None = None) -> dict[str, Agencies]:
+    """The agencies table, read once per process (per file); default: the one of the data files."""
+    return _agencies_cached(str(path or law_dir() / "agencies.csv"))
+
+
+def agencies_for(province: str | None, on: date) -> Agencies | None:
+    """The agencies of the province a name refers to (current or pre-2025, any spelling) on a day; None when the
+    name is unknown or no row applies that day (the letter then uses the Labour Code's neutral wording)."""
+    matched = match_province(province)
+    if matched is None:
+        return None
+    found = load_agencies().get(matched.name)
+    return found if found is not None and on >= found.effective_from else None

@@ -80,3 +80,43 @@ def test_series_matches_like_the_scalar():
     assert frame["blank"].tolist() == [False, False, True, True, False, False, False]
     assert pd.isna(frame["province"].iloc[4])
     assert frame["province"].iloc[5] == "Phú Thọ" and frame["province"].iloc[6] == "Nghệ An"
+
+
+# --------------------------------------------------------------------- provincial agencies (law/agencies.csv)
+
+def test_every_current_province_has_its_labour_and_child_protection_agency():
+    from datetime import date
+
+    from criteria.provinces import agencies_for, load_agencies
+
+    table = load_agencies()
+    assert set(table) == {p.name for p in load_provinces().current}
+    hcm = agencies_for("Bình Dương", date(2026, 12, 1))  # a former name finds the unit it was merged into
+    assert hcm.labour == ("Sở Nội vụ thành phố Hồ Chí Minh", "Department of Home Affairs of Ho Chi Minh City")
+    assert hcm.child[0] == "Sở Y tế thành phố Hồ Chí Minh"
+    assert agencies_for("Cao Bằng", date(2026, 1, 1)).labour[0] == "Sở Nội vụ tỉnh Cao Bằng"
+    assert "45/2025/NĐ-CP" in hcm.legal_basis[0] and "283/2026/NĐ-CP" in hcm.legal_basis[1]
+    # before the 34 units existed, and for a name that is no province: none on file (the letter uses the Labour
+    # Code's neutral wording)
+    assert agencies_for("Hà Nội", date(2025, 6, 30)) is None and agencies_for("Paris", date(2026, 1, 1)) is None
+
+
+@pytest.mark.parametrize("old,new,column,message", [
+    ("Cao Bằng,Sở Nội vụ", "Cao Bang Town,Sở Nội vụ", "province", "is not defined in provinces.csv"),
+    (",2025-07-01,", ",1/7/2025,", "effective_from", "is not a date"),
+])
+def test_a_broken_agencies_file_is_reported_with_row_and_column(tmp_path, old, new, column, message):
+    from criteria.errors import CriteriaLoadError
+    from criteria.paths import PACKAGE_DIR
+    from criteria.provinces import read_agencies
+
+    text = (PACKAGE_DIR / "law" / "agencies.csv").read_text("utf-8")
+    assert old in text
+    path = tmp_path / "agencies.csv"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    with pytest.raises(CriteriaLoadError) as err:
+        read_agencies(path)
+    issue = err.value.issues[0]
+    assert issue.file == "law/agencies.csv" and issue.column == column and message in issue.message("en")
+    if column == "province":  # the renamed province is missing too
+        assert "Cao Bằng" in err.value.issues[-1].message("en")
