@@ -7,7 +7,9 @@ The whole trust journey, in Vietnamese:
    the brand sees the rejection.
 3. The assessor accepts the indicators section by section and records the on-site verification; a second lead
    signs off; the assessor approves: a verified certificate, which the company downloads and reads back.
-4. Anyone, signed out, opens its QR link: green, verified.
+4. The company marks a corrective action done with evidence, the assessor verifies it, and the brand's count of
+   verified actions goes up.
+5. Anyone, signed out, opens its QR link: green, verified.
 
 Each person works in a browser context of their own, signed in once at the start (the four sign-ins run side by
 side) and kept for the whole journey, as colleagues at their own desks; each page reruns when its person next clicks,
@@ -333,6 +335,30 @@ def test_reject_resubmit_review_sign_off_and_verify(server, browser, tmp_path):
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_path.read_bytes())).pages)
     assert COMPANY in text and verified_id in text
     assert "CHƯA ĐƯỢC THẨM ĐỊNH" not in text.upper()
+
+    # --- corrective actions: the company marks one done with evidence, the assessor verifies, the brand sees it
+    go(brand, "Danh mục nhà cung cấp")
+    choose(brand, "Chọn nhà cung cấp (trên trang hiện tại)", re.compile(rf"^{re.escape(COMPANY)} · \d{{10}}$"))
+    expect(brand.get_by_text(re.compile(r"^\d+ hành động: 0 đã xác minh,"))).to_be_visible(timeout=30_000)
+    proof = tmp_path / "bien-ban-khac-phuc.pdf"
+    proof.write_bytes(b"%PDF-1.4 minutes of the remediation")
+    go(company, "Hành động khắc phục")
+    expect(company.get_by_role("heading", name="Hành động khắc phục")).to_be_visible(timeout=30_000)
+    company.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(proof))
+    expect(success(company, "Đã lưu tài liệu chứng minh bien-ban-khac-phuc.pdf.")).to_be_visible(timeout=30_000)
+    idle(company, rerun=False)
+    company.get_by_role("button", name="Đánh dấu đã hoàn thành").click()
+    expect(success(company, re.compile("^Đã đánh dấu hoàn thành"))).to_be_visible(timeout=30_000)
+    go(assessor, "Xác minh khắc phục")
+    with assessor.expect_download(timeout=30_000) as evidence:  # the company's file, as uploaded
+        assessor.get_by_role("button", name="Tải xuống").click()
+    assert evidence.value.suggested_filename == proof.name
+    assert Path(evidence.value.path()).read_bytes() == proof.read_bytes()
+    assessor.get_by_role("button", name="Xác minh đã hoàn thành").click()
+    expect(success(assessor, "Đã xác minh hành động.")).to_be_visible(timeout=30_000)
+    go(brand, "Danh mục nhà cung cấp")
+    choose(brand, "Chọn nhà cung cấp (trên trang hiện tại)", re.compile(rf"^{re.escape(COMPANY)} · \d{{10}}$"))
+    expect(brand.get_by_text(re.compile(r"^\d+ hành động: 1 đã xác minh,"))).to_be_visible(timeout=30_000)
     sign_out(company)
 
     # --- anyone, signed out, from the QR link: green and verified

@@ -207,13 +207,14 @@ def _evidence_list(row: dict[str, Any], downloads: bool) -> None:
             c1.write(f":material/attach_file: {line}")
             c2.download_button(ui_text("actions.download"), key=f"act-dl-{ev['id']}", file_name=ev["filename"],
                                mime=ev["mime"] or "application/octet-stream",
-                               data=partial(_evidence_bytes, ev["id"]))
+                               data=partial(_evidence_bytes, common.current_actor(), ev["id"]))
         else:
             st.write(f":material/attach_file: {line}")
 
 
-def _evidence_bytes(evidence_id: int) -> bytes:
-    return actions.evidence_file(common.db(), common.current_actor(), evidence_id)[1]
+def _evidence_bytes(actor, evidence_id: int) -> bytes:
+    """Read when the button is pressed, outside the session's script run: the actor is bound when it is drawn."""
+    return actions.evidence_file(common.db(), actor, evidence_id)[1]
 
 
 def history(row: dict[str, Any]) -> None:
