@@ -253,3 +253,25 @@ def test_starttls_and_login_with_a_self_signed_certificate(data, smtp, tmp_path,
         secure.stop()
     pending = [r for r in db["notifications"].rows if r["email_status"] == "pending"]
     assert pending and all(r["email_error"].startswith("535") for r in pending)
+
+
+def test_two_senders_at_once_send_each_message_once(data, smtp):
+    """The app's background sender and `remind` retrying at the same moment: each claims what it sends."""
+    import threading
+
+    from accreditation.store.db import connect
+
+    smtp.stop()
+    db, _, _ = submitted_assessment(data)  # two pending: the server was down
+    mailer.wait()
+    smtp.start()
+    smtp.inbox.delay = 0.5
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    outcomes = []
+    threads = [threading.Thread(target=lambda: outcomes.append(mailer.send_pending(connect(path))))
+               for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sum(o.sent for o in outcomes) == 2 and len(smtp.inbox.mails) == 2

@@ -142,3 +142,27 @@ def test_case_follow_ups_at_3_and_6_months_are_told_once_to_the_company_and_the_
     assert [p["months"] for _, p in _told(db, "sme@demo.vn", "case_followup")] == [3, 6]
     text = "".join(json.dumps(p, ensure_ascii=False) for _, p in _told(db, "sme@demo.vn"))
     assert "E-014" not in text  # the case code, never the employee's
+
+
+def test_two_runs_at_the_same_time_tell_each_reminder_once(world, monkeypatch):
+    """Cron and an administrator's manual run, each with its own connection, on the same day."""
+    import threading
+
+    from accreditation.store.db import connect
+
+    monkeypatch.delenv("ACCREDITATION_SMTP_HOST", raising=False)
+    db, sme, cert = world
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    day = cert.expires - timedelta(days=14)  # the actions are overdue by then too
+    results = []
+
+    def run():
+        results.append(reminders.run(connect(path), day))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted((r.expiring, r.overdue) for r in results) == [(0, 0), (1, 2)]
+    assert len(_told(db, "sme@demo.vn", "expiring")) == 1 and len(_told(db, "sme@demo.vn", "action_overdue")) == 1
