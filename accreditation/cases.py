@@ -200,19 +200,32 @@ def _json(text: str) -> Any:
         return text
 
 
+_CHILDREN: dict[tuple[Any, ...], list[dict[str, Any]]] = {}  # a stored check never changes: read its children once
+
+
 def _roster_children(db: Database, assessment_id: int) -> tuple[str, list[dict[str, Any]]]:
     """The latest roster check's day and its critical findings about a child's work, one per employee (the rules
-    of each), in row order."""
-    import orjson
-
-    check = db.execute("SELECT id, as_of, created_at FROM checks WHERE assessment_id = ? AND kind = 'roster' "
-                       "ORDER BY id DESC LIMIT 1", [assessment_id]).fetchall()
+    of each), in row order. Kept per check (id, file hash, time stored): every saved answer re-scores with them."""
+    check = db.execute("SELECT id, as_of, created_at, file_sha256 FROM checks WHERE assessment_id = ? "
+                       "AND kind = 'roster' ORDER BY id DESC LIMIT 1", [assessment_id]).fetchall()
     if not check:
         return "", []
+    key = tuple(check[0])
+    if key not in _CHILDREN:
+        if len(_CHILDREN) > 64:
+            _CHILDREN.clear()
+        _CHILDREN[key] = _read_children(db, check[0][0])
+    found = (check[0][1] or check[0][2] or "")[:10]
+    return found, [dict(c, rules=list(c["rules"])) for c in _CHILDREN[key]]
+
+
+def _read_children(db: Database, check_id: int) -> list[dict[str, Any]]:
+    import orjson
+
     protected = _protected_rules()
     by_ref: dict[str, dict[str, Any]] = {}
     for (data,) in db.execute("SELECT data FROM findings WHERE check_id = ? AND severity = 'critical' ORDER BY row",
-                              [check[0][0]]).fetchall():
+                              [check_id]).fetchall():
         f = orjson.loads(data)
         if f.get("rule") not in protected:
             continue
@@ -221,8 +234,7 @@ def _roster_children(db: Database, assessment_id: int) -> tuple[str, list[dict[s
                                       "row": f.get("row"), "rules": [], "indicator": None})
         if f["rule"] not in hit["rules"]:
             hit["rules"].append(f["rule"])
-    found = (check[0][1] or check[0][2] or "")[:10]
-    return found, list(by_ref.values())
+    return list(by_ref.values())
 
 
 def candidates(db: Database, assessment_id: int) -> list[dict[str, Any]]:
@@ -240,9 +252,9 @@ def candidates(db: Database, assessment_id: int) -> list[dict[str, Any]]:
     cases = list(db["cases"].rows_where("organisation_id = ?", [org]))
     found, children = _roster_children(db, assessment_id)
     out: list[dict[str, Any]] = []
-    for child in children:
-        covered = any(c["employee_ref"] == child["employee_ref"] and (
-            c["status"] != "closed" or (c["closed_at"] or "")[:10] >= found) for c in cases if child["employee_ref"])
+    for child in children:  # the same child: the same employee code, or the case opened from this prompt
+        covered = any((c["employee_ref"] == child["employee_ref"] or c["candidate"] == child["key"]) and (
+            c["status"] != "closed" or (c["closed_at"] or "")[:10] >= found) for c in cases)
         if not covered:
             out.append({**child, "found_on": found, "assessment_id": assessment_id})
     open_cases = [c for c in cases if c["status"] != "closed"]

@@ -274,3 +274,15 @@ def test_a_closed_case_is_not_prompted_again_until_a_newer_roster_lists_the_chil
     # a roster checked after the closures that still lists the children prompts again
     db.execute("UPDATE checks SET as_of = ? WHERE assessment_id = ?", [(TODAY + timedelta(days=1)).isoformat(), aid])
     assert [p["employee_ref"] for p in cases.candidates(db, aid)] == ["E-017", "E-014"]
+
+
+def test_a_roster_row_without_an_employee_code_is_prompted_until_its_case_is_opened(world):
+    db, sme, aid = world
+    db.execute("UPDATE findings SET data = json_remove(data, '$.employee_id') WHERE row = 4")  # E-014's row
+    cases._CHILDREN.clear()  # a stored check never changes, except here
+    prompt = next(p for p in cases.candidates(db, aid) if p["row"] == 4)
+    assert prompt["employee_ref"] is None and prompt["key"] == "roster:row 4"
+    with pytest.raises(UserError, match="employee code is needed"):
+        cases.open_from_candidate(db, sme, prompt)
+    cases.open_from_candidate(db, sme, prompt, employee_ref="NV-014")  # the company gives the code
+    assert [p["employee_ref"] for p in cases.candidates(db, aid)] == ["E-017"]
