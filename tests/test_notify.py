@@ -8,7 +8,7 @@ import json
 import pytest
 from argon2 import PasswordHasher
 
-from accreditation import accounts, notify, review, sharing, workflow
+from accreditation import accounts, events, notify, review, sharing, workflow
 from accreditation.errors import UserError
 from accreditation.store.db import write_tx
 from criteria.datafiles import default_criteria
@@ -138,3 +138,16 @@ def test_notifications_vanish_with_a_fact_that_rolls_back(journey):
             notify.create(db, [sme.id], "approved", {"company": "A", "version": 1, "certificate": "X"})
             raise RuntimeError("the approval failed half-way")
     assert db["notifications"].count == before
+
+
+@pytest.mark.parametrize("kind", events.KINDS)
+def test_every_business_event_tells_someone(journey, kind):
+    db, sme, assessment = journey
+    assessment = workflow.get(db, assessment["id"])
+    actor = accounts.user_for_email(db, "lead@demo.vn") if kind != "dispute.opened" else sme
+    before = db["notifications"].count
+    with write_tx(db):
+        events.publish(db, events.Event(kind, sme.organisation_id, actor, assessment, comment="x",
+                                        certificate_id=assessment["certificate_id"],
+                                        extra={"dispute_id": 1, "indicator": None, "reopened": False}))
+    assert db["notifications"].count > before

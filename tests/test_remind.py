@@ -166,3 +166,24 @@ def test_two_runs_at_the_same_time_tell_each_reminder_once(world, monkeypatch):
         t.join(30)
     assert sorted((r.expiring, r.overdue) for r in results) == [(0, 0), (1, 2)]
     assert len(_told(db, "sme@demo.vn", "expiring")) == 1 and len(_told(db, "sme@demo.vn", "action_overdue")) == 1
+
+
+def test_a_case_follow_up_is_mailed_to_the_company_and_the_case_assessor_each_in_their_language(world, smtp):
+    from accreditation import cases, review
+
+    db, sme, cert = world
+    assessor = accounts.user_for_email(db, "assessor@demo.vn")
+    accounts.set_language(db, assessor, "en")
+    review.start(db, assessor, 1)
+    found = date.today()
+    case = cases.open_case(db, sme, sme.organisation_id, "E-014", found)
+    cases.record_step(db, sme, case["id"], "removed", found)
+    mailer.wait()
+    smtp.inbox.mails.clear()
+    summary = reminders.run(db, cases.add_months(found, 3))
+    assert summary.followups == 1
+    followups = [m for m in smtp.inbox.mails if case["code"] in m.subject]
+    assert sorted((m.to[0], m.language) for m in followups) == [("assessor@demo.vn", "en"), ("sme@demo.vn", "vi")]
+    en = next(m for m in followups if m.language == "en")
+    assert en.subject.endswith(f"3-month follow-up due: case {case['code']}")
+    assert "https://giaithuong.example.vn/cases" in en.body and "E-014" not in en.body
