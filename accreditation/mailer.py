@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.header import Header
 from email.mime.text import MIMEText
-from email.utils import formatdate, make_msgid
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from typing import Any, Iterable, Iterator
 
 from sqlite_utils import Database
@@ -98,13 +98,24 @@ def compose(cfg: SmtpConfig, to: str, subject: str, body: str, language: str) ->
     An" arrived as "May mặcThuận An"."""
     msg = MIMEText(body, "plain", "utf-8")
     msg["Subject"] = Header(subject, "utf-8")
-    msg["From"] = cfg.sender
+    msg["From"] = _from(cfg.sender, language)
     msg["To"] = to
     msg["Date"] = formatdate(usegmt=True)
-    msg["Message-ID"] = make_msgid(domain=cfg.sender.rpartition("@")[2] or cfg.host)
+    msg["Message-ID"] = make_msgid(domain=parseaddr(cfg.sender)[1].rpartition("@")[2] or cfg.host)
     msg["Auto-Submitted"] = "auto-generated"
     msg["Content-Language"] = language
     return msg
+
+
+def _from(sender: str, language: str) -> str:
+    """The sender with its display name as configured, else the app's name in the reader's language; encoded
+    (RFC 2047) when not ASCII."""
+    name, address = parseaddr(sender)
+    if not name:
+        from accreditation.i18n import catalog_text
+
+        name = catalog_text("app.title", language)
+    return formataddr((name, address or sender), charset="utf-8")
 
 
 def _open(cfg: SmtpConfig) -> smtplib.SMTP:

@@ -216,7 +216,7 @@ def email_text(row: dict[str, Any], lang: str) -> tuple[str, str]:
     lines = [catalog_text("notify.mail.greeting", lang, name=name).strip(), "", body, "",
              catalog_text("notify.mail.open", lang, link=row["link"]), "", "—",
              catalog_text("notify.mail.footer", lang, link=row["link"].rsplit("/", 1)[0] + "/notifications")]
-    return catalog_text("notify.mail.subject", lang, title=title), "\n".join(lines) + "\n"
+    return title, "\n".join(lines) + "\n"
 
 
 # ------------------------------------------------------------------------------------------------ reading

@@ -75,22 +75,22 @@ def test_every_event_mails_the_right_people_in_their_language_with_a_link(data, 
     v1 = _new_version(db, sme)
     mails = smtp.wait_for(3)
     en = _one(mails, "assessor@demo.vn")
-    assert en.language == "en" and en.subject == f"[Child-labour-free business award] New submission to review: {company}"
+    assert en.language == "en" and en.subject == f"New submission to review: {company}"
     assert f"{URL}/queue" in en.body and "version 1" in en.body and en.body.startswith("Hello Trần Văn Minh")
     vi = _one(mails, "lead@demo.vn")
     assert vi.language == "vi" and f"Hồ sơ mới chờ thẩm định: {company}" in vi.subject
     assert "đã nộp bản tự đánh giá phiên bản 1" in vi.body and f"{URL}/queue" in vi.body
     assert not smtp.inbox.to("sme@demo.vn")  # who did it is not told
-    assert all(m.message["From"] == "giaithuong@vcci.example.vn" for m in mails)
+    assert str(en.message["From"]) == "Child Labour Free Business <giaithuong@vcci.example.vn>"
+    assert str(vi.message["From"]) == "Doanh nghiệp hướng tới không sử dụng lao động trẻ em <giaithuong@vcci.example.vn>"
 
     # changes requested: the company; its statement is suspended: the company and (as a supplier's) the brand
     smtp.inbox.mails.clear()
     review.request_changes(db, assessor, v1, "Vui lòng tải lên chính sách đã ký", C)
     mails = smtp.wait_for(3)
     to_company = sorted(m.subject for m in smtp.inbox.to("sme@demo.vn"))
-    assert to_company == ["[Giải thưởng DN không sử dụng lao động trẻ em] Cần bổ sung hồ sơ: phiên bản 1",
-                          f"[Giải thưởng DN không sử dụng lao động trẻ em] Văn bản {workflow.get(db, v1)['certificate_id']} "
-                          "bị tạm đình chỉ"]
+    assert to_company == ["Cần bổ sung hồ sơ: phiên bản 1",
+                          f"Văn bản {workflow.get(db, v1)['certificate_id']} bị tạm đình chỉ"]
     assert all(f"{URL}/results" in m.body for m in smtp.inbox.to("sme@demo.vn"))
     assert "chính sách đã ký" not in "".join(m.body for m in mails)  # comments are read in the app
     brand = _one(mails, "brand@demo.vn")
@@ -275,3 +275,9 @@ def test_two_senders_at_once_send_each_message_once(data, smtp):
     for t in threads:
         t.join(30)
     assert sum(o.sent for o in outcomes) == 2 and len(smtp.inbox.mails) == 2
+
+
+def test_a_sender_with_its_own_display_name_is_kept(data, smtp, monkeypatch):
+    monkeypatch.setenv("ACCREDITATION_SMTP_SENDER", "VCCI Giải thưởng <giaithuong@vcci.example.vn>")
+    submitted_assessment(data)
+    assert {str(m.message["From"]) for m in smtp.wait_for(2)} == {"VCCI Giải thưởng <giaithuong@vcci.example.vn>"}
