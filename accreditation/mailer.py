@@ -107,7 +107,7 @@ def compose(cfg: SmtpConfig, to: str, subject: str, body: str, language: str) ->
     return msg
 
 
-def _from(sender: str, language: str) -> str:
+def _from(sender: str, language: str) -> str | Header:
     """The sender with its display name as configured, else the app's name in the reader's language; encoded
     (RFC 2047) when not ASCII."""
     name, address = parseaddr(sender)
@@ -115,7 +115,13 @@ def _from(sender: str, language: str) -> str:
         from accreditation.i18n import catalog_text
 
         name = catalog_text("app.title", language)
-    return formataddr((name, address or sender), charset="utf-8")
+    try:
+        name.encode("ascii")
+    except UnicodeEncodeError:  # encoded words split on character boundaries, as for the subject
+        header = Header(name, "utf-8")
+        header.append(f"<{address or sender}>", "us-ascii")
+        return header
+    return formataddr((name, address or sender))
 
 
 def _open(cfg: SmtpConfig) -> smtplib.SMTP:

@@ -36,6 +36,15 @@ class Mail:
         return self.message.get_content()
 
     @property
+    def sender(self) -> str:
+        """From as an RFC 2047 reader shows it (the standard decoder: policy.default's address parser keeps the
+        folding space between two encoded words of a display name)."""
+        from email.header import decode_header, make_header
+
+        raw = dict(self.message.raw_items())["From"]
+        return str(make_header(decode_header(raw)))
+
+    @property
     def language(self) -> str:
         return str(self.message["Content-Language"])
 
