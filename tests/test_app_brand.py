@@ -402,3 +402,21 @@ def test_the_brand_sees_corrective_action_counts_and_never_their_wording(data_di
     page = texts(at)
     assert "2 hành động: 1 đã xác minh, 0 chờ xác minh, 0 đang thực hiện, 1 chưa bắt đầu, 0 quá hạn." in page
     assert "Phòng nhân sự" not in page  # an action's owner or wording is the company's, not the brand's
+
+
+def test_the_brand_sees_open_child_labour_cases_as_a_count_and_an_age(data_dir):
+    from datetime import timedelta
+
+    from accreditation import cases
+
+    db, sme, done = demo_sme_submits(data_dir)
+    sharing.share(db, sme, sme.organisation_id, brand_id=sharing.brand_for_code(db, "BRAND-DEMO")["id"])
+    at = goto(sign_in("brand@demo.vn"), "portfolio")
+    at.selectbox(key="pf_supplier").set_value(done["id"]).run()
+    assert "Không có vụ việc lao động trẻ em nào đang mở." in texts(at)
+    cases.open_case(db, sme, sme.organisation_id, "E-014", date.today() - timedelta(days=12))
+    at = goto(at, "portfolio")
+    at.selectbox(key="pf_supplier").set_value(done["id"]).run()
+    assert not at.exception and not at.error
+    assert "Vụ việc lao động trẻ em đang mở: 1, lâu nhất: 12 ngày." in texts(at)
+    assert "E-014" not in texts(at)  # never the employee code

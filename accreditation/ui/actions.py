@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from accreditation import actions
+from accreditation import actions, cases
 from accreditation.display import day, severity_label
 from accreditation.errors import UserError
 from accreditation.permissions import require
@@ -287,12 +287,11 @@ def brand_progress(actor, database, organisation_id: int, as_of: date) -> None:
                          in_progress=c["in_progress"], open=c["open"], overdue=c["overdue"]))
         if c["overdue"]:
             st.warning(ui_text("actions.brand_overdue", count=c["overdue"]))
-    cases = _case_summary(database, organisation_id, as_of)
-    if cases is not None:
-        if cases["open"]:
-            st.write(ui_text("actions.brand_cases", count=cases["open"], days=cases["oldest_days"]))
-        else:
-            st.caption(ui_text("actions.brand_no_cases"))
+    cases_open = cases.brand_summary(database, organisation_id, as_of)
+    if cases_open["open"]:
+        st.write(ui_text("actions.brand_cases", count=cases_open["open"], days=cases_open["oldest_days"]))
+    else:
+        st.caption(ui_text("actions.brand_no_cases"))
 
 
 def progress_cell(c: dict[str, int] | None) -> str:
@@ -301,12 +300,3 @@ def progress_cell(c: dict[str, int] | None) -> str:
         return "—"
     text = ui_text("actions.brand_cell", verified=c["verified"], total=c["total"])
     return text + (" · " + ui_text("actions.brand_cell_overdue", count=c["overdue"]) if c["overdue"] else "")
-
-
-def _case_summary(database, organisation_id: int, as_of: date) -> dict[str, Any] | None:
-    """Open child-labour cases from `accreditation.cases` (None while that module is not installed)."""
-    try:
-        from accreditation import cases
-    except ImportError:
-        return None
-    return cases.brand_summary(database, organisation_id, as_of)
