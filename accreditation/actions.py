@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -50,10 +51,25 @@ _PLAN_EVENTS = ("assessment.submitted", "assessment.changes_requested", "assessm
 # ------------------------------------------------------------------------------------------------- reading
 
 
+_ROW_THEN_ID = re.compile(r"^row \d+, (.+)$")
+
+
+def stable_ref(ref: str | None) -> str:
+    """Where a finding was made, without what moves between uploads: "row 12, employee E-014" is "employee E-014"
+    (a corrected roster with one row fewer above it is still the same child), a group of supplier rows ("rows 4,
+    9, 12") is the group its rule names; a row without an identifier stays as it is (nothing better to go by)."""
+    if not ref:
+        return ""
+    if ref.startswith("rows "):
+        return ""
+    m = _ROW_THEN_ID.match(ref)
+    return m.group(1) if m else ref
+
+
 def action_key(action: Action) -> str:
     """The same problem in every version: where it comes from and where it was found (never the wording, which
     the criteria may reword)."""
-    return "|".join([action.source, action.indicator or "", action.rule or "", action.ref or ""])
+    return "|".join([action.source, action.indicator or "", action.rule or "", stable_ref(action.ref)])
 
 
 def item(row: dict[str, Any]) -> Action:

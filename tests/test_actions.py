@@ -263,3 +263,42 @@ def test_the_pdf_plan_prints_the_tracked_state_of_each_action(setup, tmp_path):
     assert "Đang thực hiện" in text and "Chưa bắt đầu" in text and "Phụ trách: Chị Lan" in text
     due = date.fromisoformat(fam6["due_date"]).strftime("%d/%m/%Y")
     assert f"Hạn: {due}" in text
+
+
+@pytest.mark.parametrize("ref, stable", [
+    ("row 12, employee E-014", "employee E-014"),
+    ("row 4, tax code 0100233488", "tax code 0100233488"),
+    ("rows 4, 9, 12 and 1,234 more", ""),
+    ("row 7", "row 7"),
+    (None, ""),
+])
+def test_where_a_finding_was_made_without_what_moves_between_uploads(ref, stable):
+    assert actions.stable_ref(ref) == stable
+
+
+def test_a_child_found_on_another_row_of_the_next_roster_is_the_same_action(tmp_path, monkeypatch):
+    from accreditation.store.db import open_db
+    from seed import ADULTS, CHILDREN, ROSTER_HEADER, record_checks
+
+    monkeypatch.setenv("ACCREDITATION_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    db = open_db(tmp_path / "accreditation.db")
+    accounts.ensure_demo_data(db)
+    sme = accounts.user_for_email(db, "sme@demo.vn")
+    draft = workflow.start_draft(db, sme, sme.organisation_id, C)
+    workflow.save_answers(db, sme, draft["id"], example_values("strong"), C)
+    workflow.add_evidence(db, sme, draft["id"], "POL-01", "p.pdf", b"%PDF-1.4 p", C)
+    record_checks(db, sme, draft["id"], C, roster=CHILDREN)
+    workflow.submit(db, sme, draft["id"], C)
+    roster = {r["key"]: r for r in actions.list_actions(db, sme.organisation_id) if r["source"] == "roster"}
+    assert roster and all("employee E-01" in k for k in roster)
+    # version 2: the first adult left, so every child is one row higher up
+    shifted = CHILDREN.decode("utf-8").replace(ADULTS.decode("utf-8").splitlines()[1] + "\n", "")
+    assert shifted.startswith(ROSTER_HEADER) and shifted != CHILDREN.decode("utf-8")
+    v2 = workflow.start_draft(db, sme, sme.organisation_id, C)
+    record_checks(db, sme, v2["id"], C, roster=shifted.encode("utf-8"))
+    workflow.submit(db, sme, v2["id"], C)
+    again = {r["key"]: r for r in actions.list_actions(db, sme.organisation_id) if r["source"] == "roster"}
+    assert set(again) == set(roster)
+    assert all(r["last_assessment_id"] == v2["id"] for r in again.values())
+    assert {r["row"] for r in again.values()} != {r["row"] for r in roster.values()}  # the rows did move
