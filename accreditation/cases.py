@@ -210,7 +210,8 @@ def _roster_children(db: Database, assessment_id: int) -> tuple[str, list[dict[s
                        "AND kind = 'roster' ORDER BY id DESC LIMIT 1", [assessment_id]).fetchall()
     if not check:
         return "", []
-    key = tuple(check[0])
+    # the database file is part of the key: a process may hold several databases (tests), ids repeat across them
+    key = (db.execute("PRAGMA database_list").fetchone()[2], *check[0])
     if key not in _CHILDREN:
         if len(_CHILDREN) > 64:
             _CHILDREN.clear()
