@@ -406,6 +406,8 @@ def add_evidence(db: Database, actor: Actor, action_id: int, filename: str, data
     beside the assessments' evidence (the same file twice is kept once)."""
     row = get(db, action_id)
     require(actor, "action.update", resource(db, row["organisation_id"]))  # before the file touches the disk
+    if row["status"] == "verified":
+        raise UserError.from_key("actions.err.verified_locked")
     ext = Path(filename or "").suffix.lower().lstrip(".")
     if ext not in workflow.EVIDENCE_TYPES:
         raise UserError.from_key("errors.evidence_type", name=filename)
