@@ -281,3 +281,39 @@ def test_a_sender_with_its_own_display_name_is_kept(data, smtp, monkeypatch):
     monkeypatch.setenv("ACCREDITATION_SMTP_SENDER", "VCCI Giải thưởng <giaithuong@vcci.example.vn>")
     submitted_assessment(data)
     assert {m.sender for m in smtp.wait_for(2)} == {"VCCI Giải thưởng <giaithuong@vcci.example.vn>"}
+
+
+@pytest.mark.parametrize("env, expected", [
+    ({}, None),
+    ({"ACCREDITATION_SMTP_HOST": "mail.vcci.vn"}, ("mail.vcci.vn:587 (STARTTLS)", "no-reply@mail.vcci.vn")),
+    ({"ACCREDITATION_SMTP_HOST": "mail.vcci.vn", "ACCREDITATION_SMTP_PORT": "465"}, ("mail.vcci.vn:465 (TLS)", None)),
+    ({"ACCREDITATION_SMTP_HOST": "relay", "ACCREDITATION_SMTP_STARTTLS": "0"}, ("relay:25 (no TLS)", None)),
+    ({"ACCREDITATION_SMTP_HOST": "relay", "ACCREDITATION_SMTP_PORT": "x"}, ("relay:587 (STARTTLS)", None)),
+    ({"ACCREDITATION_SMTP_HOST": "m", "ACCREDITATION_SMTP_USER": "app@vcci.vn"}, ("m:587 (STARTTLS)", "app@vcci.vn")),
+])
+def test_the_server_is_read_from_the_environment(monkeypatch, env, expected):
+    for name in ("HOST", "PORT", "STARTTLS", "USER", "PASSWORD", "SENDER", "CAFILE", "TIMEOUT"):
+        monkeypatch.delenv(f"ACCREDITATION_SMTP_{name}", raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    cfg = mailer.config()
+    if expected is None:
+        assert cfg is None
+        return
+    assert cfg.describe() == expected[0]
+    if expected[1]:
+        assert cfg.sender == expected[1]
+
+
+def test_an_in_memory_database_sends_after_commit_on_its_own_connection(smtp):
+    """Threads cannot share an in-memory database: its e-mail leaves at once after the commit instead."""
+    from accreditation.store.db import open_db, write_tx
+
+    db = open_db(":memory:")
+    org = accounts.create_organisation(db, actor=accounts.SYSTEM, kind="sme", name="Công ty B")
+    user = accounts.create_user(db, actor=accounts.SYSTEM, email="hr@b.vn", password="password-x", role="sme",
+                                organisation_id=org, language="en")
+    with write_tx(db):
+        notify.create(db, [user], "approved", {"company": "Công ty B", "version": 1, "certificate": "VN-CLF-X"})
+        assert not smtp.inbox.mails  # not inside the transaction
+    assert [m.to for m in smtp.inbox.mails] == [["hr@b.vn"]] and smtp.inbox.mails[0].subject == "Awarded: version 1"
