@@ -286,3 +286,42 @@ def test_a_roster_row_without_an_employee_code_is_prompted_until_its_case_is_ope
         cases.open_from_candidate(db, sme, prompt)
     cases.open_from_candidate(db, sme, prompt, employee_ref="NV-014")  # the company gives the code
     assert [p["employee_ref"] for p in cases.candidates(db, aid)] == ["E-017"]
+
+
+def test_one_case_from_opening_to_closure_with_its_follow_ups_driven_by_remind(cli, tmp_path, monkeypatch):
+    """The issue's walk: a case opened, the child removed, `remind --as-of` tells the company of the 3-month and
+    then the 6-month follow-up (each once), both recorded, closure asked and agreed."""
+    import json
+
+    from accreditation.store.db import open_db
+
+    monkeypatch.setattr(accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    (tmp_path / "data").mkdir()
+    db = open_db(tmp_path / "data" / "accreditation.db")
+    accounts.ensure_demo_data(db)
+    sme = accounts.user_for_email(db, "sme@demo.vn")
+    found = TODAY - timedelta(days=200)
+    case = cases.open_case(db, sme, sme.organisation_id, "E-014", found, today=found)
+    for step in ("removed", "income", "family", "referral", "hotline", "schooling"):
+        cases.record_step(db, sme, case["id"], step, found, today=found)
+    cases.record_step(db, sme, case["id"], "adult_job", found, note="no adult in the family can work",
+                      outcome="not_possible", today=found)
+    three, six = cases.add_months(found, 3), cases.add_months(found, 6)
+
+    def remind(day):
+        ran = cli("remind", "--as-of", day.isoformat(), "--json")
+        assert ran.returncode == 0, ran.stderr
+        return json.loads(ran.stdout)["case_followups"]
+
+    assert remind(three - timedelta(days=1)) == 0
+    assert remind(three) == 1 and remind(three) == 0  # told once
+    cases.record_step(db, sme, case["id"], "followup_3m", three, note="back at school", today=three)
+    assert remind(six) == 1 and remind(six + timedelta(days=1)) == 0
+    with pytest.raises(UserError, match="missing steps"):
+        cases.request_closure(db, sme, case["id"], today=six)
+    cases.record_step(db, sme, case["id"], "followup_6m", six, note="still at school", today=six)
+    cases.request_closure(db, sme, case["id"], today=six)
+    closed = cases.agree_closure(db, accounts.user_for_email(db, "assessor@demo.vn"), case["id"])
+    assert closed["status"] == "closed" and remind(six + timedelta(days=30)) == 0
+    told = [r for r in db["notifications"].rows_where("kind = 'case_followup'")]
+    assert told and all("E-014" not in (r["params"] or "") for r in told)
