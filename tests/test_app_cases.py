@@ -83,7 +83,7 @@ def test_the_assessor_refuses_then_agrees_to_close(data_dir):
     at = goto(sign_in("assessor@demo.vn"), "cases")
     assert not at.exception, at.exception
     said = texts(at)
-    assert "Công ty TNHH May mặc Thuận An Xanh" in said and "Chờ chuyên gia đồng ý đóng" in said
+    assert "Công ty TNHH May mặc Thuận An Xanh" in said and "Chờ thẩm định viên đồng ý đóng" in said
     assert "trẻ đã đi học lại" in said
     at = at.button(key=f"case-refuse-{case['id']}").click().run()
     assert "Hãy ghi lý do từ chối" in texts(at)
