@@ -120,3 +120,22 @@ def test_a_broken_agencies_file_is_reported_with_row_and_column(tmp_path, old, n
     assert issue.file == "law/agencies.csv" and issue.column == column and message in issue.message("en")
     if column == "province":  # the renamed province is missing too
         assert "Cao Bằng" in err.value.issues[-1].message("en")
+
+
+def test_criteria_validate_reports_a_broken_agencies_file(tmp_path, monkeypatch):
+    import shutil
+
+    from criteria.datafiles import check_data_files
+    from criteria.paths import PACKAGE_DIR
+
+    for name in ("award", "law", "risk", "columns"):
+        shutil.copytree(PACKAGE_DIR / name, tmp_path / name, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    for name in ("provinces.csv", "derivations.csv"):
+        shutil.copy(PACKAGE_DIR / name, tmp_path / name)
+    path = tmp_path / "law" / "agencies.csv"
+    path.write_text("\n".join(line for line in path.read_text("utf-8").splitlines()
+                              if not line.startswith("Huế,")) + "\n", "utf-8")
+    monkeypatch.setenv("ACCREDITATION_CRITERIA_DIR", str(tmp_path))
+    _, issues = check_data_files()
+    assert [(i.file, i.column) for i in issues] == [("law/agencies.csv", "province")]
+    assert "Huế" in issues[0].message("en") and "thiếu dòng" in issues[0].message("vi")
