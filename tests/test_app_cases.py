@@ -44,6 +44,7 @@ def test_the_company_is_prompted_opens_a_case_and_records_steps(data_dir):
     assert "Cần mở trường hợp" in said and "mã nhân viên E-017" in said and "mã nhân viên E-014" in said
     assert "Lê Văn Cường" not in said and "Phạm Thị Dung" not in said  # the page never names a child
     assert db["cases"].count == 0  # prompted, not opened
+    assert "REM-05 (sổ theo dõi trường hợp) đang được trả lời là **Không**" in said
 
     at.text_input(key="case-ref-1-roster:E-014").input("Phạm Thị Dung")
     at = at.button(key="case-open-1-roster:E-014").click().run()

@@ -72,6 +72,9 @@ def _company(actor, as_of: date) -> None:
     latest = workflow.latest(database, actor.organisation_id)
     if latest is not None:
         _prompts(cases.candidates(database, latest["id"]), as_of)
+        rem05 = cases.rem05_value(database, latest["id"], as_of)
+        if rem05 is not None:  # how the log answers the questionnaire, so the company sees what a late step costs
+            (st.success if rem05 == "yes" else st.warning)(ui_text(f"cases.rem05_{rem05}"))
     _other(actor, as_of)
     st.subheader(ui_text("cases.list_heading"))
     rows = cases.list_cases(database, actor, as_of)
