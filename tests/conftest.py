@@ -10,6 +10,16 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
+@pytest.fixture(autouse=True)
+def _no_real_mail(monkeypatch):
+    """An SMTP server set in the developer's shell must not get the tests' e-mail (to demo addresses): a test that
+    sends mail starts its own server on localhost and sets these itself."""
+    import os
+
+    for key in [k for k in os.environ if k.startswith("ACCREDITATION_SMTP_")]:
+        monkeypatch.delenv(key)
+
+
 @dataclass
 class Ran:
     """What a user sees of one command: its exit code and what it wrote (stdout must be UTF-8)."""

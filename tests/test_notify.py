@@ -75,6 +75,16 @@ def test_a_revocation_tells_the_company(journey):
     assert _kinds(db, "sme@demo.vn") == ["revoked"]
 
 
+def test_a_revocation_from_the_command_line_tells_the_company_and_is_audited(journey, cli, tmp_path):
+    db, sme, assessment = journey
+    ran = cli("certificates", "revoke", assessment["certificate_id"], "--reason", "false declaration",
+              "--by", "VCCI registry", env={"ACCREDITATION_DATA_DIR": tmp_path})
+    assert ran.returncode == 0, ran.stderr
+    assert _kinds(db, "sme@demo.vn") == ["revoked"]
+    entry = list(db["audit_log"].rows_where("action = 'certificate.revoke'"))[-1]
+    assert entry["entity_id"] == assessment["certificate_id"] and "VCCI registry" in entry["after"]
+
+
 def test_texts_are_rendered_in_the_reader_s_language_from_the_stored_params(journey):
     db, _, _ = journey
     row = next(db["notifications"].rows)

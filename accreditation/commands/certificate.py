@@ -163,9 +163,17 @@ def show(args: argparse.Namespace) -> int:
 
 
 def revoke(args: argparse.Namespace) -> int:
-    from accreditation.store import open_db
+    from accreditation import events
+    from accreditation.store import audit, open_db
     from accreditation.store.certificates import revoke as revoke_certificate
+    from accreditation.store.db import write_tx
 
-    cert = revoke_certificate(open_db(), args.id, args.reason, args.by)
+    db = open_db()
+    with write_tx(db):  # one fact, as in the app: the revocation, its audit entry and the company's notification
+        cert = revoke_certificate(db, args.id, args.reason, args.by)
+        audit.record(db, actor=None, action="certificate.revoke", entity="certificate", entity_id=cert.id,
+                     after={"revoked_at": cert.revoked_at, "reason": cert.revoked_reason, "by": args.by})
+        events.publish(db, events.Event("certificate.revoked", cert.organisation_id, None,
+                                        comment=cert.revoked_reason or "", certificate_id=cert.id))
     print(catalog_text("reports.revoked", args.lang, id=cert.id, reason=cert.revoked_reason))
     return 0
