@@ -92,3 +92,12 @@ def test_the_admin_page_names_the_server_and_the_messages_given_up(told, monkeyp
     assert "Gửi thư qua mail.vcci.example.vn:587 (STARTTLS), người gửi giaithuong@vcci.example.vn." in page
     assert "1 thư đang chờ gửi lại" in page
     assert "1 thư không gửi được sau 5 lần thử" in page and "550 5.1.1 mailbox unknown" in page
+
+
+def test_a_phone_sees_the_unread_count_on_its_menu_button_and_beside_the_page(told):
+    """A phone hides the sidebar, and the count with it: the menu button and the page's entry carry it."""
+    at = goto(sign_in("sme@demo.vn"), "notifications")
+    labels = [plain(e.proto.popover.label) for e in at.get("popover")]
+    assert any(label.endswith("· 🔔 2") for label in labels), labels
+    links = [plain(str(e.proto.label)) for e in at.main.get("page_link")]
+    assert "Thông báo (2)" in links

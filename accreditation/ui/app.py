@@ -103,11 +103,12 @@ def run() -> None:
         st.sidebar.caption(ui_text("app.reference_notice", version=c.version), help=common.localised(c.settings.notice))
     menu = pages_for(actor, verifying=bool(st.query_params.get("verify")))
     nav = st.navigation(menu)
+    unread = 0
     if actor is not None:
         from accreditation.ui.notifications import unread_link
 
-        unread_link(menu, actor)  # one COUNT on an index, every rerun
-    phone_menu(menu, nav, actor)
+        unread = unread_link(menu, actor)  # one COUNT on an index, every rerun
+    phone_menu(menu, nav, actor, unread)
     common.show_flashes()
     nav.run()
 
@@ -119,7 +120,9 @@ PHONE_MENU = "phone_menu"
 _PHONE_ONLY = f"<style>@media (min-width: 768px) {{ .st-key-{PHONE_MENU}-box {{ display: none }} }}</style>"
 
 
-def phone_menu(menu: dict[str, list[st.Page]], current: st.Page, actor) -> None:
+def phone_menu(menu: dict[str, list[st.Page]], current: st.Page, actor, unread: int = 0) -> None:
+    """`unread`: the sidebar's count of unread notifications, which a phone never sees: shown on the menu button and
+    beside the notifications page."""
     if sum(len(pages) for pages in menu.values()) < 2:
         return
     if st.session_state.get("_menu_page") != current.url_path:  # a page was chosen: close the menu
@@ -127,12 +130,14 @@ def phone_menu(menu: dict[str, list[st.Page]], current: st.Page, actor) -> None:
         st.session_state[PHONE_MENU] = False
     with st.container(key=f"{PHONE_MENU}-box"):
         st.html(_PHONE_ONLY)
-        with st.popover(ui_text("app.menu", page=current.title), icon=":material/menu:", key=PHONE_MENU,
+        label = ui_text("app.menu", page=current.title) + (f" · 🔔 {unread}" if unread else "")
+        with st.popover(label, icon=":material/menu:", key=PHONE_MENU,
                         on_change="rerun", width="stretch"):
             for group, pages in menu.items():
                 st.caption(group)
                 for page in pages:
-                    st.page_link(page, label=page.title, icon=page.icon, width="stretch",
+                    title = f"{page.title} ({unread})" if unread and page.url_path == "notifications" else page.title
+                    st.page_link(page, label=title, icon=page.icon, width="stretch",
                                  disabled=page.url_path == current.url_path)
             if actor is not None:
                 st.divider()

@@ -40,12 +40,14 @@ def notifications_page() -> None:
     _email_switches(actor, database)
 
 
-def unread_link(menu: dict, actor) -> None:
-    """In the sidebar, under the menu: how many notifications are unread, leading to them (nothing when none)."""
+def unread_link(menu: dict, actor) -> int:
+    """In the sidebar, under the menu: how many notifications are unread, leading to them (nothing when none).
+    Returns the count, for the phone menu."""
     count = notify.unread_count(common.db(), actor)
     page = next((p for pages in menu.values() for p in pages if p.url_path == "notifications"), None)
     if count and page is not None:
         st.sidebar.page_link(page, label=ui_text("notify_ui.sidebar", count=count), icon=":material/notifications_active:")
+    return count
 
 
 def _target(actor, link: str):
