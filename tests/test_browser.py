@@ -349,7 +349,9 @@ def test_reject_resubmit_review_sign_off_and_verify(server, browser, tmp_path):
     idle(company, rerun=False)
     company.get_by_role("button", name="Đánh dấu đã hoàn thành").click()
     expect(success(company, re.compile("^Đã đánh dấu hoàn thành"))).to_be_visible(timeout=30_000)
+    shot(company, "actions")
     go(assessor, "Xác minh khắc phục")
+    shot(assessor, "follow-up")
     with assessor.expect_download(timeout=30_000) as evidence:  # the company's file, as uploaded
         assessor.get_by_role("button", name="Tải xuống").click()
     assert evidence.value.suggested_filename == proof.name

@@ -128,7 +128,7 @@ def describe(row: dict[str, Any]) -> None:
                 f"{priority_label(a.priority)}")
     st.markdown(f"{STATUS_ICON.get(row['shown'], '')} " + ui_text(
         "actions.state_line", status=status_label(row["shown"]), due=day(row["due_date"]),
-        owner=common.md(actions.owner_text(row, lang))))
+        owner=common.md(actions.owner_text(row, lang) or "—")))  # a roster finding names no one until the company does
     lines = [("actions.finding", a.finding.get(lang)), ("actions.todo", a.action.get(lang)),
              ("actions.legal", a.legal_basis.get(lang)), ("actions.evidence_hint", a.evidence.get(lang))]
     where = where_text(a)
