@@ -16,12 +16,12 @@ from scoring.workforce import RosterResult, check_workforce
 # Columns the check needs; full_name is deliberately absent, so names never enter memory.
 CHECKED_COLUMNS = ("employee_id", "date_of_birth", "id_number", "hire_date", "job_code", "workplace_code",
                    "hours_per_day", "hours_per_week", "night_work", "overtime", "guardian_consent",
-                   "health_check_date", "written_contract", "authority_consent")
+                   "health_check_date", "written_contract", "authority_consent", "contract_type", "hazardous_trade")
 TEMPLATE_EXAMPLE = [
     ["NV001", "Nguyễn Văn A", date(1990, 5, 17), "001090012345", date(2020, 3, 1), "Thợ may", "GENERAL", "GENERAL",
-     8, 48, "không", "có", "", date(2026, 1, 15), "", ""],
+     8, 48, "không", "có", "", date(2026, 1, 15), "", "", "Hợp đồng lao động", ""],
     ["NV002", "Trần Thị B", date(2009, 10, 2), "079309001234", date(2025, 6, 1), "Cắt chỉ", "LIGHT-12", "GENERAL",
-     4, 20, "không", "không", "có", date(2026, 3, 2), "", ""],
+     4, 20, "không", "không", "có", date(2026, 3, 2), "", "", "Học nghề", "không"],
 ]
 
 

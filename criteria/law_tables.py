@@ -1,10 +1,11 @@
 """The legal tables behind the workforce (roster) check, as data under `criteria/law/`: the minor-worker rules
-(`minor_workers.csv`), the job and workplace codes (`work_codes.csv`) and the dated fine bands (`fines.csv`).
+(`minor_workers.csv`), the job and workplace codes (`work_codes.csv`), the dated fine bands with their limitation
+periods (`fines.csv`) and the contract types of the roster (`contract_types.csv`).
 Sources: docs/legal-sources.md.
 
 Each rule carries its own legal basis, messages and dates in force; who it applies to is code: one named mask per
 rule id in `scoring/workforce_rules.MASKS` (a rule id without a mask is reported by `criteria validate` and stops the
-roster check, so a row added here never passes silently unchecked). Every problem in the three files is collected and raised as one `CriteriaLoadError` naming file,
+roster check, so a row added here never passes silently unchecked). Every problem in the four files is collected and raised as one `CriteriaLoadError` naming file,
 row and column."""
 
 from __future__ import annotations
@@ -70,6 +71,28 @@ class WorkCode(_Frozen):
     source: str
 
 
+class ContractType(_Frozen):
+    """A value of the roster's `contract_type` column. `apprentice`: học nghề / tập nghề (LC art. 61), which LC
+    art. 61(4) allows from 14, or from 18 in a trade on the heavy/hazardous list."""
+
+    type: str
+    apprentice: bool
+    aliases: tuple[str, ...]  # spellings, compared folded (no accents, lower case, single spaces)
+    label: Text
+    legal_basis: Text
+    source: str
+
+
+def fold(text: str) -> str:
+    """A value as compared with the aliases: no accents (đ -> d), lower case, punctuation as single spaces."""
+    import re
+    import unicodedata
+
+    plain = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).lower()
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain).split())
+
+
 class FineBand(_Frozen):
     band: str
     decree: str
@@ -79,6 +102,9 @@ class FineBand(_Frozen):
     per_worker: bool
     cap_vnd: int | None
     organisation_multiplier: int
+    # limitation period for imposing the fine (D283 art. 3(4)(a): 1 year for labour); None: not encoded
+    limitation_years: int | None = None
+    limitation_basis: str = ""
     effective_from: date
     effective_to: date | None
     source: str
@@ -91,6 +117,7 @@ class LawTables(_Frozen):
     rules: tuple[Rule, ...]
     codes: dict[str, WorkCode]
     fines: tuple[FineBand, ...]
+    contract_types: dict[str, ContractType] = {}
     # roster column name -> its label (criteria/columns/roster.csv): messages name a column as the template does
     columns: dict[str, Text] = {}
 
@@ -109,6 +136,12 @@ class LawTables(_Frozen):
 
     def rule(self, rule_id: str) -> Rule:
         return next(r for r in self.rules if r.id == rule_id)
+
+    def contract_type(self, value: Any) -> ContractType | None:
+        """The contract type a roster cell names (by its type or any alias, accents and case ignored)."""
+        key = fold(value)
+        return next((c for c in self.contract_types.values()
+                     if key == fold(c.type) or key in {fold(a) for a in c.aliases}), None)
 
     def fine(self, band: str, on: date) -> FineBand | None:
         return next((f for f in self.fines if f.band == band and f.in_force(on)), None)
@@ -131,9 +164,13 @@ CODES = SheetSpec("work_codes", ("code", "applies_to", "light_13_14", "under_13"
                   ("code", "applies_to", "light_13_14", "under_13", "overtime_15_17", "prohibited_15_17", "source"),
                   ("label", "legal_basis"), ("label", "legal_basis"))
 FINES = SheetSpec("fines", ("band", "decree", "clause", "fine_min_vnd", "fine_max_vnd", "per_worker", "cap_vnd",
-                            "organisation_multiplier", "effective_from", "effective_to", "source"),
+                            "organisation_multiplier", "limitation_years", "limitation_basis", "effective_from",
+                            "effective_to", "source"),
                   ("band", "decree", "clause", "fine_min_vnd", "fine_max_vnd", "per_worker", "cap_vnd",
-                   "organisation_multiplier", "effective_from", "effective_to", "source"))
+                   "organisation_multiplier", "limitation_years", "limitation_basis", "effective_from", "effective_to",
+                   "source"))
+CONTRACTS = SheetSpec("contract_types", ("type", "apprentice", "aliases", "source"),
+                      ("type", "apprentice", "aliases", "source"), ("label", "legal_basis"), ("label", "legal_basis"))
 
 
 def _text(row: Row, name: str, required: bool = True) -> Text:
@@ -183,6 +220,12 @@ def _code(row: Row) -> dict[str, Any]:
                 label=_text(row, "label"), legal_basis=_text(row, "legal_basis"), source=row.text("source"))
 
 
+def _contract(row: Row) -> dict[str, Any]:
+    return dict(type=row.text("type", required=True), apprentice=row.yes_no("apprentice"),
+                aliases=tuple(a.strip() for a in row.text("aliases").split("|") if a.strip()),
+                label=_text(row, "label"), legal_basis=_text(row, "legal_basis"), source=row.text("source"))
+
+
 def _fine(row: Row) -> dict[str, Any]:
     low, high = row.integer("fine_min_vnd", low=0), row.integer("fine_max_vnd", low=0)
     if low is not None and high is not None and low > high:
@@ -191,7 +234,9 @@ def _fine(row: Row) -> dict[str, Any]:
     return dict(band=row.text("band", required=True), decree=row.text("decree", required=True),
                 clause=row.text("clause", required=True), fine_min_vnd=low, fine_max_vnd=high,
                 per_worker=row.yes_no("per_worker"), cap_vnd=row.integer("cap_vnd", required=False, low=0),
-                organisation_multiplier=row.integer("organisation_multiplier", low=1), effective_from=start,
+                organisation_multiplier=row.integer("organisation_multiplier", low=1),
+                limitation_years=row.integer("limitation_years", required=False, low=1),
+                limitation_basis=row.text("limitation_basis"), effective_from=start,
                 effective_to=end, source=row.text("source"))
 
 
@@ -224,10 +269,12 @@ def load_law(folder: Path | None = None) -> LawTables:
     bands = {(c.get("band") or "").strip() for _, c in fines[1].rows} if fines else None
     rules = _load(folder, RULES, Rule, lambda row: {**_rule(row, bands), "row": row.number}, "id", issues)
     codes = _load(folder, CODES, WorkCode, _code, "code", issues)
-    if issues or rules is None or codes is None or fines is None:
+    contracts = _load(folder, CONTRACTS, ContractType, _contract, "type", issues)
+    if issues or rules is None or codes is None or fines is None or contracts is None:
         raise CriteriaLoadError(issues, str(folder))
     return LawTables(rules=tuple(r for _, r in rules[0]), codes={c.code: c for _, c in codes[0]},
-                     fines=tuple(f for _, f in fines[0]), columns=_column_labels(folder))
+                     fines=tuple(f for _, f in fines[0]), contract_types={c.type: c for _, c in contracts[0]},
+                     columns=_column_labels(folder))
 
 
 def _column_labels(folder: Path) -> dict[str, Text]:

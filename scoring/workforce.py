@@ -43,7 +43,7 @@ class Finding(BaseModel):
     child_protection: bool = False  # a child in unlawful work: the plan opens with the protection protocol
     fine_min_vnd: int | None = None  # organisation rate (individual rate x multiplier)
     fine_max_vnd: int | None = None
-    fine_basis: Text | None = None
+    fine_basis: Text | None = None  # with no fine amount: why no fine is shown (the limitation period ran out)
     blocks: bool = False  # no statement or certificate until this row is resolved (law effect "blocks")
 
     @property
@@ -106,7 +106,8 @@ class RosterResult(BaseModel):
                  **({"blocks": True} if f.blocks else {}),
                  "legal_basis": _text_dict(f.legal_basis), "message": _text_dict(f.message), "action": _text_dict(f.action),
                  **({"fine_min_vnd": f.fine_min_vnd, "fine_max_vnd": f.fine_max_vnd,
-                     "fine_basis": _text_dict(f.fine_basis)} if f.fine_min_vnd is not None else {})}
+                     "fine_basis": _text_dict(f.fine_basis)} if f.fine_min_vnd is not None else
+                    {"fine_not_shown": _text_dict(f.fine_basis)} if f.fine_basis is not None else {})}
                 for f in self.findings
             ],
             "not_in_force": self.not_in_force,
@@ -180,6 +181,7 @@ class _Wording:
         self.dob = _dates_at(r.ages.dob, picked)
         self.hire = _dates_at(r.ages.hire, picked)
         self.health_check = _dates_at(r.papers.health_check, picked)
+        self.contract = _values_at(r.columns.get("contract_type"), picked)
         self.as_of = r.as_of.strftime("%d/%m/%Y")
         self.law = law
         self._phrases: dict[Any, dict[str, str]] = {}
@@ -279,6 +281,7 @@ _DETAILS: dict[str, Callable[[_Wording, int], dict[str, Any]]] = {
     "id.format": _id_reason,
     "data.duplicate_id_number": lambda w, i: {"other_rows": w.other_rows("id", i)},
     "data.duplicate_employee_id": lambda w, i: {"other_rows": w.other_rows("employee", i)},
+    "data.unknown_contract_type": lambda w, i: {"value": w.contract.get(i, "")},
 }
 
 Cells = Iterator[tuple[int, Mapping[str, Any]]]  # (row position, extra template fields), one per finding
@@ -330,7 +333,8 @@ _NO_FINE: Fine = (None, None, None)
 
 class _Fines:
     """The fine of a finding: the rule's band in the decree in force on the as-of date, or, for a past violation
-    (hired under age), on the day it ended (D283 art. 67). Thousands of findings share a few bands: cached."""
+    (hired under age), on the day it ended (D283 art. 67), unless the limitation period after that day has run out
+    (D283 art. 3(4)(a)). Thousands of findings share a few bands: cached."""
 
     def __init__(self, law: LawTables, r: Roster):
         self.law, self.r = law, r
@@ -341,18 +345,50 @@ class _Fines:
         if not rule.fine_band:
             return _NO_FINE
         when = self.r.as_of
+        ended = None
         if rule.id.startswith("age.hired"):
             years = 13 if rule.id == "age.hired_under13" else 15
-            when = min(when, _birthday(self.r.ages.dob.iloc[i], years) - timedelta(days=1))
+            ended = _birthday(self.r.ages.dob.iloc[i], years) - timedelta(days=1)  # the last unlawful day
+            when = min(when, ended)
         band = self._bands.get((rule.fine_band, when), False)
         if band is False:
             band = self._bands[(rule.fine_band, when)] = self.law.fine(rule.fine_band, when)
         if band is None:
             return _NO_FINE
+        if ended is not None and band.limitation_years and self.r.as_of > _add_years(ended, band.limitation_years):
+            return _time_barred(band, ended, self.r.as_of)
         fine = self._fines.get((rule.id, band.decree))
         if fine is None:
             fine = self._fines[(rule.id, band.decree)] = _organisation_fine(rule, band)
         return fine
+
+
+def _add_years(day: date, years: int) -> date:
+    """The same day `years` later; 28 Feb when that year has no 29 Feb (a period in years ends on the corresponding
+    day, or on the month's last day when it has none)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return date(day.year + years, 2, 28)
+
+
+def _vi_citation(en: str) -> str:
+    return (en.replace("Decree ", "Nghị định ").replace("ND-CP", "NĐ-CP").replace("Law ", "Luật ")
+            .replace("art. ", "Đ."))
+
+
+def _time_barred(band: Any, ended: date, as_of: date) -> Fine:
+    """No fine once the limitation period after the violation ended has run out (D283 art. 3(4)(a): one year for
+    labour violations); the finding stays and says why no fine is shown."""
+    n, last = band.limitation_years, _add_years(ended, band.limitation_years).strftime("%d/%m/%Y")
+    basis = band.limitation_basis or band.decree
+    return (None, None, Text(
+        vi=f"Không nêu mức phạt: hành vi đã chấm dứt ngày {ended:%d/%m/%Y}, thời hiệu xử phạt {n} năm "
+           f"({_vi_citation(basis)}) đã hết sau ngày {last}, trước ngày kiểm tra {as_of:%d/%m/%Y}; phát hiện vẫn giữ "
+           f"nguyên và vẫn phải khắc phục.",
+        en=f"No fine shown: the violation ended on {ended:%d/%m/%Y}, and the {n}-year limitation period for fines "
+           f"({basis}) ran out after {last}, before the check date {as_of:%d/%m/%Y}; the finding stands and must still "
+           f"be remedied."))
 
 
 def _organisation_fine(rule: Rule, band: Any) -> Fine:
@@ -384,10 +420,13 @@ def word_findings(r: Roster, law: LawTables, flagged: Mapping[str, np.ndarray]) 
             continue
         for i, extra in _CELLS.get(rule.id, _each_row)(words, rule, mask):
             fine_min, fine_max, fine_basis = fines(rule, i)
+            message = _message(rule, words.params(i, rule, extra))
+            if fine_basis is not None and fine_min is None:  # time-barred: the finding says why there is no fine
+                message = Text(vi=f"{message.vi} {fine_basis.vi}", en=f"{message.en} {fine_basis.en}")
             row = int(r.rows[i])
             keyed.append((row, _RANK[rule.severity], order[rule.id], _trusted(Finding, dict(
                 row=row, employee_id=words.employee.get(i), rule=rule.id, severity=rule.severity,
-                groups=rule.groups, legal_basis=rule.legal_basis, message=_message(rule, words.params(i, rule, extra)),
+                groups=rule.groups, legal_basis=rule.legal_basis, message=message,
                 action=rule.action, title=rule.title, deadline_days=rule.deadline_days,
                 child_protection=protects[rule.id], fine_min_vnd=fine_min, fine_max_vnd=fine_max,
                 fine_basis=fine_basis, blocks=rule.effect == "blocks"))))

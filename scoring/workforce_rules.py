@@ -77,6 +77,13 @@ class _Columns:
             return np.zeros(self.n, bool)
         return self.frame[name].fillna(False).to_numpy(dtype=bool)
 
+    def flag_no(self, name: str) -> np.ndarray:
+        """A yes/no column as "is no" (an explicit no; blank and bad cells are not no)."""
+        if name not in self.frame.columns:
+            return np.zeros(self.n, bool)
+        s = self.frame[name]
+        return (s.notna() & ~s.fillna(True).astype(bool)).to_numpy(dtype=bool)
+
     def blank(self, name: str) -> np.ndarray:
         return self.get(name).isna().to_numpy()
 
@@ -251,6 +258,30 @@ def _read_papers(c: _Columns) -> Papers:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
+class Contract:
+    """The `contract_type` column against criteria/law/contract_types.csv, and whether an apprentice's trade is on
+    the heavy/hazardous list (LC art. 61(4): apprentices from 14, from 18 in those trades)."""
+
+    given: np.ndarray
+    known: np.ndarray
+    apprentice: np.ndarray
+    hazardous: np.ndarray  # the trade is on the list (an explicit yes)
+    not_hazardous: np.ndarray  # an explicit no: only then may a 14-year-old apprentice train
+
+
+def _read_contract(c: _Columns, law: LawTables) -> Contract:
+    s = c.get("contract_type")
+    given = s.notna().to_numpy()
+    known = np.zeros(c.n, bool)
+    apprentice = np.zeros(c.n, bool)
+    if given.any():  # a few distinct spellings: matched once each, not once per row
+        kinds = {v: law.contract_type(v) for v in pd.unique(s[given])}
+        known = s.isin([v for v, k in kinds.items() if k]).to_numpy(dtype=bool)
+        apprentice = s.isin([v for v, k in kinds.items() if k and k.apprentice]).to_numpy(dtype=bool)
+    return Contract(given, known, apprentice, c.flag("hazardous_trade"), c.flag_no("hazardous_trade"))
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class Roster:
     """Everything the rules read, computed once per check. Arrays are aligned on the frame's rows (positions);
     `rows` holds their 1-based data row numbers."""
@@ -264,6 +295,7 @@ class Roster:
     codes: Codes
     time: Time
     papers: Papers
+    contract: Contract
     employee: pd.Series
     duplicate_employee: np.ndarray
     year_mismatch: np.ndarray  # a CCCD whose birth year disagrees with the date of birth
@@ -272,6 +304,12 @@ class Roster:
 
     def bad(self, name: str) -> np.ndarray:
         return self.columns.bad(name)
+
+    def apprentice_may_train(self, age: np.ndarray) -> np.ndarray:
+        """Apprentices LC art. 61(4) allows at `age` (completed years, per row): 14 or more, in a trade declared not on
+        the heavy/hazardous list, on a job that is not an art. 147(1) job."""
+        k = self.contract
+        return k.apprentice & k.not_hazardous & (age >= 14) & ~self.codes.job_prohibited
 
     def unreadable_rows(self, kind: str | None = None) -> np.ndarray:
         """Rows with a cell the importer could not read (of the data rule `kind`, or of any kind)."""
@@ -298,7 +336,7 @@ def read_roster(frame: pd.DataFrame, as_of: date, law: LawTables, problems: Iter
     unreadable = tuple((int(position[p.row]), kinds.get(p.column, "data.bad_value"), p)
                        for p in problems if p.row in position.index)
     return Roster(as_of, n, frame.index.to_numpy(dtype=np.int64), c, ages, ids, _read_codes(c, law), _read_time(c),
-                  _read_papers(c), employee, employee.duplicated(keep=False).to_numpy() & employee.notna().to_numpy(),
+                  _read_papers(c), _read_contract(c, law), employee, employee.duplicated(keep=False).to_numpy() & employee.notna().to_numpy(),
                   year_mismatch, ages.known & ~year_mismatch, unreadable)
 
 
@@ -320,8 +358,10 @@ def under13_without_authority_consent(r: Roster, rule: Rule) -> np.ndarray:
 
 
 def from13to14_not_light_work(r: Roster, rule: Rule) -> np.ndarray:
-    """13-14 in a known job that is not on Appendix II (light work)."""
-    return r.ages.from13to14 & r.codes.job_given & r.codes.job_known & ~r.codes.light
+    """13-14 in a known job that is not on Appendix II (light work), unless a 14-year-old apprentice LC art. 61(4)
+    allows (hours and papers are still checked by their own rules)."""
+    a = r.ages
+    return a.from13to14 & r.codes.job_given & r.codes.job_known & ~r.codes.light & ~r.apprentice_may_train(a.years)
 
 
 def under13_prohibited_place(r: Roster, rule: Rule) -> np.ndarray:
@@ -337,6 +377,17 @@ def from13to14_prohibited_place(r: Roster, rule: Rule) -> np.ndarray:
 def from15to17_prohibited_job(r: Roster, rule: Rule) -> np.ndarray:
     """15-17 on a job of LC art. 147(1) (C09 Appendix III)."""
     return r.ages.from15to17 & r.codes.job_prohibited
+
+
+def apprentice_under18_hazardous_trade(r: Roster, rule: Rule) -> np.ndarray:
+    """15-17 apprentice in a trade on the heavy/hazardous list, outside arts and sport (LC art. 61(4)); at 14 the
+    light-work rule reports it, since the apprenticeship is not allowed."""
+    return r.ages.from15to17 & r.contract.apprentice & r.contract.hazardous & ~r.codes.arts
+
+
+def contract_type_unknown(r: Roster, rule: Rule) -> np.ndarray:
+    """A contract type that is not in criteria/law/contract_types.csv (the row is checked as a labour contract)."""
+    return r.contract.given & ~r.contract.known
 
 
 def from15to17_prohibited_place(r: Roster, rule: Rule) -> np.ndarray:
@@ -441,9 +492,11 @@ def hired_under13(r: Roster, rule: Rule) -> np.ndarray:
 
 
 def hired_13_14(r: Roster, rule: Rule) -> np.ndarray:
-    """Hired at 13-14, now 15 or older, in a job that is not light work (same assumption)."""
+    """Hired at 13-14, now 15 or older, in a job that is not light work, unless taken on at 14 as an apprentice LC
+    art. 61(4) allows (same assumption: today's job and contract type were those at hiring)."""
     a = r.ages
-    return a.hire_ok & (a.at_hire >= 13) & (a.at_hire < 15) & (a.years >= 15) & ~r.codes.light
+    return a.hire_ok & (a.at_hire >= 13) & (a.at_hire < 15) & (a.years >= 15) & ~r.codes.light & \
+        ~r.apprentice_may_train(a.at_hire)
 
 
 def no_birth_date(r: Roster, rule: Rule) -> np.ndarray:
@@ -517,6 +570,7 @@ MASKS: dict[str, Mask] = {
     "place.13_14_prohibited": from13to14_prohibited_place,
     "job.15_17_prohibited": from15to17_prohibited_job,
     "place.15_17_prohibited": from15to17_prohibited_place,
+    "job.apprentice_hazardous": apprentice_under18_hazardous_trade,
     "job.unclassified": from15to17_no_job_code,
     "job.unclassified_under13": under13_unclassified,
     "job.unclassified_13_14": from13to14_unclassified,
@@ -546,6 +600,7 @@ MASKS: dict[str, Mask] = {
     "data.duplicate_employee_id": employee_id_on_several_rows,
     "data.missing_employee_id": no_employee_id,
     "data.unknown_code": unknown_code,
+    "data.unknown_contract_type": contract_type_unknown,
     "data.bad_date": unreadable_date,
     "data.bad_number": unreadable_number,
     "data.bad_value": unreadable_value,

@@ -179,7 +179,7 @@ def test_template_round_trip(run, tmp_path, suffix):
     out = tmp_path / f"mau.{suffix}"
     assert run("roster", "--template", str(out), "--example").returncode == 0
     checked = ok_json(run("roster", str(out), "--as-of", "2026-09-15"))
-    assert checked["rows"] == 2 and len(checked["file"]["columns"]) == 16
+    assert checked["rows"] == 2 and len(checked["file"]["columns"]) == 18
     assert run("roster", "--template", str(out)).returncode == 2  # no silent overwrite
 
 
@@ -188,7 +188,7 @@ def test_shipped_templates_match_the_spec(run, tmp_path):
     for suffix in ("csv", "xlsx"):
         shipped = ROOT / "criteria" / "templates" / f"roster_template.{suffix}"
         out = ok_json(run("roster", str(shipped), "--as-of", "2026-09-15"))
-        assert out["rows"] == 0 and len(out["file"]["columns"]) == 16
+        assert out["rows"] == 0 and len(out["file"]["columns"]) == 18
     fresh = tmp_path / "t.csv"
     run("roster", "--template", str(fresh))
     assert fresh.read_bytes() == (ROOT / "criteria" / "templates" / "roster_template.csv").read_bytes()

@@ -24,7 +24,7 @@ LAW = default_law()
 BASE = dict(employee_id="E1", full_name="Nguyễn Văn Tèo", date_of_birth="10/01/2010", id_number="", hire_date="15/01/2026",
             job_code="GENERAL", workplace_code="GENERAL", hours_per_day="8", hours_per_week="40", night_work="không",
             overtime="không", guardian_consent="có", health_check_date="01/08/2026", written_contract="",
-            authority_consent="")
+            authority_consent="", contract_type="", hazardous_trade="")
 U13 = dict(date_of_birth="01/01/2014", job_code="LIGHT-1", authority_consent="có", written_contract="có",
            hours_per_day="4", hours_per_week="20")  # 12, performing arts, with consent
 U15 = dict(date_of_birth="01/01/2012", job_code="LIGHT-4", written_contract="có", hours_per_day="4",
@@ -87,6 +87,9 @@ CASES = {
     "id.format": ({"id_number": "0012100123"}, {"id_number": "B1234567"}),
     "data.missing_employee_id": ({"employee_id": ""}, {}),
     "data.unknown_code": ({"job_code": "LIGHT-13"}, {"job_code": "light_13".replace("13", "12")}),
+    "job.apprentice_hazardous": ({"contract_type": "Học nghề", "hazardous_trade": "có"},
+                                 {"contract_type": "Học nghề", "hazardous_trade": "không"}),
+    "data.unknown_contract_type": ({"contract_type": "cộng tác viên"}, {"contract_type": "THỬ VIỆC"}),
     "data.bad_date": ({"health_check_date": "31/02/2026"}, {"health_check_date": "28/02/2026", **ADULT}),
     "data.bad_number": ({"hours_per_day": "tám"}, {"hours_per_day": "7,5"}),
     "data.bad_value": ({"night_work": "đôi khi"}, {"night_work": "KHÔNG"}),
@@ -483,3 +486,116 @@ def test_light_work_the_day_a_child_turns_13(as_of, expected):
 def test_night_work_and_overtime_the_day_a_worker_turns_18(as_of, expected):
     row = {"date_of_birth": "15/09/2008", "night_work": "có", "overtime": "có"}
     assert set(rules(check(row, as_of=as_of))) == expected
+
+
+# ------------------------------------------- issue 14: fines only within the limitation period (D283 art. 3(4)(a))
+
+
+@pytest.mark.parametrize("as_of, fined", [
+    (date(2026, 6, 1), True),  # the violation ended 01/06/2025 (the day before the 15th birthday): one year later
+    (date(2026, 6, 2), False),  # a year and a day: the period has run out
+])
+def test_a_past_violation_is_fined_only_within_one_year_of_its_end(as_of, fined):
+    row = {"date_of_birth": "02/06/2010", "hire_date": "01/06/2024", "health_check_date": "01/05/2026"}
+    [f] = [f for f in check(row, as_of=as_of).findings if f.rule == "age.hired_13_14"]
+    assert f.severity == "major"  # the finding stays either way
+    if fined:
+        assert (f.fine_min_vnd, f.fine_max_vnd) == (100_000_000, 150_000_000)
+        assert f.fine_basis.en.startswith("Decree 12/2022/ND-CP art. 29(3)(a)")  # the decree in force when it ended
+        assert "No fine shown" not in f.message.en
+    else:
+        assert f.fine_min_vnd is None and f.fine_max_vnd is None
+        assert "ended on 01/06/2025" in f.message.en and "ran out after 01/06/2026" in f.message.en
+        assert "Không nêu mức phạt" in f.message.vi and "Đ.6(1)(a)" in f.message.vi
+        assert LAW.fine("minor_prohibited", date(2025, 6, 1)).limitation_years == 1
+
+
+def test_the_issue_case_a_14_year_old_hired_in_2024_is_16_now():
+    result = check({"hire_date": "15/01/2024"})  # born 10/01/2010: 14 at hiring, 16 on 15/09/2026
+    [f] = [f for f in result.findings if f.rule == "age.hired_13_14"]
+    assert f.fine_min_vnd is None and "09/01/2025" in f.message.en
+    [out] = [x for x in result.to_json()["findings"] if x["rule"] == "age.hired_13_14"]
+    assert "fine_min_vnd" not in out and out["fine_not_shown"]["en"].startswith("No fine shown")
+
+
+@pytest.mark.parametrize("as_of, fined", [(date(2025, 2, 28), True), (date(2025, 3, 1), False)])
+def test_the_limitation_period_from_29_february_ends_on_28_february(as_of, fined):
+    """Born 01/03/2009: 15 on 01/03/2024, so the violation ended on 29/02/2024."""
+    row = {**ADULT, "date_of_birth": "01/03/2009", "hire_date": "01/06/2023", "health_check_date": ""}
+    [f] = [f for f in check(row, as_of=as_of).findings if f.rule == "age.hired_13_14"]
+    assert (f.fine_min_vnd is not None) is fined
+
+
+def test_every_fine_band_has_its_limitation_period():
+    assert all(f.limitation_years == 1 and f.limitation_basis for f in LAW.fines)
+    assert {f.limitation_basis for f in LAW.fines if f.decree.startswith("Decree 283")} == {
+        "Decree 283/2026/ND-CP art. 3(4)(a)"}
+
+
+# --------------------------------------------------------- issue 14: apprentices (Labour Code 2019 art. 61(4))
+
+APPRENTICE = dict(contract_type="Học nghề", hazardous_trade="không", job_code="GENERAL", written_contract="có",
+                  hours_per_day="4", hours_per_week="20")
+
+
+@pytest.mark.parametrize("as_of, critical", [
+    (date(2026, 9, 14), {"age.13_14_not_light"}),  # 13, the day before the 14th birthday: not yet
+    (date(2026, 9, 15), set()),  # 14 on the birthday: an apprentice may train in a trade off the list
+])
+def test_an_apprentice_may_train_from_the_day_they_turn_14(as_of, critical):
+    row = {**APPRENTICE, "date_of_birth": "15/09/2012", "health_check_date": "01/08/2026"}
+    assert {f.rule for f in check(row, as_of=as_of).findings if f.severity == "critical"} == critical
+
+
+@pytest.mark.parametrize("spelling", ["Học nghề", "hoc nghe", "TẬP NGHỀ", "Apprentice", "trainee", "học việc"])
+def test_apprentice_spellings(spelling):
+    row = {**APPRENTICE, "contract_type": spelling, "date_of_birth": "01/01/2012"}  # 14
+    assert rules(check(row)) == []
+
+
+@pytest.mark.parametrize("change, rule", [
+    ({"hazardous_trade": "có"}, "age.13_14_not_light"),  # a listed trade: 18 or more
+    ({"hazardous_trade": ""}, "age.13_14_not_light"),  # not declared off the list: the exception is not shown
+    ({"job_code": "PROHIBITED-JOB-D"}, "age.13_14_not_light"),  # an art. 147(1) job is no apprenticeship
+    ({"contract_type": "Thử việc"}, "age.13_14_not_light"),  # a probationer is an employee
+    ({"contract_type": "Thời vụ"}, "age.13_14_not_light"),
+    ({"night_work": "có"}, "time.under15_night"),  # the minors' working-time rules still apply
+    ({"hours_per_week": "24"}, "time.under15_hours"),
+    ({"written_contract": ""}, "paper.contract_u15"),  # and their papers
+    ({"guardian_consent": ""}, "paper.guardian_consent_u15"),
+])
+def test_a_14_year_old_apprentice_still_has_every_other_rule(change, rule):
+    row = {**APPRENTICE, "date_of_birth": "01/01/2012", **change}
+    assert rules(check(row)) == [rule]
+
+
+@pytest.mark.parametrize("as_of, expected", [
+    (date(2026, 9, 14), {"age.13_14_not_light"}),  # 14: the light-work rule reports it
+    (date(2026, 9, 15), {"job.apprentice_hazardous"}),  # 15 on the birthday
+    (date(2029, 9, 14), {"job.apprentice_hazardous"}),  # 17, the day before the 18th birthday
+    (date(2029, 9, 15), set()),  # 18
+])
+def test_a_heavy_or_hazardous_trade_needs_an_apprentice_of_18(as_of, expected):
+    row = {**APPRENTICE, "hazardous_trade": "có", "date_of_birth": "15/09/2011", "hire_date": "",
+           "health_check_date": as_of.strftime("%d/%m/%Y")}
+    got = {f.rule for f in check(row, as_of=as_of).findings if f.severity == "critical"}
+    assert got == expected
+    if expected == {"job.apprentice_hazardous"}:
+        f = next(f for f in check(row, as_of=as_of).findings if f.rule == "job.apprentice_hazardous")
+        assert f.deadline_days == 0 and f.child_protection and "art. 61(4)" in f.legal_basis.en
+        assert check(row, as_of=as_of).values["roster.prohibited_work"] == "found"
+
+
+def test_arts_and_sport_apprentices_are_exempt_from_the_18_rule():
+    row = {**APPRENTICE, "hazardous_trade": "có", "job_code": "LIGHT-2", "hours_per_day": "8",
+           "hours_per_week": "40"}  # 16, sport
+    assert rules(check(row)) == []
+
+
+@pytest.mark.parametrize("hired, rule", [
+    ("15/01/2025", None),  # hired at 14 as an apprentice: lawful, nothing to report at 16
+    ("15/01/2023", "age.hired_13_14"),  # hired at 13: below the apprentices' age too
+])
+def test_hired_as_an_apprentice(hired, rule):
+    row = {**APPRENTICE, "hire_date": hired, "hours_per_day": "8", "hours_per_week": "40"}  # born 10/01/2010
+    assert rules(check(row)) == ([rule] if rule else [])
