@@ -1,22 +1,30 @@
 """Vietnamese tax codes (mã số thuế, MST) of suppliers: shape, check digit and what kind of taxpayer a code marks.
 
-- Enterprise: 10 digits N1..N10. N1N2 is the province code at registration, N3..N9 a sequence number, N10 the check
-  digit: weights (31, 29, 23, 19, 17, 13, 7, 5, 3) over N1..N9, r = sum mod 11, N10 = 10 - r (r = 10 gives 0);
-  r = 0 has no valid check digit, so such bodies are never issued and are rejected here. Province `00`, sequence
-  `0000000` are rejected too (python-stdnum, stdnum-js, vn-ident agree; see docs/risk-sources.md §3).
-- Branch (dependent unit): the parent's 10 digits, `-`, 3 digits 001-999.
+- Enterprise: 10 digits N1..N10 (Circular 105/2020/TT-BTC art. 5(1), kept by Circular 86/2024/TT-BTC): N1N2 a
+  number range given out by the tax authority, N3..N9 a sequence 0000001-9999999, N10 the check digit: weights
+  (31, 29, 23, 19, 17, 13, 7, 5, 3) over N1..N9, r = sum mod 11, N10 = 10 - r (r = 10 gives 0); r = 0 has no valid
+  check digit, so such bodies are never issued and are rejected here. Sequence 0000000 is rejected (outside the
+  circular's range; python-stdnum does the same: it rejects digits 3-9 all zero). A `00` prefix is accepted: the
+  circular lists no ranges, so its text does not exclude 00 (python-stdnum accepts it, stdnum-js rejects it;
+  docs/legal-sources.md §10).
+- Branch (dependent unit): the parent's 10 digits, `-`, 3 digits 001-999. Written with the hyphen, a space or
+  nothing (`0100112437011`), it is shown in one form, `0100112437-011`.
 - Since 1 July 2025 household businesses and individuals use the 12-digit personal identification number (CCCD) of
-  the person or the household's representative as their tax code (Circular 86/2024/TT-BTC). It has no check digit,
-  so only its shape is checked. It is personal data: `mask` it in every output and never log it.
+  the person or the household's representative as their tax code (Circular 86/2024/TT-BTC art. 38(2)). It has no
+  check digit; its parts are checked (Decree 137/2015/ND-CP art. 13, Circular 07/2016/TT-BCA): a birth-registration
+  province code on the list of `criteria/cccd_provinces.csv`, a century-and-sex digit of a living person (0-3) and a
+  year of birth neither in the future nor more than MAX_AGE years back. It is personal data: `mask` it in every
+  output and never log it.
 
-Pure: no I/O. `classify` is the scalar form; `classify_series` does the same for a whole column without a Python
-loop per row.
+Pure apart from the code list, a legal constant read once per process (`criteria.cccd_codes`). `classify` is the
+scalar form; `classify_series` does the same for a whole column without a Python loop per row.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 import numpy as np
@@ -26,12 +34,38 @@ import pyarrow.compute as pc
 
 Kind = Literal["enterprise", "branch", "personal_id", "invalid", "missing"]
 KINDS: tuple[str, ...] = ("enterprise", "branch", "personal_id", "invalid", "missing")
-Error = Literal["", "format", "check_digit", "province_zero", "sequence_zero", "branch_zero"]
-ERRORS: tuple[str, ...] = ("", "format", "check_digit", "province_zero", "sequence_zero", "branch_zero")
+Error = Literal["", "format", "check_digit", "sequence_zero", "branch_zero", "cccd_province", "cccd_century",
+                "cccd_year"]
+ERRORS: tuple[str, ...] = ("", "format", "check_digit", "sequence_zero", "branch_zero", "cccd_province",
+                           "cccd_century", "cccd_year")
+# What is wrong, naming the part of the number (vi, en); `explain` adds the digits that are not personal.
+ERROR_TEXT: dict[str, tuple[str, str]] = {
+    "format": ("mã số thuế không đúng dạng (10 số, 10 số-3 số hoặc 12 số định danh cá nhân)",
+               "the tax code has the wrong shape (10 digits, 10-3 digits or a 12-digit personal ID number)"),
+    "check_digit": ("chữ số thứ 10 (số kiểm tra) của mã số thuế không khớp 9 chữ số đầu",
+                    "the tax code's 10th digit (check digit) does not match its first 9 digits"),
+    "sequence_zero": ("chữ số 3–9 của mã số thuế (số thứ tự) là 0000000, ngoài khoảng 0000001–9999999",
+                      "digits 3–9 of the tax code (sequence number) are 0000000, outside 0000001–9999999"),
+    "branch_zero": ("3 số cuối (mã đơn vị phụ thuộc) là 000, ngoài khoảng 001–999",
+                    "the last 3 digits (dependent-unit number) are 000, outside 001–999"),
+    "cccd_province": ("3 chữ số đầu của số định danh cá nhân không phải mã tỉnh nơi đăng ký khai sinh "
+                      "(Thông tư 07/2016/TT-BCA, Phụ lục I)",
+                      "the first 3 digits of the personal ID number are not a birth-registration province code "
+                      "(Circular 07/2016/TT-BCA, Appendix I)"),
+    "cccd_century": ("chữ số thứ 4 của số định danh cá nhân (thế kỷ và giới tính) không thuộc người đang sống "
+                     "(0–3: sinh 1900–2099)",
+                     "the 4th digit of the personal ID number (century and sex) is not that of a living person "
+                     "(0–3: born 1900–2099)"),
+    "cccd_year": ("chữ số 5–6 của số định danh cá nhân (năm sinh) cho năm sinh không thể có",
+                  "digits 5–6 of the personal ID number (year of birth) give an impossible year of birth"),
+}
 
 WEIGHTS = np.array([31, 29, 23, 19, 17, 13, 7, 5, 3], dtype=np.int64)
+MAX_AGE = 120  # a bound of plausibility chosen here, not law: a holder born earlier is taken as a typing error
 _SEPARATORS = re.compile(r"[ \t\r\n.]+")
 _SHAPE = re.compile(r"([0-9]{10})(?:-([0-9]{3}))?|([0-9]{12})")
+# A leading zero a spreadsheet dropped: only a cell that does not start with 0 can have lost one.
+_RESTORE = r"[1-9][0-9]{8}(?:-[0-9]{3})?|[1-9][0-9]{10}"
 
 
 def check_digit(body: str) -> str | None:
@@ -44,10 +78,22 @@ def check_digit(body: str) -> str | None:
     return str((10 - r) % 10)
 
 
+def _province_codes() -> frozenset[str]:
+    from criteria.cccd_codes import load_cccd_codes  # the code list is data (criteria/), read once
+
+    return frozenset(load_cccd_codes())
+
+
+def birth_year(g: int, yy: int) -> int:
+    """The year of birth a CCCD encodes: its 4th digit `g` gives the century (0/1: 1900s, 2/3: 2000s, 4/5: 2100s,
+    ...; even male, odd female) and digits 5-6 `yy` the year within it."""
+    return 1900 + 100 * (g // 2) + yy
+
+
 @dataclass(frozen=True)
 class TaxCode:
     raw: str
-    code: str  # normalised (separators removed, leading zero restored); "" when missing
+    code: str  # normalised (separators removed, branch hyphenated, leading zero restored); "" when missing
     kind: Kind
     error: str = ""  # why an invalid code is invalid
     leading_zero_restored: bool = False
@@ -68,26 +114,56 @@ class TaxCode:
 
     def masked(self) -> str:
         """The code as anyone but an assessor may see it (see `hides`)."""
-        return mask(self.code) if hides(self.kind, self.code) else self.code
+        return mask(self.code) if hides(self.kind, self.code, self.error) else self.code
+
+    def explain(self) -> tuple[str, str]:
+        """(vi, en) what is wrong with an invalid code, naming the part; ("", "") for a valid or missing one. Only
+        the parts that say nothing about a person are quoted (the province code, the century digit)."""
+        if self.kind != "invalid":
+            return "", ""
+        vi, en = ERROR_TEXT[self.error]
+        if self.error == "cccd_province":
+            return f"{vi}: {self.code[:3]}", f"{en}: {self.code[:3]}"
+        if self.error == "cccd_century":
+            return f"{vi}: {self.code[3]}", f"{en}: {self.code[3]}"
+        return vi, en
 
 
 def normalise(raw: object) -> tuple[str, bool]:
-    """(code without spaces or dots, whether a leading zero lost by a spreadsheet was restored).
+    """(code without spaces or dots, a branch as 10 digits-3 digits, whether a leading zero lost by a spreadsheet was
+    restored).
 
-    Excel turns 0100233488 into the number 100233488; a 9-digit code (or 9 + branch) or an 11-digit number is
-    restored with its leading zero, which is then checked like any other code."""
+    Excel turns 0100233488 into the number 100233488; a 9-digit code (or 9 + branch) or an 11-digit number that
+    does not start with 0 is restored with its leading zero, which is then checked like any other code. A 13-digit
+    branch written without its hyphen, or with a space, gets the hyphen (python-stdnum's `format` does the same)."""
     if raw is None or (isinstance(raw, float) and np.isnan(raw)):
         return "", False
     text = str(raw).strip()
     if re.fullmatch(r"[0-9]+\.0", text):  # a number read as a float
         text = text[:-2]
     text = _SEPARATORS.sub("", text).replace("–", "-").replace("—", "-")
-    if re.fullmatch(r"[0-9]{9}(-[0-9]{3})?|[0-9]{11}", text):
+    if re.fullmatch(r"[0-9]{13}", text):
+        text = f"{text[:10]}-{text[10:]}"
+    if re.fullmatch(_RESTORE, text):
         return "0" + text, True
     return text, False
 
 
-def classify(raw: object) -> TaxCode:
+def _cccd_error(code: str, as_of: date | None) -> str:
+    """Why a 12-digit number is not a personal identification number ("" when its parts are plausible)."""
+    if code[:3] not in _province_codes():
+        return "cccd_province"
+    g = int(code[3])
+    if g > 3:
+        return "cccd_century"
+    year, today = birth_year(g, int(code[4:6])), (as_of or date.today()).year
+    if year > today or year < today - MAX_AGE:
+        return "cccd_year"
+    return ""
+
+
+def classify(raw: object, as_of: date | None = None) -> TaxCode:
+    """The kind of a tax code and, for an invalid one, why. `as_of` (default: today) bounds a CCCD's year of birth."""
     code, restored = normalise(raw)
     if not code:
         return TaxCode("" if raw is None else str(raw), "", "missing")
@@ -95,11 +171,10 @@ def classify(raw: object) -> TaxCode:
     if not m:
         return TaxCode(str(raw), code, "invalid", "format", restored)
     if m.group(3):
-        return TaxCode(str(raw), code, "personal_id", "", restored)
+        error = _cccd_error(code, as_of)
+        return TaxCode(str(raw), code, "invalid" if error else "personal_id", error, restored)
     head, branch = m.group(1), m.group(2)
-    if head[:2] == "00" and head[2:9] != "0000000":
-        error = "province_zero"
-    elif head[2:9] == "0000000":
+    if head[2:9] == "0000000":
         error = "sequence_zero"
     elif check_digit(head[:9]) != head[9]:
         error = "check_digit"
@@ -114,13 +189,70 @@ def is_valid(raw: object) -> bool:
     return classify(raw).valid
 
 
+# ------------------------------------------------------------------------------------------ date of birth
+
+BIRTH_MISMATCHES: tuple[str, ...] = ("", "century", "year", "sex")
+BIRTH_MISMATCH_TEXT: dict[str, tuple[str, str]] = {
+    "century": ("chữ số thứ 4 của số định danh cá nhân (thế kỷ sinh) không khớp thế kỷ của ngày sinh",
+                "the 4th digit of the personal ID number (century of birth) does not match the date of birth's"),
+    "year": ("chữ số 5–6 của số định danh cá nhân (2 số cuối năm sinh) không khớp năm của ngày sinh",
+             "digits 5–6 of the personal ID number (last two digits of the year of birth) do not match the date "
+             "of birth"),
+    "sex": ("chữ số thứ 4 của số định danh cá nhân (giới tính: chẵn nam, lẻ nữ) không khớp giới tính đã khai",
+            "the 4th digit of the personal ID number (sex: even male, odd female) does not match the sex given"),
+}
+
+
+def cccd_birth_mismatch(number: object, born: date, female: bool | None = None) -> str:
+    """Which part of a 12-digit personal ID number disagrees with a known date of birth (and sex, when given):
+    "century" (4th digit), "year" (digits 5-6), "sex" (4th digit's parity), or "" when they agree or the number is
+    no 12-digit number. Text for each in BIRTH_MISMATCH_TEXT (vi, en).
+
+    For the roster's citizen-ID check (scoring/workforce_rules.py may call this or `cccd_birth_mismatch_array`
+    instead of its own century arithmetic): the same rule as for tax codes, Circular 07/2016/TT-BCA Appendix III."""
+    code, _ = normalise(number)
+    if not re.fullmatch(r"[0-9]{12}", code):
+        return ""
+    g = int(code[3])
+    if 1900 + 100 * (g // 2) != born.year - born.year % 100:
+        return "century"
+    if int(code[4:6]) != born.year % 100:
+        return "year"
+    if female is not None and bool(g % 2) != female:
+        return "sex"
+    return ""
+
+
+def cccd_birth_mismatch_array(numbers: pd.Series | pa.Array, born_year: np.ndarray) -> np.ndarray:
+    """`cccd_birth_mismatch` for a column without a Python loop per row: int8 index into BIRTH_MISMATCHES per row;
+    0 where the number is no 12-digit number (after `normalise`) or the year of birth is unknown (NaN or < 0)."""
+    tc = classify_array(numbers)
+    out = np.zeros(len(born_year), dtype=np.int8)
+    year = np.asarray(born_year, dtype=float)
+    length = np.asarray(pc.utf8_length(tc.code).to_numpy(zero_copy_only=False))
+    digits_only = np.asarray(pc.match_substring_regex(tc.code, r"^[0-9]{12}$").to_numpy(zero_copy_only=False), bool)
+    at = np.flatnonzero(digits_only & (length == 12) & ~np.isnan(year) & (year >= 0))
+    if len(at):
+        digits, _, _ = _digits(tc.code, at, 6)
+        y = year[at].astype(np.int64)
+        century = 1900 + 100 * (digits[:, 3] // 2) != y - y % 100
+        yy = digits[:, 4] * 10 + digits[:, 5] != y % 100
+        out[at] = np.where(century, 1, np.where(yy, 2, 0))
+    return out
+
+
 MASK = "********"
 
 
-def hides(kind: str, code: str) -> bool:
+def hides(kind: str, code: str, error: str = "") -> bool:
     """Whether a code must be masked where people see it: a personal identification number (a household business
-    or an individual), and an invalid code long enough to be a mistyped one (11 digits or more, no branch hyphen)."""
-    return kind == "personal_id" or (kind == "invalid" and sum(c.isdigit() for c in code) >= 11 and "-" not in code)
+    or an individual), and an invalid code long enough to be a mistyped one (11 digits or more, unless it has a
+    branch hyphen and its first 10 digits are a valid enterprise code: 13 bare digits get a hyphen too)."""
+    return kind == "personal_id" or (kind == "invalid" and sum(c.isdigit() for c in code) >= 11 and (
+        "-" not in code or error in _HEAD_ERRORS))
+
+
+_HEAD_ERRORS = ("check_digit", "sequence_zero")  # errors of the first 10 digits
 
 
 def mask(code: str) -> str:
@@ -166,12 +298,13 @@ def _normalise_array(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
     as_float = pc.match_substring_regex(text, r"^[0-9]+\.0$")  # a number read as a float
     text = pc.if_else(as_float, pc.utf8_slice_codeunits(text, 0, -2), text)
     text = pc.replace_substring_regex(pc.replace_substring_regex(text, r"[ \t\r\n.]+", ""), "[–—]", "-")
-    restore = pc.match_substring_regex(text, r"^(?:[0-9]{9}(?:-[0-9]{3})?|[0-9]{11})$")
+    text = pc.replace_substring_regex(text, r"^([0-9]{10})([0-9]{3})$", r"\1-\2")  # a branch without its hyphen
+    restore = pc.match_substring_regex(text, f"^(?:{_RESTORE})$")
     code = pc.if_else(restore, pc.binary_join_element_wise("0", text, ""), text)
     return code, np.asarray(restore.to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def classify_array(raw: pd.Series | pa.Array | pa.ChunkedArray) -> TaxCodes:
+def classify_array(raw: pd.Series | pa.Array | pa.ChunkedArray, as_of: date | None = None) -> TaxCodes:
     """`classify` for a whole column without a Python loop per cell. Most cells of a real list already hold a clean
     code; only the others go through normalisation."""
     text = pc.utf8_trim_whitespace(_as_text(raw).fill_null(""))
@@ -196,53 +329,85 @@ def classify_array(raw: pd.Series | pa.Array | pa.ChunkedArray) -> TaxCodes:
     error = np.full(n, _ERROR["format"], dtype=np.int8)
     if len(ent):
         kind[ent], error[ent] = _check_enterprise(code, ent, length[ent] == 14)
-    kind[personal] = _KIND["personal_id"]
-    error[personal] = _ERROR[""]
+    pid = np.flatnonzero(personal)
+    if len(pid):
+        error[pid] = _check_personal(code, pid, (as_of or date.today()).year)
+        kind[pid] = np.where(error[pid] == _ERROR[""], _KIND["personal_id"], _KIND["invalid"])
     kind[missing] = _KIND["missing"]
     error[missing] = _ERROR[""]
-    return TaxCodes(code, kind, error, restored & ~missing, _display(code, kind))
+    return TaxCodes(code, kind, error, restored & ~missing, _display(code, kind, error))
 
 
-def _display(code: pa.Array, kind: np.ndarray) -> pa.Array:
+def _display(code: pa.Array, kind: np.ndarray, error: np.ndarray) -> pa.Array:
     """`TaxCode.masked` for a whole column: the same rule (`hides`) and the same mask (`mask`)."""
     hidden = kind == _KIND["personal_id"]
     invalid = np.flatnonzero(kind == _KIND["invalid"])
     if len(invalid):
         sub = code.take(pa.array(invalid))
-        long_ = pc.and_(pc.greater_equal(pc.count_substring_regex(sub, "[0-9]"), 11),
-                        pc.invert(pc.match_substring(sub, "-")))
-        hidden[invalid] = np.asarray(long_.to_numpy(zero_copy_only=False), dtype=bool)
+        no_hyphen = np.asarray(pc.invert(pc.match_substring(sub, "-")).to_numpy(zero_copy_only=False), dtype=bool)
+        head_error = np.isin(error[invalid], [_ERROR[e] for e in _HEAD_ERRORS])
+        long_ = np.asarray(pc.greater_equal(pc.count_substring_regex(sub, "[0-9]"), 11).to_numpy(
+            zero_copy_only=False), dtype=bool)
+        hidden[invalid] = long_ & (no_hyphen | head_error)
     if not hidden.any():
         return code
     masked = pc.binary_join_element_wise(MASK, pc.utf8_slice_codeunits(code, -4), "")
     return pc.if_else(pa.array(hidden), masked, code)
 
 
-def _check_enterprise(code: pa.Array, ent: np.ndarray, is_branch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(kind, error) of the cells at `ent`, each shaped as 10 digits or 10 digits, `-` and 3: the rules of
-    `classify` (province, sequence, check digit, branch) on a digit matrix read straight from the arrow buffer."""
+def _digits(code: pa.Array, at: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(digit matrix of the first `width` characters, byte buffer, start offsets) of the cells at `at`, read
+    straight from the arrow buffers."""
     n = len(code)
     offsets = np.frombuffer(code.buffers()[1], dtype=np.int32)[code.offset:code.offset + n + 1]
     data = np.frombuffer(code.buffers()[2], dtype=np.uint8)
-    start = offsets[ent].astype(np.int64)
-    digits = data[start[:, None] + np.arange(10)].astype(np.int64) - 48
+    start = offsets[at].astype(np.int64)
+    return data[start[:, None] + np.arange(width)].astype(np.int64) - 48, data, start
+
+
+_PROVINCE_TABLE: np.ndarray | None = None
+
+
+def _province_table() -> np.ndarray:
+    """bool[1000]: whether a 3-digit number is on the CCCD province code list."""
+    global _PROVINCE_TABLE
+    if _PROVINCE_TABLE is None:
+        table = np.zeros(1000, dtype=bool)
+        table[[int(c) for c in _province_codes()]] = True
+        _PROVINCE_TABLE = table
+    return _PROVINCE_TABLE
+
+
+def _check_personal(code: pa.Array, pid: np.ndarray, year: int) -> np.ndarray:
+    """The error of each 12-digit cell at `pid`: the rules of `_cccd_error` on a digit matrix."""
+    digits, _, _ = _digits(code, pid, 6)
+    province = digits[:, 0] * 100 + digits[:, 1] * 10 + digits[:, 2]
+    g = digits[:, 3]
+    born = 1900 + 100 * (g // 2) + digits[:, 4] * 10 + digits[:, 5]
+    return np.where(~_province_table()[province], _ERROR["cccd_province"], np.where(
+        g > 3, _ERROR["cccd_century"], np.where(
+            (born > year) | (born < year - MAX_AGE), _ERROR["cccd_year"], _ERROR[""]))).astype(np.int8)
+
+
+def _check_enterprise(code: pa.Array, ent: np.ndarray, is_branch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(kind, error) of the cells at `ent`, each shaped as 10 digits or 10 digits, `-` and 3: the rules of
+    `classify` (sequence, check digit, branch) on a digit matrix read straight from the arrow buffer."""
+    digits, data, start = _digits(code, ent, 10)
     r = (digits[:, :9] @ WEIGHTS) % 11
     ok_check = (r != 0) & ((10 - r) % 10 == digits[:, 9])
     seq_zero = (digits[:, 2:9] == 0).all(axis=1)
-    prov_zero = (digits[:, 0] == 0) & (digits[:, 1] == 0) & ~seq_zero
     branch_zero = np.zeros(len(ent), dtype=bool)
     branch_zero[is_branch] = (data[start[is_branch, None] + np.arange(11, 14)] == 48).all(axis=1)
-    error = np.where(prov_zero, _ERROR["province_zero"], np.where(
-        seq_zero, _ERROR["sequence_zero"], np.where(
-            ~ok_check, _ERROR["check_digit"], np.where(branch_zero, _ERROR["branch_zero"], _ERROR[""]))))
+    error = np.where(seq_zero, _ERROR["sequence_zero"], np.where(
+        ~ok_check, _ERROR["check_digit"], np.where(branch_zero, _ERROR["branch_zero"], _ERROR[""])))
     kind = np.where(error == _ERROR[""], np.where(is_branch, _KIND["branch"], _KIND["enterprise"]), _KIND["invalid"])
     return kind, error
 
 
-def classify_series(raw: pd.Series) -> pd.DataFrame:
+def classify_series(raw: pd.Series, as_of: date | None = None) -> pd.DataFrame:
     """`classify` for a whole column: a frame with `code` (normalised), `kind`, `error`, `restored` and `display`
     (the code as it may be shown: personal ID numbers masked), aligned on `raw`'s index."""
-    tc = classify_array(raw)
+    tc = classify_array(raw, as_of)
     return pd.DataFrame({
         "code": pd.Series(pd.arrays.ArrowStringArray(tc.code), index=raw.index, dtype="string"),
         "kind": pd.Categorical.from_codes(tc.kind, categories=KINDS),

@@ -1,12 +1,18 @@
-"""Tax codes: the MST check digit (docs/risk-sources.md §3 test vectors), branch form, 12-digit personal numbers,
-and the vectorised form agreeing with the scalar one."""
+"""Tax codes: the MST check digit (docs/risk-sources.md §3 test vectors), branch form, 12-digit personal numbers
+(CCCD structure: docs/legal-sources.md §10), and the vectorised form agreeing with the scalar one."""
 
+from datetime import date
+
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring.tax_codes import check_digit, classify, classify_series, mask
+from criteria.cccd_codes import load_cccd_codes, province_of
+from scoring.tax_codes import (BIRTH_MISMATCH_TEXT, BIRTH_MISMATCHES, ERROR_TEXT, ERRORS, MAX_AGE, birth_year,
+                               cccd_birth_mismatch, cccd_birth_mismatch_array, check_digit, classify, classify_series,
+                               mask)
 
 CASES = [
     # code,              kind,          error
@@ -21,10 +27,12 @@ CASES = [
     ("0100000008",       "invalid",     "sequence_zero"),
     ("0314409058-000",   "invalid",     "branch_zero"),
     ("0000000000",       "invalid",     "sequence_zero"),
-    ("0012345678",       "invalid",     "province_zero"),
+    ("0012345672",       "enterprise",  ""),              # a 00 prefix: no text excludes it (legal-sources §10)
+    ("0012345678",       "invalid",     "check_digit"),
     ("0100233488-01",    "invalid",     "format"),
-    ("010023348",        "invalid",     "province_zero"), # 9 digits: a 0 is put back (0010023348), then checked
-    ("01002334888",      "personal_id", ""),              # 11 digits: a 12-digit number that lost its 0
+    ("010023348",        "invalid",     "format"),        # 9 digits starting with 0: no spreadsheet dropped a 0
+    ("01002334888",      "invalid",     "format"),        # 11 digits starting with 0: a typo, not a lost 0
+    ("79123456789",      "personal_id", ""),              # 11 digits: a 12-digit number that lost its 0
     ("abc",              "invalid",     "format"),
     ("079123456789",     "personal_id", ""),
     ("",                 "missing",     ""),
@@ -70,8 +78,10 @@ def test_personal_numbers_are_masked():
 
 def test_a_mistyped_personal_number_is_masked_too():
     """11 or more digits that are no valid code may be a personal number with a typo: never shown in full."""
-    assert classify("0791234567890").masked() == "********7890"  # 13 digits
-    assert classify("07912345678").masked() == "********5678"  # 11 digits: a lost leading zero, a personal number
+    # 13 digits get a branch hyphen, but the first 10 are no valid code: still masked
+    assert classify("0791234567890").masked() == "********-890"
+    assert classify("0791234567-890").masked() == "********-890"
+    assert classify("07912345678").masked() == "********5678"  # 11 digits starting with 0: a typo
     assert classify("0100233488-12").masked() == "0100233488-12"  # a branch typo keeps its hyphen: not personal
     assert mask("79123456789") == "********6789"  # fixed width: the mask does not tell the length
 
@@ -112,3 +122,120 @@ def test_the_vectorised_form_agrees_with_the_scalar_one_on_any_cells(raw):
         got = (frame["kind"].iloc[i], frame["error"].iloc[i], frame["code"].iloc[i],
                bool(frame["restored"].iloc[i]), frame["display"].iloc[i])
         assert got == (tc.kind, tc.error, tc.code, tc.leading_zero_restored, tc.masked()), value
+
+
+# ------------------------------------------------------------------------------------------------ branches
+
+
+@pytest.mark.parametrize("written", ["0100112437-011", "0100112437011", "0100112437 011", "0100112437 - 011",
+                                     "0100112437–011", "01.00.112.437-011", "0100112437011.0"])
+def test_a_branch_is_accepted_however_it_is_separated_and_shown_in_one_form(written):
+    """Circular 105/2020/TT-BTC art. 5(1) writes a dependent unit's code N1..N10-N11N12N13; python-stdnum accepts it
+    with a hyphen, a space or nothing."""
+    tc = classify(written)
+    assert (tc.kind, tc.code, tc.parent, tc.leading_zero_restored) == ("branch", "0100112437-011", "0100112437", False)
+
+
+@pytest.mark.parametrize("written", ["0100112437-000", "0100112437000", "0100112437 000"])
+def test_branch_000_is_refused_in_every_form(written):
+    """N11N12N13 runs from 001 to 999 (Circular 105/2020/TT-BTC art. 5(1))."""
+    assert (classify(written).kind, classify(written).error) == ("invalid", "branch_zero")
+
+
+def test_a_branch_that_lost_its_leading_zero_is_restored():
+    assert classify("100112437-011").code == "0100112437-011"
+    assert classify("100112437-011").leading_zero_restored
+
+
+# ----------------------------------------------------------------------------------- CCCD (personal ID numbers)
+
+AS_OF = date(2026, 12, 1)
+
+
+def test_the_code_list_is_the_63_codes_of_circular_07_2016():
+    """Appendix I of Circular 07/2016/TT-BCA: 63 provinces, 001 Hà Nội to 096 Cà Mau, with gaps; every unit is a
+    current or former province of criteria/provinces.csv."""
+    codes = load_cccd_codes()
+    assert len(codes) == 63 and min(codes) == "001" and max(codes) == "096"
+    assert {"001", "031", "048", "079", "092"} <= set(codes) and not {"000", "003", "097"} & set(codes)
+    assert (codes["079"].name, province_of("079")) == ("Hồ Chí Minh", "Hồ Chí Minh")
+    assert province_of("074") == "Hồ Chí Minh"  # Bình Dương, merged on 1 Jul 2025
+    assert all(province_of(c) for c in codes)
+    assert province_of("000") is None
+
+
+@pytest.mark.parametrize("number,error", [
+    ("000000000000", "cccd_province"),   # no province 000: the issue's example
+    ("003123456789", "cccd_province"),   # a gap in the list
+    ("097123456789", "cccd_province"),   # after Cà Mau (096)
+    ("079423456789", "cccd_century"),    # 4/5: born 2100-2199
+    ("079923456789", "cccd_century"),
+    ("079327123456", "cccd_year"),       # female, born 2027: after the as-of date
+    ("079005123456", "cccd_year"),       # male, born 1905: more than MAX_AGE years before
+    ("079090123456", ""),                # male, born 1990
+    ("001301123456", ""),                # female, born 2001
+    ("096226123456", ""),                # male, born 2026
+])
+def test_a_personal_id_number_is_checked_part_by_part(number, error):
+    tc = classify(number, as_of=AS_OF)
+    assert (tc.kind, tc.error) == ("invalid" if error else "personal_id", error)
+    frame = classify_series(pd.Series([number]), as_of=AS_OF)
+    assert (frame["kind"][0], frame["error"][0]) == (tc.kind, tc.error)
+
+
+def test_century_digit_and_year_of_birth():
+    """Circular 07/2016/TT-BCA Appendix III: 0/1 = 20th century male/female, 2/3 = 21st, 4/5 = 22nd, …"""
+    assert [birth_year(g, 5) for g in range(10)] == [1905, 1905, 2005, 2005, 2105, 2105, 2205, 2205, 2305, 2305]
+    assert MAX_AGE == 120
+
+
+def test_a_valid_tax_code_with_a_stray_digit_is_no_personal_number():
+    """The issue's example: 10 valid digits plus one; whatever the position, never a household business."""
+    valid = ["0100233488", "0314409058", "2000102580", "8037630690", "4000107409", "5200327611"]
+    for code in valid:
+        for pos in range(11):
+            for d in "0123456789":
+                typo = code[:pos] + d + code[pos:]
+                tc = classify(typo, as_of=AS_OF)
+                if tc.kind == "personal_id":
+                    # only a number whose every part is plausible passes; say which, so a change here is seen
+                    assert typo[0] != "0" and tc.leading_zero_restored, typo
+    assert classify("01002334881", as_of=AS_OF).error == "format"
+    assert classify("20001025801", as_of=AS_OF).error == "cccd_year"  # 020 Lạng Sơn, born 1901
+    assert classify("80376306901", as_of=AS_OF).error == "cccd_year"  # 080 Long An, born 2076
+
+
+def test_messages_say_which_part_is_wrong_in_both_languages():
+    assert set(ERROR_TEXT) == set(ERRORS) - {""}
+    assert all(vi and en and vi != en for vi, en in ERROR_TEXT.values())
+    vi, en = classify("000000000000").explain()
+    assert "3 chữ số đầu" in vi and "first 3 digits" in en and vi.endswith(": 000")
+    vi, en = classify("079923456789").explain()
+    assert "chữ số thứ 4" in vi and "4th digit" in en and en.endswith(": 9")
+    vi, en = classify("079327123456", as_of=AS_OF).explain()
+    assert "5–6" in vi and "5–6" in en and "27" not in vi + en  # the year of birth is not quoted
+    assert classify("0100233488").explain() == ("", "")
+    assert "số kiểm tra" in classify("0100233480").explain()[0]
+
+
+def test_a_bad_personal_number_stays_masked():
+    assert classify("079923456789").masked() == "********6789"
+    assert classify("000000000000").masked() == "********0000"
+
+
+def test_date_of_birth_against_the_number():
+    """The 4th digit's century and digits 5-6 must match a known date of birth; the 4th digit's parity, a known sex."""
+    assert cccd_birth_mismatch("079090123456", date(1990, 6, 1)) == ""
+    assert cccd_birth_mismatch("079090123456", date(2090, 6, 1)) == "century"
+    assert cccd_birth_mismatch("079090123456", date(1991, 6, 1)) == "year"
+    assert cccd_birth_mismatch("079090123456", date(1990, 6, 1), female=True) == "sex"
+    assert cccd_birth_mismatch("079390123456", date(2090, 6, 1), female=True) == ""
+    assert cccd_birth_mismatch("79090123456", date(1990, 6, 1)) == ""  # lost 0 restored first
+    assert cccd_birth_mismatch("B1234567", date(1990, 6, 1)) == ""  # a passport: nothing to compare
+    assert set(BIRTH_MISMATCH_TEXT) == set(BIRTH_MISMATCHES) - {""}
+    numbers = pd.Series(["079090123456", "079090123456", "079290123456", None, "079 090 123 456", "C1234567"])
+    years = np.array([1990, 1991, 1990, 1990, np.nan, 1990])
+    got = cccd_birth_mismatch_array(numbers, years)
+    assert [BIRTH_MISMATCHES[i] for i in got] == ["", "year", "century", "", "", ""]
+    assert got.tolist() == [BIRTH_MISMATCHES.index(cccd_birth_mismatch(n, date(int(y), 1, 1)))
+                            if n and y == y else 0 for n, y in zip(numbers, years)]
