@@ -29,7 +29,7 @@ from criteria.provinces import ProvinceTable
 from scoring.supplier_matching import column, distinct, map_types, match_goods, text
 from scoring.supplier_result import SupplierResult
 from scoring.supplier_summary import summarise
-from scoring.tax_codes import ERRORS, KINDS, TaxCodes, classify_array
+from scoring.tax_codes import ERROR_TEXT, ERRORS, KINDS, TaxCodes, classify_array
 
 INFORMAL_TYPES = ("household_business", "home_worker")
 COMPANY_TYPES = ("factory", "labour_agency")  # types that cannot hold a personal tax code
@@ -298,16 +298,6 @@ def _sets(matrix: np.ndarray) -> tuple[np.ndarray, list[list[int]]]:
     return codes.astype(np.int64), [flat[a:b] for a, b in zip([0] + ends[:-1], ends)]
 
 
-_TAX_PROBLEM = {
-    "format": ("mã số thuế không đúng dạng (10 số, 10-3 số hoặc 12 số)",
-               "the tax code has the wrong shape (10 digits, 10-3 digits or 12 digits)"),
-    "check_digit": ("mã số thuế sai số kiểm tra", "the tax code's check digit is wrong"),
-    "province_zero": ("mã số thuế có mã tỉnh 00", "the tax code's province part is 00"),
-    "sequence_zero": ("mã số thuế có số thứ tự 0000000", "the tax code's sequence number is 0000000"),
-    "branch_zero": ("mã chi nhánh 000 không hợp lệ", "branch number 000 is not valid"),
-}
-
-
 def _problems(rows: np.ndarray, tax: TaxCodes, t: pd.DataFrame, prov_raw: pa.Array, prov_unknown: np.ndarray,
               type_unrecognised: np.ndarray, audit_future: np.ndarray, tier: np.ndarray) -> list[dict[str, Any]]:
     """Data the rules could not use, one line each (rows with problems only; no values of personal data)."""
@@ -320,7 +310,7 @@ def _problems(rows: np.ndarray, tax: TaxCodes, t: pd.DataFrame, prov_raw: pa.Arr
 
     bad = np.flatnonzero(invalid)
     for i, d in zip(bad.tolist(), shown(bad)):
-        vi, en = _TAX_PROBLEM.get(ERRORS[tax.error[i]], _TAX_PROBLEM["format"])
+        vi, en = ERROR_TEXT[ERRORS[tax.error[i]]]  # names the part of the number that is wrong
         out.append({"row": int(rows[i]), "column": "tax_code", "vi": f"{vi}: {d}", "en": f"{en}: {d}"})
     fixed = np.flatnonzero(tax.restored & ~invalid)
     for i, d in zip(fixed.tolist(), shown(fixed)):

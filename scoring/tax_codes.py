@@ -42,22 +42,23 @@ ERRORS: tuple[str, ...] = ("", "format", "check_digit", "sequence_zero", "branch
 ERROR_TEXT: dict[str, tuple[str, str]] = {
     "format": ("mã số thuế không đúng dạng (10 số, 10 số-3 số hoặc 12 số định danh cá nhân)",
                "the tax code has the wrong shape (10 digits, 10-3 digits or a 12-digit personal ID number)"),
-    "check_digit": ("chữ số thứ 10 (số kiểm tra) của mã số thuế không khớp 9 chữ số đầu",
-                    "the tax code's 10th digit (check digit) does not match its first 9 digits"),
-    "sequence_zero": ("chữ số 3–9 của mã số thuế (số thứ tự) là 0000000, ngoài khoảng 0000001–9999999",
-                      "digits 3–9 of the tax code (sequence number) are 0000000, outside 0000001–9999999"),
-    "branch_zero": ("3 số cuối (mã đơn vị phụ thuộc) là 000, ngoài khoảng 001–999",
-                    "the last 3 digits (dependent-unit number) are 000, outside 001–999"),
-    "cccd_province": ("3 chữ số đầu của số định danh cá nhân không phải mã tỉnh nơi đăng ký khai sinh "
+    "check_digit": ("mã số thuế sai số kiểm tra: chữ số thứ 10 không khớp 9 chữ số đầu",
+                    "the tax code's check digit is wrong: its 10th digit does not match the first 9"),
+    "sequence_zero": ("mã số thuế có chữ số 3–9 (số thứ tự) là 0000000, ngoài khoảng 0000001–9999999",
+                      "the tax code's digits 3–9 (sequence number) are 0000000, outside 0000001–9999999"),
+    "branch_zero": ("mã số thuế có 3 số cuối (mã đơn vị phụ thuộc) là 000, ngoài khoảng 001–999",
+                    "the tax code's last 3 digits (dependent-unit number) are 000, outside 001–999"),
+    "cccd_province": ("mã số thuế 12 số (số định danh cá nhân) có 3 chữ số đầu không phải mã tỉnh nơi đăng ký khai sinh "
                       "(Thông tư 07/2016/TT-BCA, Phụ lục I)",
-                      "the first 3 digits of the personal ID number are not a birth-registration province code "
+                      "the 12-digit tax code (personal ID number): its first 3 digits are not a birth-registration province code "
                       "(Circular 07/2016/TT-BCA, Appendix I)"),
-    "cccd_century": ("chữ số thứ 4 của số định danh cá nhân (thế kỷ và giới tính) không thuộc người đang sống "
+    "cccd_century": ("mã số thuế 12 số (số định danh cá nhân) có chữ số thứ 4 (thế kỷ và giới tính) không thuộc người đang sống "
                      "(0–3: sinh 1900–2099)",
-                     "the 4th digit of the personal ID number (century and sex) is not that of a living person "
+                     "the 12-digit tax code (personal ID number): its 4th digit (century and sex) is not that of a living person "
                      "(0–3: born 1900–2099)"),
-    "cccd_year": ("chữ số 5–6 của số định danh cá nhân (năm sinh) cho năm sinh không thể có",
-                  "digits 5–6 of the personal ID number (year of birth) give an impossible year of birth"),
+    "cccd_year": ("mã số thuế 12 số (số định danh cá nhân) có chữ số 5–6 (năm sinh) cho năm sinh không thể có",
+                  "the 12-digit tax code (personal ID number): its digits 5–6 (year of birth) give an impossible "
+                  "year of birth"),
 }
 
 WEIGHTS = np.array([31, 29, 23, 19, 17, 13, 7, 5, 3], dtype=np.int64)
