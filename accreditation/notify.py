@@ -54,6 +54,7 @@ KINDS: dict[str, Kind] = {
     "supplier_suspended": Kind(("brand",), "portfolio"),
     "supplier_actions_overdue": Kind(("brand",), "portfolio"),
     "supplier_expiring": Kind(("brand",), "portfolio"),
+    "invitation_reminder": Kind(("sme",), "home"),
 }
 DATE_PARAMS = ("expires", "due")  # ISO dates in params, shown as dd/mm/yyyy
 

@@ -97,6 +97,9 @@ RULES: tuple[Rule, ...] = (
     # Anyone, signed in or not, may verify a document.
     Rule(ANONYMOUS, "page.verify"), Rule("*", "page.verify"),
     Rule(ANONYMOUS, "page.login"),
+    # An invitation link opens its page before anyone has an account; the token is checked by the library.
+    Rule(ANONYMOUS, "page.accept_invitation"), Rule("sme", "page.accept_invitation"),
+    Rule("sme", "invitation.accept", "own_org"),
     Rule("*", "page.home"),
     Rule("*", "account.edit", "own_account"),
     Rule("*", "page.notifications"), Rule("*", "notification.read", "own_account"),
@@ -110,6 +113,7 @@ RULES: tuple[Rule, ...] = (
     Rule("sme", "assessment.submit", "own_draft"),
     Rule("sme", "assessment.dispute", "own_decided"),
     Rule("sme", "share.manage", "own_org"),
+    Rule("sme", "page.invite"), Rule("sme", "invitation.manage", "own_org"),  # its own suppliers (the cascade)
     # After the decision: the company works on its corrective actions and its child-labour cases.
     Rule("sme", "page.actions"), Rule("sme", "page.cases"),
     Rule("sme", "action.view", "own_org"), Rule("sme", "action.update", "own_org"),
@@ -129,6 +133,7 @@ RULES: tuple[Rule, ...] = (
     Rule("assessor", "case.view", "case_assessor"), Rule("assessor", "case.close", "case_assessor"),
     # Brands: only what suppliers chose to share with them.
     Rule("brand", "page.portfolio"),
+    Rule("brand", "page.invite"), Rule("brand", "invitation.manage", "own_org"),
     Rule("brand", "assessment.view", "shared_with_me"),
     Rule("brand", "action.progress", "shared_with_me"),  # counts by status and open cases; never worker data
     # Administrators: organisations, users and criteria versions; they may revoke documents too.

@@ -31,6 +31,7 @@ MIGRATION_MODULES: tuple[str, ...] = (
     "accreditation.store.audit",
     "accreditation.store.checks",
     "accreditation.store.followup",
+    "accreditation.store.invitations",
 )
 
 DB_NAME = "accreditation.db"
