@@ -35,9 +35,9 @@ import pyarrow.compute as pc
 Kind = Literal["enterprise", "branch", "personal_id", "invalid", "missing"]
 KINDS: tuple[str, ...] = ("enterprise", "branch", "personal_id", "invalid", "missing")
 Error = Literal["", "format", "check_digit", "sequence_zero", "branch_zero", "cccd_province", "cccd_century",
-                "cccd_year"]
+                "cccd_year", "ambiguous"]
 ERRORS: tuple[str, ...] = ("", "format", "check_digit", "sequence_zero", "branch_zero", "cccd_province",
-                           "cccd_century", "cccd_year")
+                           "cccd_century", "cccd_year", "ambiguous")
 # What is wrong, naming the part of the number (vi, en); `explain` adds the digits that are not personal.
 ERROR_TEXT: dict[str, tuple[str, str]] = {
     "format": ("mã số thuế không đúng dạng (10 số, 10 số-3 số hoặc 12 số định danh cá nhân)",
@@ -59,6 +59,10 @@ ERROR_TEXT: dict[str, tuple[str, str]] = {
     "cccd_year": ("mã số thuế 12 số (số định danh cá nhân) có chữ số 5–6 (năm sinh) cho năm sinh không thể có",
                   "the 12-digit tax code (personal ID number): its digits 5–6 (year of birth) give an impossible "
                   "year of birth"),
+    "ambiguous": ("mã số thuế 11 chữ số: có thể là mã số thuế 10 số thừa một chữ số ở đầu hoặc cuối, hoặc số định "
+                  "danh cá nhân bị mất số 0 đầu; hãy nhập lại ô này dưới dạng văn bản",
+                  "the tax code has 11 digits: a 10-digit tax code with a stray first or last digit, or a personal ID "
+                  "number that lost its leading 0; enter the cell again as text"),
 }
 
 WEIGHTS = np.array([31, 29, 23, 19, 17, 13, 7, 5, 3], dtype=np.int64)
@@ -163,6 +167,11 @@ def _cccd_error(code: str, as_of: date | None) -> str:
     return ""
 
 
+def _valid_head(ten: str) -> bool:
+    """Whether 10 digits are a valid enterprise code (sequence not zero, check digit right)."""
+    return ten[2:9] != "0000000" and check_digit(ten[:9]) == ten[9]
+
+
 def classify(raw: object, as_of: date | None = None) -> TaxCode:
     """The kind of a tax code and, for an invalid one, why. `as_of` (default: today) bounds a CCCD's year of birth."""
     code, restored = normalise(raw)
@@ -172,7 +181,9 @@ def classify(raw: object, as_of: date | None = None) -> TaxCode:
     if not m:
         return TaxCode(str(raw), code, "invalid", "format", restored)
     if m.group(3):
-        error = _cccd_error(code, as_of)
+        # 11 digits given: a valid tax code with a digit before or after it cannot be told from a lost 0
+        ambiguous = restored and (_valid_head(code[1:11]) or _valid_head(code[2:12]))
+        error = "ambiguous" if ambiguous else _cccd_error(code, as_of)
         return TaxCode(str(raw), code, "invalid" if error else "personal_id", error, restored)
     head, branch = m.group(1), m.group(2)
     if head[2:9] == "0000000":
@@ -332,7 +343,7 @@ def classify_array(raw: pd.Series | pa.Array | pa.ChunkedArray, as_of: date | No
         kind[ent], error[ent] = _check_enterprise(code, ent, length[ent] == 14)
     pid = np.flatnonzero(personal)
     if len(pid):
-        error[pid] = _check_personal(code, pid, (as_of or date.today()).year)
+        error[pid] = _check_personal(code, pid, (as_of or date.today()).year, restored[pid])
         kind[pid] = np.where(error[pid] == _ERROR[""], _KIND["personal_id"], _KIND["invalid"])
     kind[missing] = _KIND["missing"]
     error[missing] = _ERROR[""]
@@ -379,15 +390,22 @@ def _province_table() -> np.ndarray:
     return _PROVINCE_TABLE
 
 
-def _check_personal(code: pa.Array, pid: np.ndarray, year: int) -> np.ndarray:
-    """The error of each 12-digit cell at `pid`: the rules of `_cccd_error` on a digit matrix."""
-    digits, _, _ = _digits(code, pid, 6)
+def _valid_heads(digits: np.ndarray) -> np.ndarray:
+    """`_valid_head` of each row of a 10-column digit matrix."""
+    r = (digits[:, :9] @ WEIGHTS) % 11
+    return (r != 0) & ((10 - r) % 10 == digits[:, 9]) & ~(digits[:, 2:9] == 0).all(axis=1)
+
+
+def _check_personal(code: pa.Array, pid: np.ndarray, year: int, restored: np.ndarray) -> np.ndarray:
+    """The error of each 12-digit cell at `pid`: the rules of `classify` and `_cccd_error` on a digit matrix."""
+    digits, _, _ = _digits(code, pid, 12)
     province = digits[:, 0] * 100 + digits[:, 1] * 10 + digits[:, 2]
     g = digits[:, 3]
     born = 1900 + 100 * (g // 2) + digits[:, 4] * 10 + digits[:, 5]
-    return np.where(~_province_table()[province], _ERROR["cccd_province"], np.where(
+    ambiguous = restored & (_valid_heads(digits[:, 1:11]) | _valid_heads(digits[:, 2:12]))
+    return np.where(ambiguous, _ERROR["ambiguous"], np.where(~_province_table()[province], _ERROR["cccd_province"], np.where(
         g > 3, _ERROR["cccd_century"], np.where(
-            (born > year) | (born < year - MAX_AGE), _ERROR["cccd_year"], _ERROR[""]))).astype(np.int8)
+            (born > year) | (born < year - MAX_AGE), _ERROR["cccd_year"], _ERROR[""])))).astype(np.int8)
 
 
 def _check_enterprise(code: pa.Array, ent: np.ndarray, is_branch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

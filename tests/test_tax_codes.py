@@ -32,7 +32,8 @@ CASES = [
     ("0100233488-01",    "invalid",     "format"),
     ("010023348",        "invalid",     "format"),        # 9 digits starting with 0: no spreadsheet dropped a 0
     ("01002334888",      "invalid",     "format"),        # 11 digits starting with 0: a typo, not a lost 0
-    ("79123456789",      "personal_id", ""),              # 11 digits: a 12-digit number that lost its 0
+    ("79090123456",      "personal_id", ""),              # 11 digits: a 12-digit number that lost its 0
+    ("79123456789",      "invalid",     "ambiguous"),     # ... or 7 + a valid tax code 9123456789: cannot tell
     ("abc",              "invalid",     "format"),
     ("079123456789",     "personal_id", ""),
     ("",                 "missing",     ""),
@@ -87,7 +88,7 @@ def test_a_mistyped_personal_number_is_masked_too():
 
 
 def test_series_agrees_with_scalar():
-    raw = [c for c, _, _ in CASES] + [None, "0100 233 488", "100233488", "100233488.0", "79123456789"]
+    raw = [c for c, _, _ in CASES] + [None, "0100 233 488", "100233488", "100233488.0", "79123456789", "79090123456"]
     frame = classify_series(pd.Series(raw, dtype=object))
     for i, value in enumerate(raw):
         tc = classify(value)
@@ -190,19 +191,26 @@ def test_century_digit_and_year_of_birth():
 
 
 def test_a_valid_tax_code_with_a_stray_digit_is_no_personal_number():
-    """The issue's example: 10 valid digits plus one; whatever the position, never a household business."""
+    """The issue's example: 10 valid digits plus one. Before or after the code, never a household business: an
+    11-digit cell whose first or last 10 digits are a valid code is ambiguous (docs/legal-sources.md §11). Inside
+    the code, only a number whose every CCCD part is plausible passes (nothing can tell it apart)."""
     valid = ["0100233488", "0314409058", "2000102580", "8037630690", "4000107409", "5200327611"]
     for code in valid:
         for pos in range(11):
             for d in "0123456789":
                 typo = code[:pos] + d + code[pos:]
                 tc = classify(typo, as_of=AS_OF)
-                if tc.kind == "personal_id":
-                    # only a number whose every part is plausible passes; say which, so a change here is seen
-                    assert typo[0] != "0" and tc.leading_zero_restored, typo
-    assert classify("01002334881", as_of=AS_OF).error == "format"
-    assert classify("20001025801", as_of=AS_OF).error == "cccd_year"  # 020 Lạng Sơn, born 1901
-    assert classify("80376306901", as_of=AS_OF).error == "cccd_year"  # 080 Long An, born 2076
+                if pos in (0, 10):
+                    assert tc.kind == "invalid", typo
+                elif tc.kind == "personal_id":
+                    assert typo[0] != "0" and tc.leading_zero_restored and not tc.error, typo
+    assert classify("01002334881", as_of=AS_OF).error == "format"  # starts with 0: no lost zero
+    assert classify("20001025801", as_of=AS_OF).error == "ambiguous"
+    assert classify("80376306901", as_of=AS_OF).error == "ambiguous"
+    assert classify("10106142205", as_of=AS_OF).error == "ambiguous"  # 1 + 0106142205
+    assert classify("803763069011", as_of=AS_OF).error == "cccd_province"  # 12 digits: 803 is no province
+    vi, en = classify("20001025801").explain()
+    assert "văn bản" in vi and "as text" in en
 
 
 def test_messages_say_which_part_is_wrong_in_both_languages():
