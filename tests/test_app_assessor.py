@@ -139,7 +139,7 @@ def test_each_role_is_offered_only_its_own_pages(data_dir):
     assert urls["sme@demo.vn"][:3] == ["home", "profile", "self-assessment"] and "verify" in urls["sme@demo.vn"]
     assert "queue" in urls["assessor@demo.vn"] and "self-assessment" not in urls["assessor@demo.vn"]
     assert "queue" not in urls["sme@demo.vn"] and "review" not in urls["brand@demo.vn"]
-    assert [p.url for p in allowed_pages(None)] == ["login", "verify"]
+    assert [p.url for p in allowed_pages(None)] == ["login", "accept-invitation", "verify"]
 
 
 def test_a_page_a_role_may_not_see_cannot_be_reached_by_url(data_dir):

@@ -1,0 +1,4 @@
+from accreditation.ui import common, invitations
+
+with common.friendly_errors():
+    invitations.accept_page()
