@@ -306,7 +306,7 @@ def register(db: Database, token: str | None, *, company_name: str, email: str, 
 def accept(db: Database, actor: Actor, token: str | None) -> dict[str, Any]:
     """Accept through the link while signed in as a registered company: its tax code must be the listed one (a
     company without a tax code takes it), and its results are shared with the inviter."""
-    require(actor, "invitation.accept", {"organisation_id": actor.organisation_id})
+    require(actor, "invitation.accept", {"organisation_id": getattr(actor, "organisation_id", None)})
     with write_tx(db):
         inv = find(db, token)
         org = db["organisations"].get(actor.organisation_id)

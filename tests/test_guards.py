@@ -16,7 +16,7 @@ from typing import Any, Callable
 import pytest
 from argon2 import PasswordHasher
 
-from accreditation import accounts, actions, cases, documents, notify, review, sharing, workflow
+from accreditation import accounts, actions, cases, documents, invitations, notify, review, sharing, workflow
 from accreditation.errors import UserError
 from accreditation.permissions import can
 from accreditation.store.db import open_db
@@ -25,7 +25,7 @@ from scoring.engine import assess
 from seed import VISIT, example_values, record_checks, review_everything, second_lead
 
 C = default_criteria()
-MODULES = (accounts, workflow, review, sharing, documents, actions, notify, cases)
+MODULES = (accounts, workflow, review, sharing, documents, actions, notify, cases, invitations)
 # Functions that take an actor but change nothing a permission governs, and why.
 EXEMPT = {
     "accounts.start_session": "signs in the user who has just proved their password",
@@ -200,7 +200,24 @@ def _closure_requested(db, ids) -> int:
     return cid
 
 
+def _invitation(db, ids, tax: str = "0100686209") -> tuple[int, str]:
+    """An open invitation from the demo brand to the supplier with tax code `tax` (id and token)."""
+    brand = accounts.user_for_email(db, "brand@demo.vn")
+    row = invitations.SupplierRow(1, "Nhà cung cấp", tax, f"ncc{tax}@x.vn")
+    sent = invitations.invite(db, brand, ids["brand"], [row])[0][0]
+    return sent.invitation_id, sent.link.split(f"{invitations.PARAM}=", 1)[1]
+
+
 CASES: dict[str, tuple[str, Resource, Callable]] = {
+    # invitations: the demo brand's list; the company "other" (tax code 0300588569) accepts one addressed to it
+    "invitations.invite": ("invitation.manage", _org("brand"), lambda db, a, i: invitations.invite(
+        db, a, i["brand"], [invitations.SupplierRow(1, "Xưởng mới", "0100686209", "x@x.vn")])),
+    "invitations.list_for": ("invitation.manage", _org("brand"), lambda db, a, i: invitations.list_for(
+        db, a, i["brand"])),
+    "invitations.remind": ("invitation.manage", _org("brand"), lambda db, a, i: invitations.remind(
+        db, a, _invitation(db, i)[0])),
+    "invitations.accept": ("invitation.accept", _org("other_org"), lambda db, a, i: invitations.accept(
+        db, a, _invitation(db, i, "0300588569")[1])),
     "notify.unread_count": ("notification.read", _own, lambda db, a, i: notify.unread_count(db, a)),
     "notify.list_for": ("notification.read", _own, lambda db, a, i: notify.list_for(db, a)),
     "notify.mark_all_read": ("notification.read", _own, lambda db, a, i: notify.mark_all_read(db, a)),
