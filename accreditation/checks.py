@@ -99,8 +99,16 @@ def from_roster(result: "RosterResult", filename: str, file_sha256: str, criteri
 
 def roster_finding(f: "Finding", law: "LawTables") -> dict[str, Any]:
     """A roster finding as stored: the rule id and the values its message is filled with, no text."""
+    from scoring.workforce import barred_params_of, time_barred_note
+
     out: dict[str, Any] = {"row": int(f.row), "employee_id": f.employee_id, "rule": f.rule, "severity": f.severity}
-    params, legacy = _message_params(law, f.rule, f.row, f.employee_id, f.message.vi, f.message.en)
+    vi, en = f.message.vi, f.message.en
+    barred = barred_params_of(f.fine_basis) if f.fine_min_vnd is None and f.fine_basis is not None else None
+    if barred:  # the message ends with the time-barred note: stored as its parameters, worded when shown
+        note = time_barred_note(barred)
+        vi, en = vi.removesuffix(" " + note.vi), en.removesuffix(" " + note.en)
+        out["fine_not_shown"] = barred
+    params, legacy = _message_params(law, f.rule, f.row, f.employee_id, vi, en)
     if params:
         out["params"] = params
     if legacy:
@@ -258,6 +266,7 @@ def roster_texts(finding: dict[str, Any], lang: str, law: "LawTables | None" = N
     """The finding, its legal basis and the action, in `lang`, from the law table's rule (never empty: a rule
     no longer in the tables shows its id)."""
     from criteria.law_tables import default_law
+    from scoring.workforce import time_barred_note
 
     law = law or default_law()
     rule = _law_rule(law, finding.get("rule"))
@@ -269,6 +278,9 @@ def roster_texts(finding: dict[str, Any], lang: str, law: "LawTables | None" = N
         text = legacy.get(lang) or legacy.get("vi")
     else:
         text = _fill(rule.message.get(lang), lang, finding, law)
+    barred = finding.get("fine_not_shown")
+    if isinstance(barred, dict) and "ended" in barred:  # the fine is time-barred: say so after the finding
+        text = f"{text} {time_barred_note(barred).get(lang)}"
     title = getattr(rule, "title", None)  # the law table's short name of the rule (newer tables have one)
     return {"finding": text, "legal_basis": rule.legal_basis.get(lang), "action": rule.action.get(lang),
             "title": title.get(lang) if title else ""}

@@ -380,15 +380,35 @@ def _vi_citation(en: str) -> str:
 def _time_barred(band: Any, ended: date, as_of: date) -> Fine:
     """No fine once the limitation period after the violation ended has run out (D283 art. 3(4)(a): one year for
     labour violations); the finding stays and says why no fine is shown."""
-    n, last = band.limitation_years, _add_years(ended, band.limitation_years).strftime("%d/%m/%Y")
-    basis = band.limitation_basis or band.decree
-    return (None, None, Text(
-        vi=f"Không nêu mức phạt: hành vi đã chấm dứt ngày {ended:%d/%m/%Y}, thời hiệu xử phạt {n} năm "
-           f"({_vi_citation(basis)}) đã hết sau ngày {last}, trước ngày kiểm tra {as_of:%d/%m/%Y}; phát hiện vẫn giữ "
-           f"nguyên và vẫn phải khắc phục.",
-        en=f"No fine shown: the violation ended on {ended:%d/%m/%Y}, and the {n}-year limitation period for fines "
-           f"({basis}) ran out after {last}, before the check date {as_of:%d/%m/%Y}; the finding stands and must still "
-           f"be remedied."))
+    return (None, None, time_barred_note(barred_params(band, ended, as_of)))
+
+
+def barred_params(band: Any, ended: date, as_of: date) -> dict[str, str]:
+    """What a time-barred fine's note is filled with (stored with a finding: no text, no language)."""
+    return {"ended": f"{ended:%d/%m/%Y}", "last": f"{_add_years(ended, band.limitation_years):%d/%m/%Y}",
+            "as_of": f"{as_of:%d/%m/%Y}", "years": str(band.limitation_years),
+            "basis": band.limitation_basis or band.decree}
+
+
+def time_barred_note(p: Mapping[str, str]) -> Text:
+    """The sentence a finding ends with when its fine is time-barred (see barred_params)."""
+    return Text(
+        vi=f"Không nêu mức phạt: hành vi đã chấm dứt ngày {p['ended']}, thời hiệu xử phạt {p['years']} năm "
+           f"({_vi_citation(p['basis'])}) đã hết sau ngày {p['last']}, trước ngày kiểm tra {p['as_of']}; phát hiện "
+           f"vẫn giữ nguyên và vẫn phải khắc phục.",
+        en=f"No fine shown: the violation ended on {p['ended']}, and the {p['years']}-year limitation period for "
+           f"fines ({p['basis']}) ran out after {p['last']}, before the check date {p['as_of']}; the finding stands "
+           f"and must still be remedied.")
+
+
+def barred_params_of(note: Text) -> dict[str, str] | None:
+    """The parameters back from a time-barred note (None if `note` is not one): for storing a finding neutrally."""
+    import re
+
+    m = re.fullmatch(r"No fine shown: the violation ended on (?P<ended>\S+), and the (?P<years>\d+)-year limitation "
+                     r"period for fines \((?P<basis>.+)\) ran out after (?P<last>\S+), before the check date "
+                     r"(?P<as_of>\S+); the finding stands and must still be remedied\.", note.en)
+    return m.groupdict() if m else None
 
 
 def _organisation_fine(rule: Rule, band: Any) -> Fine:

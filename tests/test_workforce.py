@@ -599,3 +599,16 @@ def test_arts_and_sport_apprentices_are_exempt_from_the_18_rule():
 def test_hired_as_an_apprentice(hired, rule):
     row = {**APPRENTICE, "hire_date": hired, "hours_per_day": "8", "hours_per_week": "40"}  # born 10/01/2010
     assert rules(check(row)) == ([rule] if rule else [])
+
+
+def test_a_time_barred_note_is_stored_as_parameters_and_worded_when_shown():
+    from accreditation.checks import roster_finding, roster_texts
+
+    f = next(f for f in check({"hire_date": "15/01/2024"}).findings if f.rule == "age.hired_13_14")
+    stored = roster_finding(f, LAW)
+    assert "text" not in stored and stored["fine_not_shown"] == {
+        "ended": "09/01/2025", "last": "09/01/2026", "as_of": "15/09/2026", "years": "1",
+        "basis": "Law 15/2012/QH13 art. 6(1)(a)"}
+    assert "fine" not in stored
+    for lang in ("vi", "en"):
+        assert roster_texts(stored, lang, LAW)["finding"] == getattr(f.message, lang)
