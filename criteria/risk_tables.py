@@ -1,5 +1,5 @@
 """The supply-chain risk tables under `criteria/risk/` (USDOL goods, NCLS 2018 sector findings, supplier-type levels,
-rule texts, actions, sources), read and checked once; every problem in any of them is collected and raised as one
+rule texts, actions, supplier controls and the steps they lower the residual level by, sources), read and checked once; every problem in any of them is collected and raised as one
 `CriteriaLoadError` naming file, row and column. `scoring.supply_chain` applies them.
 
 Texts here are `criteria.text.Text`."""
@@ -30,6 +30,8 @@ RULES = ("informal_listed_good", "personal_tax_code", "type_tax_mismatch", "belo
 TRIGGERS = ("no_age_verification", "no_recent_audit", "no_code_of_conduct", "subcontracting_allowed",
             "informal_unit", "listed_good", "bad_tax_code", "critical")
 EFFECTS = ("raise", "lower", "none")
+# What a supplier does about its inherent risk (controls.csv): each is a reason `control:<id>` when in place.
+CONTROLS = ("age_verification", "audit", "code_of_conduct", "no_subcontracting", "certificate")
 PUNCT = r"[ \t\r\n,;:./\\()\[\]{}\-_+&|\"'!?*#<>=~%@^`]+"  # runs of these count as one space in keyword matching
 
 
@@ -59,6 +61,7 @@ class Good:
     id: str
     label: Text
     edition: str
+    as_of: str  # the date of the list state the flags are copied from
     cl: bool
     fl: bool
     fcl: bool
@@ -79,6 +82,15 @@ class ActionDef:
 
 
 @dataclass(frozen=True)
+class ControlDef:
+    id: str
+    points: int  # added up over the controls in place; `RiskData.steps` turns the total into levels lowered
+    floor_without: str  # without this control the residual stays at least this level (or the inherent one if lower)
+    cap: str  # with this control the residual is at most this level
+    period_months: int | None  # audit: how recent an audit must be to count
+
+
+@dataclass(frozen=True)
 class RiskData:
     sources: dict[str, Source]
     levels: dict[str, dict[str, Any]]  # level -> {label: Text, priority, description: Text}
@@ -88,6 +100,15 @@ class RiskData:
     type_aliases: dict[str, str]  # folded alias -> type
     reasons: tuple[ReasonDef, ...]  # every reason a supplier can get, in output order
     actions: tuple[ActionDef, ...]
+    controls: tuple[ControlDef, ...] = ()  # in CONTROLS order
+    steps: tuple[tuple[int, int], ...] = ()  # (points at least, levels lowered), ascending
+
+    def control(self, cid: str) -> ControlDef:
+        return next(c for c in self.controls if c.id == cid)
+
+    def lowered_by(self, points: int) -> int:
+        """How many levels a total of control points lowers the inherent level by."""
+        return max((by for at, by in self.steps if points >= at), default=0)
 
     def reason(self, rid: str) -> ReasonDef:
         return next(r for r in self.reasons if r.id == rid)
@@ -96,7 +117,7 @@ class RiskData:
 SPECS = {
     "sources": SheetSpec("sources", ("id", "title", "published", "url", "read", "status"), ("id", "title", "url")),
     "levels": SheetSpec("levels", ("level", "rank", "priority"), ("level",), ("label", "description"), ("label",)),
-    "usdol_goods": SheetSpec("usdol_goods", ("good", "edition", "cl", "fl", "fcl", "level", "lower_tier_focus",
+    "usdol_goods": SheetSpec("usdol_goods", ("good", "edition", "as_of", "cl", "fl", "fcl", "level", "lower_tier_focus",
                                              "source", "note"), ("good", "level", "source"), ("good", "keywords"),
                              ("good",)),
     "sector_prevalence": SheetSpec("sector_prevalence", ("sector", "figure", "level", "source", "as_of"),
@@ -108,6 +129,9 @@ SPECS = {
                        ("reason",)),
     "actions": SheetSpec("actions", ("action", "trigger", "min_level", "source"),
                          ("action", "trigger", "min_level", "source"), ("action",), ("action",)),
+    "controls": SheetSpec("controls", ("control", "points", "floor_without", "cap", "period_months", "source", "note"),
+                          ("control", "points", "source"), ("reason",), ("reason",)),
+    "residual_steps": SheetSpec("residual_steps", ("points", "lowered_by", "note"), ("points", "lowered_by")),
 }
 
 _TONE_SWAP = {  # old-style and new-style tone placement in "oa", "oe", "uy": both spellings are in use
@@ -200,7 +224,9 @@ def _read_goods(r: _Reader, name: str, key: str, label: str, reason: Callable[[R
         if not row.ok:
             continue
         cl, fl, fcl, lower = (bool(f) for f in flags)
-        good = Good(gid, text, row.text("edition"), cl, fl, fcl, level or "", lower, accented, plain, srcs[0])
+        if name == "usdol_goods":
+            row.day("as_of", required=True)  # each flag is dated by the list it is copied from
+        good = Good(gid, text, row.text("edition"), row.text("as_of"), cl, fl, fcl, level or "", lower, accented, plain, srcs[0])
         out.append(good)
         reasons.append(ReasonDef(f"{key}:{gid}", "raise", good.level, reason(row, text), srcs))
     return tuple(out), reasons
@@ -267,6 +293,39 @@ def _read_actions(r: _Reader) -> list[ActionDef]:
     return actions
 
 
+def _read_controls(r: _Reader) -> tuple[tuple[ControlDef, ...], list[ReasonDef]]:
+    start = len(r.issues)
+    controls: dict[str, ControlDef] = {}
+    reasons: dict[str, ReasonDef] = {}
+    for row in r.rows("controls", "control"):
+        cid, points = row.option("control", CONTROLS), row.integer("points", low=0)
+        floor = row.option("floor_without", LEVELS, required=False)
+        cap = row.option("cap", LEVELS, required=False)
+        period = row.integer("period_months", required=cid == "audit", low=1)
+        text, srcs = _text(row, "reason"), r.refs(row)
+        if row.ok and cid and points is not None:
+            controls[cid] = ControlDef(cid, points, floor or "", cap or "", period)
+            reasons[cid] = ReasonDef(f"control:{cid}", "lower", "", text, srcs)
+    if len(r.issues) == start and set(controls) != set(CONTROLS):
+        r.issues.append(LoadIssue(ErrorCode.ROWS_MISSING, "risk/controls.csv", None, "control",
+                                  {"values": ", ".join(x for x in CONTROLS if x not in controls)}))
+    return tuple(controls[c] for c in CONTROLS if c in controls), [reasons[c] for c in CONTROLS if c in reasons]
+
+
+def _read_steps(r: _Reader) -> tuple[tuple[int, int], ...]:
+    """Points → levels lowered; both must grow from row to row (more controls never lower less)."""
+    steps: list[tuple[int, int]] = []
+    for row in r.rows("residual_steps", "points"):
+        at, by = row.integer("points", low=1), row.integer("lowered_by", low=1)
+        if not row.ok or at is None or by is None:
+            continue
+        if steps and (at <= steps[-1][0] or by <= steps[-1][1]):
+            row.issue(ErrorCode.BAD_ORDER, "lowered_by", options="points and lowered_by both increasing")
+            continue
+        steps.append((at, by))
+    return tuple(steps)
+
+
 def load_risk_data(folder: Path | None = None) -> RiskData:
     """Read and check the risk tables (default: `risk/` of the data files); raise every problem at once."""
     folder = folder or risk_dir()
@@ -280,11 +339,14 @@ def load_risk_data(folder: Path | None = None) -> RiskData:
     types, aliases, type_reasons = _read_types(r)
     rules = _read_rules(r)
     actions = _read_actions(r)
+    controls, control_reasons = _read_controls(r)
+    steps = _read_steps(r)
     if issues:
         raise CriteriaLoadError(issues, str(folder))
     reasons = (*[rules[x] for x in RULES if rules[x].effect == "raise"], *type_reasons, *good_reasons,
-               *sector_reasons, *[rules[x] for x in RULES if rules[x].effect != "raise"])
-    return RiskData(r.sources, levels, goods, sectors, types, aliases, tuple(reasons), tuple(actions))
+               *sector_reasons, *[rules[x] for x in RULES if rules[x].effect != "raise"], *control_reasons)
+    return RiskData(r.sources, levels, goods, sectors, types, aliases, tuple(reasons), tuple(actions), controls,
+                    steps)
 
 
 @lru_cache(maxsize=4)

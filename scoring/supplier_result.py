@@ -77,7 +77,7 @@ class SupplierResult:
     def entries(self, lang: str = "vi", texts: bool = True,
                 shared: Callable[[list[Any]], Any] | None = None) -> list[dict[str, Any]]:
         """One entry per input row: row, tax_code (masked if personal), tax_code_kind, supplier_type, province,
-        province_former, tier, level, duplicate_of, certificate {id, status, lowered} or None, reasons (id, effect,
+        province_former, tier, level (residual, after the supplier's controls), inherent, duplicate_of, certificate {id, status, lowered} or None, reasons (id, effect,
         level, text, source ids) and actions (id, text). Without `texts` (the CLI's JSON), a reason leaves out its
         text and its effect when it raised the level, and an action is its id: the texts are in `catalog`.
         `shared` is applied once to each combination of reasons and of actions, and the entries hold what it
@@ -91,8 +91,10 @@ class SupplierResult:
         certificates = _values(t, "certificate_id")
         states = _values(t, "certificate_status")
         lowered = t["certificate_lowered"].tolist()
+        inherent = _values(t, "inherent")
         return [{"row": row, "tax_code": tax, "tax_code_kind": kind, "supplier_type": typ, "province": prov,
-                 "province_former": former, "tier": tier, "level": level, "duplicate_of": dup,
+                 "province_former": former, "tier": tier, "level": level, "inherent": inherent[i],
+                 "duplicate_of": dup,
                  "certificate": None if state is None else {"id": certificates[i], "status": state,
                                                             "lowered": lowered[i]},
                  "reasons": reason_sets[rs], "actions": action_sets[acts]}
@@ -103,7 +105,7 @@ class SupplierResult:
 
     def records(self) -> list[dict[str, Any]]:
         """One language-neutral record per input row, to store: row, rule (`supplier_risk_<level>`), severity (the
-        level), tax_code (masked if personal), tax_code_kind, supplier_type, province, province_former, tier,
+        residual level), inherent (the level before controls), tax_code (masked if personal), tax_code_kind, supplier_type, province, province_former, tier,
         duplicate_of, certificate {id, status, lowered}, and the ids of its reasons and actions (texts in the
         catalog). Keys whose value is missing are left out, except tax_code, province and tier."""
         t = self.table
@@ -113,13 +115,15 @@ class SupplierResult:
         action_ids = [[self.actions[i].id for i in ids] for ids in self.action_sets]
 
         out = []
-        for (row, tax, kind, typ, prov, former, tier, level, dup, cert, state, lowered, rs, acts) in zip(
+        inherent = _values(t, "inherent")
+        for i, (row, tax, kind, typ, prov, former, tier, level, dup, cert, state, lowered, rs, acts) in enumerate(zip(
                 t["row"].tolist(), _values(t, "tax_display"), _values(t, "tax_kind"), _values(t, "type"),
                 _values(t, "province"), _values(t, "province_former"), _values(t, "tier"), _values(t, "level"),
                 _values(t, "duplicate_of"), _values(t, "certificate_id"), _values(t, "certificate_status"),
                 t["certificate_lowered"].tolist(),
-                t["reason_set"].tolist(), t["action_set"].tolist()):
+                t["reason_set"].tolist(), t["action_set"].tolist())):
             rec: dict[str, Any] = {"row": int(row), "rule": f"supplier_risk_{level}", "severity": level,
+                                   "inherent": inherent[i],
                                    "tax_code": tax, "tax_code_kind": kind, "supplier_type": typ, "province": prov,
                                    "province_former": former, "tier": None if tier is None else int(tier),
                                    "duplicate_of": None if dup is None else int(dup)}

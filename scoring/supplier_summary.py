@@ -50,9 +50,13 @@ def summarise(t: pd.DataFrame, tax: TaxCodes, goods: np.ndarray, data: RiskData,
     `SupplierSummary.model_dump()` would give it. `goods`: for each good, the number of distinct suppliers it was
     found for; `cert_states`: the certificate states in the order the counts are listed."""
     u = ~t["duplicate"].to_numpy(dtype=bool)  # distinct suppliers
-    rank = t["level_rank"].to_numpy()[u]
+    rank = t["level_rank"].to_numpy()[u]  # residual: what drives the summary, derived answers and plan
+    inherent = t["inherent_rank"].to_numpy()[u]
     high = rank >= RANK["high"]
-    focus = _focus(t, u, high)
+    # Whether the risky suppliers have controls is asked of the inherently risky ones: asked of the residual level,
+    # a supplier that checks ages would leave the question because it checks them, and SC-03 would always be "no".
+    needs_controls = inherent >= RANK["high"]
+    focus = _focus(t, u, needs_controls)
     typ = t["type"].cat.codes.to_numpy()[u]
     kinds = np.bincount(tax.kind[u], minlength=len(KINDS))
     certs = np.bincount(t["certificate_status"].cat.codes.to_numpy()[u] + 1, minlength=len(cert_states) + 1)[1:]
@@ -68,6 +72,7 @@ def summarise(t: pd.DataFrame, tax: TaxCodes, goods: np.ndarray, data: RiskData,
                                        t["duplicate_of"].to_numpy(dtype=np.int64, na_value=0)[dup_rows].tolist(),
                                        tax.kind[dup_rows].tolist())],
         by_level={lv: int((rank == i).sum()) for i, lv in enumerate(LEVELS)},
+        by_inherent={lv: int((inherent == i).sum()) for i, lv in enumerate(LEVELS)},
         by_type={**{ty: int(by_type[i + 1]) for i, ty in enumerate(TYPES)}, "unknown": int(by_type[0])},
         tax_codes={**{k: int(kinds[KINDS.index(k)]) for k in ("enterprise", "branch", "personal_id", "invalid",
                                                               "missing")},
@@ -80,7 +85,7 @@ def summarise(t: pd.DataFrame, tax: TaxCodes, goods: np.ndarray, data: RiskData,
         workers_in_high_risk=int(np.nansum(t["workers"].to_numpy(dtype=float)[u][high])),
         certificates={s: int(certs[i]) for i, s in enumerate(cert_states)},
         focus=focus,
-        derived=_derived(t, u, high, tier, typ, informal))
+        derived=_derived(t, u, needs_controls, tier, typ, informal))
 
 
 def _focus(t: pd.DataFrame, u: np.ndarray, high: np.ndarray) -> dict[str, Any]:

@@ -33,7 +33,8 @@ class SupplierSummary(BaseModel):
     rows: int  # data rows read
     suppliers: int  # distinct suppliers (duplicates not counted)
     duplicates: list[dict[str, Any]]  # {row, duplicate_of, key: "tax_code" | "name_province"}
-    by_level: dict[str, int]
+    by_level: dict[str, int]  # residual level: after the supplier's controls
+    by_inherent: dict[str, int] = {}  # inherent level: goods, sector, type, tier, tax code (absent before v3)
     by_type: dict[str, int]
     tax_codes: dict[str, int]  # enterprise, branch, personal_id, invalid, missing, leading_zero_restored
     provinces_mapped: list[dict[str, Any]]  # {from, to, rows}: old names mapped to the 2025 provinces

@@ -1,5 +1,8 @@
-"""Supply-chain risk flags: each supplier of a company's list gets a risk level (low, medium, high, critical), the
-reasons that raised it, each citing its source, and the actions it calls for; the company gets a summary
+"""Supply-chain risk flags: each supplier of a company's list gets an inherent risk level (low, medium, high,
+critical: what its goods, sector, type of unit, tier and tax code say) with the reasons that raised it, and a
+residual level after its controls (age checks, a recent audit, a signed code, no unapproved subcontracting, a
+verified certificate of this award), each reason citing its source, and the actions it calls for. The residual
+level is the supplier's `level`: it drives the summary, the derived answers and the plan. The company gets a summary the company gets a summary
 (`scoring.supplier_summary`) with the derived answers of the supply-chain indicators (SC-01..SC-04, PRO-03).
 
 Everything the rules use is data in `criteria/risk/` (USDOL goods, NCLS 2018 sector findings, supplier-type levels,
@@ -16,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable, Literal, Optional
+from typing import Any, Callable, Collection, Literal, Optional
 
 import numpy as np
 import pandas as pd
@@ -33,7 +36,7 @@ from scoring.tax_codes import ERROR_TEXT, ERRORS, KINDS, TaxCodes, classify_arra
 
 INFORMAL_TYPES = ("household_business", "home_worker")
 COMPANY_TYPES = ("factory", "labour_agency")  # types that cannot hold a personal tax code
-AUDIT_MONTHS = 12
+AUDIT_MONTHS = 12  # used only when the risk data has no audit control (tests' hand-made tables)
 CertificateStatus = Literal["active", "self_assessed", "suspended", "superseded", "expired", "revoked"]
 CertificateLookup = Callable[[str], "Optional[str] | tuple[Optional[str], Optional[str]]"]
 # What a lookup may answer; only "active" (a verified certificate in force) lowers the risk.
@@ -61,6 +64,7 @@ class _Suppliers:
     coc: np.ndarray
     age_verified: np.ndarray
     subcontracting: np.ndarray
+    no_subcontracting: np.ndarray  # the column says no (a blank cell is unknown, not a control)
     audit: pd.Series  # datetime
     certificate: pa.Array  # trimmed ids, null when blank
     spend: np.ndarray
@@ -81,18 +85,22 @@ def _read(frame: pd.DataFrame, data: RiskData, rows: Any) -> _Suppliers:
     def flag(name: str) -> np.ndarray:
         return column(frame, name, n, "boolean").fillna(False).to_numpy(dtype=bool)
 
+    sub = column(frame, "subcontracting_allowed", n, "boolean")
+
     return _Suppliers(
         row=np.asarray(rows, dtype=np.int64), tax=tax, province=text(frame, "province", n),
         tier=column(frame, "tier", n, "float").to_numpy(dtype=float), type=typ, type_unrecognised=type_unrecognised,
         workers=column(frame, "workers", n, "float").to_numpy(dtype=float), coc=flag("has_signed_code_of_conduct"),
-        age_verified=flag("age_verification_in_place"), subcontracting=flag("subcontracting_allowed"),
+        age_verified=flag("age_verification_in_place"), subcontracting=sub.fillna(False).to_numpy(dtype=bool),
+        no_subcontracting=(~sub).fillna(False).to_numpy(dtype=bool),
         audit=column(frame, "last_audit_date", n, "datetime"),
         certificate=pc.if_else(pc.equal(cert, ""), pa.scalar(None, pa.string()), cert),
         spend=column(frame, "annual_spend_vnd", n, "float").to_numpy(dtype=float))
 
 
 def assess_suppliers(frame: pd.DataFrame, as_of: date, data: RiskData, provinces: ProvinceTable, *,
-                     certificate_status: CertificateLookup | None = None, rows: Any = None,
+                     certificate_status: CertificateLookup | None = None,
+                     certified_tax_codes: Collection[str] = (), rows: Any = None,
                      problems: list[dict[str, Any]] | None = None) -> SupplierResult:
     """Flag every supplier of `frame` (canonical columns; see COLUMNS, missing optional ones count as blank) against
     the risk tables `data` and the `provinces` table; the caller loads both (this module reads no file).
@@ -100,8 +108,11 @@ def assess_suppliers(frame: pd.DataFrame, as_of: date, data: RiskData, provinces
     `rows`: the data-row numbers to report (default: the frame's index when it is 1-based integers, else 1..n).
     `certificate_status(id)` returns one of `LOOKUP_STATES` or None (not in the register), or a pair (state,
     holder's tax code) so that a certificate of another company is not counted; without it a certificate cannot be
-    checked and does not lower the risk. Only 'active' (a verified certificate in force) lowers the level, by one;
-    a self-assessment statement ('self_assessed'), a suspended or superseded document does not.
+    checked. Only 'active' (a verified certificate in force) is the certificate control; a self-assessment
+    statement ('self_assessed'), a suspended or superseded document is not.
+    `certified_tax_codes`: the tax codes that hold a verified certificate in force (the caller reads its register);
+    a supplier whose code (or, for a branch, its parent's) is among them has the certificate control without
+    naming its certificate id.
 
     Text columns stay arrow arrays and are worked on through their distinct values (products, sectors, types,
     provinces repeat heavily); per-row results are numpy arrays of codes until the result frame is built."""
@@ -112,15 +123,18 @@ def assess_suppliers(frame: pd.DataFrame, as_of: date, data: RiskData, provinces
     goods, sectors, pair_codes, goods_u = match_goods(text(frame, "products", n), text(frame, "sector", n), data)
     flags = _flags(s, goods, data)
     cs = _certificate_states(s, certificate_status)
-    reasons, matrix = _reasons(s, flags, goods, sectors, cs, data)
+    audit_ok, audit_future = _audits(s.audit, as_of, _audit_months(data))
+    in_place = {"age_verification": s.age_verified, "audit": audit_ok, "code_of_conduct": s.coc,
+                "no_subcontracting": s.no_subcontracting,
+                "certificate": (cs == CERT_STATES.index("active")) | _certified(s, certified_tax_codes)}
+    reasons, matrix = _reasons(s, flags, goods, sectors, cs, data, in_place)
     raise_rank = np.array([RANK[r.level] if r.effect == "raise" else 0 for r in reasons], dtype=np.int8)
-    raised = (matrix * raise_rank).max(axis=1) if n and len(reasons) else np.zeros(n, np.int8)
     # Every reason that raised the level is shown, not just the strongest: the supplier sees all its risk factors.
-    lowered = cs == CERT_STATES.index("active")
-    level_rank = np.where(lowered, np.maximum(raised - 1, 0), raised).astype(np.int8)
+    inherent = (matrix * raise_rank).max(axis=1) if n and len(reasons) else np.zeros(n, np.int8)
+    level_rank = _residual(inherent, in_place, data)
+    lowered = in_place["certificate"] & (level_rank < inherent)
     first_row = _first_rows(frame, s, prov_cur_u, prov_codes)
     duplicate = first_row != s.row
-    audit_ok, audit_future = _audits(s.audit, as_of)
     triggers = {
         "no_age_verification": ~s.age_verified, "no_recent_audit": ~audit_ok, "no_code_of_conduct": ~s.coc,
         "subcontracting_allowed": s.subcontracting, "informal_unit": flags["informal"], "listed_good": flags["listed"],
@@ -132,7 +146,9 @@ def assess_suppliers(frame: pd.DataFrame, as_of: date, data: RiskData, provinces
     reason_set, reason_sets = _sets(matrix)
     action_set, action_sets = _sets(amatrix)
     table = pd.DataFrame({
-        **_columns(s, prov_codes, prov_cur_u, prov_old_u, level_rank, duplicate, first_row, cs, lowered & (raised > 0)),
+        **_columns(s, prov_codes, prov_cur_u, prov_old_u, level_rank, duplicate, first_row, cs, lowered),
+        "inherent": pd.Categorical.from_codes(inherent.astype(np.int8), categories=LEVELS),
+        "inherent_rank": inherent.astype(np.int8),
         "reason_set": reason_set, "action_set": action_set, "informal": flags["informal"], "listed": flags["listed"],
         "coc": s.coc, "age_verified": s.age_verified, "audited": audit_ok, "subcontracting": s.subcontracting,
         "workers": s.workers, "spend": s.spend}, index=frame.index)
@@ -161,9 +177,49 @@ def _flags(s: _Suppliers, goods: np.ndarray, data: RiskData) -> dict[str, np.nda
             "informal": np.isin(s.type, informal_ids) | s.tax.personal}
 
 
+def _residual(inherent: np.ndarray, in_place: dict[str, np.ndarray], data: RiskData) -> np.ndarray:
+    """The level after the controls (criteria/risk/controls.csv, residual_steps.csv): the inherent level lowered by
+    the steps the points of the controls in place reach; at least a missing control's floor (never above the
+    inherent level); at most an in-place control's cap."""
+    n = len(inherent)
+    points = np.zeros(n, np.int64)
+    for c in data.controls:
+        points += c.points * in_place[c.id]
+    lowered_by = np.zeros(n, np.int64)
+    for at, by in data.steps:
+        lowered_by[points >= at] = by
+    level = np.maximum(inherent.astype(np.int64) - lowered_by, 0)
+    for c in data.controls:
+        if c.floor_without:
+            level = np.where(in_place[c.id], level, np.maximum(level, np.minimum(inherent, RANK[c.floor_without])))
+        if c.cap:
+            level = np.where(in_place[c.id], np.minimum(level, RANK[c.cap]), level)
+    return level.astype(np.int8)
+
+
+def _audit_months(data: RiskData) -> int:
+    found = [c.period_months for c in data.controls if c.id == "audit" and c.period_months]
+    return found[0] if found else AUDIT_MONTHS
+
+
+def _certified(s: _Suppliers, certified: Collection[str]) -> np.ndarray:
+    """Rows whose tax code holds a verified certificate in force: an enterprise or branch by its 10-digit
+    enterprise code (a branch shares its parent's), a personal number as a whole."""
+    n = len(s.row)
+    if not certified or n == 0:
+        return np.zeros(n, bool)
+    keys = pa.array(sorted({str(c).strip()[:10] if len(str(c).strip()) != 12 else str(c).strip()
+                            for c in certified}), pa.string())
+    code = pc.if_else(pa.array(s.tax.personal), s.tax.code, pc.utf8_slice_codeunits(s.tax.code, 0, 10))
+    found = pc.is_in(code, value_set=keys).fill_null(False)
+    ok = np.isin(s.tax.kind, [KINDS.index(k) for k in KINDS if k not in ("missing", "invalid")])
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool) & ok
+
+
 def _reasons(s: _Suppliers, flags: dict[str, np.ndarray], goods: np.ndarray, sectors: np.ndarray, cs: np.ndarray,
-             data: RiskData) -> tuple[list[Any], np.ndarray]:
-    """The reasons that apply to the list (in `data.reasons` order) and which rows each applies to."""
+             data: RiskData, in_place: dict[str, np.ndarray]) -> tuple[list[Any], np.ndarray]:
+    """The reasons that apply to the list (in `data.reasons` order) and which rows each applies to. A control in
+    place is a reason too (`control:<id>`, effect lower): the residual level is shown with what lowered it."""
     personal, kind, typ = s.tax.personal, s.tax.kind, s.type
     cols: dict[str, np.ndarray] = {
         "rule:informal_listed_good": flags["informal"] & flags["listed_cl"],
@@ -179,6 +235,7 @@ def _reasons(s: _Suppliers, flags: dict[str, np.ndarray], goods: np.ndarray, sec
     cols.update({f"good:{g.id}": goods[:, j] for j, g in enumerate(data.goods)})
     cols.update({f"sector:{x.id}": sectors[:, j] for j, x in enumerate(data.sectors)})
     cols.update({f"rule:certificate_{x}": cs == i for i, x in enumerate(CERT_STATES)})
+    cols.update({f"control:{c.id}": in_place[c.id] for c in data.controls})
     reasons = [r for r in data.reasons if r.id in cols]
     n = len(s.row)
     matrix = np.column_stack([cols[r.id] for r in reasons]) if n else np.zeros((0, len(reasons)), bool)
@@ -236,10 +293,10 @@ def _first_rows(frame: pd.DataFrame, s: _Suppliers, prov_cur_u: np.ndarray, prov
     return s.row[first[key]] if n else s.row
 
 
-def _audits(audit: pd.Series, as_of: date) -> tuple[np.ndarray, np.ndarray]:
-    """(audited within AUDIT_MONTHS up to `as_of`, audit date after `as_of`: not counted)."""
+def _audits(audit: pd.Series, as_of: date, months: int = AUDIT_MONTHS) -> tuple[np.ndarray, np.ndarray]:
+    """(audited within `months` up to `as_of`, audit date after `as_of`: not counted)."""
     as_of_ts = pd.Timestamp(as_of)
-    ok = ((audit <= as_of_ts) & (audit > as_of_ts - pd.DateOffset(months=AUDIT_MONTHS))).fillna(False)
+    ok = ((audit <= as_of_ts) & (audit > as_of_ts - pd.DateOffset(months=months))).fillna(False)
     return ok.to_numpy(dtype=bool), (audit > as_of_ts).fillna(False).to_numpy(dtype=bool)
 
 

@@ -49,7 +49,10 @@ def test_example_list(ok):
     assert d["as_of"] == "2026-06-30"
     assert [e["row"] for e in d["suppliers"]] == [1, 2, 3, 4, 5, 6]
     levels = {e["row"]: e["level"] for e in d["suppliers"]}
-    assert levels == {1: "high", 2: "low", 3: "high", 4: "critical", 5: "high", 6: "medium"}
+    # residual levels: rows 1/5 (garments, high) and 6 (medium) have age checks and other controls in place
+    assert levels == {1: "low", 2: "low", 3: "high", 4: "critical", 5: "low", 6: "low"}
+    assert {e["row"]: e["inherent"] for e in d["suppliers"]} == {1: "high", 2: "low", 3: "high", 4: "critical",
+                                                                  5: "high", 6: "medium"}
     for e in d["suppliers"]:
         assert set(e) >= {"row", "tax_code", "level", "reasons", "actions"}
         for r in e["reasons"]:
@@ -57,7 +60,8 @@ def test_example_list(ok):
         assert all(a in d["actions"] for a in e["actions"])
     s = d["summary"]
     assert s["suppliers"] == 5 and s["duplicates"] == [{"row": 5, "duplicate_of": 1, "key": "tax_code"}]
-    assert s["by_level"] == {"low": 1, "medium": 1, "high": 2, "critical": 1}
+    assert s["by_level"] == {"low": 3, "medium": 0, "high": 1, "critical": 1}
+    assert s["by_inherent"] == {"low": 1, "medium": 1, "high": 2, "critical": 1}
     assert {"from": "Bắc Giang", "to": "Bắc Ninh", "rows": 1} in s["provinces_mapped"]
     assert s["derived"]["suppliers.uses_informal"] == "yes"
     assert s["derived"]["suppliers.mapping"] == "partly"  # tiers 2-3 listed, but 1 of 5 has an unknown province
@@ -180,7 +184,7 @@ def test_registry_states_follow_the_holders_current_document(ok, tmp_path, monke
         (("0100233488", statement), ("0100109106", replaced), ("3709123455", suspended)))) + "\n", "utf-8-sig")
     d = ok(f, "--as-of", "2026-06-30", "--registry", tmp_path / "reg.db")
     got = [(e["level"], e["certificate"]["status"], e["certificate"]["lowered"]) for e in d["suppliers"]]
-    assert got == [("high", "self_assessed", False), ("medium", "active", True), ("high", "suspended", False)]
+    assert got == [("high", "self_assessed", False), ("low", "active", True), ("high", "suspended", False)]
     assert d["summary"]["certificates"]["self_assessed"] == 1 and d["summary"]["certificates"]["active"] == 1
 
 

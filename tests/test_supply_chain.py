@@ -19,7 +19,8 @@ from scoring.supply_chain import assess_suppliers
 AS_OF = date(2026, 6, 30)
 COLS = ("tax_code", "supplier_type", "products", "sector", "tier", "subcontracting_allowed", "certificate_id")
 
-# One row per rule. `reasons`: the raising reasons, in output order ("-" for none).
+# One row per rule. `reasons`: the raising reasons, in output order ("-" for none). `level` is the residual level;
+# without a control it is the inherent level, and a verified certificate in force caps it at low (controls.csv).
 RULES = """
 | case                       | tax_code       | supplier_type       | products         | sector      | tier | subcontracting_allowed | certificate_id | level    | reasons |
 | factory, nothing listed    | 0100233488     | nhà máy             | ốc vít           | cơ khí      | 1    | không                  |                | low      | - |
@@ -51,9 +52,9 @@ RULES = """
 | invalid tax code           | 0100233480     | nhà máy             | ốc vít           |             | 1    |                        |                | medium   | rule:invalid_tax_code |
 | type blank                 | 0100233488     |                     | ốc vít           |             | 1    |                        |                | medium   | rule:type_unknown |
 | type not recognised        | 0100233488     | spaceship           | ốc vít           |             | 1    |                        |                | medium   | rule:type_unknown |
-| active certificate lowers  | 0100233488     | nhà máy             | áo sơ mi         |             | 1    |                        | VN-CLF-2026-000001 | medium | good:garments |
+| active certificate lowers  | 0100233488     | nhà máy             | áo sơ mi         |             | 1    |                        | VN-CLF-2026-000001 | low    | good:garments |
 | ... but not below low      | 0100233488     | nhà máy             | ốc vít           |             | 1    |                        | VN-CLF-2026-000001 | low    | - |
-| critical -> high           | 0100233488     | hộ kinh doanh       | áo               |             | 1    |                        | VN-CLF-2026-000001 | high   | rule:informal_listed_good type:household_business good:garments |
+| critical -> low            | 0100233488     | hộ kinh doanh       | áo               |             | 1    |                        | VN-CLF-2026-000001 | low    | rule:informal_listed_good type:household_business good:garments |
 | expired does not lower     | 0100233488     | nhà máy             | áo sơ mi         |             | 1    |                        | VN-CLF-2024-000002 | high   | good:garments |
 | revoked does not lower     | 0100233488     | nhà máy             | áo sơ mi         |             | 1    |                        | VN-CLF-2025-000003 | high   | good:garments |
 | unknown does not lower     | 0100233488     | nhà máy             | áo sơ mi         |             | 1    |                        | VN-CLF-2025-999999 | high   | good:garments |
@@ -121,16 +122,18 @@ def test_rule_table(case):
     for r in entry["reasons"]:
         assert r["source"] and all(s in result.sources for s in r["source"])  # every reason cites its source
         assert r["text"]
-    notes = [r["id"] for r in entry["reasons"] if r["effect"] != "raise"]
+    notes = [r["id"] for r in entry["reasons"] if r["effect"] != "raise" and not r["id"].startswith("control:")]
     cert = case["certificate_id"]
     if cert:
         expected = CERT_NOTES[cert] if case["case"] != "other holder does not lower" else \
             "rule:certificate_other_holder"
         assert notes == [expected]
-        assert entry["certificate"]["lowered"] == (expected == "rule:certificate_active" and case["level"] !=
-                                                   "low")
+        active = expected == "rule:certificate_active"
+        assert entry["certificate"]["lowered"] == (active and entry["inherent"] != "low")
+        assert ("control:certificate" in [r["id"] for r in entry["reasons"]]) == active
     else:
         assert notes == [] and entry["certificate"] is None
+        assert entry["inherent"] == entry["level"]  # no control that lowers: residual = inherent
 
 
 def test_the_whole_table_at_once_gives_the_same_levels():
@@ -154,7 +157,7 @@ def test_each_certificate_state_is_counted_and_only_a_verified_certificate_in_fo
                                                          states)]
     result = run(rows, certificate_status=lambda cid: (states[cid], None))
     assert [(e["level"], e["certificate"]["status"], e["certificate"]["lowered"]) for e in result.entries()] == [
-        ("medium", "active", True), ("high", "self_assessed", False), ("high", "suspended", False),
+        ("low", "active", True), ("high", "self_assessed", False), ("high", "suspended", False),
         ("high", "superseded", False)]
     assert {k: v for k, v in result.summary.certificates.items() if v} == {
         "active": 1, "self_assessed": 1, "suspended": 1, "superseded": 1}
@@ -163,7 +166,7 @@ def test_each_certificate_state_is_counted_and_only_a_verified_certificate_in_fo
 def test_a_plain_status_lookup_is_accepted():
     result = run([{"tax_code": "0100233488", "supplier_type": "nhà máy", "products": "áo", "tier": "1",
                    "certificate_id": "X-1"}], certificate_status=lambda cid: "active")
-    assert result.entries()[0]["level"] == "medium"
+    assert result.entries()[0]["level"] == "low"
 
 
 def test_actions_follow_the_data():
@@ -365,7 +368,8 @@ def test_derived_answers_feed_the_engine():
     assert d.values == {"suppliers.mapping": "yes", "suppliers.code_of_conduct": "partly",
                         "suppliers.age_verification": "partly", "suppliers.audit": "partly",
                         "suppliers.uses_informal": "yes"}
-    assert [a.priority for a in d.actions] == ["critical", "major"]
+    # the controlled garment factory is low residual: only the household is in the plan
+    assert [a.priority for a in d.actions] == ["critical"]
     assert d.actions[0].ref == "row 1, tax code 0100233488" and d.actions[0].source == "suppliers"
     assert d.actions[0].finding.vi and d.actions[0].finding.en and d.actions[0].action.en
     res = assess(default_criteria(), {}, derived=[d])
@@ -373,7 +377,7 @@ def test_derived_answers_feed_the_engine():
                        ("PRO-03", "yes")]:
         got = res.indicator(ind)
         assert got.answer == value and got.source == "suppliers", ind
-    assert sum(a.source == "suppliers" for a in res.remediation) == 2
+    assert sum(a.source == "suppliers" for a in res.remediation) == 1
     assert res.remediation[0].priority == "critical"
 
 
@@ -412,9 +416,9 @@ def test_problems_name_row_and_column():
 def test_shipped_risk_data_is_consistent():
     data = default_risk_data()
     goods = {g.id: g for g in data.goods}
-    assert len([g for g in data.goods if g.edition == "2022"]) == 16  # the 16 Viet Nam goods
+    assert len([g for g in data.goods if g.edition == "2024" and g.id != "cotton_downstream"]) == 16  # 16 + 1
     assert {g for g, v in goods.items() if v.fl} == {"garments", "cotton_downstream"}
-    assert goods["garments"].fcl and goods["garments"].level == "high"
+    assert goods["garments"].level == "high"
     assert all(r.sources for r in data.reasons)
     assert data.types["household_business"]["level"] == "high" and data.types["home_worker"]["level"] == "high"
 
@@ -429,7 +433,7 @@ def test_a_broken_data_file_names_file_row_and_column(tmp_path):
     p = tmp_path / "supplier_types.csv"
     p.write_text(p.read_text("utf-8").replace(",high,", ",severe,", 1), "utf-8")
     g = tmp_path / "usdol_goods.csv"
-    g.write_text(g.read_text("utf-8").replace("usdol-tvpra,", "nowhere,", 1), "utf-8")
+    g.write_text(g.read_text("utf-8").replace("usdol-tvpra|", "nowhere|", 1), "utf-8")
     with pytest.raises(CriteriaLoadError) as err:
         load_risk_data(tmp_path)
     messages = err.value.messages("en")  # both files' problems at once
