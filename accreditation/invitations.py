@@ -405,8 +405,8 @@ def remind(db: Database, actor: Actor, invitation_id: int) -> str | None:
         require(actor, "invitation.manage", {"organisation_id": inv["inviter_id"]})
         state = state_of(db, inv)
         if state not in ("invited", "expired", "registered", "drafting"):
-            raise UserError.from_key("invitations.no_reminder", state=catalog_text(f"invitations.state.{state}",
-                                                                                    actor.language))
+            raise UserError(*(catalog_text("invitations.no_reminder", lg,
+                                           state=catalog_text(f"invitations.state.{state}", lg)) for lg in ("vi", "en")))
         now = _now()
         if inv["reminded_at"] and datetime.fromisoformat(inv["reminded_at"]) + timedelta(days=REMIND_DAYS) > now:
             nxt = (datetime.fromisoformat(inv["reminded_at"]) + timedelta(days=REMIND_DAYS)).date()
