@@ -7,9 +7,10 @@ What is stored (JSON in `checks.summary` and `findings.data`) holds counts, ids,
   (rows that block any statement or certificate);
 - roster finding: row, employee_id (the company's pseudonymous reference: never a name or ID number), rule (a law
   rule id), severity, params (the values the rule's message is filled with), blocks, fine {min, max, decree};
-- supplier summary: the rules' summary (`SupplierSummary`) without its one text, the focus definition;
+- supplier summary: the rules' summary (`SupplierSummary`) without its one text, the focus definition; `by_level`
+  counts the residual level (after the supplier's controls), `by_inherent` the level before them;
 - supplier finding: row, name (as written on the row: the company's business data, shown to the company and its
-  assessor, never to brands), rule, severity (the level), tax_code (a personal number masked), tax_code_kind,
+  assessor, never to brands), rule, severity (the residual level), inherent (the level before controls), tax_code (a personal number masked), tax_code_kind,
   supplier_type, province, province_former, tier, duplicate_of, certificate {id, status, lowered}, reasons and
   actions (ids of the risk catalog).
 
@@ -45,6 +46,7 @@ if TYPE_CHECKING:  # pragma: no cover
 KINDS = ("roster", "suppliers")
 SEVERITIES = ("critical", "major", "minor")  # roster findings, most serious first
 LEVELS = ("critical", "high", "medium", "low")  # supplier risk levels, most severe first
+RISK_LEVELS = LEVELS[::-1]  # least severe first, as criteria.risk_tables.LEVELS
 # The supplier summary's level counts, as SQL reads them: the portfolio reads 10,000 summaries in one query.
 LEVEL_PATHS = tuple(f"$.by_level.{level}" for level in LEVELS)
 _RANK = ("critical", "major", "high", "medium", "minor", "low")  # most serious first (display.SEVERITY_ORDER)
@@ -287,16 +289,19 @@ def roster_texts(finding: dict[str, Any], lang: str, law: "LawTables | None" = N
 
 
 def supplier_texts(finding: dict[str, Any], lang: str, data: "RiskData | None" = None) -> dict[str, str]:
-    """The reasons (those that raised the level, then notes such as a certificate's), the actions, the level and
-    the supplier type, in `lang`, from the risk catalog. A supplier with no reason gets its level's description."""
+    """The reasons (those that raised the inherent level, then notes such as a certificate's), the controls that
+    lowered it to the residual level, the actions, both levels and the supplier type, in `lang`, from the risk
+    catalog. A supplier with no reason gets its level's description."""
     data = data or _risk_data()
     reasons = _reasons(data)
     found = [reasons[r] for r in finding.get("reasons") or [] if r in reasons]
     raised = [r.text.get(lang) for r in found if r.effect == "raise"]
-    notes = [r.text.get(lang) for r in found if r.effect != "raise"]
+    controls = [r.text.get(lang) for r in found if r.id.startswith("control:")]
+    notes = [r.text.get(lang) for r in found if r.effect != "raise" and not r.id.startswith("control:")]
     legacy = (finding.get("text") or {})
     extra = legacy.get(lang) or legacy.get("vi")
     level = finding.get("severity") or "low"
+    inherent = finding.get("inherent") or level  # records before the residual level: the one level they had
     described = data.levels.get(level, {})
     if not raised and not extra:
         raised = [described["description"].get(lang)] if described.get("description") else []
@@ -305,7 +310,9 @@ def supplier_texts(finding: dict[str, Any], lang: str, data: "RiskData | None" =
     kind = data.types.get(finding.get("supplier_type") or "", {})
     return {"reasons": " ".join([*raised, *([extra] if extra else []), *notes]) or level,
             "actions": " ".join(acts) or "—",
+            "controls": " ".join(controls) or "—",
             "level": described["label"].get(lang) if described.get("label") else level,
+            "inherent": data.levels[inherent]["label"].get(lang) if inherent in data.levels else inherent,
             "supplier_type": kind["label"].get(lang) if kind.get("label") else (finding.get("supplier_type") or "")}
 
 
@@ -490,6 +497,10 @@ def neutral_finding(kind: str, finding: dict[str, Any], law: "LawTables | None" 
     level = f.get("severity") or f.get("rule")
     f["severity"] = level
     f["rule"] = f"supplier_risk_{level}"
+    if "inherent" not in f and level in RISK_LEVELS:
+        # Before the residual level an active certificate lowered the one level by one; nothing else lowered it.
+        lowered = isinstance(f.get("certificate"), dict) and f["certificate"].get("lowered")
+        f["inherent"] = RISK_LEVELS[min(RISK_LEVELS.index(level) + 1, 3)] if lowered else level
     unmatched: dict[str, list[str]] = {"vi": [], "en": []}
     for key, catalog in (("reasons", _reasons(data).values()), ("actions", _actions(data).values())):
         value = f.get(key)
@@ -521,15 +532,21 @@ def convert_stored(db: Database, check_ids: Iterable[int] | None = None) -> int:
     for check_id, kind, summary in db.execute(f"SELECT id, kind, summary FROM checks {where}").fetchall():
         old = json.loads(summary or "{}")
         new = neutral_summary(kind, old)
-        if new != old:
-            db.execute("UPDATE checks SET summary = ? WHERE id = ?",
-                       [json.dumps(new, ensure_ascii=False, default=str), check_id])
+        inherent: dict[str, int] = {}
         for finding_id, data in db.execute("SELECT id, data FROM findings WHERE check_id = ?",
                                            [check_id]).fetchall():
             before = json.loads(data or "{}")
             after = neutral_finding(kind, before)
+            if kind == "suppliers" and after.get("inherent") in RISK_LEVELS and not after.get("duplicate_of"):
+                inherent[after["inherent"]] = inherent.get(after["inherent"], 0) + 1
             if after != before:
                 db.execute("UPDATE findings SET data = ?, rule = ?, ref = NULL WHERE id = ?",
                            [json.dumps(after, ensure_ascii=False, default=str), after.get("rule"), finding_id])
                 changed += 1
+        if kind == "suppliers" and "by_inherent" not in new and "by_level" in new:
+            # a summary stored before the residual level: its inherent counts from its findings (distinct rows)
+            new["by_inherent"] = {lv: inherent.get(lv, 0) for lv in RISK_LEVELS}
+        if new != old:
+            db.execute("UPDATE checks SET summary = ? WHERE id = ?",
+                       [json.dumps(new, ensure_ascii=False, default=str), check_id])
     return changed

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -57,30 +58,48 @@ def read_supplier_table(data: bytes, filename: str, sheet: str | None = None) ->
 
 def assess_table(table: ImportedTable, as_of: date, certificate_status: CertificateLookup | None = None
                  ) -> SupplierResult:
-    """A decoded list flagged by the rules of `scoring.supply_chain`."""
+    """A decoded list flagged by the rules of `scoring.supply_chain`. A `registry_lookup` also hands the rules the
+    tax codes holding a verified certificate in force, so a supplier is found by its tax code without its id."""
     return assess_suppliers(table.frame, as_of, default_risk_data(), load_provinces(),
                             certificate_status=certificate_status,
+                            certified_tax_codes=getattr(certificate_status, "certified_tax_codes", ()),
                             problems=[_problem(p) for p in table.problems])
 
 
-def registry_lookup(db: Any, as_of: date) -> CertificateLookup:
-    """A certificate lookup over the award's registry: (state on `as_of`, holder's tax code), or None when the id is
-    not in it. A superseded document is followed to the holder's current one (a supplier's list keeps the id it was
-    given). Only a verified certificate in force is "active"; a self-assessment statement in force is
-    "self_assessed", and neither it nor a suspended document lowers the risk."""
-    from accreditation.store import certificates as registry
+class RegistryLookup:
+    """A certificate lookup over the award's registry: called with an id, (state on `as_of`, holder's tax code), or
+    None when the id is not in it. A superseded document is followed to the holder's current one (a supplier's list
+    keeps the id it was given). Only a verified certificate in force is "active"; a self-assessment statement in
+    force is "self_assessed", and neither it nor a suspended document lowers the risk.
+    `certified_tax_codes`: the tax codes holding a verified certificate in force on `as_of`, read once, so that a
+    supplier that did not write its certificate id is found by its tax code (the rules stay free of I/O)."""
 
-    def lookup(cert_id: str) -> tuple[str, str] | None:
-        cert = registry.get(db, cert_id)
+    def __init__(self, db: Any, as_of: date):
+        self.db, self.as_of = db, as_of
+
+    def __call__(self, cert_id: str) -> tuple[str, str] | None:
+        from accreditation.store import certificates as registry
+
+        cert = registry.get(self.db, cert_id)
         if cert is None:
             return None
-        cert = registry.successor(db, cert)
-        state = cert.status(as_of)
+        cert = registry.successor(self.db, cert)
+        state = cert.status(self.as_of)
         if state == "active" and not cert.verified:
             state = "self_assessed"
         return state, cert.tax_code
 
-    return lookup
+    @cached_property
+    def certified_tax_codes(self) -> frozenset[str]:
+        from accreditation.store import certificates as registry
+
+        return frozenset(c.tax_code for c in registry.list_certificates(self.db, status="active", as_of=self.as_of)
+                         if c.verified and c.tax_code)
+
+
+def registry_lookup(db: Any, as_of: date) -> RegistryLookup:
+    """The award registry as the supplier check reads it (see `RegistryLookup`)."""
+    return RegistryLookup(db, as_of)
 
 
 def write_templates(folder: Path = TEMPLATES) -> list[Path]:

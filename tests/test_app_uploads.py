@@ -80,7 +80,9 @@ def test_a_supplier_upload_shows_levels_and_the_province_mapping(data_dir):
     assert not at.exception and not at.error, texts(at)
     assert "Tên tỉnh cũ Bình Dương được chuyển thành Hồ Chí Minh" in texts(at)
     table = at.dataframe[0].value
-    assert table["Mức rủi ro"].tolist() == ["Cao", "Cao"]
+    assert table["Rủi ro còn lại"].tolist() == ["Cao", "Cao"]  # residual: no control in place
+    assert table["Rủi ro vốn có"].tolist() == ["Cao", "Cao"]
+    assert "(rủi ro vốn có): Nghiêm trọng 0 · Cao 2" in texts(at)  # inherent counts under the residual ones
     assert table["Lý do"].str.contains("Nhà cung cấp cấp 2 trở xuống làm hàng trong danh sách").iloc[0]
     assert table["Việc cần làm"].str.len().min() > 0 and "Chứng nhận" not in table  # no empty column
     db = open_db(data_dir / "accreditation.db")

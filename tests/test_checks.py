@@ -80,12 +80,15 @@ def test_a_supplier_record_round_trips_in_one_shape_with_ids_not_texts(db):
     result = check_suppliers(SUPPLIERS, "ncc.csv", AS_OF)
     record = checks.from_suppliers(result, "ncc.csv", "cd" * 32)
     got = stored(db, company(db, "Công ty Nhà Cung Cấp"), record)
-    assert got.summary["by_level"] == result.summary.by_level == {"low": 1, "medium": 1, "high": 2, "critical": 1}
+    # residual levels: the two garment rows and the bad-code workshop have controls in place
+    assert got.summary["by_level"] == result.summary.by_level == {"low": 3, "medium": 0, "high": 1, "critical": 1}
+    assert got.summary["by_inherent"] == {"low": 1, "medium": 1, "high": 2, "critical": 1}
     assert "vi" not in got.summary and "definition" not in got.summary["focus"]
     assert got.findings == record.findings and [f["row"] for f in got.findings] == [1, 2, 3, 4, 5, 6]
     assert "079123456789" not in json.dumps(got.findings) and got.findings[3]["tax_code"] == "********6789"
     for finding, entry_vi, entry_en in zip(got.findings, result.entries("vi"), result.entries("en")):
         assert finding["severity"] == entry_vi["level"] and finding["rule"] == f"supplier_risk_{entry_vi['level']}"
+        assert finding["inherent"] == entry_vi["inherent"]
         assert finding["reasons"] == [r["id"] for r in entry_vi["reasons"]]
         assert finding["actions"] == [a["id"] for a in entry_vi["actions"]]
         for lang, entry in (("vi", entry_vi), ("en", entry_en)):
@@ -94,9 +97,13 @@ def test_a_supplier_record_round_trips_in_one_shape_with_ids_not_texts(db):
             assert all(t in texts["reasons"] for t in raised) and texts["reasons"]
             assert texts["actions"] == (" ".join(a["text"] for a in entry["actions"]) or "—")
             assert texts["level"] == result.levels[entry["level"]].get(lang)
+            assert texts["inherent"] == result.levels[entry["inherent"]].get(lang)
+            controls = [r["text"] for r in entry["reasons"] if r["id"].startswith("control:")]
+            assert texts["controls"] == (" ".join(controls) or "—")
+            assert not any(t in texts["reasons"] for t in controls)
     assert checks.focus_definition(got.summary, "en").startswith("High- or critical-risk suppliers, and spend")
     assert checks.counts(got) == {"suppliers": 5, "as_of": AS_OF.isoformat(), "level": "critical",
-                                  "by_level": {"critical": 1, "high": 2, "medium": 1, "low": 1},
+                                  "by_level": {"critical": 1, "high": 1, "medium": 0, "low": 3},
                                   "informal_units": 1}
 
 
@@ -244,3 +251,43 @@ def test_a_page_reads_only_the_findings_it_shows_most_serious_first(db):
     assert high.findings == wanted and high.total == len(wanted)
     assert [f["row"] for f in high.findings[:2]] == sorted(f["row"] for f in high.findings[:2])
     assert checks.latest(db, got.assessment_id, "suppliers", severities=[]).findings == []
+
+
+@pytest.fixture
+def pre_residual_db(tmp_path, monkeypatch):
+    """A database as it was before `checks_0002_supplier_inherent` (neutral records, one supplier level)."""
+    monkeypatch.setenv("ACCREDITATION_DATA_DIR", str(tmp_path))
+    database = connect(tmp_path / "v2.db")
+    _register_migrations()
+    with write_tx(database):
+        MIGRATIONS.apply(database, stop_before="checks_0002_supplier_inherent")
+    with write_tx(database):
+        org = database["organisations"].insert({"kind": "sme", "name": "Công ty Cũ",
+                                                "created_at": "2026-01-01T00:00:00+00:00"}).last_pk
+        database["assessments"].insert({"id": 1, "organisation_id": org, "version": 1, "criteria_version": "2026.1",
+                                        "status": "submitted", "created_at": "2026-01-01T00:00:00+00:00"})
+    yield database
+    database.close()
+
+
+def test_a_supplier_record_stored_before_the_residual_level_still_reads(pre_residual_db):
+    """One level per supplier, no `inherent`, no `by_inherent`: the level was inherent, lowered by one only by an
+    active certificate; the migration gives each finding its inherent level and the summary its counts."""
+    result = check_suppliers(SUPPLIERS, "ncc.csv", AS_OF)
+    record = checks.from_suppliers(result, "ncc.csv", "x")
+    summary = {k: v for k, v in record.summary.items() if k != "by_inherent"}
+    summary["by_level"] = {"low": 1, "medium": 1, "high": 2, "critical": 1}  # as the old rules counted
+    old = [{k: v for k, v in f.items() if k != "inherent"} for f in record.findings]
+    for f, level in zip(old, ["medium", "low", "high", "critical", "high", "medium"]):  # the old levels
+        f["reasons"] = [r for r in f["reasons"] if not r.startswith("control:")]
+        f["severity"], f["rule"] = level, f"supplier_risk_{level}"
+    old[0]["certificate"] = {"id": "VN-CLF-2026-000001", "status": "active", "lowered": True}
+    insert_check(pre_residual_db, "suppliers", summary, old)
+    migrate(pre_residual_db)
+    got = checks.latest(pre_residual_db, 1, "suppliers")
+    assert [f["inherent"] for f in got.findings] == ["high", "low", "high", "critical", "high", "medium"]
+    assert got.summary["by_inherent"] == {"low": 1, "medium": 1, "high": 2, "critical": 1}  # row 5 is a duplicate
+    assert got.summary["by_level"] == summary["by_level"]
+    texts = checks.supplier_texts(got.findings[0], "en")
+    assert (texts["inherent"], texts["level"], texts["controls"]) == ("High", "Medium", "—")
+    assert checks.convert_stored(pre_residual_db) == 0  # converting again changes nothing

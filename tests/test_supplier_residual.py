@@ -161,3 +161,26 @@ def test_every_control_has_a_row_and_cites_its_source():
     for c in CONTROLS:
         r = data.reason(f"control:{c}")
         assert r.effect == "lower" and r.text.vi and r.text.en and all(s in data.sources for s in r.sources)
+
+
+def test_the_app_finds_a_suppliers_certificate_in_its_registry_by_tax_code(tmp_path, monkeypatch):
+    """The accreditation layer reads its registry once and hands the rules the certified tax codes."""
+    from accreditation.store import certificates as registry
+    from accreditation.store.db import open_db
+    from accreditation.suppliers import check_suppliers, registry_lookup
+
+    monkeypatch.setenv("ACCREDITATION_DATA_DIR", str(tmp_path / "data"))
+    db = open_db(tmp_path / "reg.db")
+    issued = date(2026, 6, 1)
+    for tax_code, verified in (("0100233488", True), ("0100112437", False)):
+        registry.issue(db, registry.CertificateDraft(
+            company_name="NCC", tax_code=tax_code, tier="pioneer", score=82.5, criteria_id="VN-CLF-REF",
+            criteria_version="2026.1", issued=issued, expires=registry.expiry_date(issued, 12), verified=verified,
+            issuer="VCCI" if verified else "self-assessment"), lambda cert: f"%PDF-1.4 {cert.id}".encode())
+    lookup = registry_lookup(db, date(2026, 6, 30))
+    assert lookup.certified_tax_codes == {"0100233488"}  # a self-assessment statement is not a certificate
+    csv = ("supplier_name,tax_code,province,products,tier,supplier_type\n"
+           "A,0100233488,Hà Nội,áo sơ mi,1,nhà máy\nB,0100112437,Hà Nội,áo sơ mi,1,nhà máy\n").encode()
+    got = check_suppliers(csv, "ncc.csv", date(2026, 6, 30), certificate_status=lookup).entries("en")
+    assert [(e["inherent"], e["level"]) for e in got] == [("high", "low"), ("high", "high")]
+    assert registry_lookup(db, date(2027, 7, 1)).certified_tax_codes == frozenset()  # expired by then

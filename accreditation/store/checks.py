@@ -17,3 +17,13 @@ def _neutral_records(db: Database) -> None:
 
     if "checks" in db.table_names():
         convert_stored(db)
+
+
+@MIGRATIONS(name="checks_0002_supplier_inherent")
+def _supplier_inherent(db: Database) -> None:
+    """Supplier records stored before the residual level had one level: each finding gets `inherent` (its level,
+    or one above when an active certificate had lowered it) and each summary `by_inherent` counted from them."""
+    from accreditation.checks import convert_stored
+
+    if "checks" in db.table_names():
+        convert_stored(db)

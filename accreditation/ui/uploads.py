@@ -259,7 +259,8 @@ def _supplier_stages() -> Stages:
 
 def supplier_rows(findings: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     """Supplier findings as table rows in `lang`: the row and the supplier's name and tax code (a personal number
-    masked) first, then level in words, reasons and actions from the risk catalog."""
+    masked) first, then the inherent level and its reasons, the controls and the residual level they leave (the
+    level that counts), and the actions, from the risk catalog."""
     rows = []
     for f in findings:
         texts = checks.supplier_texts(f, lang)
@@ -271,9 +272,12 @@ def supplier_rows(findings: list[dict[str, Any]], lang: str) -> list[dict[str, A
             ui_text("uploads.tax_code"): f.get("tax_code") or "—",
             ui_text("checks.supplier_type"): texts["supplier_type"] or "—",
             ui_text("uploads.province"): f.get("province") or "—",
+            ui_text("uploads.inherent"): severity_label(f.get("inherent") or f["severity"], lang)
+            if (f.get("inherent") or f.get("severity")) in LEVELS else texts["inherent"],
+            ui_text("uploads.reasons"): texts["reasons"],
+            ui_text("uploads.controls"): texts["controls"],
             ui_text("uploads.level"): severity_label(f["severity"], lang) if f.get("severity") in LEVELS
             else texts["level"],
-            ui_text("uploads.reasons"): texts["reasons"],
             ui_text("uploads.actions"): texts["actions"],
             ui_text("checks.certificate"): _certificate(cert),
         })
@@ -283,8 +287,9 @@ def supplier_rows(findings: list[dict[str, Any]], lang: str) -> list[dict[str, A
 def _supplier_widths() -> dict[str, Any]:
     return {ui_text("uploads.row"): ("small",), ui_text("uploads.supplier_name"): "medium",
             ui_text("uploads.tax_code"): 130, ui_text("checks.supplier_type"): "small",
-            ui_text("uploads.province"): "small", ui_text("uploads.level"): "small",
-            ui_text("uploads.reasons"): "large", ui_text("uploads.actions"): "large",
+            ui_text("uploads.province"): "small", ui_text("uploads.inherent"): "small",
+            ui_text("uploads.reasons"): "large", ui_text("uploads.controls"): "medium",
+            ui_text("uploads.level"): "small", ui_text("uploads.actions"): "large",
             ui_text("checks.certificate"): "medium"}
 
 
@@ -308,6 +313,10 @@ def _supplier_summary(check: checks.StoredCheck, chart: bool) -> None:
     else:
         st.caption(ui_text("checks.levels_line", suppliers=summary.get("suppliers", check.rows),
                       levels=" · ".join(f"{ui_text(f'uploads.level_{lv}')} {by_level.get(lv, 0)}" for lv in LEVELS)))
+    by_inherent = summary.get("by_inherent")
+    if by_inherent:  # absent from lists checked before the residual level
+        st.caption(ui_text("uploads.inherent_line", levels=" · ".join(
+            f"{ui_text(f'uploads.level_{lv}')} {by_inherent.get(lv, 0)}" for lv in LEVELS)))
     for mapped in summary.get("provinces_mapped", []):
         st.caption(ui_text("uploads.province_mapped", old=mapped["from"], new=mapped["to"], rows=mapped["rows"]))
     if summary.get("duplicates"):
