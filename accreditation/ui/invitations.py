@@ -17,6 +17,7 @@ from accreditation.permissions import require
 from accreditation.ui import common
 from accreditation.ui.common import ui_text
 from accreditation.ui.uploader import file_input
+from accreditation.wording import name_in_sentence
 
 LIST = "invite_list"  # the checked list waiting to be sent: (file name, rows, problems)
 SENT = "invite_sent"  # the links of the last sending, shown once
@@ -49,7 +50,7 @@ def invite_page() -> None:
     database = common.db()
     me = database["organisations"].get(actor.organisation_id)
     st.title(ui_text("invite_ui.heading"))
-    st.write(ui_text("invite_ui.intro", inviter=common.md(me["name"])))
+    st.write(ui_text("invite_ui.intro", inviter=common.md(name_in_sentence(me["name"]))))
     if me["kind"] == "sme":
         st.caption(ui_text("invite_ui.intro_company"))
     c1, c2 = st.columns(2)
