@@ -184,7 +184,7 @@ def accept_page() -> None:
         if st.button(ui_text("accept_ui.accept"), type="primary", key="invite_accept"):
             invitations.accept(database, actor, token)  # a refusal is shown by the page wrapper
             _forget_token()
-            common.flash("success", ui_text("accept_ui.accepted", inviter=info["inviter"]))
+            common.flash("success", ui_text("accept_ui.accepted", inviter=name_in_sentence(info["inviter"])))
             st.rerun()
     _decline(database, token)
 
@@ -222,7 +222,7 @@ def _register_form(database, token: str, info: dict) -> None:
                                language=common.lang())
     _forget_token()
     common.sign_in(new)
-    common.flash("success", ui_text("accept_ui.registered", inviter=info["inviter"]))
+    common.flash("success", ui_text("accept_ui.registered", inviter=name_in_sentence(info["inviter"])))
     st.rerun()
 
 
