@@ -283,3 +283,31 @@ def test_a_company_cannot_accept_its_own_invitation(db):
     token = send(db, buyer, [THREE[2]])["Công ty Bao bì Sao Mai"]
     with pytest.raises(UserError, match="its own invitation"):
         inv.accept(db, buyer, token)
+
+
+def test_the_cascade_an_invited_supplier_s_verified_certificate_lowers_its_residual_risk_in_the_buyer_s_check(db):
+    """The buyer lists its supplier by tax code; the supplier registers through the link under that code, is
+    verified, and the buyer's next supplier check finds the certificate by tax code alone (no certificate id)."""
+    from datetime import date
+
+    from accreditation.suppliers import check_suppliers, registry_lookup
+
+    listed = ("supplier_name,tax_code,province,products,tier,supplier_type\n"
+              "Xưởng Gỗ An Bình,0100112437,Hà Nội,áo sơ mi,1,nhà máy\n").encode()
+
+    def level() -> tuple[str, str]:
+        entry = check_suppliers(listed, "ncc.csv", date.today(),
+                                certificate_status=registry_lookup(db, date.today())).entries("en")[0]
+        return entry["inherent"], entry["level"]
+
+    buyer = accounts.user_for_email(db, "sme@demo.vn")
+    before = level()
+    assert before[1] in ("high", "critical")
+    token = send(db, buyer, [THREE[1]])["Xưởng Gỗ An Bình"]
+    supplier = inv.register(db, token, company_name="Gỗ An Bình", email="hr@anbinh.vn", password="long-enough")
+    draft = checked_draft(db, supplier)
+    workflow.submit(db, supplier, draft["id"], C)
+    assert level() == before  # a self-assessment statement lowers nothing
+    approve(db, supplier, draft["id"])
+    assert states(db, buyer) == {"0100112437": "verified"}
+    assert level() == (before[0], "low")
