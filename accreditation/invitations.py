@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from sqlite_utils import Database
 
 from accreditation import accounts, mailer, notify, settings
@@ -89,6 +90,12 @@ def _problem(filename: str, row: int, column: str, key: str, **params: Any) -> d
                for lang in ("vi", "en")}}
 
 
+def _cell(record: Any, column: str) -> str:
+    """A text cell, "" when empty (the importer gives a missing value, never the text "nan")."""
+    value = record.get(column)
+    return "" if value is None or pd.isna(value) else str(value).strip()
+
+
 def read_list(data: bytes, filename: str) -> SupplierList:
     """A supplier list (CSV or workbook, through the same importer as the roster) checked row by row: a row with
     a problem is left out and named (file, row, column). A whole-file problem raises `UserError`."""
@@ -105,13 +112,11 @@ def read_list(data: bytes, filename: str) -> SupplierList:
     seen: dict[str, int] = {}
     for row, rec in table.frame.iterrows():
         row = int(row)
-        name = str(rec.get("supplier_name") or "").strip() if rec.get("supplier_name") is not None else ""
-        raw_tax = rec.get("tax_code")
-        raw_mail = rec.get("email")
+        name, raw_tax, raw_mail = _cell(rec, "supplier_name"), _cell(rec, "tax_code"), _cell(rec, "email")
         problems = []
-        if not name or name.lower() in ("nan", "<na>"):
+        if not name:
             problems.append(_problem(filename, row, "supplier_name", "invitations.missing"))
-        tax = classify(raw_tax if raw_tax is not None and str(raw_tax) not in ("nan", "<NA>") else "")
+        tax = classify(raw_tax)
         if tax.kind == "missing":
             problems.append(_problem(filename, row, "tax_code", "invitations.missing"))
         elif not tax.valid:
@@ -128,9 +133,7 @@ def read_list(data: bytes, filename: str) -> SupplierList:
             problems.append(_problem(filename, row, "tax_code", "invitations.personal_id", value=tax.masked()))
         elif tax.code in seen:
             problems.append(_problem(filename, row, "tax_code", "invitations.duplicate", first=seen[tax.code]))
-        mail = accounts.normalise_email(str(raw_mail)) if raw_mail is not None else ""
-        if mail in ("nan", "<na>"):
-            mail = ""
+        mail = accounts.normalise_email(raw_mail)
         if not mail:
             problems.append(_problem(filename, row, "email", "invitations.missing"))
         elif len(mail) > 254 or not _EMAIL.fullmatch(mail):
