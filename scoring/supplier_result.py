@@ -61,23 +61,28 @@ class SupplierResult:
         s = self.sources[source_id]
         return f"{s['title']} ({s['published']}). {s['url']}" if s.get("published") else f"{s['title']}. {s['url']}"
 
-    def _sets(self, lang: str, texts: bool) -> tuple[list[list[Any]], list[list[Any]]]:
-        """Each combination of reasons and of actions as the entries show it. Rows share these lists: a list of
-        50,000 suppliers has a few thousand combinations."""
+    def _sets(self, lang: str, texts: bool) -> tuple[list[list[Any]], list[list[Any]], list[list[Any]]]:
+        """Each combination of reasons, of controls and of actions as the entries show it. Rows share these lists:
+        a list of 50,000 suppliers has a few thousand combinations. Controls are apart from the reasons that raise
+        the inherent level; without texts each control is its id (its sources are in the catalog): as reasons with
+        their sources they made the CLI's JSON half as large again."""
         def reason(r: ReasonDef) -> dict[str, Any]:
             return {"id": r.id, **({"effect": r.effect} if texts or r.effect != "raise" else {}),
                     **({"level": r.level} if r.level else {}), **({"text": r.text.get(lang)} if texts else {}),
                     "source": list(r.sources)}
 
-        reasons = [reason(r) for r in self.reasons]
+        reasons = [reason(r) if texts or not r.id.startswith("control:") else r.id for r in self.reasons]
+        control = [r.id.startswith("control:") for r in self.reasons]
         actions = [{"id": a.id, "text": a.text.get(lang)} if texts else a.id for a in self.actions]
-        return ([[reasons[i] for i in ids] for ids in self.reason_sets],
+        return ([[reasons[i] for i in ids if not control[i]] for ids in self.reason_sets],
+                [[reasons[i] for i in ids if control[i]] for ids in self.reason_sets],
                 [[actions[i] for i in ids] for ids in self.action_sets])
 
     def entries(self, lang: str = "vi", texts: bool = True,
                 shared: Callable[[list[Any]], Any] | None = None) -> list[dict[str, Any]]:
         """One entry per input row: row, tax_code (masked if personal), tax_code_kind, supplier_type, province,
-        province_former, tier, level (residual, after the supplier's controls), inherent, duplicate_of, certificate {id, status, lowered} or None, reasons (id, effect,
+        province_former, tier, level (residual, after the supplier's controls), inherent, duplicate_of, controls (the
+        controls in place: id, effect, text, sources; without `texts` their ids), certificate {id, status, lowered} or None, reasons (id, effect,
         level, text, source ids) and actions (id, text). Without `texts` (the CLI's JSON), a reason leaves out its
         text and its effect when it raised the level, and an action is its id: the texts are in `catalog`.
         `shared` is applied once to each combination of reasons and of actions, and the entries hold what it
@@ -85,9 +90,10 @@ class SupplierResult:
         t = self.table
         if not len(t):
             return []
-        reason_sets, action_sets = self._sets(lang, texts)
+        reason_sets, control_sets, action_sets = self._sets(lang, texts)
         if shared is not None:
-            reason_sets, action_sets = list(map(shared, reason_sets)), list(map(shared, action_sets))
+            reason_sets, control_sets, action_sets = (list(map(shared, reason_sets)), list(map(shared, control_sets)),
+                                                      list(map(shared, action_sets)))
         certificates = _values(t, "certificate_id")
         states = _values(t, "certificate_status")
         lowered = t["certificate_lowered"].tolist()
@@ -97,7 +103,7 @@ class SupplierResult:
                  "duplicate_of": dup,
                  "certificate": None if state is None else {"id": certificates[i], "status": state,
                                                             "lowered": lowered[i]},
-                 "reasons": reason_sets[rs], "actions": action_sets[acts]}
+                 "reasons": reason_sets[rs], "controls": control_sets[rs], "actions": action_sets[acts]}
                 for i, (row, tax, kind, typ, prov, former, tier, level, dup, state, rs, acts) in enumerate(zip(
                     t["row"].tolist(), _values(t, "tax_display"), _values(t, "tax_kind"), _values(t, "type"),
                     _values(t, "province"), _values(t, "province_former"), _values(t, "tier"), _values(t, "level"),

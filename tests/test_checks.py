@@ -89,7 +89,7 @@ def test_a_supplier_record_round_trips_in_one_shape_with_ids_not_texts(db):
     for finding, entry_vi, entry_en in zip(got.findings, result.entries("vi"), result.entries("en")):
         assert finding["severity"] == entry_vi["level"] and finding["rule"] == f"supplier_risk_{entry_vi['level']}"
         assert finding["inherent"] == entry_vi["inherent"]
-        assert finding["reasons"] == [r["id"] for r in entry_vi["reasons"]]
+        assert finding["reasons"] == [r["id"] for r in entry_vi["reasons"] + entry_vi["controls"]]
         assert finding["actions"] == [a["id"] for a in entry_vi["actions"]]
         for lang, entry in (("vi", entry_vi), ("en", entry_en)):
             texts = checks.supplier_texts(finding, lang)
@@ -98,7 +98,7 @@ def test_a_supplier_record_round_trips_in_one_shape_with_ids_not_texts(db):
             assert texts["actions"] == (" ".join(a["text"] for a in entry["actions"]) or "—")
             assert texts["level"] == result.levels[entry["level"]].get(lang)
             assert texts["inherent"] == result.levels[entry["inherent"]].get(lang)
-            controls = [r["text"] for r in entry["reasons"] if r["id"].startswith("control:")]
+            controls = [r["text"] for r in entry["controls"]]
             assert texts["controls"] == (" ".join(controls) or "—")
             assert not any(t in texts["reasons"] for t in controls)
     assert checks.focus_definition(got.summary, "en").startswith("High- or critical-risk suppliers, and spend")

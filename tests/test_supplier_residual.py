@@ -24,7 +24,7 @@ def one(row, **kw):
 
 
 def ids(entry, prefix):
-    return [r["id"] for r in entry["reasons"] if r["id"].startswith(prefix)]
+    return [r["id"] for r in entry["reasons"] + entry["controls"] if r["id"].startswith(prefix)]
 
 
 # --- USDOL flags as of the 2024 list ---------------------------------------------------------------------------

@@ -58,6 +58,8 @@ def test_example_list(ok):
         for r in e["reasons"]:
             assert r["source"] and all(s in d["sources"] for s in r["source"]) and r["id"] in d["reasons"]
         assert all(a in d["actions"] for a in e["actions"])
+        assert all(c.startswith("control:") and d["reasons"][c]["source"] for c in e["controls"])  # ids, catalog
+    assert d["suppliers"][0]["controls"] == ["control:age_verification", "control:audit", "control:code_of_conduct"]
     s = d["summary"]
     assert s["suppliers"] == 5 and s["duplicates"] == [{"row": 5, "duplicate_of": 1, "key": "tax_code"}]
     assert s["by_level"] == {"low": 3, "medium": 0, "high": 1, "critical": 1}

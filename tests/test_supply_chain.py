@@ -130,7 +130,7 @@ def test_rule_table(case):
         assert notes == [expected]
         active = expected == "rule:certificate_active"
         assert entry["certificate"]["lowered"] == (active and entry["inherent"] != "low")
-        assert ("control:certificate" in [r["id"] for r in entry["reasons"]]) == active
+        assert ("control:certificate" in [r["id"] for r in entry["controls"]]) == active
     else:
         assert notes == [] and entry["certificate"] is None
         assert entry["inherent"] == entry["level"]  # no control that lowers: residual = inherent
