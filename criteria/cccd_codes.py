@@ -1,5 +1,5 @@
 """The province codes that open a 12-digit personal identification number (số định danh cá nhân, the CCCD number):
-the code of the province where the birth was registered, from `criteria/cccd_provinces.csv` (Circular
+the code of the province where the birth was registered, from `criteria/law/cccd_provinces.csv` (Circular
 07/2016/TT-BCA, Appendix I: 63 codes, 001 Hà Nội to 096 Cà Mau, with gaps; docs/legal-sources.md §10).
 
 The codes are those of the 63 units before the 2025 reorganisation; a number keeps them for life, so each row names
@@ -14,15 +14,16 @@ from functools import lru_cache
 from pathlib import Path
 
 from criteria.errors import CriteriaLoadError, ErrorCode, LoadIssue
-from criteria.paths import data_root
+from criteria.paths import law_dir
+from criteria.provinces import load_provinces, match_province
 from criteria.sheets import SheetSpec, duplicates, read_data_file, rows
 
 SPEC = SheetSpec("cccd_provinces", ("code", "name", "source"), ("code", "name", "source"))
-LABEL = "cccd_provinces.csv"
+LABEL = "law/cccd_provinces.csv"
 
 
 def cccd_codes_file() -> Path:
-    return data_root() / LABEL
+    return law_dir() / "cccd_provinces.csv"
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,11 @@ def read_cccd_codes(path: Path | None = None) -> dict[str, CccdProvince]:
     issues: list[LoadIssue] = []
     sheet = read_data_file(path, SPEC, LABEL, issues)
     out: dict[str, CccdProvince] = {}
+    try:
+        load_provinces()
+        check_names = True
+    except CriteriaLoadError:  # provinces.csv's own loader reports its problems; do not repeat them here
+        check_names = False
     if sheet is not None:
         duplicates(LABEL, "code", [(n, (c.get("code") or "").strip()) for n, c in sheet.rows], issues)
         for row in rows(sheet, issues):
@@ -46,7 +52,9 @@ def read_cccd_codes(path: Path | None = None) -> dict[str, CccdProvince]:
             if code and not re.fullmatch(r"[0-9]{3}", code):
                 row.issue(ErrorCode.BAD_OPTION, "code", value=code, options="000–999")
                 continue
-            if row.ok:
+            if row.ok and check_names and _unit_of(name) is None:  # every unit is a current or former one of provinces.csv
+                row.issue(ErrorCode.UNKNOWN_REFERENCE, "name", value=name, target="provinces.csv")
+            elif row.ok:
                 out.setdefault(code, CccdProvince(code, name, source))
     if issues or sheet is None:
         raise CriteriaLoadError(issues, str(path))
@@ -63,10 +71,12 @@ def load_cccd_codes(path: Path | None = None) -> dict[str, CccdProvince]:
     return _cached(str(path or cccd_codes_file()))
 
 
+def _unit_of(name: str) -> str | None:
+    match = match_province(name)
+    return match.name if match else None
+
+
 def province_of(code: str) -> str | None:
     """The current province (since 1 Jul 2025) of a birth-registration code, or None for a code not on the list."""
-    from criteria.provinces import match_province
-
     unit = load_cccd_codes().get(code)
-    match = match_province(unit.name) if unit else None
-    return match.name if match else None
+    return _unit_of(unit.name) if unit else None

@@ -1,7 +1,7 @@
-"""Every data file under `criteria/` at once: the award criteria (with derivations.csv), the law tables, the risk
-tables, the column specs and the provinces. `check_data_files` runs each loader and gathers all their issues, so
-that `criteria validate`, the roster and supplier commands and the app's pages report the same full list, each
-naming file, row and column."""
+"""Every data file under `criteria/` at once: the award criteria (with derivations.csv), the law tables (with the
+CCCD province codes), the risk tables, the column specs and the provinces. `check_data_files` runs each loader and
+gathers all their issues, so that `criteria validate`, the roster and supplier commands and the app's pages report
+the same full list, each naming file, row and column."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
+from criteria.cccd_codes import load_cccd_codes
 from criteria.column_specs import NAMES, load_table_spec
 from criteria.errors import CriteriaLoadError, LoadIssue
 from criteria.law_tables import default_law
@@ -37,6 +38,7 @@ def check_data_files(award: str | Path | None = None) -> tuple[Criteria | None, 
         attempt(lambda: load_table_spec(name))  # noqa: B023 - called at once
     attempt(load_provinces)
     attempt(load_agencies)  # law/agencies.csv: where a child-labour case is referred, per province
+    attempt(load_cccd_codes)  # law/cccd_provinces.csv: the province codes that open a personal ID number
     return criteria, issues
 
 

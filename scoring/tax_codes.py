@@ -12,7 +12,7 @@
 - Since 1 July 2025 household businesses and individuals use the 12-digit personal identification number (CCCD) of
   the person or the household's representative as their tax code (Circular 86/2024/TT-BTC art. 38(2)). It has no
   check digit; its parts are checked (Decree 137/2015/ND-CP art. 13, Circular 07/2016/TT-BCA): a birth-registration
-  province code on the list of `criteria/cccd_provinces.csv`, a century-and-sex digit of a living person (0-3) and a
+  province code on the list of `criteria/law/cccd_provinces.csv`, a century-and-sex digit of a living person (0-3) and a
   year of birth neither in the future nor more than MAX_AGE years back. It is personal data: `mask` it in every
   output and never log it.
 
@@ -48,14 +48,14 @@ ERROR_TEXT: dict[str, tuple[str, str]] = {
                       "the tax code's digits 3–9 (sequence number) are 0000000, outside 0000001–9999999"),
     "branch_zero": ("mã số thuế có 3 số cuối (mã đơn vị phụ thuộc) là 000, ngoài khoảng 001–999",
                     "the tax code's last 3 digits (dependent-unit number) are 000, outside 001–999"),
-    "cccd_province": ("mã số thuế 12 số (số định danh cá nhân) có 3 chữ số đầu không phải mã tỉnh nơi đăng ký khai sinh "
-                      "(Thông tư 07/2016/TT-BCA, Phụ lục I)",
-                      "the 12-digit tax code (personal ID number): its first 3 digits are not a birth-registration province code "
-                      "(Circular 07/2016/TT-BCA, Appendix I)"),
-    "cccd_century": ("mã số thuế 12 số (số định danh cá nhân) có chữ số thứ 4 (thế kỷ và giới tính) không thuộc người đang sống "
-                     "(0–3: sinh 1900–2099)",
-                     "the 12-digit tax code (personal ID number): its 4th digit (century and sex) is not that of a living person "
-                     "(0–3: born 1900–2099)"),
+    "cccd_province": ("mã số thuế 12 số (số định danh cá nhân) có 3 chữ số đầu không phải mã tỉnh nơi đăng ký "
+                      "khai sinh (Thông tư 07/2016/TT-BCA, Phụ lục I)",
+                      "the 12-digit tax code (personal ID number): its first 3 digits are not a birth-registration "
+                      "province code (Circular 07/2016/TT-BCA, Appendix I)"),
+    "cccd_century": ("mã số thuế 12 số (số định danh cá nhân) có chữ số thứ 4 (thế kỷ và giới tính) không thuộc "
+                     "người đang sống (0–3: sinh 1900–2099)",
+                     "the 12-digit tax code (personal ID number): its 4th digit (century and sex) is not that of a "
+                     "living person (0–3: born 1900–2099)"),
     "cccd_year": ("mã số thuế 12 số (số định danh cá nhân) có chữ số 5–6 (năm sinh) cho năm sinh không thể có",
                   "the 12-digit tax code (personal ID number): its digits 5–6 (year of birth) give an impossible "
                   "year of birth"),
@@ -403,9 +403,10 @@ def _check_personal(code: pa.Array, pid: np.ndarray, year: int, restored: np.nda
     g = digits[:, 3]
     born = 1900 + 100 * (g // 2) + digits[:, 4] * 10 + digits[:, 5]
     ambiguous = restored & (_valid_heads(digits[:, 1:11]) | _valid_heads(digits[:, 2:12]))
-    return np.where(ambiguous, _ERROR["ambiguous"], np.where(~_province_table()[province], _ERROR["cccd_province"], np.where(
-        g > 3, _ERROR["cccd_century"], np.where(
-            (born > year) | (born < year - MAX_AGE), _ERROR["cccd_year"], _ERROR[""])))).astype(np.int8)
+    return np.where(ambiguous, _ERROR["ambiguous"], np.where(
+        ~_province_table()[province], _ERROR["cccd_province"], np.where(
+            g > 3, _ERROR["cccd_century"], np.where(
+                (born > year) | (born < year - MAX_AGE), _ERROR["cccd_year"], _ERROR[""])))).astype(np.int8)
 
 
 def _check_enterprise(code: pa.Array, ent: np.ndarray, is_branch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

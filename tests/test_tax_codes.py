@@ -247,3 +247,26 @@ def test_date_of_birth_against_the_number():
     assert [BIRTH_MISMATCHES[i] for i in got] == ["", "year", "century", "", "", ""]
     assert got.tolist() == [BIRTH_MISMATCHES.index(cccd_birth_mismatch(n, date(int(y), 1, 1)))
                             if n and y == y else 0 for n, y in zip(numbers, years)]
+
+
+def test_a_broken_code_list_is_reported_with_file_row_and_column(tmp_path, monkeypatch):
+    """criteria/law/cccd_provinces.csv is checked like every data file: `criteria validate` lists its problems."""
+    import shutil
+
+    from criteria.cccd_codes import read_cccd_codes
+    from criteria.datafiles import check_data_files
+    from criteria.errors import CriteriaLoadError
+    from criteria.paths import PACKAGE_DIR
+
+    root = tmp_path / "criteria"
+    shutil.copytree(PACKAGE_DIR, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    path = root / "law" / "cccd_provinces.csv"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("079,Hồ Chí Minh", "79,Hồ Chí Minh").replace("096,Cà Mau", "001,Atlantis"), "utf-8")
+    with pytest.raises(CriteriaLoadError) as err:
+        read_cccd_codes(path)
+    found = {(i.row, i.column) for i in err.value.issues}
+    assert {c for _, c in found} == {"code", "name"} and len(err.value.issues) == 3  # 79, 001 twice, Atlantis
+    monkeypatch.setenv("ACCREDITATION_CRITERIA_DIR", str(root))
+    _, issues = check_data_files()
+    assert any(i.file == "law/cccd_provinces.csv" for i in issues)
