@@ -15,6 +15,8 @@
   province code on the list of `criteria/law/cccd_provinces.csv`, a century-and-sex digit of a living person (0-3) and a
   year of birth neither in the future nor more than MAX_AGE years back. It is personal data: `mask` it in every
   output and never log it.
+- A spreadsheet drops leading zeros: a 9- or 11-digit cell not starting with 0 gets its 0 back. An 11-digit cell
+  whose first or last 10 digits are a valid tax code is `ambiguous` (a stray digit, or a lost 0: it cannot tell).
 
 Pure apart from the code list, a legal constant read once per process (`criteria.cccd_codes`). `classify` is the
 scalar form; `classify_series` does the same for a whole column without a Python loop per row.
