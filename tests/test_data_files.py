@@ -123,7 +123,7 @@ def test_the_shipped_data_files_are_valid(cli):
     ("law/fines.csv", ",2022-01-17,2026-09-09,", ",2022-01-17,2021-09-09,", ErrorCode.BAD_BOUNDS, 2,
      "effective_to"),
     ("risk/levels.csv", "low,0,", "lowest,0,", ErrorCode.BAD_OPTION, 2, "level"),
-    ("risk/usdol_goods.csv", "usdol-tvpra,", "nowhere,", ErrorCode.UNKNOWN_REFERENCE, 2, "source"),
+    ("risk/usdol_goods.csv", "usdol-tvpra|", "nowhere|", ErrorCode.UNKNOWN_REFERENCE, 2, "source"),
     ("risk/supplier_types.csv", "workshop,Xưởng,Workshop,workshop|", "workshop,Xưởng,Workshop,factory|",
      ErrorCode.ALIAS_TAKEN, 3, "aliases"),
     ("risk/rules.csv", "personal_tax_code,raise,", "personal_tax_code,shout,", ErrorCode.BAD_OPTION, 2, "effect"),

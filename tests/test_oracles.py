@@ -444,7 +444,9 @@ def plain_supplier(row: dict, registry: dict | None) -> dict:
             state, holder = registry.get(row["certificate_id"], (None, None))
             status = "unknown" if state is None else "other_holder" if holder[:10] != code[:10] else state
     lowered = status == "active" and raised > 0
-    return {"level": RANKS[raised - 1 if lowered else raised], "raised": sorted(reasons), "certificate": status,
+    # a verified certificate in force caps the residual level at low (criteria/risk/controls.csv); the other
+    # controls are not generated here (at most 1 point: no unapproved subcontracting, below the first step)
+    return {"level": RANKS[0 if lowered else raised], "raised": sorted(reasons), "certificate": status,
             "lowered": lowered}
 
 
@@ -541,6 +543,6 @@ def test_the_supplier_oracle_reads_the_documented_cases():
         "level": "critical", "certificate": None, "lowered": False,
         "raised": ["good:garments", "rule:below_tier1_listed", "rule:informal_listed_good", "type:household_business"]}
     with_certificate = {**household, "certificate_id": "C1"}
-    assert plain_supplier(with_certificate, {"C1": ("active", "0100233488")})["level"] == "high"
+    assert plain_supplier(with_certificate, {"C1": ("active", "0100233488")})["level"] == "low"  # capped
     assert plain_supplier(with_certificate, {"C1": ("active", "0100112437")})["certificate"] == "other_holder"
     assert plain_supplier(with_certificate, {"C1": ("self_assessed", "0100233488")})["level"] == "critical"
