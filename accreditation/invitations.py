@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 import re
 import secrets
-import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -30,11 +28,9 @@ from accreditation.errors import UserError
 from accreditation.i18n import catalog_text
 from accreditation.permissions import require
 from accreditation.store import audit
-from accreditation.store.db import after_commit, write_tx
+from accreditation.store.db import write_tx
 from accreditation.tables import read_table, write_template
 from criteria.column_specs import TableSpec, load_table_spec
-
-log = logging.getLogger("accreditation.invitations")
 
 MAX_BYTES = 2 * 1024 * 1024  # a list of a few thousand suppliers is far smaller
 MAX_ROWS = 2000
@@ -203,28 +199,13 @@ def invite(db: Database, actor: Actor, organisation_id: int, suppliers: list[Sup
 
 
 def _mail_soon(db: Database, to: str, inviter: str, link: str, *, reminder: bool) -> None:
-    """Send the invitation to an address that has no account yet (the notification outbox needs a user), after
-    the commit and off the page's thread. A failure is logged; the inviter still has the link to copy."""
-    cfg = mailer.config()
-    if cfg is None:
-        return
-    lang = "vi"  # the supplier has no account, so no language yet: Vietnamese first, English below
+    """The invitation by e-mail, when e-mail is on; the inviter always has the link to copy."""
     kind = "reminder" if reminder else "invite"
-    subject = catalog_text(f"invitations.mail.{kind}_subject", lang, inviter=inviter)
+    # the supplier has no account, so no language yet: Vietnamese first, English below
+    subject = catalog_text(f"invitations.mail.{kind}_subject", "vi", inviter=inviter)
     body = "\n\n".join(catalog_text(f"invitations.mail.{kind}_body", lg, inviter=inviter, link=link,
                                     days=VALID_DAYS) for lg in ("vi", "en")) + "\n"
-
-    def send() -> None:
-        try:
-            smtp = mailer._open(cfg)
-            try:
-                smtp.send_message(mailer.compose(cfg, to, subject, body, lang))
-            finally:
-                smtp.quit()
-        except Exception as exc:  # noqa: BLE001 - a mail server's failure must not reach the page
-            log.warning("invitation e-mail not sent: %s", type(exc).__name__)
-
-    after_commit(db, lambda: threading.Thread(target=send, daemon=True).start())
+    mailer.send_to_address_soon(db, to, subject, body, "vi")
 
 
 # ------------------------------------------------------------------------------------------------ the link
@@ -257,23 +238,12 @@ def describe(db: Database, token: str | None) -> dict[str, Any]:
 
 
 def _share(db: Database, actor: Actor, inv: dict[str, Any], organisation_id: int) -> None:
-    """Share the supplier's results with the inviter: a brand through `sharing.share`; a company (the cascade) as
-    the same kind of share row, which its supplier check reads by tax code."""
+    """Share the supplier's results with the inviter (a brand, or a company for its own supply chain, whose
+    supplier check then finds the supplier by tax code)."""
     from accreditation import sharing
 
-    inviter = _inviter(db, inv["inviter_id"])
-    active = db.execute("SELECT 1 FROM shares WHERE organisation_id = ? AND brand_id = ? AND withdrawn_at IS NULL",
-                        [organisation_id, inviter["id"]]).fetchone()
-    if active:
-        return
-    if inviter["kind"] == "brand":
-        sharing.share(db, actor, organisation_id, brand_id=inviter["id"])
-        return
-    require(actor, "share.manage", {"organisation_id": organisation_id})
-    share_id = db["shares"].insert({"organisation_id": organisation_id, "brand_id": inviter["id"],
-                                    "created_at": audit.now(), "created_by": actor.id, "withdrawn_at": None}).last_pk
-    audit.record(db, actor=actor.as_dict(), action="share.create", entity="share", entity_id=share_id,
-                 after={"organisation_id": organisation_id, "brand_id": inviter["id"], "by": "invitation"})
+    if not sharing.active_share(db, organisation_id, inv["inviter_id"]):
+        sharing.share(db, actor, organisation_id, buyer_id=inv["inviter_id"])
 
 
 def _accepted(db: Database, actor: Actor, inv: dict[str, Any], organisation_id: int) -> None:
@@ -383,10 +353,10 @@ def list_for(db: Database, actor: Actor, organisation_id: int, as_of: date | Non
 
 
 def _next_reminder(inv: dict[str, Any]) -> str | None:
-    last = inv["reminded_at"] or inv["created_at"]
+    """When the next reminder may go (None: now; the first may go at once)."""
     if not inv["reminded_at"]:
-        return None  # the first reminder may go at once
-    return (datetime.fromisoformat(last) + timedelta(days=REMIND_DAYS)).isoformat()
+        return None
+    return (datetime.fromisoformat(inv["reminded_at"]) + timedelta(days=REMIND_DAYS)).isoformat()
 
 
 def counts(rows: list[dict[str, Any]]) -> dict[str, int]:

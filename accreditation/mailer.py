@@ -340,6 +340,36 @@ def deliver_soon(db: Database, ids: list[int]) -> None:
     after_commit(db, start)
 
 
+def send_to_address_soon(db: Database, to: str, subject: str, body: str, language: str) -> None:
+    """One message to an address that has no account (an invited supplier: the notification outbox needs a user),
+    after the current transaction commits, from a background sender like the notifications'. Not retried: a
+    failure is logged, and the caller has shown the person something to copy instead."""
+    cfg = config()
+    if cfg is None:
+        return
+
+    def send() -> None:
+        try:
+            smtp = _open(cfg)
+            try:
+                smtp.send_message(compose(cfg, to, subject, body, language))
+            finally:
+                smtp.quit()
+        except Exception as exc:  # noqa: BLE001 - a mail server's failure must not reach the page
+            log.warning("e-mail to an address without an account not sent (%s): %s", cfg.describe(), _reason(exc))
+        finally:
+            with _threads_lock:
+                _threads.discard(threading.current_thread())
+
+    def start() -> None:
+        thread = threading.Thread(target=send, name="accreditation-mail")
+        with _threads_lock:
+            _threads.add(thread)
+        thread.start()
+
+    after_commit(db, start)
+
+
 def wait(timeout: float = 30.0) -> bool:
     """Wait for background senders to finish (tests; a command before it exits). True when none is left."""
     deadline = _now() + timedelta(seconds=timeout)

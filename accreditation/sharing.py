@@ -47,7 +47,16 @@ def _brand(db: Database, brand_id: int) -> dict[str, Any]:
     return rows[0]
 
 
-def _active(db: Database, organisation_id: int, brand_id: int) -> dict[str, Any] | None:
+def _buyer(db: Database, buyer_id: int) -> dict[str, Any]:
+    """An organisation that invited the company: a brand, or a company inviting its own supplier (the cascade)."""
+    rows = db.execute_returning_dicts("SELECT id, name FROM organisations WHERE id = ? AND kind IN ('brand', 'sme')",
+                                      [buyer_id])
+    if not rows:
+        raise UserError.from_key("errors.no_brand", id=buyer_id)
+    return rows[0]
+
+
+def active_share(db: Database, organisation_id: int, brand_id: int) -> dict[str, Any] | None:
     rows = db.execute_returning_dicts(
         "SELECT * FROM shares WHERE organisation_id = ? AND brand_id = ? AND withdrawn_at IS NULL",
         [organisation_id, brand_id])
@@ -55,21 +64,25 @@ def _active(db: Database, organisation_id: int, brand_id: int) -> dict[str, Any]
 
 
 def share(db: Database, actor: Actor, organisation_id: int, *, brand_id: int | None = None,
-          invite_code: str | None = None) -> dict[str, Any]:
-    """Share `organisation_id`'s results with a brand, named by id or by invitation code. Returns the share."""
+          invite_code: str | None = None, buyer_id: int | None = None) -> dict[str, Any]:
+    """Share `organisation_id`'s results with a brand, named by id or by invitation code; or, accepting an
+    invitation (accreditation.invitations), with the organisation that invited it (`buyer_id`: a brand or a
+    company). Returns the share."""
     require(actor, "share.manage", {"organisation_id": organisation_id})
-    if (brand_id is None) == (not (invite_code or "").strip()):
+    if sum((brand_id is not None, bool((invite_code or "").strip()), buyer_id is not None)) != 1:
         raise UserError.from_key("errors.brand_or_code")
-    brand = _brand(db, brand_id) if brand_id is not None else brand_for_code(db, invite_code or "")
+    brand = (_brand(db, brand_id) if brand_id is not None else _buyer(db, buyer_id) if buyer_id is not None
+             else brand_for_code(db, invite_code or ""))
     with write_tx(db):
-        if _active(db, organisation_id, brand["id"]):
+        if active_share(db, organisation_id, brand["id"]):
             raise UserError.from_key("errors.already_shared", brand=brand["name"])
         share_id = db["shares"].insert({
             "organisation_id": organisation_id, "brand_id": brand["id"], "created_at": audit.now(),
             "created_by": actor.id, "withdrawn_at": None}).last_pk
         audit.record(db, actor=actor.as_dict(), action="share.create", entity="share", entity_id=share_id,
                      after={"organisation_id": organisation_id, "brand_id": brand["id"],
-                            "by": "invite_code" if brand_id is None else "brand"})
+                            "by": "brand" if brand_id is not None else "invitation" if buyer_id is not None
+                            else "invite_code"})
     return db["shares"].get(share_id)
 
 
