@@ -18,7 +18,6 @@ Brands see counts only (`progress`), never an action's wording: a finding may na
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from datetime import date, datetime, timedelta
@@ -408,20 +407,7 @@ def add_evidence(db: Database, actor: Actor, action_id: int, filename: str, data
     require(actor, "action.update", resource(db, row["organisation_id"]))  # before the file touches the disk
     if row["status"] == "verified":
         raise UserError.from_key("actions.err.verified_locked")
-    ext = Path(filename or "").suffix.lower().lstrip(".")
-    if ext not in workflow.EVIDENCE_TYPES:
-        raise UserError.from_key("errors.evidence_type", name=filename)
-    if len(data) > workflow.MAX_EVIDENCE_BYTES:
-        raise UserError.from_key("errors.evidence_size", name=filename,
-                                 mb=workflow.MAX_EVIDENCE_BYTES // (1024 * 1024))
-    if not data:
-        raise UserError.from_key("errors.evidence_empty", name=filename)
-    digest = hashlib.sha256(data).hexdigest()
-    target = workflow.evidence_dir() / digest
-    if not target.exists():
-        tmp = target.with_suffix(".part")
-        tmp.write_bytes(data)
-        tmp.replace(target)
+    digest, mime = workflow.keep_evidence_file(filename, data)
     with write_tx(db):
         row = get(db, action_id)
         require(actor, "action.update", resource(db, row["organisation_id"]))
@@ -429,7 +415,7 @@ def add_evidence(db: Database, actor: Actor, action_id: int, filename: str, data
             raise UserError.from_key("actions.err.verified_locked")
         ev_id = db["action_evidence"].insert({
             "action_id": action_id, "sha256": digest, "filename": Path(filename).name, "size": len(data),
-            "mime": workflow.EVIDENCE_TYPES[ext], "uploaded_by": actor.id, "uploaded_at": audit.now()}).last_pk
+            "mime": mime, "uploaded_by": actor.id, "uploaded_at": audit.now()}).last_pk
         _event(db, action_id, "evidence", actor.id, comment=Path(filename).name, evidence_id=ev_id)
         db["tracked_actions"].update(action_id, {"updated_at": audit.now()})
         _record(db, actor, row, "evidence", None, {"evidence_id": ev_id, "sha256": digest,

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import mimetypes
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -255,13 +254,10 @@ def evidence_dir() -> Path:
     return path
 
 
-def add_evidence(db: Database, actor: Actor, assessment_id: int, indicator_id: str, filename: str, data: bytes,
-                 criteria: Criteria) -> Result:
-    """Store an evidence file on disk by its SHA-256 (the same file twice is kept once) and record it."""
-    assessment = get(db, assessment_id)
-    _require_editable(assessment)
-    require(actor, "assessment.edit", resource(db, assessment))  # before the file touches the disk
-    ext = Path(filename).suffix.lower().lstrip(".")
+def keep_evidence_file(filename: str, data: bytes) -> tuple[str, str]:
+    """Check an evidence file (type, size, not empty) and keep it on disk by its SHA-256 (the same file twice is
+    kept once); returns (sha256, mime type). For every kind of evidence: an answer's, a corrective action's."""
+    ext = Path(filename or "").suffix.lower().lstrip(".")
     if ext not in EVIDENCE_TYPES:
         raise UserError.from_key("errors.evidence_type", name=filename)
     if len(data) > MAX_EVIDENCE_BYTES:
@@ -274,11 +270,20 @@ def add_evidence(db: Database, actor: Actor, assessment_id: int, indicator_id: s
         tmp = target.with_suffix(".part")
         tmp.write_bytes(data)
         tmp.replace(target)
+    return digest, EVIDENCE_TYPES[ext]
+
+
+def add_evidence(db: Database, actor: Actor, assessment_id: int, indicator_id: str, filename: str, data: bytes,
+                 criteria: Criteria) -> Result:
+    """Store an evidence file on disk by its SHA-256 (the same file twice is kept once) and record it."""
+    assessment = get(db, assessment_id)
+    _require_editable(assessment)
+    require(actor, "assessment.edit", resource(db, assessment))  # before the file touches the disk
+    digest, mime = keep_evidence_file(filename, data)
     with _editing(db, actor, assessment_id):
         ev_id = db["evidence"].insert({
             "assessment_id": assessment_id, "indicator_id": indicator_id, "sha256": digest,
-            "filename": Path(filename).name, "size": len(data),
-            "mime": EVIDENCE_TYPES.get(ext) or mimetypes.guess_type(filename)[0], "uploaded_by": actor.id,
+            "filename": Path(filename).name, "size": len(data), "mime": mime, "uploaded_by": actor.id,
             "uploaded_at": audit.now()}).last_pk
         audit.record(db, actor=actor.as_dict(), action="evidence.add", entity="assessment", entity_id=assessment_id,
                      after={"indicator": indicator_id, "evidence_id": ev_id, "sha256": digest})
