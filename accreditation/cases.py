@@ -20,7 +20,6 @@ case.close)."""
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -33,6 +32,7 @@ from accreditation.accounts import Actor
 from accreditation.errors import UserError
 from accreditation.permissions import can, require
 from accreditation.store import audit
+from accreditation.store.certificates import add_months  # 31 Aug + 6 months = 28/29 Feb
 from accreditation.store.db import write_tx
 from scoring.result import DerivedAnswers
 
@@ -87,13 +87,6 @@ def _day(value: date | str | None) -> date | None:
     if value is None or value == "":
         return None
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
-
-def add_months(d: date, months: int) -> date:
-    """The same day `months` later (the month's last day when it has fewer days: 31 Aug + 6 months = 28/29 Feb)."""
-    month = d.month - 1 + months
-    year, month = d.year + month // 12, month % 12 + 1
-    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
 _LONG_NUMBER = re.compile(r"\d{9,}")
@@ -177,27 +170,17 @@ def _knockout_answers(db: Database, assessment: dict[str, Any]) -> list[str]:
     from criteria.datafiles import default_criteria
 
     criteria = workflow.criteria_for(db, assessment, default_criteria())
-    declared = {r["indicator_id"]: r["value"] for r in db["answers"].rows_where(
-        "assessment_id = ?", [assessment["id"]], select="indicator_id, value")}
+    declared = workflow.answer_set(db, assessment["id"]).values
     out = []
     for ind in criteria.indicators:
         if ind.id not in declared or not ind.list_name:
             continue
         choices = criteria.lists.get(ind.list_name)
-        value = _json(declared[ind.id])
+        value = declared[ind.id]
         names = value if isinstance(value, list) else [value]
         if choices and any((c := choices.get(str(n))) is not None and c.knockout for n in names):
             out.append(ind.id)
     return out
-
-
-def _json(text: str) -> Any:
-    import json
-
-    try:
-        return json.loads(text)
-    except (TypeError, ValueError):
-        return text
 
 
 _CHILDREN: dict[tuple[Any, ...], list[dict[str, Any]]] = {}  # a stored check never changes: read its children once
@@ -483,19 +466,19 @@ def list_cases(db: Database, actor: Actor, as_of: date | None = None) -> list[di
         rows = list(db["cases"].rows_where("organisation_id = ?", [actor.organisation_id], order_by="id desc"))
     else:
         rows = [r for r in db["cases"].rows_where(order_by="id desc") if can(actor, "case.view", resource(r))]
-    out = []
-    for row in rows:
-        states = step_states(row, _steps(db, row["id"]), day)
-        out.append({**row, "states": states, "late": sum(s["state"] in ("late", "overdue") for s in states),
-                    "company": (db["organisations"].get(row["organisation_id"]) or {}).get("name", "")})
-    return out
+    return [_with_states(db, row, day) for row in rows]
 
 
 def get_case(db: Database, actor: Actor, case_id: int, as_of: date | None = None) -> dict[str, Any]:
     """One case with its steps (`states`), if this user may see it."""
     case = _get(db, case_id)
     require(actor, "case.view", resource(case))
-    states = step_states(case, _steps(db, case_id), as_of or date.today())
+    return _with_states(db, case, as_of or date.today())
+
+
+def _with_states(db: Database, case: dict[str, Any], as_of: date) -> dict[str, Any]:
+    """A case as the pages read it: its steps' states, how many are late or overdue, the company's name."""
+    states = step_states(case, _steps(db, case["id"]), as_of)
     return {**case, "states": states, "late": sum(s["state"] in ("late", "overdue") for s in states),
             "company": (db["organisations"].get(case["organisation_id"]) or {}).get("name", "")}
 
