@@ -340,6 +340,7 @@ class _Fines:
         self.law, self.r = law, r
         self._bands: dict[tuple[str, date], Any] = {}
         self._fines: dict[tuple[str, str], Fine] = {}
+        self._apprentice14: np.ndarray | None = None
 
     def __call__(self, rule: Rule, i: int) -> Fine:
         if not rule.fine_band:
@@ -347,8 +348,7 @@ class _Fines:
         when = self.r.as_of
         ended = None
         if rule.id.startswith("age.hired"):
-            years = 13 if rule.id == "age.hired_under13" else 15
-            ended = _birthday(self.r.ages.dob.iloc[i], years) - timedelta(days=1)  # the last unlawful day
+            ended = _birthday(self.r.ages.dob.iloc[i], self._lawful_from(rule, i)) - timedelta(days=1)  # last unlawful
             when = min(when, ended)
         band = self._bands.get((rule.fine_band, when), False)
         if band is False:
@@ -361,6 +361,18 @@ class _Fines:
         if fine is None:
             fine = self._fines[(rule.id, band.decree)] = _organisation_fine(rule, band)
         return fine
+
+    def _lawful_from(self, rule: Rule, i: int) -> int:
+        """The age at which the same work became lawful, so the violation ended the day before: 13 for light work
+        (LC art. 143(3)), 14 for an apprentice LC art. 61(4) allows, else 15 (LC art. 143(3), 145). A child hired
+        under 13 in work that is not light stayed unlawfully employed until 15, not 13: counted from 13, the
+        limitation period would run out while the violation was still going on (same assumption as the masks:
+        today's job and contract type were those of the whole time)."""
+        if rule.id == "age.hired_under13" and self.r.codes.light[i]:
+            return 13
+        if self._apprentice14 is None:
+            self._apprentice14 = self.r.apprentice_may_train(np.full(self.r.n, 14))
+        return 14 if self._apprentice14[i] else 15
 
 
 def _add_years(day: date, years: int) -> date:

@@ -490,6 +490,8 @@ def test_night_work_and_overtime_the_day_a_worker_turns_18(as_of, expected):
 
 # ------------------------------------------- issue 14: fines only within the limitation period (D283 art. 3(4)(a))
 
+APPRENTICE_14 = dict(contract_type="Học nghề", hazardous_trade="không")
+
 
 @pytest.mark.parametrize("as_of, fined", [
     (date(2026, 6, 1), True),  # the violation ended 01/06/2025 (the day before the 15th birthday): one year later
@@ -524,6 +526,22 @@ def test_the_limitation_period_from_29_february_ends_on_28_february(as_of, fined
     row = {**ADULT, "date_of_birth": "01/03/2009", "hire_date": "01/06/2023", "health_check_date": ""}
     [f] = [f for f in check(row, as_of=as_of).findings if f.rule == "age.hired_13_14"]
     assert (f.fine_min_vnd is not None) is fined
+
+
+@pytest.mark.parametrize("job, extra, ended, fined", [
+    # hired at 12 in ordinary work: unlawful until the 15th birthday (01/01/2026), not the 13th
+    ("GENERAL", {}, "31/12/2025", True),
+    # in light work the same job became lawful at 13: the violation ended on 31/12/2023, barred since 2025
+    ("LIGHT-4", {}, "31/12/2023", False),
+    # an apprentice LC art. 61(4) allows from 14: it ended the day before the 14th birthday
+    ("GENERAL", {**APPRENTICE_14}, "31/12/2024", False),
+])
+def test_a_child_hired_under_13_was_unlawfully_employed_until_the_work_became_lawful(job, extra, ended, fined):
+    row = {"date_of_birth": "01/01/2011", "hire_date": "01/06/2023", "job_code": job, **extra}  # 15 on AS_OF
+    [f] = [f for f in check(row).findings if f.rule == "age.hired_under13"]
+    assert (f.fine_min_vnd is not None) is fined
+    if not fined:
+        assert f"ended on {ended}" in f.message.en
 
 
 def test_every_fine_band_has_its_limitation_period():
