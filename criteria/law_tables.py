@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from criteria.build import validated
 from criteria.errors import CriteriaLoadError, ErrorCode, LoadIssue
+from criteria.folding import fold
 from criteria.paths import law_dir
 from criteria.schema import PRIORITIES, Priority, Text
 from criteria.sheets import Row, Sheet, SheetSpec, duplicates, read_data_file, rows
@@ -81,16 +82,6 @@ class ContractType(_Frozen):
     label: Text
     legal_basis: Text
     source: str
-
-
-def fold(text: str) -> str:
-    """A value as compared with the aliases: no accents (đ -> d), lower case, punctuation as single spaces."""
-    import re
-    import unicodedata
-
-    plain = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).lower()
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain).split())
 
 
 class FineBand(_Frozen):
