@@ -54,6 +54,33 @@ def record_checks(db, actor, assessment_id: int, criteria, roster: bytes | None 
                               criteria)
 
 
+def draft_with_children(data_dir: Path) -> tuple:
+    """The demo company's draft: strong answers, and the roster of children (CHILDREN: a 17-year-old servicing
+    machines, E-017; a 14-year-old on the night shift, E-014). Returns (db, the company's user, the draft's id)."""
+    db = open_db(data_dir / "accreditation.db")
+    accounts.ensure_demo_data(db)
+    criteria = default_criteria()
+    sme = accounts.user_for_email(db, "sme@demo.vn")
+    draft = workflow.start_draft(db, sme, sme.organisation_id, criteria)
+    workflow.save_answers(db, sme, draft["id"], example_values("strong"), criteria)
+    record_checks(db, sme, draft["id"], criteria, roster=CHILDREN)
+    return db, sme, draft["id"]
+
+
+def record_case_steps(db, actor, case_id: int, removed: date, *, today: date | None = None, skip=(),
+                      note=lambda step: "") -> None:
+    """Every step of a child-labour case on its day: the immediate ones the day of removal, the follow-ups 3 and
+    6 months later."""
+    from accreditation import cases
+
+    for step in cases.STEP_IDS:
+        if step in skip:
+            continue
+        when = {"followup_3m": cases.add_months(removed, 3), "followup_6m": cases.add_months(removed, 6)}.get(
+            step, removed)
+        cases.record_step(db, actor, case_id, step, when, note=note(step), today=today)
+
+
 def submitted_assessment(data_dir: Path, example: str = "strong", checked: bool = False) -> tuple:
     """The demo company's version 1, answered from an example and submitted (a statement is issued when it is
     eligible). `checked`: with a clean roster and supplier list uploaded first."""

@@ -6,32 +6,22 @@ agrees; the English page; brands have no case page."""
 from datetime import date, timedelta
 
 from apptest import data_dir, goto, sign_in, texts  # noqa: F401 - data_dir is a fixture
-from accreditation import accounts, cases, workflow
-from accreditation.store.db import open_db
+from accreditation import accounts, cases
 from criteria.datafiles import default_criteria
-from seed import CHILDREN, example_values, record_checks
+from seed import draft_with_children, record_case_steps
 
 C = default_criteria()
 TODAY = date.today()
 
 
-def _company_with_children(data_dir):
-    db = open_db(data_dir / "accreditation.db")
-    accounts.ensure_demo_data(db)
-    sme = accounts.user_for_email(db, "sme@demo.vn")
-    draft = workflow.start_draft(db, sme, sme.organisation_id, C)
-    workflow.save_answers(db, sme, draft["id"], example_values("strong"), C)
-    record_checks(db, sme, draft["id"], C, roster=CHILDREN)
-    return db, sme, draft["id"]
+_company_with_children = draft_with_children
 
 
 def _complete_case(db, sme, ref="E-017"):
     """A case found 200 days ago with every step recorded on its day."""
     found = TODAY - timedelta(days=200)
     case = cases.open_case(db, sme, sme.organisation_id, ref, found)
-    for step in cases.STEP_IDS:
-        when = {"followup_3m": cases.add_months(found, 3), "followup_6m": cases.add_months(found, 6)}.get(step, found)
-        cases.record_step(db, sme, case["id"], step, when, note="đã làm")
+    record_case_steps(db, sme, case["id"], found, note=lambda step: "đã làm")
     return case
 
 

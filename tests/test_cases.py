@@ -11,7 +11,7 @@ from accreditation import accounts, cases, review, workflow
 from accreditation.errors import UserError
 from accreditation.store import audit
 from criteria.datafiles import default_criteria
-from seed import CHILDREN, example_values, record_checks
+from seed import draft_with_children, example_values, record_case_steps, record_checks
 
 C = default_criteria()
 TODAY = date.today()
@@ -23,15 +23,7 @@ def world(tmp_path, monkeypatch):
     machines (E-017) and a 14-year-old on the night shift (E-014)."""
     monkeypatch.setenv("ACCREDITATION_DATA_DIR", str(tmp_path))
     monkeypatch.setattr(accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    from accreditation.store.db import open_db
-
-    db = open_db(tmp_path / "accreditation.db")
-    accounts.ensure_demo_data(db)
-    sme = accounts.user_for_email(db, "sme@demo.vn")
-    draft = workflow.start_draft(db, sme, sme.organisation_id, C)
-    workflow.save_answers(db, sme, draft["id"], example_values("strong"), C)
-    record_checks(db, sme, draft["id"], C, roster=CHILDREN)
-    return db, sme, draft["id"]
+    return draft_with_children(tmp_path)
 
 
 def _rem05(db, assessment_id):
@@ -39,13 +31,7 @@ def _rem05(db, assessment_id):
 
 
 def _record_all(db, sme, case_id, removed: date, today: date = TODAY, skip=()):
-    """Every step on its day: the immediate ones the day of removal, the follow-ups on their day."""
-    for step in cases.STEP_IDS:
-        if step in skip:
-            continue
-        when = {"followup_3m": cases.add_months(removed, 3), "followup_6m": cases.add_months(removed, 6)}.get(
-            step, removed)
-        cases.record_step(db, sme, case_id, step, when, note=f"{step} ok", today=today)
+    record_case_steps(db, sme, case_id, removed, today=today, skip=skip, note=lambda step: f"{step} ok")
 
 
 # ----------------------------------------------------------------------------------------------- privacy

@@ -9,11 +9,11 @@ from datetime import date
 import pytest
 from argon2 import PasswordHasher
 
-from accreditation import accounts, cases, workflow
+from accreditation import accounts, cases
 from accreditation.errors import UserError
 from accreditation.reports import referral
 from criteria.datafiles import default_criteria
-from seed import CHILDREN, example_values, record_checks
+from seed import draft_with_children
 
 C = default_criteria()
 TODAY = date.today()
@@ -33,15 +33,8 @@ def case(tmp_path, monkeypatch):
     of the demo company (Thành phố Hồ Chí Minh), with some steps recorded."""
     monkeypatch.setenv("ACCREDITATION_DATA_DIR", str(tmp_path))
     monkeypatch.setattr(accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    from accreditation.store.db import open_db
-
-    db = open_db(tmp_path / "accreditation.db")
-    accounts.ensure_demo_data(db)
-    sme = accounts.user_for_email(db, "sme@demo.vn")
-    draft = workflow.start_draft(db, sme, sme.organisation_id, C)
-    workflow.save_answers(db, sme, draft["id"], example_values("strong"), C)
-    record_checks(db, sme, draft["id"], C, roster=CHILDREN)
-    prompt = next(p for p in cases.candidates(db, draft["id"]) if p["employee_ref"] == "E-014")
+    db, sme, draft_id = draft_with_children(tmp_path)
+    prompt = next(p for p in cases.candidates(db, draft_id) if p["employee_ref"] == "E-014")
     opened = cases.open_from_candidate(db, sme, prompt)
     found = date.fromisoformat(opened["found_on"])
     cases.record_step(db, sme, opened["id"], "removed", found, note="chuyển sang ca ngày, giữ nguyên lương")
