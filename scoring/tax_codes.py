@@ -93,7 +93,8 @@ def _province_codes() -> frozenset[str]:
 
 def birth_year(g: int, yy: int) -> int:
     """The year of birth a CCCD encodes: its 4th digit `g` gives the century (0/1: 1900s, 2/3: 2000s, 4/5: 2100s,
-    ...; even male, odd female) and digits 5-6 `yy` the year within it."""
+    ...; even male, odd female) and digits 5-6 `yy` the year within it. Scalars or numpy arrays alike: the one
+    place this rule is written (tax codes here, the roster's citizen IDs in scoring.workforce_rules)."""
     return 1900 + 100 * (g // 2) + yy
 
 
@@ -222,13 +223,13 @@ def cccd_birth_mismatch(number: object, born: date, female: bool | None = None) 
     "century" (4th digit), "year" (digits 5-6), "sex" (4th digit's parity), or "" when they agree or the number is
     no 12-digit number. Text for each in BIRTH_MISMATCH_TEXT (vi, en).
 
-    For the roster's citizen-ID check (scoring/workforce_rules.py may call this or `cccd_birth_mismatch_array`
-    instead of its own century arithmetic): the same rule as for tax codes, Circular 07/2016/TT-BCA Appendix III."""
+    The same rule (`birth_year`, Circular 07/2016/TT-BCA Appendix III) as the roster's citizen-ID check, which
+    reads the digits it has already parsed through `birth_year` rather than parsing the column again here."""
     code, _ = normalise(number)
     if not re.fullmatch(r"[0-9]{12}", code):
         return ""
     g = int(code[3])
-    if 1900 + 100 * (g // 2) != born.year - born.year % 100:
+    if birth_year(g, 0) != born.year - born.year % 100:
         return "century"
     if int(code[4:6]) != born.year % 100:
         return "year"
@@ -249,7 +250,7 @@ def cccd_birth_mismatch_array(numbers: pd.Series | pa.Array, born_year: np.ndarr
     if len(at):
         digits, _, _ = _digits(tc.code, at, 6)
         y = year[at].astype(np.int64)
-        century = 1900 + 100 * (digits[:, 3] // 2) != y - y % 100
+        century = birth_year(digits[:, 3], 0) != y - y % 100
         yy = digits[:, 4] * 10 + digits[:, 5] != y % 100
         out[at] = np.where(century, 1, np.where(yy, 2, 0))
     return out
@@ -403,7 +404,7 @@ def _check_personal(code: pa.Array, pid: np.ndarray, year: int, restored: np.nda
     digits, _, _ = _digits(code, pid, 12)
     province = digits[:, 0] * 100 + digits[:, 1] * 10 + digits[:, 2]
     g = digits[:, 3]
-    born = 1900 + 100 * (g // 2) + digits[:, 4] * 10 + digits[:, 5]
+    born = birth_year(g, digits[:, 4] * 10 + digits[:, 5])
     ambiguous = restored & (_valid_heads(digits[:, 1:11]) | _valid_heads(digits[:, 2:12]))
     return np.where(ambiguous, _ERROR["ambiguous"], np.where(
         ~_province_table()[province], _ERROR["cccd_province"], np.where(

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 from criteria.errors import CriteriaLoadError, ErrorCode, LoadIssue
 from criteria.law_tables import LawTables, Rule
 from criteria.paths import data_root
+from scoring.tax_codes import birth_year
 
 TIME_COLUMNS: tuple[str, ...] = ("hours_per_day", "hours_per_week", "night_work", "overtime")
 
@@ -174,7 +175,7 @@ def _read_ids(frame: pd.DataFrame) -> Ids:
         reason[i] = (f"có {length[i]} chữ số", f"it has {length[i]} digits")
     key = pd.Series(pd.array(pc.if_else(pa.array(is12), digits, pc.utf8_upper(raw_ids)), dtype="str"),
                     index=frame.index)
-    return Ids(np.where(century_ok, 1900 + 100 * (g // 2) + yy, -1), reason, key,
+    return Ids(np.where(century_ok, birth_year(g, yy), -1), reason, key,
                key.duplicated(keep=False).to_numpy() & key.notna().to_numpy())
 
 

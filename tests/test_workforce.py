@@ -630,3 +630,16 @@ def test_a_time_barred_note_is_stored_as_parameters_and_worded_when_shown():
     assert "fine" not in stored
     for lang in ("vi", "en"):
         assert roster_texts(stored, lang, LAW)["finding"] == getattr(f.message, lang)
+
+
+@pytest.mark.parametrize("id_number, born", [
+    ("001210012345", "10/01/2010"), ("001211012345", "10/01/2010"), ("001010012345", "10/01/2010"),
+    ("079300012345", "01/01/2000"), ("079000012345", "01/01/2000"), ("079099012345", "01/01/1999"),
+])
+def test_the_roster_and_the_tax_codes_read_a_cccd_birth_year_alike(id_number, born):
+    """One rule (scoring.tax_codes.birth_year) for the century digit, whichever check reads the number."""
+    from scoring.tax_codes import cccd_birth_mismatch
+
+    d, m, y = (int(x) for x in born.split("/"))
+    flagged = "id.birth_year_mismatch" in rules(check({"id_number": id_number, "date_of_birth": born}))
+    assert flagged is (cccd_birth_mismatch(id_number, date(y, m, d)) in ("century", "year"))
