@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -85,10 +86,15 @@ def check_digit(body: str) -> str | None:
     return str((10 - r) % 10)
 
 
-def _province_codes() -> frozenset[str]:
-    from criteria.cccd_codes import load_cccd_codes  # the code list is data (criteria/), read once
+@lru_cache(maxsize=1)
+def _province_table() -> np.ndarray:
+    """bool[1000]: whether a 3-digit number is on the CCCD province code list (the list is data in criteria/, read
+    once per process); the one lookup of `classify` and `classify_array`."""
+    from criteria.cccd_codes import load_cccd_codes
 
-    return frozenset(load_cccd_codes())
+    table = np.zeros(1000, dtype=bool)
+    table[[int(c) for c in load_cccd_codes()]] = True
+    return table
 
 
 def birth_year(g: int, yy: int) -> int:
@@ -159,7 +165,7 @@ def normalise(raw: object) -> tuple[str, bool]:
 
 def _cccd_error(code: str, as_of: date | None) -> str:
     """Why a 12-digit number is not a personal identification number ("" when its parts are plausible)."""
-    if code[:3] not in _province_codes():
+    if not _province_table()[int(code[:3])]:
         return "cccd_province"
     g = int(code[3])
     if g > 3:
@@ -378,19 +384,6 @@ def _digits(code: pa.Array, at: np.ndarray, width: int) -> tuple[np.ndarray, np.
     data = np.frombuffer(code.buffers()[2], dtype=np.uint8)
     start = offsets[at].astype(np.int64)
     return data[start[:, None] + np.arange(width)].astype(np.int64) - 48, data, start
-
-
-_PROVINCE_TABLE: np.ndarray | None = None
-
-
-def _province_table() -> np.ndarray:
-    """bool[1000]: whether a 3-digit number is on the CCCD province code list."""
-    global _PROVINCE_TABLE
-    if _PROVINCE_TABLE is None:
-        table = np.zeros(1000, dtype=bool)
-        table[[int(c) for c in _province_codes()]] = True
-        _PROVINCE_TABLE = table
-    return _PROVINCE_TABLE
 
 
 def _valid_heads(digits: np.ndarray) -> np.ndarray:
