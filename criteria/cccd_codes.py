@@ -15,7 +15,7 @@ from pathlib import Path
 
 from criteria.errors import CriteriaLoadError, ErrorCode, LoadIssue
 from criteria.paths import law_dir
-from criteria.provinces import load_provinces, match_province
+from criteria.provinces import match_province, provinces_if_valid
 from criteria.sheets import SheetSpec, duplicates, read_data_file, rows
 
 SPEC = SheetSpec("cccd_provinces", ("code", "name", "source"), ("code", "name", "source"))
@@ -39,11 +39,7 @@ def read_cccd_codes(path: Path | None = None) -> dict[str, CccdProvince]:
     issues: list[LoadIssue] = []
     sheet = read_data_file(path, SPEC, LABEL, issues)
     out: dict[str, CccdProvince] = {}
-    try:
-        load_provinces()
-        check_names = True
-    except CriteriaLoadError:  # provinces.csv's own loader reports its problems; do not repeat them here
-        check_names = False
+    provinces = provinces_if_valid()
     if sheet is not None:
         duplicates(LABEL, "code", [(n, (c.get("code") or "").strip()) for n, c in sheet.rows], issues)
         for row in rows(sheet, issues):
@@ -52,7 +48,7 @@ def read_cccd_codes(path: Path | None = None) -> dict[str, CccdProvince]:
             if code and not re.fullmatch(r"[0-9]{3}", code):
                 row.issue(ErrorCode.BAD_OPTION, "code", value=code, options="000–999")
                 continue
-            if row.ok and check_names and _unit_of(name) is None:  # every unit is a current or former one of provinces.csv
+            if row.ok and provinces is not None and provinces.match(name) is None:  # a current or former unit
                 row.issue(ErrorCode.UNKNOWN_REFERENCE, "name", value=name, target="provinces.csv")
             elif row.ok:
                 out.setdefault(code, CccdProvince(code, name, source))
@@ -71,12 +67,8 @@ def load_cccd_codes(path: Path | None = None) -> dict[str, CccdProvince]:
     return _cached(str(path or cccd_codes_file()))
 
 
-def _unit_of(name: str) -> str | None:
-    match = match_province(name)
-    return match.name if match else None
-
-
 def province_of(code: str) -> str | None:
     """The current province (since 1 Jul 2025) of a birth-registration code, or None for a code not on the list."""
     unit = load_cccd_codes().get(code)
-    return _unit_of(unit.name) if unit else None
+    match = match_province(unit.name) if unit else None
+    return match.name if match else None

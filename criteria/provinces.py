@@ -206,6 +206,16 @@ def load_provinces(path: Path | None = None) -> ProvinceTable:
     return _cached(str(path or provinces_file()))
 
 
+def provinces_if_valid() -> ProvinceTable | None:
+    """The data files' province table, or None when provinces.csv has problems: its own loader reports them, so a
+    file whose names are checked against it (law/agencies.csv, law/cccd_provinces.csv) skips that check rather than
+    repeating them."""
+    try:
+        return load_provinces()
+    except CriteriaLoadError:
+        return None
+
+
 def match_province(text: str | None) -> ProvinceMatch | None:
     """The current province a name (current or pre-2025, any spelling) refers to, from the data files' table."""
     return load_provinces().match(text)
@@ -239,11 +249,7 @@ def read_agencies(path: Path | None = None, provinces: ProvinceTable | None = No
     """Read and check the agencies file: one row per current province (every one of them), names in both
     languages, the day they apply from and the legal basis; raise every problem at once."""
     path = path or law_dir() / "agencies.csv"
-    if provinces is None:
-        try:
-            provinces = load_provinces()
-        except CriteriaLoadError:  # reported by the provinces' own loader; the names are not checked against it
-            provinces = None
+    provinces = provinces if provinces is not None else provinces_if_valid()
     issues: list[LoadIssue] = []
     sheet = read_data_file(path, AGENCY_SPEC, AGENCY_LABEL, issues)
     out: dict[str, Agencies] = {}
