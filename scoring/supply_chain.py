@@ -2,7 +2,7 @@
 critical: what its goods, sector, type of unit, tier and tax code say) with the reasons that raised it, and a
 residual level after its controls (age checks, a recent audit, a signed code, no unapproved subcontracting, a
 verified certificate of this award), each reason citing its source, and the actions it calls for. The residual
-level is the supplier's `level`: it drives the summary, the derived answers and the plan. The company gets a summary the company gets a summary
+level is the supplier's `level`: it drives the summary, the derived answers and the plan. The company gets a summary
 (`scoring.supplier_summary`) with the derived answers of the supply-chain indicators (SC-01..SC-04, PRO-03).
 
 Everything the rules use is data in `criteria/risk/` (USDOL goods, NCLS 2018 sector findings, supplier-type levels,
