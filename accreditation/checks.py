@@ -101,11 +101,11 @@ def from_roster(result: "RosterResult", filename: str, file_sha256: str, criteri
 
 def roster_finding(f: "Finding", law: "LawTables") -> dict[str, Any]:
     """A roster finding as stored: the rule id and the values its message is filled with, no text."""
-    from scoring.workforce import barred_params_of, time_barred_note
+    from scoring.workforce import time_barred_note
 
     out: dict[str, Any] = {"row": int(f.row), "employee_id": f.employee_id, "rule": f.rule, "severity": f.severity}
     vi, en = f.message.vi, f.message.en
-    barred = barred_params_of(f.fine_basis) if f.fine_min_vnd is None and f.fine_basis is not None else None
+    barred = getattr(f, "time_barred", None)
     if barred:  # the message ends with the time-barred note: stored as its parameters, worded when shown
         note = time_barred_note(barred)
         vi, en = vi.removesuffix(" " + note.vi), en.removesuffix(" " + note.en)

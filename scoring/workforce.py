@@ -44,6 +44,7 @@ class Finding(BaseModel):
     fine_min_vnd: int | None = None  # organisation rate (individual rate x multiplier)
     fine_max_vnd: int | None = None
     fine_basis: Text | None = None  # with no fine amount: why no fine is shown (the limitation period ran out)
+    time_barred: dict[str, str] | None = None  # then the note's parameters (barred_params): stored without text
     blocks: bool = False  # no statement or certificate until this row is resolved (law effect "blocks")
 
     @property
@@ -327,8 +328,9 @@ def _message(rule: Rule, p: _Params) -> Text:
 
 # -------------------------------------------------------------------------------------------------- fines
 
-Fine = tuple[int | None, int | None, Text | None]  # organisation minimum, maximum, basis
-_NO_FINE: Fine = (None, None, None)
+# organisation minimum, maximum, basis; and for a time-barred fine (no amounts) the note's parameters
+Fine = tuple[int | None, int | None, Text | None, dict[str, str] | None]
+_NO_FINE: Fine = (None, None, None, None)
 
 
 class _Fines:
@@ -392,7 +394,8 @@ def _vi_citation(en: str) -> str:
 def _time_barred(band: Any, ended: date, as_of: date) -> Fine:
     """No fine once the limitation period after the violation ended has run out (D283 art. 3(4)(a): one year for
     labour violations); the finding stays and says why no fine is shown."""
-    return (None, None, time_barred_note(barred_params(band, ended, as_of)))
+    params = barred_params(band, ended, as_of)
+    return (None, None, time_barred_note(params), params)
 
 
 def barred_params(band: Any, ended: date, as_of: date) -> dict[str, str]:
@@ -413,16 +416,6 @@ def time_barred_note(p: Mapping[str, str]) -> Text:
            f"and must still be remedied.")
 
 
-def barred_params_of(note: Text) -> dict[str, str] | None:
-    """The parameters back from a time-barred note (None if `note` is not one): for storing a finding neutrally."""
-    import re
-
-    m = re.fullmatch(r"No fine shown: the violation ended on (?P<ended>\S+), and the (?P<years>\d+)-year limitation "
-                     r"period for fines \((?P<basis>.+)\) ran out after (?P<last>\S+), before the check date "
-                     r"(?P<as_of>\S+); the finding stands and must still be remedied\.", note.en)
-    return m.groupdict() if m else None
-
-
 def _organisation_fine(rule: Rule, band: Any) -> Fine:
     """The band at the organisation rate (the individual rate times the multiplier), with its basis in words."""
     k = band.organisation_multiplier
@@ -432,7 +425,7 @@ def _organisation_fine(rule: Rule, band: Any) -> Fine:
     decree_vi = band.decree.replace("Decree ", "Nghị định ").replace("ND-CP", "NĐ-CP")
     return (band.fine_min_vnd * k, band.fine_max_vnd * k,
             Text(vi=f"{decree_vi} {clause.replace('art. ', 'Đ.')}{per_vi}; mức cho tổ chức (x{k})",
-                 en=f"{band.decree} {clause}{per_en}; organisation rate (x{k})"))
+                 en=f"{band.decree} {clause}{per_en}; organisation rate (x{k})"), None)
 
 
 # ------------------------------------------------------------------------------------------------ findings
@@ -451,9 +444,9 @@ def word_findings(r: Roster, law: LawTables, flagged: Mapping[str, np.ndarray]) 
         if mask is None:
             continue
         for i, extra in _CELLS.get(rule.id, _each_row)(words, rule, mask):
-            fine_min, fine_max, fine_basis = fines(rule, i)
+            fine_min, fine_max, fine_basis, barred = fines(rule, i)
             message = _message(rule, words.params(i, rule, extra))
-            if fine_basis is not None and fine_min is None:  # time-barred: the finding says why there is no fine
+            if barred:  # time-barred: the finding says why there is no fine
                 message = Text(vi=f"{message.vi} {fine_basis.vi}", en=f"{message.en} {fine_basis.en}")
             row = int(r.rows[i])
             keyed.append((row, _RANK[rule.severity], order[rule.id], _trusted(Finding, dict(
@@ -461,7 +454,7 @@ def word_findings(r: Roster, law: LawTables, flagged: Mapping[str, np.ndarray]) 
                 groups=rule.groups, legal_basis=rule.legal_basis, message=message,
                 action=rule.action, title=rule.title, deadline_days=rule.deadline_days,
                 child_protection=protects[rule.id], fine_min_vnd=fine_min, fine_max_vnd=fine_max,
-                fine_basis=fine_basis, blocks=rule.effect == "blocks"))))
+                fine_basis=fine_basis, time_barred=barred, blocks=rule.effect == "blocks"))))
     keyed.sort(key=lambda x: x[:3])
     return [f for *_, f in keyed]
 

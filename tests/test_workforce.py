@@ -643,3 +643,15 @@ def test_the_roster_and_the_tax_codes_read_a_cccd_birth_year_alike(id_number, bo
     d, m, y = (int(x) for x in born.split("/"))
     flagged = "id.birth_year_mismatch" in rules(check({"id_number": id_number, "date_of_birth": born}))
     assert flagged is (cccd_birth_mismatch(id_number, date(y, m, d)) in ("century", "year"))
+
+
+def test_a_time_barred_finding_carries_its_parameters_and_a_fined_one_none():
+    """Stored from the finding's own parameters, not read back out of its English sentence."""
+    result = check({"hire_date": "15/01/2024"}, {"date_of_birth": "01/01/2012", "job_code": "GENERAL",
+                                                 "written_contract": "có", "hours_per_day": "4",
+                                                 "hours_per_week": "20"})
+    barred = next(f for f in result.findings if f.rule == "age.hired_13_14")
+    assert barred.time_barred == {"ended": "09/01/2025", "last": "09/01/2026", "as_of": "15/09/2026", "years": "1",
+                                  "basis": "Law 15/2012/QH13 art. 6(1)(a)"}
+    fined = next(f for f in result.findings if f.rule == "age.13_14_not_light")
+    assert fined.fine_min_vnd is not None and fined.time_barred is None
