@@ -105,7 +105,9 @@ def run() -> None:
     if c.settings.status == "reference":
         st.sidebar.caption(ui_text("app.reference_notice", version=c.version), help=common.localised(c.settings.notice))
     menu = pages_for(actor, verifying=bool(st.query_params.get("verify")))
-    nav = st.navigation(menu)
+    # expanded: every page is listed; a long menu (the company's) would otherwise end in Streamlit's own "View N
+    # more", in English whatever the language
+    nav = st.navigation(menu, expanded=True)
     unread = 0
     if actor is not None:
         from accreditation.ui.notifications import unread_link
