@@ -101,7 +101,7 @@ def _sent() -> None:
     st.write(ui_text("invite_ui.links"))
     for name, email, link in sent:
         st.markdown(f"**{common.md(name)}** · {common.md(email)}")
-        st.code(link, language=None)
+        st.code(link, language=None, wrap_lines=True)
 
 
 def _when(iso: str | None) -> str:
@@ -137,7 +137,7 @@ def _states(actor, database) -> None:
             st.success(ui_text("invite_ui.reminded_note", name=common.md(names[chosen])))
         else:
             st.success(ui_text("invite_ui.reminded_link", name=common.md(names[chosen])))
-            st.code(link, language=None)
+            st.code(link, language=None, wrap_lines=True)
 
 
 # ------------------------------------------------------------------------------------------------ acceptance
