@@ -106,10 +106,6 @@ class RiskData:
     def control(self, cid: str) -> ControlDef:
         return next(c for c in self.controls if c.id == cid)
 
-    def lowered_by(self, points: int) -> int:
-        """How many levels a total of control points lowers the inherent level by."""
-        return max((by for at, by in self.steps if points >= at), default=0)
-
     def reason(self, rid: str) -> ReasonDef:
         return next(r for r in self.reasons if r.id == rid)
 
