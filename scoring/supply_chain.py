@@ -70,13 +70,13 @@ class _Suppliers:
     spend: np.ndarray
 
 
-def _read(frame: pd.DataFrame, data: RiskData, rows: Any) -> _Suppliers:
+def _read(frame: pd.DataFrame, data: RiskData, rows: Any, as_of: date) -> _Suppliers:
     n = len(frame)
     if rows is None:
         idx = frame.index
         rows = idx.to_numpy() if (pd.api.types.is_integer_dtype(idx) and (n == 0 or idx.min() >= 1)) \
             else np.arange(1, n + 1)
-    tax = classify_array(text(frame, "tax_code", n))
+    tax = classify_array(text(frame, "tax_code", n), as_of)  # a CCCD year of birth is judged on `as_of`, not today
     typ, type_unrecognised = map_types(text(frame, "supplier_type", n), data)
     # A 12-digit code with no type given: a household business (the code says so).
     typ = np.where((typ < 0) & tax.personal, TYPES.index("household_business"), typ)
@@ -117,7 +117,7 @@ def assess_suppliers(frame: pd.DataFrame, as_of: date, data: RiskData, provinces
     Text columns stay arrow arrays and are worked on through their distinct values (products, sectors, types,
     provinces repeat heavily); per-row results are numpy arrays of codes until the result frame is built."""
     n = len(frame)
-    s = _read(frame, data, rows)
+    s = _read(frame, data, rows, as_of)
     prov_codes, prov_cur_u, prov_old_u, prov_blank_u = provinces.match_distinct(s.province)  # once per name
     prov_unknown = (~prov_blank_u & pd.isna(prov_cur_u))[prov_codes]
     goods, sectors, pair_codes, goods_u = match_goods(text(frame, "products", n), text(frame, "sector", n), data)

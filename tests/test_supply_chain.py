@@ -452,3 +452,11 @@ def test_remediation_actions_are_one_per_level_and_set_of_actions_naming_their_r
     named = {int(r) for a in actions for r in re.findall(r"\d+", a.ref.split(" and ")[0].split(", tax")[0])}
     more = sum(int(m) for a in actions for m in re.findall(r"and (\d+) more", a.ref))
     assert len(named) + more == 37
+
+
+@pytest.mark.parametrize("as_of, kind", [(date(2026, 6, 30), "personal_id"), (date(2025, 6, 30), "invalid")])
+def test_a_personal_number_is_judged_on_the_check_date_not_today(as_of, kind):
+    """079 2 26 …: born in 2026, a possible holder on a 2026 check, not yet born on a 2025 one."""
+    rows = [{"tax_code": "079226123456", "supplier_type": "household_business"}]
+    result = assess_suppliers(frame(rows), as_of, default_risk_data(), load_provinces())
+    assert result.records()[0]["tax_code_kind"] == kind
