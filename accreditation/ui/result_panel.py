@@ -35,7 +35,8 @@ def section_chart_spec(result: Result, criteria: Criteria) -> dict | None:
     layers: list[dict] = [{
         "data": {"values": rows}, "mark": {"type": "bar", "color": "#2b6cb0"},
         "encoding": {"x": x, "y": {"field": "section", "type": "nominal", "sort": None, "title": None,
-                                   "axis": {"labelLimit": 0, "labelExpr": "split(datum.label, '\\n')"}},
+                                   "axis": {"labelLimit": 0, "labelOverlap": False,
+                                            "labelExpr": "split(datum.label, '\\n')"}},
                      "tooltip": [{"field": "name", "type": "nominal", "title": section},
                                  {"field": "score", "type": "quantitative", "title": score}]}}]
     floors = [{"floor": b.min_section, "band": ui_text("result.floor", tier=localised(b.label))}
