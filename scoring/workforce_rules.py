@@ -381,9 +381,11 @@ def from15to17_prohibited_job(r: Roster, rule: Rule) -> np.ndarray:
 
 
 def apprentice_under18_hazardous_trade(r: Roster, rule: Rule) -> np.ndarray:
-    """15-17 apprentice in a trade on the heavy/hazardous list, outside arts and sport (LC art. 61(4)); at 14 the
-    light-work rule reports it, since the apprenticeship is not allowed."""
-    return r.ages.from15to17 & r.contract.apprentice & r.contract.hazardous & ~r.codes.arts
+    """An apprentice under 18 in a trade on the heavy/hazardous list, outside arts and sport (LC art. 61(4)). At
+    13-14 in work that is not light work the light-work rule reports it already; in light work nothing else would,
+    though the trade needs an apprentice of 18."""
+    young = r.ages.from15to17 | (r.ages.from13to14 & r.codes.light)
+    return young & r.contract.apprentice & r.contract.hazardous & ~r.codes.arts
 
 
 def contract_type_unknown(r: Roster, rule: Rule) -> np.ndarray:

@@ -604,6 +604,16 @@ def test_a_heavy_or_hazardous_trade_needs_an_apprentice_of_18(as_of, expected):
         assert check(row, as_of=as_of).values["roster.prohibited_work"] == "found"
 
 
+def test_a_14_year_old_apprentice_in_light_work_in_a_listed_trade_is_reported():
+    """Light work is lawful at 14, but an apprenticeship in a heavy or hazardous trade needs 18 (LC art. 61(4))."""
+    row = {**APPRENTICE, "hazardous_trade": "có", "job_code": "LIGHT-4", "date_of_birth": "15/09/2011",
+           "health_check_date": "14/09/2026"}
+    assert {f.rule for f in check(row, as_of=date(2026, 9, 14)).findings if f.severity == "critical"} == {
+        "job.apprentice_hazardous"}
+    assert not {f.rule for f in check({**row, "hazardous_trade": "không"}, as_of=date(2026, 9, 14)).findings
+                if f.severity == "critical"}
+
+
 def test_arts_and_sport_apprentices_are_exempt_from_the_18_rule():
     row = {**APPRENTICE, "hazardous_trade": "có", "job_code": "LIGHT-2", "hours_per_day": "8",
            "hours_per_week": "40"}  # 16, sport
