@@ -159,14 +159,21 @@ def _styled(frame: pd.DataFrame) -> Any:
 def _show_table(rows: list[dict[str, Any]], widths: dict[str, Any], total: int | None = None,
                 optional: tuple[str, ...] = ()) -> None:
     """Findings as a shaded table of at most MAX_ROWS_SHOWN rows (`total`: how many there are), columns sized by
-    `widths` (a Streamlit width or pixels), long texts wrapped in tall rows rather than cut; an optional column
-    with nothing in it is left out rather than shown empty."""
+    `widths` (a Streamlit width or pixels; in a 1-tuple, a column pinned to the left, kept in view while the table
+    scrolls sideways), long texts wrapped in tall rows rather than cut; an optional column with nothing in it is
+    left out rather than shown empty."""
     table = pd.DataFrame(rows[:MAX_ROWS_SHOWN])
     empty = [c for c in optional if c in table and not table[c].astype(str).str.strip().any()]
     table = table.drop(columns=empty)
-    config = {name: st.column_config.TextColumn(name, width=width) if not isinstance(width, tuple)
-              else st.column_config.NumberColumn(name, width=width[0], format="%d", pinned=True)
-              for name, width in widths.items() if name in table}
+    config = {}
+    for name, width in widths.items():
+        if name not in table:
+            continue
+        pinned = isinstance(width, tuple)
+        size = width[0] if pinned else width
+        config[name] = (st.column_config.NumberColumn(name, width=size, format="%d", pinned=pinned)
+                        if pd.api.types.is_numeric_dtype(table[name])
+                        else st.column_config.TextColumn(name, width=size, pinned=pinned))
     st.dataframe(_styled(table), hide_index=True, width="stretch", column_config=config, row_height=ROW_HEIGHT,
                  height=min(640, 40 + ROW_HEIGHT * len(table)))
     total = len(rows) if total is None else total
@@ -286,10 +293,11 @@ def supplier_rows(findings: list[dict[str, Any]], lang: str) -> list[dict[str, A
 
 def _supplier_widths() -> dict[str, Any]:
     return {ui_text("uploads.row"): ("small",), ui_text("uploads.supplier_name"): "medium",
-            ui_text("uploads.tax_code"): 130, ui_text("checks.supplier_type"): "small",
-            ui_text("uploads.province"): "small", ui_text("uploads.inherent"): "small",
+            ui_text("uploads.tax_code"): 130, ui_text("checks.supplier_type"): 120,
+            ui_text("uploads.province"): "small", ui_text("uploads.inherent"): 110,
             ui_text("uploads.reasons"): "large", ui_text("uploads.controls"): "medium",
-            ui_text("uploads.level"): "small", ui_text("uploads.actions"): "large",
+            ui_text("uploads.level"): (110,),  # pinned: the level that counts, past the wide reasons
+            ui_text("uploads.actions"): "large",
             ui_text("checks.certificate"): "medium"}
 
 
@@ -309,7 +317,8 @@ def _supplier_summary(check: checks.StoredCheck, chart: bool) -> None:
             col.metric(ui_text(f"uploads.level_{level}"), by_level.get(level, 0))
         counts = pd.DataFrame({ui_text("uploads.level"): [ui_text(f"uploads.level_{lv}") for lv in LEVELS],
                                ui_text("uploads.suppliers_count"): [by_level.get(lv, 0) for lv in LEVELS]})
-        st.bar_chart(counts, x=ui_text("uploads.level"), y=ui_text("uploads.suppliers_count"), height=220)
+        st.bar_chart(counts, x=ui_text("uploads.level"), y=ui_text("uploads.suppliers_count"), height=220,
+                     sort=False)  # levels in their order (low → critical), not alphabetically
     else:
         st.caption(ui_text("checks.levels_line", suppliers=summary.get("suppliers", check.rows),
                       levels=" · ".join(f"{ui_text(f'uploads.level_{lv}')} {by_level.get(lv, 0)}" for lv in LEVELS)))
