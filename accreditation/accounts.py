@@ -16,7 +16,7 @@ from sqlite_utils import Database
 from accreditation.errors import UserError
 from accreditation.permissions import require
 from accreditation.store import audit
-from accreditation.store.accounts import ORG_KINDS, ROLES
+from accreditation.store.accounts import LEGAL_FORMS, ORG_KINDS, ROLES
 from accreditation.store.db import write_tx
 
 HASHER = PasswordHasher()  # argon2id with the library's recommended parameters
@@ -48,7 +48,8 @@ class Actor:
 SYSTEM = Actor(id=0, email="system", name="system", role="admin", organisation_id=0)
 
 # The kind of organisation each role belongs to: an assessor works for a chamber, never inside a company it reviews.
-ORG_KIND_FOR_ROLE = {"sme": "sme", "assessor": "chamber", "brand": "brand", "admin": "admin"}
+ORG_KIND_FOR_ROLE = {"sme": "sme", "assessor": "chamber", "brand": "brand", "admin": "admin",
+                     "authority": "authority", "association": "association"}
 
 
 def _now() -> datetime:
@@ -66,7 +67,7 @@ def create_organisation(db: Database, *, actor: Actor, kind: str, name: str, **f
     if not name.strip():
         raise UserError.from_key("accounts.org_name_required")
     row = {"kind": kind, "name": name.strip(), "created_at": audit.now(), **fields}
-    if kind == "brand" and not row.get("invite_code"):
+    if kind in ("brand", "association") and not row.get("invite_code"):
         row["invite_code"] = secrets.token_hex(4).upper()
     with write_tx(db):
         org_id = db["organisations"].insert(row).last_pk
@@ -76,13 +77,15 @@ def create_organisation(db: Database, *, actor: Actor, kind: str, name: str, **f
 
 
 def update_organisation(db: Database, actor: Actor, organisation_id: int, fields: dict[str, Any]) -> dict[str, Any]:
-    """Change a company's profile (name, tax code, address, province, sector, size, products). A tax code must be
-    valid; it is stored normalised."""
+    """Change a company's profile (name, tax code, address, province, sector, size, legal form, products). A tax
+    code must be valid; it is stored normalised."""
     from scoring.tax_codes import classify
 
     require(actor, "organisation.edit", {"organisation_id": organisation_id})
-    allowed = {"name", "tax_code", "address", "province", "sector", "size", "products"}
+    allowed = {"name", "tax_code", "address", "province", "sector", "size", "products", "legal_form"}
     update = {k: v for k, v in fields.items() if k in allowed}
+    if update.get("legal_form") not in (None, *LEGAL_FORMS):
+        raise ValueError(f"unknown legal form {update['legal_form']!r}")
     if "name" in update:
         update["name"] = (update["name"] or "").strip()
         if not update["name"]:
@@ -249,6 +252,8 @@ DEMO_USERS = (
     ("lead@demo.vn", "assessor", "chamber", "Lê Thị Hoa (VCCI, trưởng nhóm)", True),  # the second pair of eyes
     ("brand@demo.vn", "brand", "brand", "Le Anh Buyer", False),
     ("admin@demo.vn", "admin", "admin", "Quản trị viên", False),
+    ("authority@demo.vn", "authority", "authority", "Cán bộ quản lý lao động", False),
+    ("association@demo.vn", "association", "association", "Cán bộ hiệp hội", False),
 )
 
 
@@ -268,6 +273,11 @@ def ensure_demo_data(db: Database) -> list[tuple[str, str, str]] | None:
         "chamber": create_organisation(db, actor=SYSTEM, kind="chamber", name="VCCI — Văn phòng giới sử dụng lao động (demo)"),
         "brand": create_organisation(db, actor=SYSTEM, kind="brand", name="Demo Apparel Brand Ltd.", invite_code="BRAND-DEMO"),
         "admin": create_organisation(db, actor=SYSTEM, kind="admin", name="Ban quản lý Giải thưởng (demo)"),
+        # no province: a national authority (one with a province sees that province only)
+        "authority": create_organisation(db, actor=SYSTEM, kind="authority",
+                                         name="Cơ quan quản lý nhà nước về lao động (demo)"),
+        "association": create_organisation(db, actor=SYSTEM, kind="association", name="Hiệp hội Dệt May (demo)",
+                                           invite_code="ASSOC-DEMO"),
     }
     created = []
     for email, role, org, name, lead in DEMO_USERS:

@@ -17,7 +17,7 @@ from typing import Any, Callable, Mapping
 Resource = Mapping[str, Any] | None
 
 ANONYMOUS = "anonymous"
-ROLES = ("sme", "assessor", "brand", "admin")
+ROLES = ("sme", "assessor", "brand", "admin", "authority", "association")
 NOT_DRAFT = ("submitted", "in_review", "changes_requested", "approved", "rejected")
 DECIDED = ("changes_requested", "approved", "rejected")
 
@@ -140,6 +140,27 @@ RULES: tuple[Rule, ...] = (
     Rule("admin", "page.admin"),
     Rule("admin", "users.manage"), Rule("admin", "criteria.manage"), Rule("admin", "certificate.revoke"),
     Rule("admin", "organisation.edit"),
+    # Public: the register of awardees; signing up and resetting a forgotten password before signing in.
+    Rule(ANONYMOUS, "page.register"), Rule("*", "page.register"),
+    Rule(ANONYMOUS, "page.signup"), Rule(ANONYMOUS, "page.reset_password"),
+    Rule("*", "page.account"),  # one's own password and language (account.edit, own_account)
+    # A company: who works in it (requests to join are approved by a user already in it), the offline
+    # questionnaire, and whether it is listed on the public register.
+    Rule("sme", "page.team"), Rule("sme", "membership.approve", "own_org"),
+    Rule("sme", "page.offline"),
+    Rule("sme", "listing.manage", "own_org"),
+    # The scheme owner: award rounds, sign-ups waiting for activation, and the whole country's statistics.
+    Rule("admin", "page.awards"), Rule("admin", "round.manage"),
+    Rule("admin", "page.registrations"),
+    Rule("admin", "page.scheme"), Rule("admin", "scheme.view"),
+    # Authorities (the ministry, a provincial labour agency): statistics only, never one company's answers, and
+    # suppressed below the threshold (see accreditation.scheme); the province scope is applied to the data.
+    Rule("authority", "page.scheme"), Rule("authority", "scheme.view"),
+    # Associations (a union, the cooperative alliance, a business association): like a brand, only what members
+    # chose to share with them.
+    Rule("association", "page.portfolio"),
+    Rule("association", "assessment.view", "shared_with_me"),
+    Rule("association", "action.progress", "shared_with_me"),
 )
 
 _BY_ROLE_ACTION: dict[tuple[str, str], tuple[str, ...]] = {}

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from accreditation.permissions import ACTIONS, RULES, can
+from accreditation.permissions import ACTIONS, ROLES, RULES, can
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,8 @@ BRAND = A(6, "brand", organisation_id=30)
 OTHER_BRAND = A(7, "brand", organisation_id=31)
 ADMIN = A(8, "admin", organisation_id=40)
 OWN_ORG_LEAD = A(9, "assessor", organisation_id=10, lead=True)  # an assessor account inside the company itself
+AUTHORITY = A(10, "authority", organisation_id=50)
+ASSOCIATION = A(11, "association", organisation_id=60)
 
 
 def work(status="submitted", assigned_to=None, shared_with=(30,)):
@@ -117,32 +119,66 @@ CASES = [
     (SME, "account.edit", {"user_id": 2}, False),
     (ADMIN, "account.edit", {"user_id": 8}, True),
     (None, "account.edit", {"user_id": 1}, False),
+    # authorities: statistics only, never a company's answers, actions or cases
+    (AUTHORITY, "page.scheme", None, True), (AUTHORITY, "scheme.view", None, True),
+    (AUTHORITY, "assessment.view", work("approved"), False),
+    (AUTHORITY, "assessment.view", work("approved", shared_with=(50,)), False),  # not even if shared with it
+    (AUTHORITY, "action.progress", work("approved", shared_with=(50,)), False),
+    (AUTHORITY, "case.view", {"organisation_id": 10, "assessor_id": None}, False),
+    (AUTHORITY, "users.manage", None, False), (AUTHORITY, "round.manage", None, False),
+    (ADMIN, "scheme.view", None, True), (SME, "scheme.view", None, False), (BRAND, "scheme.view", None, False),
+    (ASSESSOR, "scheme.view", None, False), (ASSOCIATION, "scheme.view", None, False),
+    # associations: like a brand, what members shared with them
+    (ASSOCIATION, "assessment.view", work("approved", shared_with=(60,)), True),
+    (ASSOCIATION, "assessment.view", work("approved", shared_with=(30,)), False),
+    (ASSOCIATION, "assessment.view", work("draft", shared_with=(60,)), False),
+    (ASSOCIATION, "action.progress", work("approved", shared_with=(60,)), True),
+    (ASSOCIATION, "action.progress", work("approved", shared_with=(30,)), False),
+    (ASSOCIATION, "assessment.decide", work(), False),
+    # the register: anyone reads it; a company lists itself; the administrator runs the award rounds
+    (SME, "listing.manage", {"organisation_id": 10}, True),
+    (OTHER_SME, "listing.manage", {"organisation_id": 10}, False),
+    (BRAND, "listing.manage", {"organisation_id": 30}, False),
+    (ADMIN, "round.manage", None, True), (SME, "round.manage", None, False), (ASSESSOR, "round.manage", None, False),
+    # a request to join a company is approved by a user already in it
+    (SME, "membership.approve", {"organisation_id": 10}, True),
+    (OTHER_SME, "membership.approve", {"organisation_id": 10}, False),
+    (ADMIN, "membership.approve", {"organisation_id": 10}, False),
 ]
 
 
 # Which pages each kind of visitor gets (the router lists exactly these).
 PAGES = {
-    #                 anonymous sme    assessor brand  admin
-    "page.login":      (True,   False, False,   False, False),
-    "page.verify":     (True,   True,  True,    True,  True),
-    "page.home":       (False,  True,  True,    True,  True),
-    "page.profile":    (False,  True,  False,   False, False),
-    "page.questionnaire": (False, True, False,  False, False),
-    "page.roster":     (False,  True,  False,   False, False),
-    "page.suppliers":  (False,  True,  False,   False, False),
-    "page.documents":  (False,  True,  False,   False, False),
-    "page.sharing":    (False,  True,  False,   False, False),
-    "page.queue":      (False,  False, True,    False, False),
-    "page.review":     (False,  False, True,    False, False),
-    "page.portfolio":  (False,  False, False,   True,  False),
-    "page.admin":      (False,  False, False,   False, True),
-    "page.actions":    (False,  True,  False,   False, False),
-    "page.followup":   (False,  False, True,    False, False),
-    "page.cases":      (False,  True,  True,    False, False),
-    "page.notifications": (False, True, True,   True,  True),
+    #                 anonymous sme    assessor brand  admin  authority association
+    "page.login":      (True,   False, False,   False, False, False, False),
+    "page.verify":     (True,   True,  True,    True,  True, True,  True),
+    "page.home":       (False,  True,  True,    True,  True, True,  True),
+    "page.profile":    (False,  True,  False,   False, False, False, False),
+    "page.questionnaire": (False, True, False,  False, False, False, False),
+    "page.roster":     (False,  True,  False,   False, False, False, False),
+    "page.suppliers":  (False,  True,  False,   False, False, False, False),
+    "page.documents":  (False,  True,  False,   False, False, False, False),
+    "page.sharing":    (False,  True,  False,   False, False, False, False),
+    "page.queue":      (False,  False, True,    False, False, False, False),
+    "page.review":     (False,  False, True,    False, False, False, False),
+    "page.portfolio":  (False,  False, False,   True,  False, False, True),
+    "page.admin":      (False,  False, False,   False, True, False, False),
+    "page.actions":    (False,  True,  False,   False, False, False, False),
+    "page.followup":   (False,  False, True,    False, False, False, False),
+    "page.cases":      (False,  True,  True,    False, False, False, False),
+    "page.notifications": (False, True, True,   True,  True, True,  True),
+    "page.register":  (True,   True,  True,    True,  True,  True,  True),
+    "page.signup":    (True,   False, False,   False, False, False, False),
+    "page.reset_password": (True, False, False, False, False, False, False),
+    "page.account":   (False,  True,  True,    True,  True,  True,  True),
+    "page.team":      (False,  True,  False,   False, False, False, False),
+    "page.offline":   (False,  True,  False,   False, False, False, False),
+    "page.scheme":    (False,  False, False,   False, True,  True,  False),
+    "page.awards":    (False,  False, False,   False, True,  False, False),
+    "page.registrations": (False, False, False, False, True, False, False),
 }
 for page, allowed in PAGES.items():
-    for actor, ok in zip((None, SME, ASSESSOR, BRAND, ADMIN), allowed):
+    for actor, ok in zip((None, SME, ASSESSOR, BRAND, ADMIN, AUTHORITY, ASSOCIATION), allowed, strict=True):
         CASES.append((actor, page, None, ok))
 CASES += [
     (ASSESSOR, "assessment.review", work("submitted"), True),
@@ -198,4 +234,4 @@ def test_an_unknown_action_is_refused_for_everyone():
 
 
 def test_rules_name_only_known_roles():
-    assert {r.role for r in RULES} <= {"anonymous", "*", "sme", "assessor", "brand", "admin"}
+    assert {r.role for r in RULES} <= {"anonymous", "*", *ROLES}

@@ -6,8 +6,11 @@ from sqlite_utils import Database
 
 from accreditation.store.db import MIGRATIONS
 
-ROLES = ("sme", "assessor", "brand", "admin")
-ORG_KINDS = ("sme", "chamber", "brand", "admin")
+ROLES = ("sme", "assessor", "brand", "admin", "authority", "association")
+ORG_KINDS = ("sme", "chamber", "brand", "admin", "authority", "association")
+# A company's legal form: the scheme reaches beyond registered enterprises to cooperatives, cooperative groups and
+# household businesses (the informal end of supply chains). None: not said yet.
+LEGAL_FORMS = ("enterprise", "cooperative", "cooperative_group", "household")
 
 
 @MIGRATIONS(name="accounts_0001_create")
@@ -26,3 +29,8 @@ def _create(db: Database) -> None:
     db["users"].create_index(["email"], unique=True)
     db["sessions"].create({"token_hash": str, "user_id": int, "created_at": str, "expires_at": str},
                           pk="token_hash", foreign_keys=[("user_id", "users", "id")])
+
+
+@MIGRATIONS(name="accounts_0002_legal_form")
+def _legal_form(db: Database) -> None:
+    db["organisations"].add_column("legal_form", str)

@@ -32,6 +32,8 @@ MIGRATION_MODULES: tuple[str, ...] = (
     "accreditation.store.checks",
     "accreditation.store.followup",
     "accreditation.store.invitations",
+    "accreditation.store.register",
+    "accreditation.store.signup",
 )
 
 DB_NAME = "accreditation.db"

@@ -32,13 +32,18 @@ class PageSpec:
 # Every page of the app, in menu order. A role gets the pages `can` allows it; the first is its home page.
 REGISTRY: tuple[PageSpec, ...] = (
     PageSpec("page.login", "login", "nav.login", "login", ":material/login:", "nav.account"),
+    PageSpec("page.signup", "signup", "nav.signup", "sign-up", ":material/person_add:", "nav.account"),
+    PageSpec("page.reset_password", "reset_password", "nav.reset_password", "reset-password", ":material/lock_reset:",
+             "nav.account"),
     PageSpec("page.home", "home", "nav.home", "home", ":material/home:", "nav.workspace"),
     PageSpec("page.profile", "profile", "nav.profile", "profile", ":material/apartment:", "nav.workspace"),
     PageSpec("page.questionnaire", "questionnaire", "nav.questionnaire", "self-assessment", ":material/checklist:", "nav.workspace"),
+    PageSpec("page.offline", "offline", "nav.offline", "offline", ":material/table_view:", "nav.workspace"),
     PageSpec("page.roster", "roster", "nav.roster", "roster", ":material/badge:", "nav.workspace"),
     PageSpec("page.suppliers", "suppliers", "nav.suppliers", "suppliers", ":material/local_shipping:", "nav.workspace"),
     PageSpec("page.documents", "documents", "nav.results", "results", ":material/description:", "nav.workspace"),
     PageSpec("page.sharing", "sharing", "nav.sharing", "sharing", ":material/share:", "nav.workspace"),
+    PageSpec("page.team", "team", "nav.team", "team", ":material/group:", "nav.workspace"),
     PageSpec("page.actions", "actions", "nav.actions", "actions", ":material/task_alt:", "nav.followup_group"),
     PageSpec("page.queue", "queue", "nav.queue", "queue", ":material/inbox:", "nav.review"),
     PageSpec("page.review", "review", "nav.review_page", "review", ":material/fact_check:", "nav.review"),
@@ -48,10 +53,16 @@ REGISTRY: tuple[PageSpec, ...] = (
     PageSpec("page.invite", "invite", "nav.invite", "invite-suppliers", ":material/forward_to_inbox:", "nav.brand"),
     PageSpec("page.accept_invitation", "invite_accept", "nav.accept_invitation", "accept-invitation",
              ":material/handshake:", "nav.account"),
+    PageSpec("page.scheme", "scheme", "nav.scheme", "scheme", ":material/insights:", "nav.scheme_group"),
     PageSpec("page.admin", "admin", "nav.admin_page", "admin", ":material/settings:", "nav.admin"),
+    PageSpec("page.registrations", "registrations", "nav.registrations", "registrations", ":material/how_to_reg:",
+             "nav.admin"),
+    PageSpec("page.awards", "awards", "nav.awards", "award-rounds", ":material/emoji_events:", "nav.admin"),
     PageSpec("page.notifications", "notifications", "nav.notifications", "notifications",
              ":material/notifications:", "nav.account"),
+    PageSpec("page.account", "account", "nav.account_page", "account", ":material/manage_accounts:", "nav.account"),
     PageSpec("page.verify", "verify", "nav.verify", "verify", ":material/verified:", "nav.public"),
+    PageSpec("page.register", "register", "nav.register", "awardees", ":material/workspace_premium:", "nav.public"),
 )
 
 
