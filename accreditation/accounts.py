@@ -170,7 +170,11 @@ LOGIN_FAILED = UserError.from_key("errors.login_failed")
 
 def authenticate(db: Database, email: str, password: str) -> Actor:
     """The user with these credentials, or UserError. After MAX_FAILURES wrong passwords in a row the account is
-    locked for LOCK_MINUTES, whatever password is tried."""
+    locked for LOCK_MINUTES, whatever password is tried.
+
+    Each attempt first claims one of the MAX_FAILURES tries in a write transaction, before the (slow) password
+    check, so attempts made in parallel cannot all read the same count: the sixth of fifty simultaneous wrong
+    passwords already finds the account locked. A right password gives the claimed try back."""
     email = normalise_email(email)
     rows = list(db["users"].rows_where("email = ? and active = 1", [email]))
     if not rows:
@@ -179,26 +183,38 @@ def authenticate(db: Database, email: str, password: str) -> Actor:
         except VerificationError:
             pass
         raise LOGIN_FAILED
-    user = rows[0]
-    if user["locked_until"] and datetime.fromisoformat(user["locked_until"]) > _now():
-        minutes = max(1, int((datetime.fromisoformat(user["locked_until"]) - _now()).total_seconds() // 60) + 1)
+    user_id = rows[0]["id"]
+    with write_tx(db):
+        user = db["users"].get(user_id)
+        locked_until = datetime.fromisoformat(user["locked_until"]) if user["locked_until"] else None
+        failures = user["failed_logins"] or 0
+        if locked_until is not None and locked_until <= _now():  # an expired lock: a fresh set of tries
+            db.execute("UPDATE users SET locked_until = NULL, failed_logins = 0 WHERE id = ?", [user_id])
+            locked_until, failures = None, 0
+        if locked_until is None and failures >= MAX_FAILURES:  # every try used (some may still be running)
+            locked_until = _now() + timedelta(minutes=LOCK_MINUTES)
+            db["users"].update(user_id, {"locked_until": locked_until.isoformat()})
+            audit.record(db, actor=None, action="user.locked", entity="user", entity_id=user_id)
+        elif locked_until is None:
+            db.execute("UPDATE users SET failed_logins = coalesce(failed_logins, 0) + 1 WHERE id = ?", [user_id])
+    if locked_until is not None and locked_until > _now():
+        minutes = max(1, int((locked_until - _now()).total_seconds() // 60) + 1)
         raise UserError.from_key("errors.account_locked", minutes=minutes)
     try:
         HASHER.verify(user["password_hash"], password)
     except (VerificationError, InvalidHashError):
-        failures = (user["failed_logins"] or 0) + 1
-        update: dict[str, Any] = {"failed_logins": failures}
-        if failures >= MAX_FAILURES:
-            update = {"failed_logins": 0, "locked_until": (_now() + timedelta(minutes=LOCK_MINUTES)).isoformat()}
-        with write_tx(db):
-            db["users"].update(user["id"], update)
-            if "locked_until" in update:
-                audit.record(db, actor=None, action="user.locked", entity="user", entity_id=user["id"])
+        with write_tx(db):  # the claimed try stays used; the last one locks the account at once
+            locked = db.execute(
+                "UPDATE users SET locked_until = ? WHERE id = ? AND failed_logins >= ? AND locked_until IS NULL",
+                [(_now() + timedelta(minutes=LOCK_MINUTES)).isoformat(), user_id, MAX_FAILURES]).rowcount
+            if locked:
+                audit.record(db, actor=None, action="user.locked", entity="user", entity_id=user_id)
         raise LOGIN_FAILED from None
-    if user["failed_logins"] or user["locked_until"] or HASHER.check_needs_rehash(user["password_hash"]):
-        with write_tx(db):
-            db["users"].update(user["id"], {"failed_logins": 0, "locked_until": None,
-                                            "password_hash": HASHER.hash(password)})
+    with write_tx(db):
+        update: dict[str, Any] = {"failed_logins": 0, "locked_until": None}
+        if HASHER.check_needs_rehash(user["password_hash"]):
+            update["password_hash"] = HASHER.hash(password)
+        db["users"].update(user_id, update)
     return actor_from_row(user)
 
 

@@ -154,3 +154,33 @@ def test_two_assessors_approving_at_once_leave_one_current_certificate(shared):
         assert assessment["status"] == "approved" and cert.verified and cert.id in won
         org = fresh["organisations"].get(assessment["organisation_id"])
         assert registry.current(fresh, org["tax_code"]).id == cert.id
+
+
+def test_fifty_wrong_passwords_at_once_lock_the_account_after_exactly_five(shared):
+    """Each attempt has its own connection (as each app session has): five are checked and refused as wrong, the
+    other 45 find the account locked, and so does the right password afterwards."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from accreditation.errors import UserError
+
+    db, path = shared
+    org = accounts.create_organisation(db, actor=accounts.SYSTEM, kind="sme", name="Xưởng Thử Khóa")
+    accounts.create_user(db, actor=accounts.SYSTEM, email="lock@example.vn", password="the-right-one",
+                         role="sme", organisation_id=org)
+
+    def attempt(_: int) -> str:
+        conn = open_db(path)
+        try:
+            accounts.authenticate(conn, "lock@example.vn", "a-wrong-one")
+        except UserError as exc:
+            return "locked" if "locked" in exc.en else "wrong"
+        finally:
+            conn.close()
+        return "signed in"
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        outcomes = list(pool.map(attempt, range(50)))
+    assert outcomes.count("wrong") == accounts.MAX_FAILURES and outcomes.count("locked") == 50 - accounts.MAX_FAILURES
+    with pytest.raises(UserError, match="locked"):
+        accounts.authenticate(db, "lock@example.vn", "the-right-one")
+    assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'user.locked'").fetchone()[0] == 1

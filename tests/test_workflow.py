@@ -150,14 +150,14 @@ def test_sessions_resume_and_end(db, sme):
 
 def test_demo_data_is_created_once(db):
     created = accounts.ensure_demo_data(db)
-    assert {role for role, _, _ in created} == {"sme", "assessor", "brand", "admin"}
+    assert {role for role, _, _ in created} == {"sme", "assessor", "brand", "admin", "authority", "association"}
     assert accounts.ensure_demo_data(db) is None
     assert accounts.authenticate(db, "sme@demo.vn", accounts.DEMO_PASSWORD).role == "sme"
 
 
 # ------------------------------------------------------------------- what a submission does to documents
 
-from datetime import date  # noqa: E402
+from datetime import date, timedelta  # noqa: E402
 
 from accreditation import review  # noqa: E402
 from accreditation.store import certificates as registry  # noqa: E402
@@ -254,3 +254,23 @@ def test_a_new_self_assessment_never_replaces_a_verified_certificate_in_force(co
     v3 = _new_version(db, sme, CHILDREN)  # but a knock-out suspends it
     assert registry.get(db, cert.id).status(TODAY) == "suspended"
     assert v3["certificate_id"] is None
+
+
+def test_a_right_password_within_the_limit_resets_the_count(db, sme):
+    for _ in range(accounts.MAX_FAILURES - 1):
+        with pytest.raises(UserError, match="wrong e-mail or password"):
+            accounts.authenticate(db, "hr@example.vn", "wrong-password")
+    assert accounts.authenticate(db, "hr@example.vn", "long-enough").email == "hr@example.vn"
+    for _ in range(accounts.MAX_FAILURES - 1):  # a fresh set of tries
+        with pytest.raises(UserError, match="wrong e-mail or password"):
+            accounts.authenticate(db, "hr@example.vn", "wrong-password")
+    assert accounts.authenticate(db, "hr@example.vn", "long-enough").email == "hr@example.vn"
+
+
+def test_a_lock_that_has_expired_gives_a_fresh_set_of_tries(db, sme, monkeypatch):
+    for _ in range(accounts.MAX_FAILURES):
+        with pytest.raises(UserError, match="wrong e-mail or password"):
+            accounts.authenticate(db, "hr@example.vn", "wrong-password")
+    later = accounts._now() + timedelta(minutes=accounts.LOCK_MINUTES + 1)
+    monkeypatch.setattr(accounts, "_now", lambda: later)
+    assert accounts.authenticate(db, "hr@example.vn", "long-enough").email == "hr@example.vn"
