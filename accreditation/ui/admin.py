@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
+import hashlib
+from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from accreditation import accounts, mailer, settings
+from accreditation import accounts, criteria_install, mailer, settings
 from accreditation.display import day
 from accreditation.permissions import require
 from accreditation.store.accounts import ROLES
 from accreditation.ui import common
 from accreditation.ui.common import ui_text
-from accreditation.ui.uploader import file_input
+from accreditation.ui.uploader import clear, file_input
+from criteria.diff import diff_criteria, render
 from criteria.errors import CriteriaLoadError
-from criteria.loader import DEFAULT_CRITERIA, load_criteria
+from criteria.schema import Criteria
 
 
 def admin_page() -> None:
@@ -30,7 +31,7 @@ def admin_page() -> None:
         _users(actor)
     with criteria_tab:
         require(actor, "criteria.manage")
-        _criteria()
+        _criteria(actor)
 
 
 def _users(actor) -> None:
@@ -79,47 +80,98 @@ def _users(actor) -> None:
             st.rerun()
 
 
-def _criteria() -> None:
-    current = common.criteria()
+def _criteria(actor) -> None:
+    database = common.db()
+    current = criteria_install.current_criteria(database)
     s = current.settings
     st.write(ui_text("admin.criteria_current", id=s.criteria_id, version=s.version, date=day(s.effective_date),
                 sections=len(current.sections), indicators=len(current.indicators)))
     st.caption(f"SHA-256 {current.fingerprint}")
-    used = list(common.db().query(
-        "select a.criteria_version as version, a.criteria_fingerprint as fingerprint, count(*) as assessments "
-        "from assessments a group by 1, 2 order by 1"))
-    if used:
-        st.markdown(f"**{ui_text('admin.versions_in_use')}**")
-        st.dataframe(pd.DataFrame([{
-            ui_text("admin.version"): u["version"], ui_text("admin.assessments"): u["assessments"],
-            ui_text("admin.current"): "✔" if u["fingerprint"] == current.fingerprint else ui_text("admin.snapshot")}
-            for u in used]), hide_index=True)
-
-    def workbook() -> bytes:
-        from criteria.workbook import write_workbook
-
-        with tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp) / "criteria.xlsx"
-            write_workbook(DEFAULT_CRITERIA, out)
-            return out.read_bytes()
-
-    st.download_button(ui_text("admin.export"), data=workbook, file_name=f"criteria-{s.version}.xlsx",
+    flash = st.session_state.pop("_criteria_installed", None)
+    if flash:
+        st.success(flash)
+    _versions(database)
+    st.download_button(ui_text("admin.export"), data=lambda: criteria_install.workbook_bytes(current),
+                       file_name=f"criteria-{s.version}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    uploaded = file_input(ui_text("admin.validate"), key="criteria-upload", kinds=("xlsx",), max_mb=10)
+    st.subheader(ui_text("admin.install_heading"))
+    st.caption(ui_text("admin.install_steps"))
+    uploaded = file_input(ui_text("admin.upload"), key="criteria-upload", kinds=("xlsx",), max_mb=10)
     if uploaded is not None:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / Path(uploaded.name).name
-            path.write_bytes(uploaded.getvalue())
-            try:
-                candidate = load_criteria(path)
-            except CriteriaLoadError as exc:
-                st.error(ui_text("admin.invalid", count=len(exc.issues)))
-                for line in exc.messages(common.lang()):
-                    st.write(line)
-                return
-        st.success(ui_text("admin.valid", id=candidate.settings.criteria_id, version=candidate.version,
-                      indicators=len(candidate.indicators)))
-        st.caption(ui_text("admin.install_hint"))
+        _install_form(actor, database, current, uploaded.name, uploaded.getvalue())
+
+
+def _versions(database) -> None:
+    """Every version known: shipped, installed (current or scheduled) and those assessments are pinned to."""
+    rows = criteria_install.versions_overview(database)
+    st.markdown(f"**{ui_text('admin.versions_heading')}**")
+    st.dataframe(pd.DataFrame([{
+        ui_text("admin.version"): f"{r['criteria_id']} {r['version']}",
+        ui_text("admin.effective_from"): day(r["effective_date"]),
+        ui_text("admin.state"): ui_text(f"admin.state_{r['state']}"),
+        ui_text("admin.source"): ui_text(f"admin.source_{r['source']}"),
+        ui_text("admin.installed_by"): r["installed_by"] or "—",
+        ui_text("admin.assessments"): r["assessments"]} for r in rows]), hide_index=True)
+
+
+def _candidate(name: str, data: bytes, effective: date | None) -> Criteria:
+    """The uploaded workbook, validated, with `effective` as its date; kept for the session, as every widget
+    change reruns the page."""
+    key = (hashlib.sha256(data).hexdigest(), effective)
+    cached = st.session_state.get("_criteria_candidate")
+    if cached is None or cached[0] != key:
+        cached = (key, criteria_install.read_candidate(data, effective, name))
+        st.session_state["_criteria_candidate"] = cached
+    return cached[1]
+
+
+def _install_form(actor, database, current: Criteria, name: str, data: bytes) -> None:
+    upload = hashlib.sha256(data).hexdigest()[:16]  # widgets keyed by the file: another upload starts afresh
+    try:
+        candidate = _candidate(name, data, None)
+    except CriteriaLoadError as exc:
+        st.error(ui_text("admin.invalid", count=len(exc.issues)))
+        for line in exc.messages(common.lang()):
+            st.write(common.md(line))
+        return
+    st.success(ui_text("admin.valid", id=candidate.settings.criteria_id, version=candidate.version,
+                  indicators=len(candidate.indicators)))
+    effective = st.date_input(ui_text("admin.effective_date"), value=candidate.settings.effective_date,
+                              format="DD/MM/YYYY", help=ui_text("admin.effective_help"), key=f"criteria-effective-{upload}")
+    if effective != candidate.settings.effective_date:
+        candidate = _candidate(name, data, effective)
+    _show_diff(current, candidate)
+    problem = criteria_install.install_problem(database, candidate)
+    if problem is not None:
+        st.error(problem.message(common.lang()))
+        return
+    sure = st.checkbox(ui_text("admin.install_confirm", version=candidate.version), key=f"criteria-sure-{upload}")
+    if st.button(ui_text("admin.install_button", version=candidate.version), type="primary", disabled=not sure):
+        installed = criteria_install.install_criteria(database, actor, data, effective, name=name)
+        now = criteria_install.current_criteria(database)
+        when = day(installed.settings.effective_date)
+        follow = (ui_text("admin.installed_now", version=installed.version)
+                  if now.fingerprint == installed.fingerprint
+                  else ui_text("admin.installed_later", version=installed.version, date=when, current=now.version))
+        st.session_state["_criteria_installed"] = " ".join(
+            [ui_text("admin.installed", version=installed.version, date=when), follow])
+        st.session_state.pop("_criteria_candidate", None)
+        clear("criteria-upload")
+        st.rerun()
+
+
+def _show_diff(current: Criteria, candidate: Criteria) -> None:
+    summary, blocks = render(diff_criteria(current, candidate), common.lang())
+    st.markdown(f"**{ui_text('admin.diff_heading', version=common.md(current.version))}**")
+    with st.container(border=True):
+        st.markdown(common.md(summary))
+        for block in blocks:
+            st.markdown(f"**{common.md(block.title)}**")
+            for title, changes in block.items:
+                lines = [f"- {common.md(title)}"] if title else []
+                indent = "    " if title else ""
+                lines += [f"{indent}- {common.md(c)}" for c in changes]
+                st.markdown("\n".join(lines))
 
 
 def _public_address() -> None:
