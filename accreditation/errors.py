@@ -13,6 +13,9 @@ class UserError(Exception):
         self.vi = vi
         self.en = en
 
+    def __reduce__(self):  # both messages survive pickling (a reader run in accreditation.sandbox)
+        return (type(self), (self.vi, self.en))
+
     @classmethod
     def from_key(cls, key: str, **params: object) -> "UserError":
         return cls(catalog_text(key, "vi", **params), catalog_text(key, "en", **params))

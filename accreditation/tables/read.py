@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
+from accreditation import sandbox
 from accreditation.tables.decoding import OLE_MAGIC, XLSX_MAGIC
 from accreditation.tables.delimited import read_csv
 from accreditation.tables.result import ImportedTable, TableError
@@ -16,7 +17,20 @@ from criteria.column_specs import TableSpec
 def read_table(data: bytes, filename: str, spec: TableSpec, sheet: str | None = None,
                columns: Iterable[str] | None = None) -> ImportedTable:
     """Decode an uploaded table. `columns` limits which canonical columns are read (required ones always are):
-    a caller that does not need names should not load them."""
+    a caller that does not need names should not load them.
+
+    The reading runs in accreditation.sandbox: a file that would exhaust memory or time (a workbook claiming a
+    far-away cell, a zip bomb) is refused with one line instead of aborting the server."""
+    try:
+        return sandbox.run(_read_table, data, filename, spec, sheet, None if columns is None else list(columns))
+    except sandbox.Refused as refused:
+        key = "imports.too_slow" if refused.reason == "time" else "imports.too_demanding"
+        raise TableError.from_key(key, file=filename, seconds=int(sandbox.SECONDS),
+                                  mb=sandbox.MEMORY_MB) from None
+
+
+def _read_table(data: bytes, filename: str, spec: TableSpec, sheet: str | None,
+                columns: Iterable[str] | None) -> ImportedTable:
     if not data or not data.strip():
         raise TableError.from_key("imports.empty", file=filename)
     wanted = set(columns) if columns is not None else None
