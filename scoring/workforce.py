@@ -227,9 +227,11 @@ def _other_rows(duplicate: np.ndarray, key: pd.Series, rows: np.ndarray) -> dict
         groups.setdefault(k, []).append(i)
     out: dict[int, str] = {}
     for members in groups.values():
+        head = [(j, str(rows[j])) for j in members[:11]]  # ten others at most: linear in a group of thousands
+        more = len(members) - 1 > 10
         for i in members:
-            rest = [str(rows[j]) for j in members if j != i]
-            out[i] = ", ".join(rest[:10]) + (" …" if len(rest) > 10 else "")
+            rest = [row for j, row in head if j != i][:10]
+            out[i] = ", ".join(rest) + (" …" if more else "")
     return out
 
 
