@@ -1,8 +1,9 @@
-"""A company shares its results with a brand, and can withdraw them.
+"""A company shares its results with a brand or an association, and can withdraw them.
 
 A share is per organisation, not per assessment: while it is active, the brand sees the company's latest submitted
-(never draft) result. The company picks the brand from the list of brand organisations, or types the invitation
-code the brand gave it. Every write runs in one `BEGIN IMMEDIATE` transaction with its audit-log entry, so two
+(never draft) result. An association (a union, the cooperative alliance, a business association) is shared with
+exactly as a brand is, and sees its sharing members in the same portfolio; "brand" below stands for either. The
+company picks the organisation from the list, or types the invitation code it was given. Every write runs in one `BEGIN IMMEDIATE` transaction with its audit-log entry, so two
 clicks cannot create two shares."""
 
 from __future__ import annotations
@@ -22,25 +23,31 @@ def normalise_code(code: str) -> str:
     return "".join(code.split()).upper()
 
 
+# The kinds of organisation a company can share its results with.
+SHARE_KINDS = ("brand", "association")
+_KINDS_SQL = "kind IN ('brand', 'association')"
+
+
 def brands(db: Database) -> list[dict[str, Any]]:
-    """The brand organisations a company can share with (id and name only: never their invitation codes)."""
+    """The brands and associations a company can share with (id, name and kind only: never their invitation
+    codes)."""
     return db.execute_returning_dicts(
-        "SELECT id, name FROM organisations WHERE kind = 'brand' ORDER BY name COLLATE NOCASE, id")
+        f"SELECT id, name, kind FROM organisations WHERE {_KINDS_SQL} ORDER BY name COLLATE NOCASE, id")
 
 
 def brand_for_code(db: Database, code: str) -> dict[str, Any]:
-    """The brand with this invitation code (case and spaces do not matter), or UserError."""
+    """The brand or association with this invitation code (case and spaces do not matter), or UserError."""
     wanted = normalise_code(code or "")
     if wanted:
         rows = db.execute_returning_dicts(
-            "SELECT id, name FROM organisations WHERE kind = 'brand' AND upper(invite_code) = ?", [wanted])
+            f"SELECT id, name, kind FROM organisations WHERE {_KINDS_SQL} AND upper(invite_code) = ?", [wanted])
         if rows:
             return rows[0]
     raise UserError.from_key("errors.no_brand_code", code=(code or "").strip())
 
 
 def _brand(db: Database, brand_id: int) -> dict[str, Any]:
-    rows = db.execute_returning_dicts("SELECT id, name FROM organisations WHERE id = ? AND kind = 'brand'",
+    rows = db.execute_returning_dicts(f"SELECT id, name, kind FROM organisations WHERE id = ? AND {_KINDS_SQL}",
                                       [brand_id])
     if not rows:
         raise UserError.from_key("errors.no_brand", id=brand_id)
@@ -65,7 +72,7 @@ def active_share(db: Database, organisation_id: int, brand_id: int) -> dict[str,
 
 def share(db: Database, actor: Actor, organisation_id: int, *, brand_id: int | None = None,
           invite_code: str | None = None, buyer_id: int | None = None) -> dict[str, Any]:
-    """Share `organisation_id`'s results with a brand, named by id or by invitation code; or, accepting an
+    """Share `organisation_id`'s results with a brand or an association, named by id or by invitation code; or, accepting an
     invitation (accreditation.invitations), with the organisation that invited it (`buyer_id`: a brand or a
     company). Returns the share."""
     require(actor, "share.manage", {"organisation_id": organisation_id})
@@ -104,16 +111,16 @@ def withdraw(db: Database, actor: Actor, share_id: int) -> dict[str, Any]:
 
 
 def list_shares(db: Database, organisation_id: int, include_withdrawn: bool = False) -> list[dict[str, Any]]:
-    """The company's shares with the brand's name, newest first."""
+    """The company's shares with the brand's (or association's) name and kind, newest first."""
     where = "" if include_withdrawn else "AND s.withdrawn_at IS NULL"
     return db.execute_returning_dicts(
-        f"""SELECT s.id, s.brand_id, o.name AS brand_name, s.created_at, s.withdrawn_at
+        f"""SELECT s.id, s.brand_id, o.name AS brand_name, o.kind AS brand_kind, s.created_at, s.withdrawn_at
             FROM shares s JOIN organisations o ON o.id = s.brand_id
             WHERE s.organisation_id = ? {where} ORDER BY s.created_at DESC, s.id DESC""", [organisation_id])
 
 
 def shared_companies(db: Database, brand_id: int) -> list[int]:
-    """The organisations that currently share with `brand_id`."""
+    """The organisations that currently share with `brand_id` (a brand or an association)."""
     return [r[0] for r in db.execute(
         "SELECT DISTINCT organisation_id FROM shares WHERE brand_id = ? AND withdrawn_at IS NULL ORDER BY 1",
         [brand_id]).fetchall()]

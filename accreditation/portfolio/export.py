@@ -118,17 +118,34 @@ def _write_value(ws: Any, row: int, col: int, value: Any, day: Any) -> None:
 def export_xlsx(df: pd.DataFrame, sheet: str = "Portfolio") -> bytes:
     """One worksheet: a bold frozen header row, numbers as numbers, dates as dates (dd/mm/yyyy), booleans as
     booleans, text cells that could be formulas neutralised (and never written as formulas)."""
+    return export_workbook({sheet: df})
+
+
+def _sheet_name(title: str, taken: set[str]) -> str:
+    """A worksheet name Excel accepts (no []:*?/\\, at most 31 characters), unique in the workbook."""
+    name = re.sub(r"[\[\]:*?/\\]", " ", title).strip(" '")[:31] or "Sheet1"
+    base, n = name, 2
+    while name.casefold() in taken:
+        suffix = f" ({n})"
+        name, n = base[:31 - len(suffix)] + suffix, n + 1
+    taken.add(name.casefold())
+    return name
+
+
+def export_workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """A worksheet per frame, written as `export_xlsx` writes one (the scheme overview's tables use it too)."""
     out = io.BytesIO()
     workbook = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})
-    name = re.sub(r"[\[\]:*?/\\]", " ", sheet).strip(" '")[:31] or "Sheet1"
-    ws = workbook.add_worksheet(name)
     bold = workbook.add_format({"bold": True})
     day = workbook.add_format({"num_format": "dd/mm/yyyy"})
-    ws.freeze_panes(1, 0)
-    for col, title in enumerate(df.columns):
-        ws.write_string(0, col, neutralise(str(title)), bold)
-    for col in range(df.shape[1]):
-        _write_column(ws, col, df.iloc[:, col], day)
+    taken: set[str] = set()
+    for sheet, df in sheets.items():
+        ws = workbook.add_worksheet(_sheet_name(sheet, taken))
+        ws.freeze_panes(1, 0)
+        for col, title in enumerate(df.columns):
+            ws.write_string(0, col, neutralise(str(title)), bold)
+        for col in range(df.shape[1]):
+            _write_column(ws, col, df.iloc[:, col], day)
     workbook.close()
     return out.getvalue()

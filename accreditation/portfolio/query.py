@@ -1,6 +1,7 @@
 """The brand's portfolio read from the store: every company that shares its results with the brand, with its latest
 submitted result, its document (assurance and status), the last rejection still standing, and its re-assessment
-date, as one pandas DataFrame (columns: `COLUMNS`).
+date, as one pandas DataFrame (columns: `COLUMNS`). An association's portfolio is the same query on its own
+organisation id: its members share with it as suppliers share with a brand (`accreditation.sharing`).
 
 One SQL query builds the whole portfolio (shares → organisations → latest non-draft assessment → document →
 last standing rejection → supplier-list check), so 10,000 suppliers cost one pass over the database, not 10,000
