@@ -11,6 +11,7 @@ downloaded before that answer was given): to remove an answer, use the questionn
 from __future__ import annotations
 
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ from accreditation.offline.layout import (COLUMNS, LISTS_SHEET, META_SHEET, MULT
                                           Prefill, fold, header, header_lookup, offered, t, text_in)
 from criteria.schema import Criteria, Indicator
 from scoring.answers import AnswerError
+
+log = logging.getLogger(__name__)
 
 MAX_BYTES = 5 * 1024 * 1024  # the filled questionnaire is ~30 KB
 MAX_UNPACKED = 40 * 1024 * 1024
@@ -134,7 +137,8 @@ def read_answers(data: bytes, criteria: Criteria, filename: str = "") -> Reading
         return _read(wb, criteria, filename or "?")
     except UserError:
         raise
-    except Exception:
+    except Exception:  # a part that does not parse; logged, in case it is our bug rather than the file's
+        log.warning("offline workbook %r could not be read", filename, exc_info=True)
         raise _refuse("unreadable", file=filename or "?") from None
     finally:
         wb.close()
@@ -225,7 +229,7 @@ def _read_row(reading: Reading, criteria: Criteria, sheet: str, number: int, row
         if answer is not None:
             first = reading.where[ind_id]
             reading.problems.append(_problem(sheet, number, id_col, "id", ind_id, "duplicate_id", id=ind_id,
-                                             sheet=first[0], row=first[1]))
+                                             first_sheet=first[0], first_row=first[1]))
         return
     reading.where[ind_id] = (sheet, number, ans_col)
     if comment is not None:
@@ -340,9 +344,10 @@ def import_into_draft(db, actor, assessment_id: int, data: bytes, current: Crite
     from accreditation.permissions import require
 
     assessment = workflow.get(db, assessment_id)
-    require(actor, "assessment.edit", workflow.resource(db, assessment))
-    if assessment["status"] not in workflow.EDITABLE:
+    if assessment["status"] not in workflow.EDITABLE and actor is not None and \
+            actor.organisation_id == assessment["organisation_id"]:  # the company's own: say why, not "not allowed"
         raise _refuse("locked", version=assessment["version"])
+    require(actor, "assessment.edit", workflow.resource(db, assessment))
     criteria = workflow.criteria_for(db, assessment, current)
     reading = read_answers(data, criteria, filename)
     prefill = draft_prefill(db, assessment, criteria)

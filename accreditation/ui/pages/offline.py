@@ -1,0 +1,4 @@
+from accreditation.ui import common, offline
+
+with common.friendly_errors():
+    offline.offline_page()
