@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from criteria.schema import Criteria
 from criteria.text import Text
@@ -233,8 +234,8 @@ _WORDS = {
     "same": ("Hai bộ tiêu chí giống nhau.", "The two criteria sets are the same."),
     "summary": ("Từ phiên bản {old} sang {new}: {added} câu hỏi thêm, {removed} bỏ, {reworded} sửa lời, "
                 "{rescored} đổi cách chấm; {other} thay đổi khác.",
-                "From version {old} to {new}: {added} indicators added, {removed} removed, {reworded} reworded, "
-                "{rescored} changed in scoring; {other} other changes."),
+                "From version {old} to {new}: indicators added {added}, removed {removed}, reworded {reworded}, "
+                "changed in scoring {rescored}; other changes {other}."),
 }
 
 

@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from criteria.datafiles import default_criteria
-from criteria.diff import ADDED, CHANGED, REMOVED, Change, diff_criteria, render, render_text
+from criteria.diff import (
+    ADDED,
+    CHANGED,
+    REMOVED,
+    Change,
+    diff_criteria,
+    render,
+    render_text,
+)
 from criteria.loader import build_criteria
 from criteria.sheets import SHEETS, Sheet
 
@@ -82,8 +90,8 @@ def test_identical_sets_have_no_difference():
 
 @pytest.mark.parametrize("lang, heading, summary", [
     ("vi", "Câu hỏi thêm mới", "Từ phiên bản 2026.1 sang 2027.1: 1 câu hỏi thêm, 1 bỏ, 1 sửa lời, 1 đổi cách chấm"),
-    ("en", "Indicators added", "From version 2026.1 to 2027.1: 1 indicators added, 1 removed, 1 reworded, "
-                               "1 changed in scoring"),
+    ("en", "Indicators added", ("From version 2026.1 to 2027.1: indicators added 1, removed 1, reworded 1, "
+                                "changed in scoring 1")),
 ])
 def test_the_difference_is_rendered_in_the_reader_s_language(changed, lang, heading, summary):
     old, new = changed
@@ -108,7 +116,7 @@ def test_a_knock_out_choice_shows_on_the_list_and_on_every_question_that_uses_it
         ("frequency/never", CHANGED, ["knockout"])]
     users = sorted(i.id for i in old.indicators if i.list_name == "frequency")
     assert sorted(e.id for e in diff.rescored) == users
-    line = [c for c in diff.rescored[0].changes if c.field == "choices"][0]
+    line = next(c for c in diff.rescored[0].changes if c.field == "choices")
     assert "never (0, knock-out)" in line.new and "never (0, knock-out)" not in line.old
 
 

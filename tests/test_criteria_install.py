@@ -7,15 +7,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-
 from apptest import data_dir, goto, sign_in, texts  # noqa: F401 - data_dir is a fixture
+from test_criteria_diff import changed_sheets, set_setting, write_workbook_of
+
 from accreditation import accounts, criteria_install, workflow
 from accreditation.errors import UserError
 from accreditation.store import audit
 from accreditation.store.db import open_db
 from criteria.datafiles import default_criteria
 from criteria.errors import CriteriaLoadError
-from test_criteria_diff import changed_sheets, set_setting, write_workbook_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -48,10 +48,11 @@ def company_with_draft(data_dir):
     return db, sme, draft
 
 
-def another_company(db) -> accounts.Actor:
-    org = accounts.create_organisation(db, actor=accounts.SYSTEM, kind="sme", name="Hợp tác xã Mây tre Phú Vinh")
-    user = accounts.create_user(db, actor=accounts.SYSTEM, email="htx@phuvinh.vn", password="long-password",
-                                role="sme", organisation_id=org)
+def another_company(db, name: str = "Hợp tác xã Mây tre Phú Vinh", email: str = "htx@phuvinh.vn") -> accounts.Actor:
+    """A company with no assessment yet: its first draft starts on the version current that day."""
+    org = accounts.create_organisation(db, actor=accounts.SYSTEM, kind="sme", name=name)
+    user = accounts.create_user(db, actor=accounts.SYSTEM, email=email, password="long-password", role="sme",
+                                organisation_id=org)
     return accounts.get_actor(db, user)
 
 
@@ -64,7 +65,7 @@ def field(widgets, label: str):
 
 def test_an_admin_installs_a_changed_workbook_from_the_page_and_a_draft_in_progress_stays_pinned(data_dir,
                                                                                                    tmp_path):
-    db, sme, draft = company_with_draft(data_dir)
+    db, _, draft = company_with_draft(data_dir)
     data = workbook(tmp_path, effective=shipped().settings.effective_date)
 
     at = goto(sign_in("admin@demo.vn"), "admin")
@@ -199,7 +200,7 @@ def test_an_invalid_workbook_installs_nothing(data_dir, tmp_path):
 
 
 def test_a_new_version_reaches_new_drafts_only_from_its_effective_date(data_dir, tmp_path):
-    db, sme, draft = company_with_draft(data_dir)
+    db, _, draft = company_with_draft(data_dir)
     admin = accounts.user_for_email(db, "admin@demo.vn")
     when = today() + timedelta(days=10)
     installed = criteria_install.install_criteria(db, admin, workbook(tmp_path), when, today=today())
@@ -207,16 +208,10 @@ def test_a_new_version_reaches_new_drafts_only_from_its_effective_date(data_dir,
     other = another_company(db)
     before = workflow.start_draft(db, other, other.organisation_id, criteria_install.current_criteria(db, today()))
     assert before["criteria_version"] == "2026.1"
-    third = another_company_2(db)
+    third = another_company(db, "Hộ kinh doanh Gốm Bát Tràng", "gom@battrang.vn")
     after = workflow.start_draft(db, third, third.organisation_id, criteria_install.current_criteria(db, when))
     assert after["criteria_version"] == "2027.1"
     # the one in progress still reads its own version, on any day
     assert workflow.criteria_for(db, workflow.get(db, draft["id"]),
                                  criteria_install.current_criteria(db, when)).version == "2026.1"
 
-
-def another_company_2(db) -> accounts.Actor:
-    org = accounts.create_organisation(db, actor=accounts.SYSTEM, kind="sme", name="Hộ kinh doanh Gốm Bát Tràng")
-    user = accounts.create_user(db, actor=accounts.SYSTEM, email="gom@battrang.vn", password="long-password",
-                                role="sme", organisation_id=org)
-    return accounts.get_actor(db, user)
