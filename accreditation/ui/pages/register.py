@@ -1,0 +1,4 @@
+from accreditation.ui import common, register
+
+with common.friendly_errors():
+    register.register_page()
