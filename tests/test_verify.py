@@ -498,3 +498,21 @@ def test_results_carry_the_issuer_in_words(db):
     assert verified.issuer_text == {"vi": ASSESSOR, "en": ASSESSOR}
     assert ASSESSOR in verified.message("vi")
     assert verify("VN-CLF-2026-999999", db, TODAY).issuer_text is None
+
+
+def test_a_pdf_the_reader_cannot_finish_in_time_is_not_called_fake_and_answers_within_a_second(db, issued,
+                                                                                            monkeypatch):
+    """The reader runs in a child with a time limit (accreditation.sandbox): one that would run on is stopped, and
+    the reader is told the file was not checked, never that the document is not genuine."""
+    from accreditation import pdf_qr, sandbox
+
+    def slow_sleep(_pdf: bytes) -> None:  # a crafted file that keeps the parser busy
+        time.sleep(30)
+
+    monkeypatch.setattr(pdf_qr, "read_certificate_pdf", slow_sleep)
+    monkeypatch.setattr(sandbox, "_ctx", lambda: __import__("multiprocessing").get_context("fork"))
+    started = time.perf_counter()
+    result = verify(issued[1], db, TODAY)
+    assert time.perf_counter() - started < 1.0
+    assert (result.status, result.reason) == ("unknown", "pdf_too_demanding") and result.tone == "amber"
+    assert "ID" in result.message("en") and "QR" in result.message("vi")
