@@ -80,3 +80,13 @@ def test_a_document_issued_from_the_app_carries_the_address_the_browser_reached(
     cert = registry.get(db, workflow.latest(db, actor.organisation_id)["certificate_id"])
     assert cert.base_url == "http://10.0.0.5:8501"
     assert cert.verification_url().startswith("http://10.0.0.5:8501/?verify=")
+
+
+def test_the_shipped_server_settings_show_users_no_error_details_and_send_nothing():
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["showErrorDetails"] == "none"  # no exception text, no code, no file paths
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["server"]["address"] == "localhost"
