@@ -215,3 +215,24 @@ def test_a_new_version_reaches_new_drafts_only_from_its_effective_date(data_dir,
     assert workflow.criteria_for(db, workflow.get(db, draft["id"]),
                                  criteria_install.current_criteria(db, when)).version == "2026.1"
 
+
+
+# ------------------------------------------------------------------------------------------------ the command
+
+
+def test_the_command_prints_the_difference_and_installs_like_the_page(cli, tmp_path):
+    book = tmp_path / "criteria-2027.1.xlsx"
+    book.write_bytes(workbook(tmp_path, effective=today() + timedelta(days=5)))
+    dry = cli("criteria", "install", book, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "indicators added 1, removed 1, reworded 1, changed in scoring 1" in dry.stdout
+    db = open_db(tmp_path / "data" / "accreditation.db")
+    assert criteria_install.installed_versions(db) == []
+    done = cli("criteria", "install", book)
+    assert done.returncode == 0, done.stderr
+    assert f"becomes the current version on {today() + timedelta(days=5):%d/%m/%Y}" in done.stdout
+    assert [i.version for i in criteria_install.installed_versions(db)] == ["2027.1"]
+    again = cli("criteria", "install", book)
+    assert again.returncode == 2 and "already installed" in again.stderr
+    bad = cli("criteria", "install", book, "--effective", "1/7/2027")
+    assert bad.returncode == 2 and "--effective '1/7/2027' is not a date" in bad.stderr

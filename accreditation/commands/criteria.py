@@ -39,6 +39,15 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
                    help="where to write the CSV files (default: award/ of the data files)")
     i.set_defaults(func=import_)
 
+    n = csub.add_parser("install", parents=[parent],
+                        help="install a workbook as a new criteria version in the database (as the admin page "
+                             "does): prints the difference from the current version; drafts in progress keep theirs")
+    n.add_argument("workbook", metavar="FILE")
+    n.add_argument("--effective", default=None, metavar="YYYY-MM-DD",
+                   help="the date new assessments start using it (default: effective_date in its settings sheet)")
+    n.add_argument("--dry-run", action="store_true", help="only validate and print the difference")
+    n.set_defaults(func=install)
+
 
 def validate(args: argparse.Namespace) -> int:
     from criteria.datafiles import check_data_files
@@ -108,4 +117,40 @@ def import_(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else award_dir()
     written = import_workbook(Path(args.workbook), out)
     print(catalog_text("cli.imported", args.lang, source=args.workbook, count=len(written), folder=out))
+    return 0
+
+
+def install(args: argparse.Namespace) -> int:
+    """The admin page's install, from the server's shell (the system actor, like the CLI's other writes)."""
+    from datetime import date
+
+    from accreditation import accounts, criteria_install
+    from accreditation.cli import read_bytes
+    from accreditation.display import day
+    from accreditation.store import open_db
+    from criteria.diff import diff_criteria, render_text
+
+    data = read_bytes(args.workbook)  # a clear message for a missing file
+    try:
+        effective = date.fromisoformat(args.effective) if args.effective else None
+    except ValueError:
+        raise UserError.from_key("admin.bad_effective", value=args.effective) from None
+    db = open_db()
+    candidate = criteria_install.read_candidate(data, effective, Path(args.workbook).name)
+    print(render_text(diff_criteria(criteria_install.current_criteria(db), candidate), args.lang))
+    if args.dry_run:
+        problem = criteria_install.install_problem(db, candidate)
+        if problem is not None:
+            raise problem
+        return 0
+    installed = criteria_install.install_criteria(db, accounts.SYSTEM, data, effective,
+                                                  name=Path(args.workbook).name)
+    now = criteria_install.current_criteria(db)
+    when = day(installed.settings.effective_date)
+    print()
+    print(catalog_text("admin.installed", args.lang, version=installed.version, date=when))
+    print(catalog_text("admin.installed_now", args.lang, version=installed.version)
+          if now.fingerprint == installed.fingerprint
+          else catalog_text("admin.installed_later", args.lang, version=installed.version, date=when,
+                            current=now.version))
     return 0
