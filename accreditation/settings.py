@@ -12,7 +12,8 @@ LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0", "")
 
 
 def data_dir() -> Path:
-    """The data directory (database, evidence files, signing keys), created on first use.
+    """The data directory (database, evidence files, signing keys), created on first use, readable by its owner
+    only (it holds personal data).
 
     $ACCREDITATION_DATA_DIR, else $XDG_DATA_HOME/vn-clf-award, else ~/.local/share/vn-clf-award: outside the
     repository, so keys and personal data are never committed."""
@@ -22,8 +23,26 @@ def data_dir() -> Path:
     else:
         base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
         path = base / "vn-clf-award"
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077 and path.owner() == _me():  # made before this rule, or by a wide umask
+        path.chmod(0o700)
     return path
+
+
+def _me() -> str:
+    import pwd
+
+    return pwd.getpwuid(os.getuid()).pw_name
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write a file only its owner can read (worker evidence, issued documents), whole or not at all: a reader
+    never sees half of it."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+    os.replace(tmp, path)
 
 
 def configured_url() -> str | None:

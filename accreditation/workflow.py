@@ -29,7 +29,7 @@ from accreditation.accounts import Actor
 from accreditation.errors import UserError
 from accreditation.i18n import catalog_text
 from accreditation.permissions import DECIDED, require
-from accreditation.settings import data_dir
+from accreditation.settings import data_dir, write_private
 from accreditation.store import audit
 from accreditation.store.db import write_tx
 from criteria.loader import Sheet, build_criteria
@@ -267,9 +267,7 @@ def keep_evidence_file(filename: str, data: bytes) -> tuple[str, str]:
     digest = hashlib.sha256(data).hexdigest()
     target = evidence_dir() / digest
     if not target.exists():
-        tmp = target.with_suffix(".part")
-        tmp.write_bytes(data)
-        tmp.replace(target)
+        write_private(target, data)
     return digest, EVIDENCE_TYPES[ext]
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import calendar
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
@@ -303,9 +302,9 @@ def _keep_pdf(pdf: bytes, digest: str) -> None:
     target = pdf_dir() / f"{digest}.pdf"
     if target.exists():
         return
-    tmp = target.with_name(f".{digest}.{os.getpid()}.part")
-    tmp.write_bytes(pdf)
-    os.replace(tmp, target)
+    from accreditation.settings import write_private
+
+    write_private(target, pdf)
 
 
 def issued_pdf(cert: Certificate) -> bytes | None:

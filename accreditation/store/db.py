@@ -11,6 +11,7 @@ Concurrency: WAL, a 30 s busy timeout, and `write_tx` (`BEGIN IMMEDIATE`) instea
 from __future__ import annotations
 
 import importlib
+import os
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -61,6 +62,8 @@ def connect(path: str | Path | None = None) -> Database:
     """A connection to an already migrated database. Give each thread its own (the app does, see
     `ui.common.db`): a transaction belongs to a connection, so two users sharing one would share transactions."""
     target = str(default_path() if path is None else path)
+    if target != ":memory:" and not os.path.exists(target):  # the owner's only; SQLite gives -wal and -shm the same
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT, 0o600))
     conn = sqlite3.connect(target, timeout=30, check_same_thread=False)
     db = Database(conn)
     if target != ":memory:":
