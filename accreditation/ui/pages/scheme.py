@@ -1,0 +1,4 @@
+from accreditation.ui import common, scheme
+
+with common.friendly_errors():
+    scheme.scheme_page()
