@@ -76,7 +76,7 @@ class Reading:
     values: dict[str, Any] = field(default_factory=dict)
     comments: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    where: dict[str, tuple[str, int, str]] = field(default_factory=dict)  # id -> (sheet, row, answer column)
+    where: dict[str, tuple[str, int, str]] = field(default_factory=dict)  # answered id -> (sheet, row, column)
     version: str | None = None  # the criteria version the workbook was made for
     rows_read: int = 0
     sheets: list[str] = field(default_factory=list)  # in the file's order, for sorting problems
@@ -222,20 +222,19 @@ def _read_row(reading: Reading, criteria: Criteria, sheet: str, number: int, row
     reading.rows_read += 1
     ind_id = str(raw_id).strip().upper() if criteria.has_indicator(str(raw_id).strip().upper()) else str(raw_id).strip()
     if not criteria.has_indicator(ind_id):
-        if answer is not None or comment is not None:
-            reading.problems.append(_problem(sheet, number, id_col, "id", ind_id, "unknown_id", id=ind_id))
-        return
-    if ind_id in reading.where:
         if answer is not None:
-            first = reading.where[ind_id]
-            reading.problems.append(_problem(sheet, number, id_col, "id", ind_id, "duplicate_id", id=ind_id,
-                                             first_sheet=first[0], first_row=first[1]))
+            reading.problems.append(_problem(sheet, number, id_col, "id", ind_id, "unknown_id", id=str(raw_id)[:40]))
         return
-    reading.where[ind_id] = (sheet, number, ans_col)
     if comment is not None:
-        reading.comments[ind_id] = str(comment)[:MAX_TEXT]
+        reading.comments.setdefault(ind_id, str(comment)[:MAX_TEXT])
     if answer is None:
         return
+    if ind_id in reading.where:
+        first = reading.where[ind_id]
+        reading.problems.append(_problem(sheet, number, id_col, "id", ind_id, "duplicate_id", id=ind_id,
+                                         first_sheet=first[0], first_row=first[1]))
+        return
+    reading.where[ind_id] = (sheet, number, ans_col)
     indicator = criteria.indicator(ind_id)
     try:
         value = _value(criteria, indicator, answer)
