@@ -105,6 +105,7 @@ def build_workbook(criteria: Criteria, lang: str = "vi", prefill: Prefill | None
                 validations[source] = dv
             validations[source].add(answer.coordinate)
     lists.sheet_state = "hidden"
+    wb.move_sheet(lists, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS_SHEET))  # after the sections
     meta = wb.create_sheet(META_SHEET)
     for row in (("criteria_id", criteria.settings.criteria_id), ("criteria_version", criteria.version),
                 ("fingerprint", criteria.fingerprint), ("lang", lang), ("format", "offline-questionnaire/1")):

@@ -27,7 +27,7 @@ from scoring.answers import AnswerError
 log = logging.getLogger(__name__)
 
 MAX_BYTES = 5 * 1024 * 1024  # the filled questionnaire is ~30 KB
-MAX_UNPACKED = 40 * 1024 * 1024
+MAX_UNPACKED = 20 * 1024 * 1024  # openpyxl holds the shared strings in memory
 MAX_PARTS = 300
 MAX_SHEETS = 40
 MAX_ROWS = 1000  # per sheet; a section has a few dozen questions

@@ -4,6 +4,7 @@ The import itself is `accreditation.offline.import_into_draft`; this page only d
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import streamlit as st
@@ -16,6 +17,7 @@ from accreditation.ui.common import ui_text
 from accreditation.ui.uploader import file_input
 from scoring.answers import AnswerError
 
+log = logging.getLogger(__name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_MB = offline.importing.MAX_BYTES // (1024 * 1024)
 OUTCOME = "_offline_outcome"  # what the last upload did, shown until the next one
@@ -28,6 +30,9 @@ def _upload(assessment_id: int, uploaded: Any) -> None:
                                             common.criteria(), uploaded.name)
     except (UserError, AnswerError) as exc:
         st.session_state[OUTCOME] = (uploaded.name, None, common.error_text(exc))
+    except Exception:  # noqa: BLE001 - a callback runs outside the page's friendly_errors: no traceback either
+        log.exception("offline import failed")
+        st.session_state[OUTCOME] = (uploaded.name, None, ui_text("app.unexpected_error"))
     else:
         st.session_state[OUTCOME] = (uploaded.name, outcome, None)
         st.session_state.pop("_outlook", None)  # the questionnaire page's memo of the next-tier outlook
