@@ -246,6 +246,8 @@ def save_answers(db: Database, actor: Actor, assessment_id: int, values: dict[st
 
 EVIDENCE_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+# What each accepted type's bytes start with (PDF 1.7 §7.5.2, the PNG signature, JPEG's SOI marker).
+EVIDENCE_MAGIC = {"pdf": b"%PDF-", "png": b"\x89PNG\r\n\x1a\n", "jpg": b"\xff\xd8\xff", "jpeg": b"\xff\xd8\xff"}
 
 
 def evidence_dir() -> Path:
@@ -264,6 +266,8 @@ def keep_evidence_file(filename: str, data: bytes) -> tuple[str, str]:
         raise UserError.from_key("errors.evidence_size", name=filename, mb=MAX_EVIDENCE_BYTES // (1024 * 1024))
     if not data:
         raise UserError.from_key("errors.evidence_empty", name=filename)
+    if not data.startswith(EVIDENCE_MAGIC[ext]):  # judged by content: an SVG or a script named .png is refused
+        raise UserError.from_key("errors.evidence_content", name=filename, kind=ext.upper())
     digest = hashlib.sha256(data).hexdigest()
     target = evidence_dir() / digest
     if not target.exists():

@@ -89,7 +89,7 @@ def test_one_action_from_open_to_verified_across_two_versions(setup):
 def test_a_problem_found_again_after_verification_reopens(setup):
     db, sme, _, assessor = setup
     fam6 = _by_indicator(db, sme.organisation_id)["FAM-06"]
-    actions.add_evidence(db, sme, fam6["id"], "a.png", b"\x89PNG image")
+    actions.add_evidence(db, sme, fam6["id"], "a.png", b"\x89PNG\r\n\x1a\n image")
     actions.update_status(db, sme, fam6["id"], "done")
     actions.verify(db, assessor, fam6["id"])
     v2 = _submit_new_version(db, sme)  # FAM-06 still answered "partly"
@@ -105,7 +105,7 @@ def test_a_problem_found_again_after_verification_reopens(setup):
 def test_the_assessor_reopens_with_a_required_comment(setup):
     db, sme, _, assessor = setup
     fam7 = _by_indicator(db, sme.organisation_id)["FAM-07"]
-    actions.add_evidence(db, sme, fam7["id"], "ho-tro.jpg", b"\xff\xd8 jpeg")
+    actions.add_evidence(db, sme, fam7["id"], "ho-tro.jpg", b"\xff\xd8\xff jpeg")
     actions.update_status(db, sme, fam7["id"], "done")
     with pytest.raises(UserError, match="why"):
         actions.reopen(db, assessor, fam7["id"], "   ")
@@ -198,6 +198,8 @@ def test_who_may_change_what(setup, tmp_path):
 
 @pytest.mark.parametrize("name, data, message", [
     ("policy.docx", b"PK\x03\x04", "PDF"),
+    ("bieu-do.png", b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>", "not PNG"),
+    ("scan.pdf", b"\x89PNG\r\n\x1a\n a picture", "not PDF"),
     ("empty.pdf", b"", "empty"),
     ("big.pdf", b"0" * (10 * 1024 * 1024 + 1), "10 MB"),
 ])
