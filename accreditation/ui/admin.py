@@ -1,4 +1,6 @@
-"""Administration: users and organisations, and the criteria versions in use."""
+"""Administration: users and organisations, and the criteria versions: which is current, which are in use, and
+installing a new one (upload → validation → the difference → install with an effective date;
+`accreditation.criteria_install`)."""
 
 from __future__ import annotations
 
@@ -137,7 +139,8 @@ def _install_form(actor, database, current: Criteria, name: str, data: bytes) ->
     st.success(ui_text("admin.valid", id=candidate.settings.criteria_id, version=candidate.version,
                   indicators=len(candidate.indicators)))
     effective = st.date_input(ui_text("admin.effective_date"), value=candidate.settings.effective_date,
-                              format="DD/MM/YYYY", help=ui_text("admin.effective_help"), key=f"criteria-effective-{upload}")
+                              format="DD/MM/YYYY", help=ui_text("admin.effective_help"),
+                              key=f"criteria-effective-{upload}")
     if effective != candidate.settings.effective_date:
         candidate = _candidate(name, data, effective)
     _show_diff(current, candidate)
