@@ -10,11 +10,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from accreditation import invitations, mailer
+from accreditation import invitations, mailer, signup
 from accreditation.display import day
 from accreditation.errors import UserError
 from accreditation.permissions import require
+from accreditation.store.accounts import LEGAL_FORMS
 from accreditation.ui import common
+from accreditation.ui import signup as signup_ui
 from accreditation.ui.common import ui_text
 from accreditation.ui.uploader import file_input
 from accreditation.wording import name_in_sentence
@@ -22,6 +24,7 @@ from accreditation.wording import name_in_sentence
 LIST = "invite_list"  # the checked list waiting to be sent: (file name, rows, problems)
 SENT = "invite_sent"  # the links of the last sending, shown once
 TOKEN = "invite_token"
+PENDING = "invite_pending"  # what happens next, after registering with an address other than the listed one
 
 
 def _template(suffix: str) -> bytes:
@@ -159,6 +162,9 @@ def accept_page() -> None:
     if from_url:
         st.session_state[TOKEN] = _token_from(from_url)[:200]
     token = st.session_state.get(TOKEN)
+    if not token and st.session_state.get(PENDING):  # registered with another address: confirm it first
+        st.success(st.session_state[PENDING])
+        return
     if not token:
         st.write(ui_text("accept_ui.intro"))
         with st.form("invite_code_form"):
@@ -202,6 +208,12 @@ def _register_form(database, token: str, info: dict) -> None:
         company = st.text_input(ui_text("accept_ui.company"), value=info["supplier_name"], max_chars=200,
                                 key="invite_company")
         st.text_input(ui_text("accept_ui.tax"), value=info["tax_code"], disabled=True, key="invite_tax")
+        legal_form = st.selectbox(ui_text("signup_ui.legal_form"), LEGAL_FORMS, index=None, key="invite_legal_form",
+                                  format_func=signup_ui.legal_form_label, placeholder=ui_text("signup_ui.choose"))
+        province = st.selectbox(ui_text("signup_ui.province"), signup_ui.provinces(), index=None,
+                                key="invite_province", placeholder=ui_text("signup_ui.choose"))
+        sector = st.selectbox(ui_text("signup_ui.sector"), signup.sectors(), index=None, key="invite_sector",
+                              format_func=signup_ui.sector_label, placeholder=ui_text("signup_ui.choose"))
         name = st.text_input(ui_text("accept_ui.name"), max_chars=200, key="invite_user_name")
         email = st.text_input(ui_text("accept_ui.email"), value=info["email"], max_chars=254, key="invite_email",
                               autocomplete="username")
@@ -218,9 +230,15 @@ def _register_form(database, token: str, info: dict) -> None:
     if password != again:
         st.error(ui_text("accept_ui.mismatch"))
         return
-    new = invitations.register(database, token, company_name=company, email=email, password=password, name=name,
-                               language=common.lang())
+    # the listed address is confirmed by the link itself: active at once; another address is confirmed by e-mail
+    # first (or by the administrator), and the invitation accepted then (accreditation.signup.register_invited)
+    new = signup.register_invited(database, token, company_name=company, email=email, password=password, name=name,
+                                  language=common.lang(), province=province, sector=sector, legal_form=legal_form)
     _forget_token()
+    if isinstance(new, signup.Registered):
+        st.session_state[PENDING] = (signup_ui.registered_text(new) + " "
+                                     + ui_text("signup_ui.invitation_after_confirm", inviter=common.md(info["inviter"])))
+        st.rerun()
     common.sign_in(new)
     common.flash("success", ui_text("accept_ui.registered", inviter=name_in_sentence(info["inviter"])))
     st.rerun()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from accreditation import accounts
+from accreditation.errors import UserError
 from accreditation.ui import common
 from accreditation.ui.common import ui_text
 
@@ -14,6 +15,18 @@ def _oidc_configured() -> bool:
         return "auth" in st.secrets
     except Exception:  # no secrets file at all
         return False
+
+
+def _self_service_links() -> None:
+    """Register a company, or ask for a new password: the pages an anonymous visitor may open (links only, so
+    the sign-in form's button stays the page's first button)."""
+    c1, c2 = st.columns(2)
+    with c1:
+        st.page_link("accreditation/ui/pages/signup.py", label=ui_text("login_links.signup"),
+                     icon=":material/person_add:")
+    with c2:
+        st.page_link("accreditation/ui/pages/reset_password.py", label=ui_text("login_links.reset"),
+                     icon=":material/lock_reset:")
 
 
 def login_page() -> None:
@@ -28,9 +41,14 @@ def login_page() -> None:
         if not email.strip() or not password:
             st.error(ui_text("login.missing"))
         else:
-            actor = accounts.authenticate(common.db(), email, password)  # UserError shown by the page wrapper
-            common.sign_in(actor)
-            st.rerun()
+            try:
+                actor = accounts.authenticate(common.db(), email, password)
+            except UserError as exc:  # shown here, so the links below stay on the page
+                st.error(common.error_text(exc))
+            else:
+                common.sign_in(actor)
+                st.rerun()
+    _self_service_links()
     if _oidc_configured():
         email = common.oidc_email()
         if email and accounts.user_for_email(common.db(), email) is None:
