@@ -383,3 +383,52 @@ def test_the_cli_exports_a_workbook_and_a_pdf_and_reports_bad_rows(cli, tmp_path
     assert json.loads((tmp_path / "a.json").read_text("utf-8"))["answers"] == {"POL-03": "partly"}
     ran = cli("questionnaire", "import", ROOT / "examples" / "middling.json", "--answers-out", tmp_path / "b.json")
     assert ran.returncode == 2 and "is not an Excel .xlsx file" in ran.stderr and "Traceback" not in ran.stderr
+
+
+# --------------------------------------------------------------- other kinds of question (inline criteria)
+
+from tables import md_criteria  # noqa: E402 - the inline criteria of this section only
+
+KINDS = md_criteria("""
+| sections |
+|          | id | weight | label::vi | label::en |
+|          | P  | 0      | Hồ sơ     | Profile   |
+|          | S1 | 100    | Phần 1    | Part 1    |
+| choices |
+|         | list_name | name   | label::vi | label::en | score | na  | knockout |
+|         | yn        | yes    | Có        | Yes       |       |     |          |
+|         | yn        | no     | Không     | No        |       |     |          |
+|         | multi     | a      | Ăn        | Eat       | 40    |     |          |
+|         | multi     | b      | Bơi       | Swim      | 40    |     |          |
+|         | multi     | c      | Chạy      | Run       | 40    |     |          |
+| indicators |
+|   | id | section | type                  | weight | na_allowed | evidence | relevant                              | priority | label::vi | label::en | remediation::vi | remediation::en | reference |
+|   | G  | P       | select_one yn         | 0      |            | none     |                                       | minor    | Cổng      | Gate      |                 |                 |           |
+|   | N  | P       | integer               | 0      |            | none     |                                       | minor    | Số        | Count     |                 |                 |           |
+|   | T  | P       | text                  | 0      |            | none     | ${N} > 10                             | minor    | Ghi       | Note      |                 |                 |           |
+|   | M  | S1      | select_multiple multi | 100    |            | none     | selected(${G}, 'yes') or not (${N} < 5) | minor | Câu M     | Q M       | Sửa M           | Fix M           | r         |
+""")
+
+
+def test_numbers_several_choices_and_text_travel_and_conditions_read_as_words():
+    wb = book(offline.build_workbook(KINDS, "en"))
+    ws = wb[sheet_name(KINDS, "P", "en")]
+    when = COLUMNS.index("when") + 1
+    assert ws.cell(FIRST_ROW + 2, when).value == "Answer only if N > 10."
+    ws_m = wb[sheet_name(KINDS, "S1", "en")]
+    assert ws_m.cell(FIRST_ROW, when).value.startswith("Answer only if G includes “Yes” or not (N < 5).")
+    assert "separated by semicolons" in ws_m.cell(FIRST_ROW, when).value
+    number = next(dv for dv in ws.data_validations.dataValidation if f"C{FIRST_ROW + 1}" in str(dv.sqref))
+    assert number.type == "whole"
+    ws.cell(FIRST_ROW + 1, ANSWER).value = 12
+    ws.cell(FIRST_ROW + 2, ANSWER).value = "  two shifts, no night work  "
+    ws_m.cell(FIRST_ROW, ANSWER).value = "Swim; ăn;c"  # labels in either language, codes, loose spacing
+    reading = offline.read_answers(saved(wb), KINDS, "q.xlsx")
+    assert reading.problems == []
+    assert reading.values == {"N": 12, "T": "two shifts, no night work", "M": ["b", "a", "c"]}
+    ws.cell(FIRST_ROW + 1, ANSWER).value = "2.5"
+    ws_m.cell(FIRST_ROW, ANSWER).value = "Swim; Fly"
+    reading = offline.read_answers(saved(wb), KINDS, "q.xlsx")
+    assert [(p.indicator, p.column) for p in reading.problems] == [("N", "C"), ("M", "C")]
+    assert reading.problems[0].reason("en").startswith("“2.5” is not a whole number")
+    assert reading.problems[1].reason("en").startswith("“Fly” is not one of this question's choices")

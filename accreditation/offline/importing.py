@@ -277,7 +277,7 @@ def _value(criteria: Criteria, indicator: Indicator, answer: Any) -> Any:
     if indicator.kind == "select_one":
         return _choice(criteria, indicator, answer)
     if indicator.kind == "select_multiple":
-        parts = [p for p in re.split(rf"[{MULTI_SEPARATOR}\n]", str(answer)) if p.strip()]
+        parts = [p.strip() for p in re.split(rf"[{MULTI_SEPARATOR}\n]", str(answer)) if p.strip()]
         names: list[str] = []
         for part in parts:
             name = _choice(criteria, indicator, part)
