@@ -274,3 +274,14 @@ def test_a_lock_that_has_expired_gives_a_fresh_set_of_tries(db, sme, monkeypatch
     later = accounts._now() + timedelta(minutes=accounts.LOCK_MINUTES + 1)
     monkeypatch.setattr(accounts, "_now", lambda: later)
     assert accounts.authenticate(db, "hr@example.vn", "long-enough").email == "hr@example.vn"
+
+
+def test_a_profile_field_longer_than_its_limit_is_refused_with_its_name_and_nothing_is_saved(db, sme):
+    org = sme.organisation_id
+    before = db["organisations"].get(org)
+    with pytest.raises(UserError) as err:
+        accounts.update_organisation(db, sme, org, {"name": "Công ty " * 400_000, "address": "Số 1"})
+    assert "Tên" in err.value.vi and "300" in err.value.vi and "Name is longer than 300" in err.value.en
+    assert db["organisations"].get(org) == before
+    longest = "Công ty TNHH " + "Sản xuất Thương mại Dịch vụ Xuất nhập khẩu " * 6  # 270 characters: accepted
+    assert accounts.update_organisation(db, sme, org, {"name": longest})["name"] == longest.strip()
