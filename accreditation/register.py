@@ -7,7 +7,7 @@ a suspension, a revocation or an expiry takes the company off the register on th
 clean up.
 
 **Award rounds**: the administrator opens a round (name, year, the period it covers); its candidates are the
-register's pioneers and champions (`ROUND_TIERS`) whose certificate was issued by the round's closing date; the
+register's pioneers and champions (`ROUND_TIERS`) whose certificate is in force during the round's period; the
 administrator publishes it, which copies the candidates (name, province, sector, tier, certificate) into the round
 once and for all.
 
@@ -271,12 +271,15 @@ def open_round(db: Database, actor: Actor, name: str, year: int, opens_on: date,
 def candidates(db: Database, round_id: int, as_of: date | None = None,
                criteria: Criteria | None = None) -> list[Entry]:
     """Who a round would list if published on `as_of` (default today): the register's pioneers and champions
-    whose certificate was issued by the round's closing date; best tier first, then by name."""
+    whose certificate is in force during the round (issued by its closing date, valid until its opening date or
+    later); best tier first, then by name."""
     from criteria.datafiles import default_criteria
 
     crit = criteria or default_criteria()
-    closes = date.fromisoformat(get_round(db, round_id)["closes_on"])
-    found = [e for e in entries(db, as_of) if e.tier in ROUND_TIERS and e.issued <= closes]
+    found_round = get_round(db, round_id)
+    opens, closes = (date.fromisoformat(found_round[k]) for k in ("opens_on", "closes_on"))
+    # in force during the round: issued by its end (a later one is the next round's), valid at its start or after
+    found = [e for e in entries(db, as_of) if e.tier in ROUND_TIERS and e.issued <= closes and e.expires >= opens]
     return sorted(found, key=lambda e: (-tier_rank(crit, e.tier), *_sort_key(e)))
 
 

@@ -271,6 +271,15 @@ def test_a_certificate_issued_after_the_round_closed_belongs_to_the_next_round(d
     assert names(register.candidates(db, round_["id"])) == ["Công ty Cũ"]
 
 
+def test_a_certificate_that_expires_before_the_round_opens_is_not_a_candidate(db):
+    listed_company(db, "Công ty Còn Lâu", months=24)
+    listed_company(db, "Công ty Sắp Hết", months=2)
+    opens = TODAY + timedelta(days=90)  # the 2-month certificate has lapsed by then
+    round_ = register.open_round(db, admin(db), "Đợt sau", opens.year, opens, opens + timedelta(days=180))
+    assert names(register.candidates(db, round_["id"])) == ["Công ty Còn Lâu"]
+    assert names(register.entries(db)) == ["Công ty Còn Lâu", "Công ty Sắp Hết"]  # both on the register today
+
+
 def test_a_round_without_candidates_is_not_published(db):
     listed_company(db, "Công ty Cam Kết", "committed")  # listed, but not a pioneer or champion
     round_ = open_2026(db)

@@ -50,13 +50,13 @@ def _live(found: list[register.Entry], criteria, lang: str, today: date) -> None
     c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
     text = c1.text_input(ui_text("register.search"), key="reg_search", help=ui_text("register.search_help"))
     provinces = c2.multiselect(ui_text("register.f_province"), sorted({e.province for e in found if e.province}),
-                               key="reg_province")
+                               key="reg_province", placeholder=ui_text("app.all"))
     sectors = sorted({e.sector for e in found if e.sector},
                      key=lambda s: register.sector_label(criteria, s, lang))
-    sector = c3.multiselect(ui_text("register.f_sector"), sectors, key="reg_sector",
+    sector = c3.multiselect(ui_text("register.f_sector"), sectors, key="reg_sector", placeholder=ui_text("app.all"),
                             format_func=lambda s: register.sector_label(criteria, s, lang))
     tiers = sorted({e.tier for e in found}, key=lambda t: -register.tier_rank(criteria, t))
-    tier = c4.multiselect(ui_text("register.f_tier"), tiers, key="reg_tier",
+    tier = c4.multiselect(ui_text("register.f_tier"), tiers, key="reg_tier", placeholder=ui_text("app.all"),
                           format_func=lambda t: register.tier_label(criteria, t, lang))
     kept = register.search(found, text, provinces=provinces, sectors=sector, tiers=tier)
     st.caption(ui_text("register.count", shown=len(kept), total=len(found)) + " "
@@ -136,8 +136,8 @@ def _publish(actor, round_id: int, name: str) -> None:
 
 def _round(actor, database, criteria, lang: str, r: dict) -> None:
     status = ui_text(f"awards.status.{r['status']}")
-    st.markdown(f"**{ui_text('awards.round_label', name=common.md(r['name']), year=r['year'])}** · {status}")
-    st.caption(ui_text("awards.period", opens=day(r["opens_on"]), closes=day(r["closes_on"])))
+    st.markdown(f"**{common.md(r['name'])}** · {status}")
+    st.caption(ui_text("awards.period", year=r["year"], opens=day(r["opens_on"]), closes=day(r["closes_on"])))
     if r["status"] == "published":
         rows = register.round_entries(database, r["id"])
         st.caption(ui_text("awards.published_on", date=day(r["published_at"]), count=len(rows)))
