@@ -12,7 +12,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from accreditation.offline.layout import offered, t, text_in, when_text
+from accreditation.offline.layout import condition_words, derivation_source, offered, t, text_in
 from accreditation.reports.fonts import BOLD, GREEN, GRID, INK, MUTED, RED, REGULAR, nfc, para, register_fonts, \
     vn_date
 from criteria.schema import Criteria, Indicator
@@ -30,19 +30,25 @@ TITLE = _style("title", 17, BOLD, GREEN, spaceAfter=4)
 SUB = _style("sub", 9, colour=MUTED, spaceAfter=6)
 BODY = _style("body", 9.5, spaceAfter=4)
 H2 = _style("h2", 12.5, BOLD, GREEN, spaceBefore=10, spaceAfter=4)
+SECTION_NOTE = _style("section_note", 9, colour=MUTED, spaceAfter=6)
 QUESTION = _style("question", 10, BOLD, spaceAfter=2)
 CONDITION = _style("condition", 8.8, colour=RED, spaceAfter=2)
 CHOICE = _style("choice", 10, leftIndent=14, spaceAfter=1)
 SMALL = _style("small", 8.2, colour=MUTED, spaceAfter=1)
 
 
-def _question(criteria: Criteria, ind: Indicator, lang: str) -> KeepTogether:
+def _question(criteria: Criteria, ind: Indicator, lang: str) -> list[Any]:
     parts: list[Any] = []
     critical = f' <font color="#a4262c">({para(t("critical", lang))})</font>' if ind.critical else ""
     parts.append(Paragraph(f"{para(ind.id)} · {para(text_in(ind.label, lang))}{critical}", QUESTION))
-    when = when_text(criteria, ind, lang)
-    if when:
-        parts.append(Paragraph(para(when), CONDITION))
+    if ind.relevant:  # the follow-up's condition stands out; the other notes are quiet
+        parts.append(Paragraph(para(t("when_only_if", lang, condition=condition_words(criteria, ind.relevant, lang))),
+                               CONDITION))
+    if derivation_source(ind):
+        parts.append(Paragraph(para(t("when_derivable", lang, source=t(f"source_{derivation_source(ind)}", lang))),
+                               SMALL))
+    if ind.kind == "select_multiple":
+        parts.append(Paragraph(para(t("kind_select_multiple", lang)), SMALL))
     choices = offered(criteria, ind)
     if choices:
         parts.append(Paragraph("&nbsp;&nbsp;&nbsp;&nbsp;".join(f"{BOX} {para(text_in(c.label, lang))}"
@@ -57,7 +63,7 @@ def _question(criteria: Criteria, ind: Indicator, lang: str) -> KeepTogether:
     table.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.5, GRID), ("LEFTPADDING", (0, 0), (-1, -1), 6),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 6), ("TOPPADDING", (0, 0), (-1, -1), 4),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
-    return KeepTogether([table, Spacer(1, 5)])
+    return [table, Spacer(1, 5)]
 
 
 def render(criteria: Criteria, lang: str = "vi", today: date | None = None) -> bytes:
@@ -81,10 +87,12 @@ def render(criteria: Criteria, lang: str = "vi", today: date | None = None) -> b
         indicators = criteria.indicators_in(section.id)
         if not indicators:
             continue
-        story.append(Paragraph(f"{para(section.id)} · {para(text_in(section.label, lang))}", H2))
+        head: list[Any] = [Paragraph(f"{para(section.id)} · {para(text_in(section.label, lang))}", H2)]
         if section.description:
-            story.append(Paragraph(para(text_in(section.description, lang)), SUB))
-        story += [_question(criteria, ind, lang) for ind in indicators]
+            head.append(Paragraph(para(text_in(section.description, lang)), SECTION_NOTE))
+        # the heading goes with its first question, never alone at the foot of a page
+        story.append(KeepTogether(head + _question(criteria, indicators[0], lang)))
+        story += [KeepTogether(_question(criteria, ind, lang)) for ind in indicators[1:]]
 
     def footer(canvas: Any, _doc: Any) -> None:
         canvas.saveState()
