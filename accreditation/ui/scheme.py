@@ -39,6 +39,8 @@ def scheme_page() -> None:
                             quarter_to=last, as_of=date.today(), criteria=criteria)
     if dash.suppressed:
         st.info(ui_text("scheme.suppressed_note", threshold=dash.threshold, word=ui_text("scheme.hidden")))
+    else:
+        st.caption(ui_text("scheme.unsuppressed_note"))
     st.caption(ui_text("scheme.as_of", date=day(dash.as_of)) + " " + ui_text("scheme.latest_note"))
     tables = export.for_people(actor, dash, lang, criteria)
     _headline(dash)
