@@ -432,3 +432,13 @@ def test_numbers_several_choices_and_text_travel_and_conditions_read_as_words():
     assert [(p.indicator, p.column) for p in reading.problems] == [("N", "C"), ("M", "C")]
     assert reading.problems[0].reason("en").startswith("“2.5” is not a whole number")
     assert reading.problems[1].reason("en").startswith("“Fly” is not one of this question's choices")
+
+
+def test_a_comment_that_looks_like_a_formula_comes_back_as_text(draft):
+    db, sme, assessment_id = draft
+    db["answers"].insert({"assessment_id": assessment_id, "indicator_id": "POL-01", "value": '"yes"',
+                          "comment": '=HYPERLINK("http://example.com","x")'})
+    wb = book(offline.build_workbook(C, "en", offline.draft_prefill(db, workflow.get(db, assessment_id), C)))
+    ws, row = rows_by_id(wb)["POL-01"]
+    cell = ws.cell(row, COLUMNS.index("comment") + 1)
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")

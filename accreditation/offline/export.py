@@ -83,6 +83,8 @@ def build_workbook(criteria: Criteria, lang: str = "vi", prefill: Prefill | None
             }
             for col, key in enumerate(COLUMNS, start=1):
                 cell = ws.cell(row, col, cells[key] if cells[key] not in ("", None) else None)
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # text a person typed is text, never a formula (openpyxl reads "=" as one)
                 cell.alignment = wrap
             answer = ws.cell(row, answer_col)
             answer.fill = PatternFill("solid", fgColor=FIXED_FILL if fixed else ANSWER_FILL)
