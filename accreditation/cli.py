@@ -88,14 +88,22 @@ def configure_streams() -> None:
 # ---------------------------------------------------------------------------------------- shared by commands
 
 
+AS_OF_RANGE = (date(1990, 1, 1), date(2100, 12, 31))
+MAX_JSON_BYTES = 5 * 1024 * 1024  # an answers file of the reference criteria is about 10 KB
+
+
 def as_of_option(value: str | None) -> date:
     """Every command's `--as-of YYYY-MM-DD` (default: today), with one message for a value that is not a date."""
     if value is None or value == "":
         return date.today()
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise UserError.from_key("cli.bad_as_of", value=value) from None
+    if not AS_OF_RANGE[0] <= day <= AS_OF_RANGE[1]:  # ages and deadlines are computed from it: keep it real
+        raise UserError.from_key("cli.as_of_range", value=value, first=AS_OF_RANGE[0].isoformat(),
+                                 last=AS_OF_RANGE[1].isoformat())
+    return day
 
 
 def read_bytes(path: str) -> bytes:
@@ -109,9 +117,19 @@ def read_bytes(path: str) -> bytes:
 
 
 def read_json(path: str) -> Any:
+    """An answers or settings file: at most MAX_JSON_BYTES; nesting deeper than Python's recursion limit and
+    numbers of more than 4,300 digits are refused with a message, not a traceback."""
     raw = read_bytes(path)
+    if len(raw) > MAX_JSON_BYTES:
+        raise UserError.from_key("cli.json_too_big", path=path, mb=MAX_JSON_BYTES // (1024 * 1024))
     try:
         return json.loads(raw.decode("utf-8-sig"))
+    except RecursionError:
+        raise UserError.from_key("cli.json_too_deep", path=path) from None
+    except ValueError as exc:
+        if not isinstance(exc, json.JSONDecodeError):  # an integer longer than int_max_str_digits
+            raise UserError.from_key("cli.json_number", path=path) from None
+        raise UserError.from_key("cli.bad_json", path=path, line=exc.lineno, column=exc.colno, reason=exc.msg) from None
     except UnicodeDecodeError as exc:
         raise UserError.from_key("cli.file_unreadable", path=path, reason=f"not UTF-8 ({exc.reason})") from None
     except json.JSONDecodeError as exc:

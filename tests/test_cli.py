@@ -59,6 +59,9 @@ def write(tmp_path, name, content):
         ({"answers": {"YW-01": "na"}}, "is not one of its choices"),
         ({"criteria_version": "1999.1", "answers": {}}, "answers were given for criteria version 1999.1"),
         ([1, 2], "must be a JSON object with an \"answers\" key"),
+        ("[" * 100_000 + "]" * 100_000, "is nested too deeply"),
+        ('{"answers": {"PRO-06": ' + "9" * 5000 + "}}", "has a number that is too long"),
+        (" " * (5 * 1024 * 1024 + 1), "is larger than 5 MB"),
     ],
 )
 def test_bad_answers_files_print_one_line_and_exit_non_zero(run, tmp_path, content, message):
@@ -66,6 +69,14 @@ def test_bad_answers_files_print_one_line_and_exit_non_zero(run, tmp_path, conte
     p = run("score", path)
     assert p.returncode == 2 and p.stdout == ""
     assert message in p.stderr and len(p.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in p.stderr
+
+
+@pytest.mark.parametrize("as_of", ["0001-01-01", "9999-12-31", "1989-12-31"])
+def test_an_as_of_date_outside_any_real_use_is_refused_in_one_line(run, tmp_path, as_of):
+    roster = write(tmp_path, "r.csv", "employee_id,date_of_birth\nE-1,01/01/1990\n")
+    p = run("roster", roster, "--as-of", as_of)
+    assert p.returncode == 2 and "outside the usable range (1990-01-01 to 2100-12-31)" in p.stderr
     assert "Traceback" not in p.stderr
 
 
