@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import io
 
+from apptest import data_dir, goto, sign_in, texts  # noqa: F401 - data_dir is a fixture
 from openpyxl import load_workbook
 
-from apptest import data_dir, goto, sign_in, texts  # noqa: F401 - data_dir is a fixture
 from accreditation import offline, workflow
 from accreditation.offline.layout import COLUMNS, FIRST_ROW
 from accreditation.store.db import open_db

@@ -16,16 +16,23 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 from openpyxl import load_workbook
+from seed import ADULTS, example_values, record_checks
+from tables import md_criteria
 
 from accreditation import accounts, offline, workflow
 from accreditation.errors import UserError
-from accreditation.offline.layout import COLUMNS, FIRST_ROW, HEADER_ROW, choice_label, sheet_name
+from accreditation.offline.layout import (
+    COLUMNS,
+    FIRST_ROW,
+    HEADER_ROW,
+    choice_label,
+    sheet_name,
+)
 from accreditation.reports import questionnaire as questionnaire_pdf
 from accreditation.store.db import open_db
 from criteria.datafiles import default_criteria
 from scoring.answers import parse_answers_document
 from scoring.engine import assess
-from seed import ADULTS, example_values, record_checks
 
 ROOT = Path(__file__).resolve().parent.parent
 C = default_criteria()
@@ -387,7 +394,6 @@ def test_the_cli_exports_a_workbook_and_a_pdf_and_reports_bad_rows(cli, tmp_path
 
 # --------------------------------------------------------------- other kinds of question (inline criteria)
 
-from tables import md_criteria  # noqa: E402 - the inline criteria of this section only
 
 KINDS = md_criteria("""
 | sections |
@@ -435,7 +441,7 @@ def test_numbers_several_choices_and_text_travel_and_conditions_read_as_words():
 
 
 def test_a_comment_that_looks_like_a_formula_comes_back_as_text(draft):
-    db, sme, assessment_id = draft
+    db, _, assessment_id = draft
     db["answers"].insert({"assessment_id": assessment_id, "indicator_id": "POL-01", "value": '"yes"',
                           "comment": '=HYPERLINK("http://example.com","x")'})
     wb = book(offline.build_workbook(C, "en", offline.draft_prefill(db, workflow.get(db, assessment_id), C)))

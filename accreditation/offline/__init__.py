@@ -3,8 +3,14 @@ and imported into the company's draft (`importing.import_into_draft`), and a pri
 (`accreditation.reports.questionnaire`). See docs/offline.md."""
 
 from accreditation.offline.export import build_workbook
-from accreditation.offline.importing import (Outcome, Problem, Reading, draft_prefill, import_into_draft,
-                                             read_answers)
+from accreditation.offline.importing import (
+                                             Outcome,
+                                             Problem,
+                                             Reading,
+                                             draft_prefill,
+                                             import_into_draft,
+                                             read_answers,
+)
 from accreditation.offline.layout import Fixed, Prefill
 
 __all__ = ["Fixed", "Outcome", "Prefill", "Problem", "Reading", "build_workbook", "draft_prefill",

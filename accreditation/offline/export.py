@@ -7,9 +7,23 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from accreditation.offline.layout import (COLUMNS, FIRST_ROW, HEADER_ROW, LISTS_SHEET, META_SHEET, README_SHEET,
-                                          WIDTHS, Prefill, answer_text, header, offered, sheet_name, t, text_in,
-                                          when_text)
+from accreditation.offline.layout import (
+    COLUMNS,
+    FIRST_ROW,
+    HEADER_ROW,
+    LISTS_SHEET,
+    META_SHEET,
+    README_SHEET,
+    WIDTHS,
+    Prefill,
+    answer_text,
+    header,
+    offered,
+    sheet_name,
+    t,
+    text_in,
+    when_text,
+)
 from criteria.schema import Criteria, Indicator
 
 HEADER_FILL = "FFDCE6F0"

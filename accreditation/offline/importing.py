@@ -19,8 +19,20 @@ from typing import Any
 
 from accreditation.errors import UserError
 from accreditation.i18n import catalog_text
-from accreditation.offline.layout import (COLUMNS, LISTS_SHEET, META_SHEET, MULTI_SEPARATOR, README_SHEET, Fixed,
-                                          Prefill, fold, header, header_lookup, offered, t, text_in)
+from accreditation.offline.layout import (
+    LISTS_SHEET,
+    META_SHEET,
+    MULTI_SEPARATOR,
+    README_SHEET,
+    Fixed,
+    Prefill,
+    fold,
+    header,
+    header_lookup,
+    offered,
+    t,
+    text_in,
+)
 from criteria.schema import Criteria, Indicator
 from scoring.answers import AnswerError
 

@@ -10,11 +10,35 @@ from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
-from accreditation.offline.layout import condition_words, derivation_source, offered, t, text_in
-from accreditation.reports.fonts import BOLD, GREEN, GRID, INK, MUTED, RED, REGULAR, nfc, para, register_fonts, \
-    vn_date
+from accreditation.offline.layout import (
+    condition_words,
+    derivation_source,
+    offered,
+    t,
+    text_in,
+)
+from accreditation.reports.fonts import (
+    BOLD,
+    GREEN,
+    GRID,
+    INK,
+    MUTED,
+    RED,
+    REGULAR,
+    nfc,
+    para,
+    register_fonts,
+    vn_date,
+)
 from criteria.schema import Criteria, Indicator
 
 CREATOR = "vn-clf-award (python -m accreditation)"

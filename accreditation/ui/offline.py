@@ -30,7 +30,7 @@ def _upload(assessment_id: int, uploaded: Any) -> None:
                                             common.criteria(), uploaded.name)
     except (UserError, AnswerError) as exc:
         st.session_state[OUTCOME] = (uploaded.name, None, common.error_text(exc))
-    except Exception:  # noqa: BLE001 - a callback runs outside the page's friendly_errors: no traceback either
+    except Exception:
         log.exception("offline import failed")
         st.session_state[OUTCOME] = (uploaded.name, None, ui_text("app.unexpected_error"))
     else:
