@@ -18,9 +18,9 @@ from accreditation.ui.common import ui_text
 
 def _table(rows: list[dict], key: str) -> None:
     """A register table: the verify link as a link reading "Verify", the date as dd/mm/yyyy."""
-    col = lambda c: ui_text(f"register.col.{c}")  # noqa: E731
-    config = {col("verify_url"): st.column_config.LinkColumn(col("verify_url"), display_text=ui_text("register.verify")),
-              col("expires"): st.column_config.DateColumn(col("expires"), format="DD/MM/YYYY")}
+    link, until = ui_text("register.col.verify_url"), ui_text("register.col.expires")
+    config = {link: st.column_config.LinkColumn(link, display_text=ui_text("register.verify")),
+              until: st.column_config.DateColumn(until, format="DD/MM/YYYY")}
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config=config, key=key)
 
 
