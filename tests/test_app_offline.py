@@ -78,3 +78,14 @@ def test_the_page_in_english(data_dir):
     assert [b.proto.label for b in at.get("download_button")] == ["Download the questionnaire (Excel)",
                                                                    "Download the printable version (PDF)"]
     assert at.get("file_uploader")[0].proto.label == "Upload the filled questionnaire (Excel .xlsx, up to 5 MB)"
+
+
+def test_a_submitted_version_can_be_downloaded_but_takes_no_upload(data_dir):
+    from seed import submitted_assessment
+
+    submitted_assessment(data_dir)
+    at = goto(sign_in("sme@demo.vn"), "offline")
+    assert not at.exception
+    assert len(at.get("download_button")) == 2
+    assert not at.get("file_uploader")
+    assert "Phiên bản 1 đã nộp" in texts(at) and "Tạo phiên bản mới trên trang Tự đánh giá" in texts(at)
