@@ -17,6 +17,10 @@ PRIORITY_RANK = {"critical": 0, "major": 1, "minor": 2}
 # A profile field answers the questions asked on the same choice list (the profile's sector uses the criteria's
 # "sector" list). Which questions those are comes from the criteria, so a renamed or added question follows.
 PROFILE_LISTS = {"sector": "sector"}
+# A question whose `derived_from` is `profile.<field>` (criteria/derivations.csv) is answered by that column of the
+# company profile: `profile.size` (the number of people working) and `profile.legal_form`, the screening values
+# the micro route's conditions read (docs/reference-criteria.md, "Micro and household businesses").
+PROFILE_DERIVATION = "profile."
 
 
 @dataclass(frozen=True)
@@ -42,22 +46,30 @@ def progress(result: Result, section_id: str | None = None) -> Progress:
 
 
 def profile_questions(criteria: Criteria) -> dict[str, list[Indicator]]:
-    """Profile field -> the single-choice questions it answers."""
+    """Profile field -> the questions it answers (single choice on the field's list, or `profile.<field>`)."""
     found: dict[str, list[Indicator]] = {}
     for profile_field, list_name in PROFILE_LISTS.items():
         found[profile_field] = [i for i in criteria.indicators
                                 if i.kind == "select_one" and i.list_name == list_name and not i.derived_from]
+    for indicator in criteria.indicators:
+        if indicator.derived_from.startswith(PROFILE_DERIVATION) and indicator.kind in ("select_one", "integer"):
+            found.setdefault(indicator.derived_from[len(PROFILE_DERIVATION):], []).append(indicator)
     return found
 
 
-def profile_answers(criteria: Criteria, org: Mapping[str, Any]) -> dict[str, str]:
-    """The answers the company profile gives: the profile's sector answers the sector question, so nobody is asked
-    twice. A profile field left empty, or a value the choice list does not know, answers nothing (the question
-    is then asked as usual)."""
-    answers: dict[str, str] = {}
+def profile_answers(criteria: Criteria, org: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers the company profile gives: the profile's sector answers the sector question, its number of
+    workers and legal form the screening questions, so nobody is asked twice. A profile field left empty, or a
+    value the question cannot take (a choice the list does not know, a negative count), answers nothing (the
+    question is then asked as usual)."""
+    answers: dict[str, Any] = {}
     for profile_field, questions in profile_questions(criteria).items():
         value = org.get(profile_field)
         for indicator in questions:
+            if indicator.kind == "integer":
+                if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+                    answers[indicator.id] = value
+                continue
             clist = criteria.choices_for(indicator)
             if value and clist and clist.get(value) is not None:
                 answers[indicator.id] = value

@@ -5,7 +5,7 @@ settings name). Each problem is a `LoadIssue` with file, row and column; conditi
 from __future__ import annotations
 
 from criteria.build import TIER_LIST_SETTINGS, Parts
-from criteria.conditions import Condition, ConditionSyntaxError, parse_condition
+from criteria.conditions import Condition, ConditionSyntaxError, Token, parse_condition, tokenize
 from criteria.errors import ErrorCode, LoadIssue
 from criteria.schema import ChoiceList, Indicator
 from criteria.sheets import LANG_NAMES
@@ -88,7 +88,63 @@ def _condition(ind: Indicator, parts: Parts, here: _Here) -> Condition | None:
             continue
         ok = False
         here.add(code, "relevant", value=ref)
+    if ok:
+        ok = _check_values(ind.relevant, by_id, parts, here, "relevant")
     return cond if ok else None
+
+
+def _check_values(text: str, by_id: dict[str, Indicator], parts: Parts, here: _Here, column: str) -> bool:
+    """What a condition compares a question with must be an answer that question can have: a whole number of 0 or
+    more for a count (`${PRO-06} <= 10`, a size threshold), one of its choices for a choice question. Otherwise the
+    condition would silently never (or always) hold, e.g. a threshold typed as `'ten'` or a misspelt choice."""
+    tokens = tokenize(text)  # the condition parsed, so this cannot raise
+    ok = True
+    for n in range(len(tokens)):
+        for ref, const in _compared(tokens, n):
+            target = by_id.get(ref)
+            if target is None or const.kind not in ("string", "number"):
+                continue
+            value = const.value
+            if target.kind == "integer":
+                number = _whole(value)
+                if number is None:
+                    here.add(ErrorCode.BAD_INTEGER, column, value=value)
+                    ok = False
+                elif number < 0:
+                    here.add(ErrorCode.OUT_OF_RANGE, column, value=value, low=0, high="∞")
+                    ok = False
+            elif target.list_name and target.list_name in parts.lists:
+                clist = parts.lists[target.list_name]
+                if clist.get(str(value)) is None:
+                    here.add(ErrorCode.BAD_OPTION, column, value=value,
+                             options=", ".join(c.name for c in clist.choices))
+                    ok = False
+    return ok
+
+
+def _compared(tokens: list[Token], n: int) -> list[tuple[str, Token]]:
+    """(question, constant) pairs the token at `n` starts: `${q} OP c`, `c OP ${q}` or `selected(${q}, 'c')`."""
+    tok = tokens[n]
+    after = tokens[n + 1:n + 3]
+    if tok.kind == "ref" and len(after) == 2 and after[0].kind == "op":
+        return [(tok.value, after[1])]
+    if tok.kind in ("string", "number") and len(after) == 2 and after[0].kind == "op" and after[1].kind == "ref":
+        return [(after[1].value, tok)]
+    if tok.kind == "word" and tok.value == "selected" and len(tokens) > n + 4 and tokens[n + 2].kind == "ref":
+        return [(tokens[n + 2].value, tokens[n + 4])]
+    return []
+
+
+def _whole(value: object) -> int | None:
+    """A condition's constant as a whole number, or None (`'ten'`, `10.5`)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):  # `10.5` (and `10.0`: a count is written as a whole number)
+        return None
+    text = str(value).strip()
+    return int(text) if text.lstrip("-").isdigit() else None
 
 
 def _check_derivation(ind: Indicator, clist: ChoiceList | None, parts: Parts, here: _Here) -> None:
@@ -153,10 +209,12 @@ def check_settings(parts: Parts, issues: list[LoadIssue]) -> None:
             here("supplier_check_if").add(ErrorCode.CONDITION_SYNTAX, "value", position=exc.position + 1,
                                           reason=exc.message)
             return
-        known = {i.id for _, i in parts.indicators}
-        for ref in cond.refs:
-            if ref not in known:
-                here("supplier_check_if").add(ErrorCode.CONDITION_UNKNOWN_ID, "value", value=ref)
+        by_id = {i.id: i for _, i in parts.indicators}
+        unknown = [ref for ref in cond.refs if ref not in by_id]
+        for ref in unknown:
+            here("supplier_check_if").add(ErrorCode.CONDITION_UNKNOWN_ID, "value", value=ref)
+        if not unknown:
+            _check_values(settings.supplier_check_if, by_id, parts, here("supplier_check_if"), "value")
 
 
 def _close(a: float, b: float) -> bool:

@@ -67,6 +67,7 @@ def _certificate_notice(organisation_id: int) -> None:
 
 
 def profile_page() -> None:
+    from accreditation.store.accounts import LEGAL_FORMS
     from criteria.provinces import load_provinces, match_province
     from scoring.tax_codes import classify
 
@@ -91,7 +92,14 @@ def profile_page() -> None:
                               index=sector_names.index(org["sector"]) if org["sector"] in sector_names else None,
                               format_func=lambda n: common.localised(next(ch.label for ch in sectors if ch.name == n)),
                               placeholder=ui_text("profile.choose"))
-        size = st.number_input(ui_text("profile.size"), min_value=0, step=1, value=org["size"])
+        left, right = st.columns(2)
+        size = left.number_input(ui_text("profile.size"), min_value=0, step=1, value=org["size"],
+                                 help=ui_text("profile.size_help"))
+        legal_form = right.selectbox(ui_text("profile.legal_form"), options=list(LEGAL_FORMS),
+                                     index=LEGAL_FORMS.index(org.get("legal_form"))
+                                     if org.get("legal_form") in LEGAL_FORMS else None,
+                                     format_func=lambda f: ui_text(f"profile.legal_form_{f}"),
+                                     placeholder=ui_text("profile.choose"), help=ui_text("profile.legal_form_help"))
         products = st.text_area(ui_text("profile.products"), value=org["products"] or "")
         saved = st.form_submit_button(ui_text("profile.save"), type="primary")
     if not saved:
@@ -104,9 +112,9 @@ def profile_page() -> None:
         return
     accounts.update_organisation(database, actor, org["id"], {
         "name": name, "tax_code": tax_code.strip(), "address": address, "province": province, "sector": sector,
-        "size": int(size) if size is not None else None, "products": products})
+        "size": int(size) if size is not None else None, "legal_form": legal_form, "products": products})
     latest = workflow.latest(database, org["id"])
-    if latest is not None:  # the profile answers its questions in the draft too (the sector question)
+    if latest is not None:  # the profile answers its questions in the draft too (sector, size, legal form)
         self_assessment.sync_profile_answers(database, actor, latest, workflow.criteria_for(database, latest, c),
                                              organisation(org["id"]))
     st.success(ui_text("profile.saved"))
