@@ -147,3 +147,17 @@ def test_who_reaches_the_register_and_the_award_rounds():
         assert "awardees" in urls(actor) and "award-rounds" not in urls(actor), role
     assert {"awardees", "award-rounds"} <= urls(accounts.Actor(id=1, email="x", name="x", role="admin",
                                                                 organisation_id=1))
+
+
+def test_the_sharing_page_in_english_names_brands_and_associations_and_the_register(data_dir):
+    at = sign_in("sme@demo.vn")
+    at.segmented_control(key="lang_switch").set_value("en").run()
+    at = goto(at, "sharing")
+    page = texts(at)
+    assert not at.exception and "Share with a brand or association" in page
+    assert "Public register of awardees" in page and "It never shows the tax code" in page
+    labels = {s.label: s for s in at.selectbox}
+    shown = [labels["Brand or association"].format_func(o) for o in labels["Brand or association"].options]
+    assert "Demo Apparel Brand Ltd. (brand)" in shown and "Hiệp hội Dệt May (demo) (association)" in shown
+    at.toggle(key="listing_toggle").set_value(True).run()
+    assert "Not shown yet: the company has no verified certificate." in texts(at)

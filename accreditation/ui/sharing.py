@@ -72,8 +72,10 @@ def _current(actor, database) -> None:
 
 def _add(actor, database) -> None:
     st.subheader(ui_text("sharing.add"))
-    mode = st.radio(ui_text("sharing.how"), ["list", "code"], key="share_mode", horizontal=True,
-                    format_func=lambda m: ui_text("sharing.by_list" if m == "list" else "share.by_code"))
+    # labels made now, in the page's language: AppTest formats a value again outside the script run, where a
+    # format_func that looks the language up would find Vietnamese
+    ways = {"list": ui_text("sharing.by_list"), "code": ui_text("share.by_code")}
+    mode = st.radio(ui_text("sharing.how"), list(ways), key="share_mode", horizontal=True, format_func=ways.get)
     taken = {r["brand_id"] for r in sharing.list_shares(database, actor.organisation_id)}
     brand_id, code = None, None
     if mode == "list":
