@@ -22,7 +22,8 @@ from accreditation.store.db import write_tx
 HASHER = PasswordHasher()  # argon2id with the library's recommended parameters
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
-SESSION_HOURS = 12
+SESSION_HOURS = 12  # absolute: a session ends this long after sign-in, busy or not
+IDLE_MINUTES = 60  # a session unused this long ends (a shared office computer left signed in)
 _DUMMY_HASH = HASHER.hash("timing-equaliser")  # verified against for unknown e-mails, so both cost the same
 
 
@@ -240,21 +241,40 @@ def _token_hash(token: str) -> str:
 
 
 def start_session(db: Database, actor: Actor) -> str:
-    """A random session token (only its hash is stored); the app keeps it in the URL so a refresh keeps the login."""
-    token = secrets.token_urlsafe(24)
+    """A new random session token (only its hash is stored), made at every sign-in so a token known before it
+    is worth nothing after. The app keeps it in the session and in an HttpOnly cookie (accreditation.ui.web),
+    never in a URL."""
+    token = secrets.token_urlsafe(32)
+    now = _now()
     with write_tx(db):
         db["sessions"].insert({"token_hash": _token_hash(token), "user_id": actor.id, "created_at": audit.now(),
-                               "expires_at": (_now() + timedelta(hours=SESSION_HOURS)).isoformat()})
+                               "last_seen": now.isoformat(),
+                               "expires_at": (now + timedelta(hours=SESSION_HOURS)).isoformat()})
     return token
 
 
 def resume_session(db: Database, token: str | None) -> Actor | None:
+    """The user of a live session, or None: unknown or ended (signed out elsewhere, password reset), past its
+    absolute end (SESSION_HOURS after sign-in), idle for IDLE_MINUTES, or its user deactivated. Checked on every
+    rerun, so an open tab ends with its session."""
     if not token:
         return None
-    rows = list(db["sessions"].rows_where("token_hash = ?", [_token_hash(token)]))
-    if not rows or datetime.fromisoformat(rows[0]["expires_at"]) <= _now():
+    key = _token_hash(token)
+    rows = list(db["sessions"].rows_where("token_hash = ?", [key]))
+    if not rows:
         return None
-    return get_actor(db, rows[0]["user_id"])
+    now = _now()
+    seen = datetime.fromisoformat(rows[0]["last_seen"] or rows[0]["created_at"])
+    if datetime.fromisoformat(rows[0]["expires_at"]) <= now or now - seen > timedelta(minutes=IDLE_MINUTES):
+        end_session(db, token)
+        return None
+    actor = get_actor(db, rows[0]["user_id"])
+    if actor is None:
+        return None
+    if now - seen > timedelta(seconds=60):  # at most one write a minute per session
+        with write_tx(db):
+            db["sessions"].update(key, {"last_seen": now.isoformat()})
+    return actor
 
 
 def end_session(db: Database, token: str | None) -> None:

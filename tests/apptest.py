@@ -45,6 +45,17 @@ def sign_in(email: str, password: str = accounts.DEMO_PASSWORD) -> AppTest:
     return at
 
 
+def reopen(at: AppTest, monkeypatch, page: str | None = None) -> AppTest:
+    """The same browser opening the app again (a refresh, a new tab): a new session that has only the session
+    cookie. AppTest cannot send cookies, so the cookie reader is given the token `at` signed in with."""
+    from accreditation.ui import common
+
+    token = at.session_state["token"]
+    monkeypatch.setattr(common, "_cookie_token", lambda: token)
+    fresh = app()
+    return goto(fresh, page) if page else fresh
+
+
 def goto(at: AppTest, page: str) -> AppTest:
     return at.switch_page(f"{PAGES}/{page}.py").run()
 

@@ -1,10 +1,12 @@
 """The SME journey in the app, page by page (AppTest): sign in, answer with skip logic, autosave across a refresh,
 language switch, evidence, submit and documents, and the error paths."""
 
+from datetime import timedelta
+
 import pytest
 
-from apptest import app, data_dir, goto, plain, sign_in, texts  # noqa: F401 - data_dir is a fixture
-from accreditation import workflow
+from apptest import app, data_dir, reopen, goto, plain, sign_in, texts  # noqa: F401 - data_dir is a fixture
+from accreditation import accounts, workflow
 from accreditation.store.db import open_db
 
 
@@ -28,15 +30,15 @@ def test_the_demo_company_signs_in_and_sees_its_home_page(data_dir):
     at = sign_in("sme@demo.vn")
     assert plain(at.title[0].value) == "Xin chào, Nguyễn Thị Lan (HR)"
     assert "Công ty TNHH May mặc Thuận An Xanh" in texts(at)
-    assert at.query_params["s"]  # the session token that survives a refresh
+    assert "s" not in at.query_params  # no session token in the address: it is copied with every link
+    cookie = [h.proto.body for h in at.get("html") if "/session/begin?code=" in h.proto.body]
+    assert len(cookie) == 1  # the HttpOnly cookie is set by an image from our own address, once
 
 
-def test_answers_autosave_and_come_back_after_a_refresh(data_dir):
+def test_answers_autosave_and_come_back_after_a_refresh(data_dir, monkeypatch):
     at = goto(sign_in("sme@demo.vn"), "questionnaire")
     answer(at, "PRO-01", "no")
-    token = at.query_params["s"][0] if isinstance(at.query_params["s"], list) else at.query_params["s"]
-    # a refresh: a brand-new session with only the URL
-    fresh = goto(app({"s": token}), "questionnaire")
+    fresh = reopen(at, monkeypatch, "questionnaire")  # a refresh: a brand-new session with only the cookie
     assert q(fresh, "PRO-01").value == "no"
     db = open_db(data_dir / "accreditation.db")
     assessment = workflow.latest(db, 1)
@@ -68,14 +70,13 @@ def test_a_knockout_answer_shows_at_once_in_the_result_panel(data_dir):
     assert "**:gray[:material/workspace_premium: Chưa đủ điều kiện]**" in texts(at)
 
 
-def test_the_language_switch_persists_for_the_user(data_dir):
+def test_the_language_switch_persists_for_the_user(data_dir, monkeypatch):
     at = sign_in("sme@demo.vn")
     at.segmented_control(key="lang_switch").set_value("en").run()
     assert plain(at.title[0].value) == "Hello, Nguyễn Thị Lan (HR)"
     at = goto(at, "questionnaire")
     assert at.title[0].value == "Self-assessment" and "Does the company" in q(at, "PRO-01").label
-    token = at.query_params["s"]
-    fresh = app({"s": token if isinstance(token, str) else token[0]})
+    fresh = reopen(at, monkeypatch)
     assert fresh.title[0].value.startswith("Hello")  # the choice is kept on the account
 
 
@@ -189,3 +190,39 @@ def test_the_documents_page_says_when_the_certificate_has_expired(data_dir):
     _, cert = _verified(data_dir, 800)
     at = goto(sign_in("sme@demo.vn"), "documents")
     assert f"Giấy chứng nhận đã thẩm định {cert.id}: đã hết hiệu lực" in texts(at)
+
+
+def test_a_session_token_in_a_pasted_address_signs_nobody_in(data_dir):
+    at = sign_in("sme@demo.vn")
+    stranger = app({"s": at.session_state["token"]})  # the old ?s= link, opened in another browser
+    assert stranger.title[0].value == "Đăng nhập" and "s" not in stranger.query_params
+
+
+def test_signing_out_ends_the_session_in_every_open_tab(data_dir, monkeypatch):
+    first = sign_in("sme@demo.vn")
+    second = reopen(first, monkeypatch, "questionnaire")  # another tab of the same browser
+    assert second.title[0].value == "Tự đánh giá"
+    first.sidebar.button(key="sign_out").click().run()
+    assert first.title[0].value == "Đăng nhập"
+    assert any("/session/end" in h.proto.body for h in first.get("html"))  # the cookie is cleared too
+    second.run()  # the open tab's next click
+    assert second.title[0].value == "Đăng nhập" and "Phiên đăng nhập đã kết thúc" in texts(second)
+    assert app().title[0].value == "Đăng nhập"  # the old cookie (still sent by `reopen`'s patch) opens nothing
+
+
+def test_a_deactivated_account_is_signed_out_of_its_open_tab(data_dir):
+    at = goto(sign_in("sme@demo.vn"), "questionnaire")
+    db = open_db(data_dir / "accreditation.db")
+    admin = accounts.authenticate(db, "admin@demo.vn", accounts.DEMO_PASSWORD)
+    user = next(u for u in accounts.list_users(db, admin) if u["email"] == "sme@demo.vn")
+    accounts.deactivate_user(db, admin, user["id"])
+    at.run()
+    assert at.title[0].value == "Đăng nhập"
+
+
+def test_an_idle_session_ends(data_dir, monkeypatch):
+    at = sign_in("sme@demo.vn")
+    later = accounts._now() + timedelta(minutes=accounts.IDLE_MINUTES + 1)
+    monkeypatch.setattr(accounts, "_now", lambda: later)
+    at.run()
+    assert at.title[0].value == "Đăng nhập" and "Phiên đăng nhập đã kết thúc" in texts(at)

@@ -34,3 +34,8 @@ def _create(db: Database) -> None:
 @MIGRATIONS(name="accounts_0002_legal_form")
 def _legal_form(db: Database) -> None:
     db["organisations"].add_column("legal_form", str)
+
+
+@MIGRATIONS(name="accounts_0003_session_last_seen")
+def _session_last_seen(db: Database) -> None:
+    db["sessions"].add_column("last_seen", str)  # for the idle time-out

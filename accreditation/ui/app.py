@@ -106,7 +106,9 @@ def run() -> None:
     except (UserError, CriteriaLoadError) as exc:
         _cannot_start(exc)
     actor = common.current_actor()
-    common.keep_session_in_url()
+    common.session_cookie()
+    if st.session_state.pop("_ended", False):
+        st.info(ui_text("app.session_ended"))
     common.language_switch()
     if actor is not None:
         st.sidebar.caption(ui_text("app.signed_in_as", name=common.md(actor.name), role=ui_text(f"roles.{actor.role}")))

@@ -16,13 +16,14 @@ from accreditation.accounts import Actor
 from accreditation.errors import UserError
 from accreditation.i18n import LANGUAGES, catalog_text, env_language, normalise_language
 from accreditation.store.db import connect, default_path, open_db
+from accreditation.ui import web
 from criteria.datafiles import default_criteria
 from criteria.errors import CriteriaLoadError
 from criteria.schema import Criteria, Text
 from scoring.answers import AnswerError
 
 log = logging.getLogger("accreditation.ui")
-SESSION_PARAM = "s"
+SESSION_PARAM = "s"  # where older versions kept the session token; removed from any URL
 
 
 @st.cache_resource(show_spinner=False)
@@ -74,19 +75,43 @@ def localised(text: Text) -> str:
 
 
 def current_actor() -> Actor | None:
-    """The signed-in user: from this session, else from the session token in the URL (survives a refresh), else
-    from an identity provider's login (st.login) mapped to a local user by e-mail."""
-    actor = st.session_state.get("actor")
-    if actor is not None:
+    """The signed-in user, checked against the database on every rerun (so a sign-out elsewhere, a deactivation
+    or an expiry ends an open tab too): from this session's token, else from the session cookie (a refresh, a new
+    tab), else from an identity provider's login (st.login) mapped to a local user by e-mail. A session token in
+    the URL (`?s=`, as older versions made) is ignored and removed."""
+    if SESSION_PARAM in st.query_params:
+        del st.query_params[SESSION_PARAM]
+    if "actor" in st.session_state:
+        token = st.session_state.get("token")
+        actor = accounts.resume_session(db(), token) if token else _oidc_actor()
+        if actor is None:
+            _forget_session()
+            st.session_state["_ended"] = True  # the sign-in page says why
+        else:
+            st.session_state["actor"] = actor
         return actor
-    token = st.query_params.get(SESSION_PARAM)
+    token = _cookie_token()
     actor = accounts.resume_session(db(), token) if token else None
-    if actor is None and oidc_email():
-        actor = accounts.user_for_email(db(), oidc_email())
+    if actor is None:
+        token = None
+        actor = _oidc_actor()
     if actor is not None:
         st.session_state["actor"] = actor
         st.session_state["token"] = token
     return actor
+
+
+def _cookie_token() -> str | None:
+    try:
+        value = st.context.cookies.get(web.COOKIE)
+    except Exception:  # no request context (a bare script run)
+        return None
+    return value if isinstance(value, str) and value else None
+
+
+def _oidc_actor() -> Actor | None:
+    email = oidc_email()
+    return accounts.user_for_email(db(), email) if email else None
 
 
 def oidc_email() -> str | None:
@@ -99,25 +124,38 @@ def oidc_email() -> str | None:
 
 
 def sign_in(actor: Actor) -> None:
+    """A new session for `actor` (a token known before is worth nothing now); the browser gets it as an HttpOnly
+    cookie on the next page drawn (see `session_cookie`)."""
+    old = st.session_state.get("token")
+    if old:
+        accounts.end_session(db(), old)
     token = accounts.start_session(db(), actor)
     st.session_state["actor"] = actor
     st.session_state["token"] = token
     st.session_state["lang"] = normalise_language(actor.language)
-    st.query_params[SESSION_PARAM] = token
+    st.session_state["_cookie"] = web.offer(token, accounts.SESSION_HOURS * 3600)
 
 
 def sign_out() -> None:
     accounts.end_session(db(), st.session_state.get("token"))
+    _forget_session()
+
+
+def _forget_session() -> None:
     for key in list(st.session_state.keys()):
         if key != "lang":
             del st.session_state[key]
-    st.query_params.clear()
+    st.session_state["_cookie"] = ""  # "": clear the cookie on the next page drawn
 
 
-def keep_session_in_url() -> None:
-    token = st.session_state.get("token")
-    if token and st.query_params.get(SESSION_PARAM) != token:
-        st.query_params[SESSION_PARAM] = token
+def session_cookie() -> None:
+    """Set or clear the session cookie, when a sign-in or sign-out asked for it: an image from our own address
+    (accreditation.ui.web), since Streamlit cannot set a cookie itself."""
+    code = st.session_state.pop("_cookie", None)
+    if code is None:
+        return
+    target = f"{web.BEGIN}?code={code}" if code else web.END
+    st.html(f'<img src="{target}" width="1" height="1" alt="" style="position:absolute">')
 
 
 def language_switch() -> None:
