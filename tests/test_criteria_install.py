@@ -129,6 +129,21 @@ def test_a_version_scheduled_from_the_page_waits_for_its_date(data_dir, tmp_path
     assert states == {"2027.1": "scheduled", "2026.1": "current"}
 
 
+def test_an_english_reading_admin_reads_the_difference_in_english(data_dir, tmp_path):
+    db = open_db(data_dir / "accreditation.db")
+    accounts.ensure_demo_data(db)
+    db["users"].update(accounts.user_for_email(db, "admin@demo.vn").id, {"language": "en"})
+    at = goto(sign_in("admin@demo.vn"), "admin")
+    at.file_uploader[0].upload("criteria-2027.1.xlsx", workbook(tmp_path), XLSX).run()
+    page = texts(at)
+    assert not at.exception
+    assert "Differences from the current version 2026.1" in page
+    assert "indicators added 1, removed 1, reworded 1, changed in scoring 1" in page
+    assert "Indicators reworded (scoring unchanged)" in page and "label::en:" in page
+    assert "Câu hỏi" not in page
+    assert [b.label for b in at.button if b.label.startswith("Install version")] == ["Install version 2027.1"]
+
+
 def test_the_page_refuses_the_current_version_again_with_a_message_and_no_button(data_dir):
     at = goto(sign_in("admin@demo.vn"), "admin")
     at.file_uploader[0].upload("criteria.xlsx", criteria_install.workbook_bytes(shipped()), XLSX).run()

@@ -50,7 +50,10 @@ def _users(actor) -> None:
         c1, c2 = st.columns(2)
         email = c1.text_input(ui_text("admin.email"))
         name = c2.text_input(ui_text("admin.name"))
-        role = c1.selectbox(ui_text("admin.role"), ROLES, format_func=lambda r: ui_text(f"roles.{r}"))
+        # labels made now, in the page's language: AppTest formats a value again outside the run, where a late
+        # lookup would find Vietnamese and break every rerun of the English page
+        role_labels = {r: ui_text(f"roles.{r}") for r in ROLES}
+        role = c1.selectbox(ui_text("admin.role"), ROLES, format_func=role_labels.__getitem__)
         lead = c2.checkbox(ui_text("admin.lead"))
         org_id = c1.selectbox(ui_text("admin.organisation"), [o["id"] for o in orgs], index=None,
                               format_func=lambda i: next(o["name"] for o in orgs if o["id"] == i),
