@@ -195,7 +195,9 @@ def authenticate(db: Database, email: str, password: str) -> Actor:
     passwords already finds the account locked. A right password gives the claimed try back."""
     email = normalise_email(email)
     rows = list(db["users"].rows_where("email = ? and active = 1", [email]))
-    if not rows:
+    # On a network, the published demo password opens nothing, whoever has it (it costs as much as a real check,
+    # so the time taken tells nothing about which e-mails exist).
+    if not rows or (password == DEMO_PASSWORD and not demo_enabled()):
         try:
             HASHER.verify(_DUMMY_HASH, password + "x")
         except VerificationError:
@@ -310,8 +312,20 @@ DEMO_USERS = (
 )
 
 
+def demo_level() -> str:
+    """"all", "accounts" or "none". $ACCREDITATION_DEMO decides (1: all, accounts, 0: none); unset, the demo data
+    (accounts with a published password, the administrator among them) exists only while the app serves this
+    machine alone: on a network address nobody may sign in with the demo password."""
+    from accreditation.settings import serving_locally
+
+    value = os.environ.get("ACCREDITATION_DEMO", "").strip().lower()
+    if not value:
+        return "all" if serving_locally() else "none"
+    return {"0": "none", "false": "none", "no": "none", "accounts": "accounts"}.get(value, "all")
+
+
 def demo_enabled() -> bool:
-    return os.environ.get("ACCREDITATION_DEMO", "1") not in ("0", "false", "no")
+    return demo_level() != "none"
 
 
 def ensure_demo_data(db: Database) -> list[tuple[str, str, str]] | None:

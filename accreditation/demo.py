@@ -2,12 +2,12 @@
 four supplier companies of the demo brand, each at another point of the journey. The demo company itself
 (sme@demo.vn) is left with nothing submitted, so its journey starts from the beginning.
 
-ACCREDITATION_DEMO=1 (default): all of it; =accounts: the accounts only; =0: nothing."""
+ACCREDITATION_DEMO=1: all of it; =accounts: the accounts only; =0: nothing. Unset: all of it while the app serves
+this machine only (localhost), nothing on a network address (accounts.demo_level)."""
 
 from __future__ import annotations
 
 import json
-import os
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -34,8 +34,7 @@ SUPPLIERS = (
 
 
 def level() -> str:
-    value = os.environ.get("ACCREDITATION_DEMO", "1").strip().lower()
-    return {"0": "none", "false": "none", "no": "none", "accounts": "accounts"}.get(value, "all")
+    return accounts.demo_level()
 
 
 def _tax_code(nine: str) -> str:

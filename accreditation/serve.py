@@ -68,11 +68,18 @@ def demo_lines(created: list, lang: str) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     from accreditation.errors import UserError
     from accreditation.i18n import catalog_text, env_language
-    from accreditation.settings import configured_url
+    from accreditation.settings import configured_url, served_address, serving_locally
     from criteria.errors import CriteriaLoadError
 
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = env_language()
+    os.chdir(ROOT)  # .streamlit/config.toml (the address served) and the page paths are relative to the repository
+    host = _option(argv, "server.address")
+    if host is not None:  # what settings.serving_locally() reads, here and in the server this process becomes
+        os.environ["STREAMLIT_SERVER_ADDRESS"] = host
+    if not serving_locally() and not configured_url():
+        print(catalog_text("app.public_url_needed", lang, address=served_address() or "0.0.0.0"), file=sys.stderr)
+        return 1
     try:
         lines = prepare(lang)
     except UserError as exc:
@@ -90,7 +97,6 @@ def main(argv: list[str] | None = None) -> int:
     print(flush=True)
     if _option(argv, "server.port") is None:  # the address printed is the one served: no silent move to 8502
         argv += ["--server.port", str(DEFAULT_PORT)]
-    os.chdir(ROOT)  # .streamlit/config.toml and the page paths are relative to the repository
     command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), *argv]
     os.execv(sys.executable, command)
     return 0  # not reached

@@ -9,6 +9,27 @@ from urllib.parse import urlsplit
 
 DEFAULT_URL = "http://localhost:8501"
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0", "")
+LOOPBACK = ("localhost", "127.0.0.1", "::1")  # served to this machine only
+
+
+def served_address() -> str:
+    """The address the app's server listens on: $STREAMLIT_SERVER_ADDRESS, else Streamlit's option (the shipped
+    .streamlit/config.toml says localhost); "" means every interface."""
+    value = os.environ.get("STREAMLIT_SERVER_ADDRESS")
+    if value is None:
+        try:
+            from streamlit import config
+
+            value = config.get_option("server.address")
+        except Exception:  # no Streamlit configuration here
+            value = None
+    return (value or "").strip()
+
+
+def serving_locally() -> bool:
+    """True when only this machine can reach the app: the demo accounts (a published password) exist only then,
+    unless asked for explicitly."""
+    return served_address() in LOOPBACK
 
 
 def data_dir() -> Path:

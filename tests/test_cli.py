@@ -246,3 +246,19 @@ def test_a_terminal_that_cannot_write_vietnamese_gets_utf8_json_and_one_line_err
     assert p.returncode == 2 and p.stdout == b""
     err = p.stderr.decode("ascii", errors="replace")
     assert "none.json" in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_the_first_administrator_is_made_from_the_command_line_and_signs_in(run, monkeypatch, tmp_path):
+    from accreditation import accounts
+    from accreditation.store.db import open_db
+
+    monkeypatch.setenv("ACCREDITATION_ADMIN_PASSWORD", "a-long-secret-2026")
+    p = run("users", "create-admin", "--email", " Quan.Tri@Example.VN ", "--name", "Quản trị")
+    assert p.returncode == 0 and "quan.tri@example.vn" in p.stdout, p.stderr
+    db = open_db()
+    assert accounts.authenticate(db, "quan.tri@example.vn", "a-long-secret-2026").role == "admin"
+    monkeypatch.setenv("ACCREDITATION_ADMIN_PASSWORD", accounts.DEMO_PASSWORD)
+    p = run("users", "create-admin", "--email", "other@example.vn")
+    assert p.returncode == 2 and "published demo password" in p.stderr
+    monkeypatch.setenv("ACCREDITATION_ADMIN_PASSWORD", "short")
+    assert run("users", "create-admin", "--email", "third@example.vn").returncode == 2

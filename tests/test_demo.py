@@ -1,11 +1,13 @@
 """The first run's demo data: every role has something to see."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
 
 from accreditation import accounts, demo, portfolio, review, workflow
+from accreditation.errors import UserError
 from accreditation.store.db import open_db
 
 
@@ -34,10 +36,56 @@ def test_the_demo_gives_each_role_something_to_see(db):
     assert statuses["Hợp tác xã Mây tre đan Phú Vinh"] == "none"
 
 
-@pytest.mark.parametrize("value, expected", [("0", "none"), ("accounts", "accounts"), ("1", "all"), ("", "all")])
-def test_the_demo_level_comes_from_the_environment(monkeypatch, value, expected):
+@pytest.mark.parametrize("value, address, expected", [
+    ("0", "localhost", "none"), ("accounts", "localhost", "accounts"), ("1", "localhost", "all"),
+    ("", "localhost", "all"), ("", "127.0.0.1", "all"),
+    # served on a network, the published demo password exists only when asked for by name
+    ("", "0.0.0.0", "none"), ("", "", "none"), ("", "10.0.0.5", "none"), ("1", "0.0.0.0", "all"),
+])
+def test_the_demo_level_comes_from_the_environment_and_the_address_served(monkeypatch, value, address, expected):
     monkeypatch.setenv("ACCREDITATION_DEMO", value)
+    monkeypatch.setenv("STREAMLIT_SERVER_ADDRESS", address)
     assert demo.level() == expected
+
+
+def test_a_fresh_data_directory_served_on_a_network_has_no_account_and_no_known_password(tmp_path, monkeypatch):
+    """The app's first run on 0.0.0.0 with a public address: no demo data, the login page offers none, and the
+    published password opens nothing even where a demo account was made earlier (a machine moved from a desk to
+    the network)."""
+    from streamlit.testing.v1 import AppTest
+
+    from accreditation.ui import common
+
+    monkeypatch.setenv("ACCREDITATION_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("ACCREDITATION_DEMO", raising=False)
+    monkeypatch.setenv("STREAMLIT_SERVER_ADDRESS", "0.0.0.0")
+    monkeypatch.setenv("ACCREDITATION_PUBLIC_URL", "https://giaithuong.example.vn")
+    common._database.clear()
+    try:
+        at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "streamlit_app.py")).run()
+    finally:
+        common._database.clear()
+    assert at.title[0].value == "Đăng nhập" and not at.exception
+    assert accounts.DEMO_PASSWORD not in " ".join(i.value for i in at.info)
+    db = open_db(tmp_path / "accreditation.db")
+    assert db["users"].count == 0
+    monkeypatch.setenv("STREAMLIT_SERVER_ADDRESS", "localhost")
+    accounts.ensure_demo_data(db)  # made while it served this machine only
+    monkeypatch.setenv("STREAMLIT_SERVER_ADDRESS", "0.0.0.0")
+    with pytest.raises(UserError, match="wrong e-mail or password"):
+        accounts.authenticate(db, "admin@demo.vn", accounts.DEMO_PASSWORD)
+
+
+def test_serving_a_network_address_without_a_public_address_is_refused(tmp_path, monkeypatch, capsys):
+    from accreditation import serve
+
+    monkeypatch.setenv("ACCREDITATION_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("ACCREDITATION_PUBLIC_URL", raising=False)
+    monkeypatch.delenv("STREAMLIT_SERVER_ADDRESS", raising=False)
+    monkeypatch.setenv("ACCREDITATION_LANG", "en")
+    assert serve.main(["--server.address", "0.0.0.0"]) == 1
+    assert "Set ACCREDITATION_PUBLIC_URL" in capsys.readouterr().err
+    assert not (tmp_path / "accreditation.db").exists()  # nothing made
 
 
 # ------------------------------------------------------------------ the start-up: accounts before any browser

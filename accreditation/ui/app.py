@@ -8,6 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from accreditation import settings
 from accreditation.errors import UserError
 from accreditation.i18n import normalise_language, catalog_text
 from accreditation.permissions import can
@@ -101,6 +102,8 @@ def _cannot_start(exc: Exception) -> None:
 def run() -> None:
     st.set_page_config(page_title=ui_text("app.title"), page_icon=":material/verified_user:", layout="wide")
     try:
+        if not settings.serving_locally() and not settings.configured_url():
+            raise UserError.from_key("app.public_url_needed", address=settings.served_address() or "0.0.0.0")
         common.db()  # the first run creates the database and the demo accounts, and prints them
         c = common.criteria()
     except (UserError, CriteriaLoadError) as exc:

@@ -17,7 +17,6 @@ from accreditation.errors import UserError
 from accreditation.i18n import LANGUAGES, catalog_text, env_language, normalise_language
 from accreditation.store.db import connect, default_path, open_db
 from accreditation.ui import web
-from criteria.datafiles import default_criteria
 from criteria.errors import CriteriaLoadError
 from criteria.schema import Criteria, Text
 from scoring.answers import AnswerError
@@ -55,7 +54,11 @@ def db() -> Database:
 
 
 def criteria() -> Criteria:
-    return default_criteria()
+    """The criteria new drafts start on today: the version installed from the admin page that is in effect, else
+    the shipped files (accreditation/criteria_install.py)."""
+    from accreditation.criteria_install import current_criteria
+
+    return current_criteria(db())
 
 
 def lang() -> str:
