@@ -249,3 +249,21 @@ def test_bad_cells_are_problems_not_failures(ok, tmp_path):
 def test_command_is_listed_in_help(cli):
     p = cli("--help")
     assert p.returncode == 0 and "suppliers" in p.stdout
+
+
+@pytest.mark.parametrize("content", [b"", b"not a database at all", "sqlite"])
+def test_a_registry_that_is_not_ours_is_refused_and_left_untouched(cli, tmp_path, content):
+    import sqlite3
+
+    other = tmp_path / "other.db"
+    if content == "sqlite":  # someone else's SQLite file
+        sqlite3.connect(other).execute("CREATE TABLE notes (x)").connection.commit()
+    else:
+        other.write_bytes(content)
+    before = other.read_bytes()
+    f = tmp_path / "c.csv"
+    f.write_text(EXAMPLE.read_text("utf-8-sig").splitlines()[0] + "\nA,0100233488,Hà Nội,,áo,1,nhà máy,,,,,,,\n",
+                 "utf-8-sig")
+    p = cli("suppliers", f, "--as-of", "2026-06-30", "--registry", other)
+    assert p.returncode == 2 and "is not this app's certificate registry" in p.stderr
+    assert other.read_bytes() == before  # no schema written into it

@@ -33,9 +33,9 @@ def run(args: argparse.Namespace) -> int:
     if args.registry:
         if not Path(args.registry).is_file():
             raise UserError.from_key("cli.file_missing", path=args.registry)
-        from accreditation.store.db import open_db
+        from accreditation.store.db import open_registry_readonly
 
-        lookup = registry_lookup(open_db(args.registry), as_of)
+        lookup = registry_lookup(open_registry_readonly(args.registry), as_of)
     result = check_suppliers(data, Path(args.file).name, as_of, certificate_status=lookup, sheet=args.sheet)
     sys.stdout.flush()
     write_result_json(result, args.lang, sys.stdout.buffer)

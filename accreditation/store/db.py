@@ -72,6 +72,23 @@ def connect(path: str | Path | None = None) -> Database:
     return db
 
 
+def open_registry_readonly(path: str | Path) -> Database:
+    """Another installation's database, given on the command line (`suppliers --registry`), opened read-only and
+    only if it is one of ours: a file that is not is refused and never written to (open_db would migrate it)."""
+    from accreditation.errors import UserError
+
+    try:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        applied = {r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ?",
+                                              [MIGRATIONS.name])}
+    except sqlite3.DatabaseError:  # not SQLite at all, or no migration table
+        raise UserError.from_key("errors.not_our_registry", path=str(path)) from None
+    if "certificates_0001_create" not in applied:
+        conn.close()
+        raise UserError.from_key("errors.not_our_registry", path=str(path))
+    return Database(conn)
+
+
 def migrate(db: Database) -> None:
     """Apply pending migrations, all in one write transaction so two processes opening a new database at the same
     time do not both try to create it (the second one waits, then finds nothing pending)."""
