@@ -231,3 +231,21 @@ def test_the_public_check_names_the_issuer_in_words_and_dates_as_dd_mm_yyyy(data
     assert "self-assessment" not in shown and "Doanh nghiệp tự đánh giá" in shown
     assert not re.search(r"\b20\d\d-\d\d-\d\d", shown), shown
     assert re.search(r"\b\d\d/\d\d/20\d\d\b", shown), shown
+
+
+def test_the_public_check_stops_a_client_that_walks_through_the_registry(data_dir, monkeypatch):
+    """Ids are sequential: listing every document with its status and revocation reason is refused past a person's
+    use; the same document again (a rerun) does not count."""
+    from accreditation.ui import verify_page
+
+    monkeypatch.setattr(verify_page, "LOOKUPS_PER_HOUR", 3)
+    monkeypatch.setattr(verify_page, "_lookups", {})
+    at = goto(app(), "verify")
+    for n in range(1, 4):
+        at.text_input(key="verify_input").input(f"VN-CLF-2026-{n:06d}").run()
+        assert f"VN-CLF-2026-{n:06d}" in texts(at) and "thử lại sau" not in texts(at)
+    at.text_input(key="verify_input").input("VN-CLF-2026-000002").run()  # seen already: still answered
+    assert "thử lại sau" not in texts(at)
+    at.text_input(key="verify_input").input("VN-CLF-2026-000004").run()
+    assert "Bạn đã kiểm tra 3 tài liệu khác nhau trong một giờ qua" in texts(at)
+    assert not at.exception

@@ -6,6 +6,10 @@ genuine. The details below never decide what the reader takes away."""
 
 from __future__ import annotations
 
+import hashlib
+import threading
+import time
+from collections import deque
 from datetime import date
 from urllib.parse import urlencode
 
@@ -78,6 +82,47 @@ def _issuer(result: Verification, issuer: str) -> str:
     return common.localised(issuer_wording(result.assurance == "verified", issuer))
 
 
+# Lookups of different documents per client (IP address) per hour. A person checks a handful; listing the registry
+# (ids are sequential) with each document's status and revocation reason takes thousands.
+LOOKUPS_PER_HOUR = 60
+_lookups: dict[str, deque[float]] = {}
+_lookups_lock = threading.Lock()
+
+
+def _client() -> str:
+    try:
+        ip = st.context.ip_address
+    except Exception:  # no request (a bare run)
+        ip = None
+    return ip if isinstance(ip, str) and ip else "session:" + str(id(st.session_state))
+
+
+def _may_look_up(value: str | bytes) -> bool:
+    """False once this client has looked up LOOKUPS_PER_HOUR different documents within the hour; the same one
+    again (a rerun, a language switch) is free."""
+    digest = hashlib.sha256(value if isinstance(value, bytes) else value.encode()).hexdigest()
+    done = st.session_state.setdefault("_verified", set())
+    if digest in done:
+        return True
+    now = time.monotonic()
+    with _lookups_lock:
+        recent = _lookups.setdefault(_client(), deque())
+        while recent and recent[0] < now - 3600:
+            recent.popleft()
+        if len(recent) >= LOOKUPS_PER_HOUR:
+            return False
+        recent.append(now)
+    done.add(digest)
+    return True
+
+
+def _check(value: str | bytes, today: date) -> None:
+    if not _may_look_up(value):
+        st.warning(ui_text("verifypage.too_many", limit=LOOKUPS_PER_HOUR))
+        return
+    _show(verify(value, common.db(), today))
+
+
 def verify_page() -> None:
     st.title(ui_text("verifypage.heading"))
     st.write(ui_text("verifypage.intro"))
@@ -86,6 +131,6 @@ def verify_page() -> None:
     pdf = file_input(ui_text("verifypage.pdf"), key="verify-pdf", kinds=("pdf",), max_mb=10)
     today = date.today()
     if pdf is not None:
-        _show(verify(pdf.getvalue(), common.db(), today))
+        _check(pdf.getvalue(), today)
     elif code.strip():
-        _show(verify(code.strip(), common.db(), today))
+        _check(code.strip(), today)
