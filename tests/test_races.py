@@ -184,3 +184,42 @@ def test_fifty_wrong_passwords_at_once_lock_the_account_after_exactly_five(share
     with pytest.raises(UserError, match="locked"):
         accounts.authenticate(db, "lock@example.vn", "the-right-one")
     assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'user.locked'").fetchone()[0] == 1
+
+
+def test_twenty_people_saving_at_once_lose_no_answer(shared):
+    """Twenty sessions, each on its own connection as in the app, save answers at the same time, some into the
+    same company's draft (two colleagues): no save fails, and every answer saved is the one stored."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    db, path = shared
+    drafts = []
+    for i in range(10):
+        org = accounts.create_organisation(db, actor=accounts.SYSTEM, kind="sme", name=f"Xưởng {i}")
+        people = [accounts.get_actor(db, accounts.create_user(
+            db, actor=accounts.SYSTEM, email=f"p{i}-{k}@x.vn", password="password-x", role="sme",
+            organisation_id=org)) for k in range(2)]
+        drafts.append((people, workflow.start_draft(db, people[0], org, C)["id"]))
+    ids = [i.id for i in C.indicators if i.section != "PRO" and i.relevant is None and not i.derived_from
+           and i.choices][:12]
+    work = [(people[k], draft, ids[k::2]) for people, draft in drafts for k in range(2)]  # 20 sessions
+
+    def session(job) -> int:
+        person, draft, mine = job
+        conn = open_db(path)
+        failed = 0
+        try:
+            for indicator in mine:
+                value = C.indicator(indicator).choices[0].name
+                try:
+                    workflow.save_answer(conn, person, draft, indicator, value, C)
+                except Exception:  # noqa: BLE001 - any failure is a lost save
+                    failed += 1
+        finally:
+            conn.close()
+        return failed
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        assert sum(pool.map(session, work)) == 0
+    for _, draft in drafts:
+        stored = workflow.answer_set(db, draft).values
+        assert {k: v for k, v in stored.items() if k in ids} == {i: C.indicator(i).choices[0].name for i in ids}
