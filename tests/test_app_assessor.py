@@ -249,3 +249,21 @@ def test_the_public_check_stops_a_client_that_walks_through_the_registry(data_di
     at.text_input(key="verify_input").input("VN-CLF-2026-000004").run()
     assert "Bạn đã kiểm tra 3 tài liệu khác nhau trong một giờ qua" in texts(at)
     assert not at.exception
+
+
+def test_the_public_check_shows_what_an_address_carries_as_text_never_as_links_or_images(data_dir):
+    """A crafted QR address whose content is markdown (a 'Renew' link, an image from another site) is shown as
+    the characters it is."""
+    import json
+    import re
+
+    from accreditation import signing
+
+    evil = "[Gia hạn / Renew](https://evil.example/pay) ![x](https://evil.example/pixel.png)"
+    payload = signing.b64url_encode(json.dumps({"id": evil, "tax": evil, "name": evil}).encode())
+    at = app({"verify": evil, "p": payload, "s": "AAAA"})
+    assert not at.exception
+    bodies = [e.proto.body for e in at.get("markdown")] + [e.proto.body for e in at.get("alert")]
+    assert "evil.example/pay" in at.text_input(key="verify_input").value  # shown as typed text in the box
+    assert not any(re.search(r"(?<!\\)\]\(https?://", b) for b in bodies), bodies
+    assert not any("<img" in e.proto.body for e in at.get("html"))
