@@ -268,6 +268,21 @@ def open_round(db: Database, actor: Actor, name: str, year: int, opens_on: date,
     return get_round(db, round_id)
 
 
+def cancel_round(db: Database, actor: Actor, round_id: int) -> dict[str, Any]:
+    """Remove a round that is still open (a mistyped name, a round opened by mistake); its name can then be used
+    again. A published round is history and is never removed. Returns the round as it was."""
+    require(actor, "round.manage")
+    with write_tx(db):
+        found = get_round(db, round_id)
+        if found["status"] != "open":
+            raise UserError.from_key("register.round_published", name=found["name"],
+                                     date=(found["published_at"] or "")[:10])
+        db["award_rounds"].delete(round_id)
+        audit.record(db, actor=actor.as_dict(), action="round.cancel", entity="award_round", entity_id=round_id,
+                     before={k: found[k] for k in ("name", "year", "opens_on", "closes_on", "status")})
+    return found
+
+
 def candidates(db: Database, round_id: int, as_of: date | None = None,
                criteria: Criteria | None = None) -> list[Entry]:
     """Who a round would list if published on `as_of` (default today): the register's pioneers and champions

@@ -137,6 +137,19 @@ def test_a_round_without_a_name_gives_a_message_not_a_traceback(data_dir):
     assert "Chưa có đợt nào." in texts(at)
 
 
+def test_the_administrator_deletes_a_mistyped_round_after_a_confirmation(data_dir):
+    at = goto(sign_in("admin@demo.vn"), "awards")
+    at.text_input(key="round_name").input("Đợt 1 năm 2062").run()
+    button(at, "Mở đợt").click().run()
+    [round_] = register.rounds(database(data_dir))
+    assert at.button(key=f"publish:{round_['id']}").disabled  # nobody to publish yet
+    at.button(key=f"cancel:{round_['id']}").click().run()
+    assert "Xoá đợt Đợt 1 năm 2062? Đợt chưa công bố nên không có gì công khai bị mất." in texts(at)
+    at.button(key=f"cancel-yes:{round_['id']}").click().run()
+    assert "Đã xoá đợt Đợt 1 năm 2062." in texts(at) and "Chưa có đợt nào." in texts(at) and not at.exception
+    assert register.rounds(database(data_dir)) == []
+
+
 def test_who_reaches_the_register_and_the_award_rounds():
     def urls(actor):
         return {p.url for p in allowed_pages(actor)}

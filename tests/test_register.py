@@ -289,6 +289,18 @@ def test_a_round_without_candidates_is_not_published(db):
     assert register.round_entries(db, round_["id"]) == []
 
 
+def test_an_open_round_can_be_deleted_and_its_name_used_again_a_published_one_never(db, several):
+    mistyped = open_2026(db)
+    assert register.cancel_round(db, admin(db), mistyped["id"])["name"] == "Đợt 1 năm 2026"
+    assert register.rounds(db) == []
+    assert [e["action"] for e in audit.entries(db, "award_round", mistyped["id"])] == ["round.open", "round.cancel"]
+    again = open_2026(db)  # the name is free again
+    register.publish_round(db, admin(db), again["id"])
+    with refused("đã được công bố"):
+        register.cancel_round(db, admin(db), again["id"])
+    assert len(register.round_entries(db, again["id"])) == 2
+
+
 @pytest.mark.parametrize("name, year, opens, closes, message", [
     ("  ", 2026, date(2026, 1, 1), date(2026, 12, 31), "hãy đặt tên"),
     ("Đợt 2", 2026, date(2026, 6, 1), date(2026, 5, 31), "ngày kết thúc"),
@@ -318,11 +330,13 @@ def test_only_the_company_itself_may_list_or_unlist_it(db, email):
 
 @pytest.mark.parametrize("email", ["sme@demo.vn", "assessor@demo.vn", "brand@demo.vn", "authority@demo.vn",
                                    "association@demo.vn"])
-def test_only_the_administrator_opens_and_publishes_rounds(db, email, several):
+def test_only_the_administrator_opens_publishes_and_deletes_rounds(db, email, several):
     actor = accounts.user_for_email(db, email)
     with pytest.raises(UserError):
         register.open_round(db, actor, "Đợt lạ", 2026, date(2026, 1, 1), date(2026, 12, 31))
     round_ = open_2026(db)
     with pytest.raises(UserError):
         register.publish_round(db, actor, round_["id"])
+    with pytest.raises(UserError):
+        register.cancel_round(db, actor, round_["id"])
     assert [r["status"] for r in register.rounds(db)] == ["open"]

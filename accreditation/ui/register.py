@@ -134,6 +134,15 @@ def _publish(actor, round_id: int, name: str) -> None:
         common.flash("error", common.error_text(exc))
 
 
+def _cancel(actor, round_id: int) -> None:
+    st.session_state.pop("pending_cancel", None)
+    try:
+        done = register.cancel_round(common.db(), actor, round_id)
+        common.flash("success", ui_text("awards.cancelled", name=common.md(done["name"])))
+    except UserError as exc:
+        common.flash("error", common.error_text(exc))
+
+
 def _round(actor, database, criteria, lang: str, r: dict) -> None:
     status = ui_text(f"awards.status.{r['status']}")
     st.markdown(f"**{common.md(r['name'])}** · {status}")
@@ -144,14 +153,24 @@ def _round(actor, database, criteria, lang: str, r: dict) -> None:
         _table(register.round_rows_for_people(rows, lang, criteria), f"awards_table:{r['id']}")
         return
     found = register.candidates(database, r["id"], criteria=criteria)
-    if not found:
+    if found:
+        st.caption(ui_text("awards.candidates", count=len(found)))
+        _table(register.rows_for_people(found, lang, criteria), f"candidates_table:{r['id']}")
+    else:
         st.info(ui_text("awards.no_candidates"))
-        return
-    st.caption(ui_text("awards.candidates", count=len(found)))
-    _table(register.rows_for_people(found, lang, criteria), f"candidates_table:{r['id']}")
-    st.button(ui_text("awards.publish"), key=f"publish:{r['id']}",
-              on_click=lambda: st.session_state.update(pending_publish=r["id"]))
-    if st.session_state.get("pending_publish") == r["id"]:  # ask once more: a published list is final
+    c1, c2 = st.columns(2)
+    c1.button(ui_text("awards.publish"), key=f"publish:{r['id']}", disabled=not found,
+              on_click=lambda: st.session_state.update(pending_publish=r["id"], pending_cancel=None))
+    c2.button(ui_text("awards.cancel"), key=f"cancel:{r['id']}", help=ui_text("awards.cancel_help"),
+              on_click=lambda: st.session_state.update(pending_cancel=r["id"], pending_publish=None))
+    if st.session_state.get("pending_cancel") == r["id"]:
+        st.warning(ui_text("awards.cancel_confirm", name=common.md(r["name"])))
+        y, n = st.columns(2)
+        y.button(ui_text("awards.cancel_yes"), key=f"cancel-yes:{r['id']}", type="primary", on_click=_cancel,
+                 args=(actor, r["id"]))
+        n.button(ui_text("awards.publish_no"), key=f"cancel-no:{r['id']}",
+                 on_click=lambda: st.session_state.pop("pending_cancel", None))
+    if found and st.session_state.get("pending_publish") == r["id"]:  # ask once more: a published list is final
         st.warning(ui_text("awards.publish_confirm", name=common.md(r["name"]), count=len(found)))
         y, n = st.columns(2)
         y.button(ui_text("awards.publish_yes"), key=f"publish-yes:{r['id']}", type="primary", on_click=_publish,
