@@ -135,11 +135,17 @@ def test_each_role_is_offered_only_its_own_pages(data_dir):
     app()  # first run creates the demo data
     db = open_db(data_dir / "accreditation.db")
     urls = {email: [p.url for p in allowed_pages(user_for_email(db, email))]
-            for email in ("sme@demo.vn", "assessor@demo.vn", "brand@demo.vn", "admin@demo.vn")}
+            for email in ("sme@demo.vn", "assessor@demo.vn", "brand@demo.vn", "admin@demo.vn", "authority@demo.vn",
+                          "association@demo.vn")}
     assert urls["sme@demo.vn"][:3] == ["home", "profile", "self-assessment"] and "verify" in urls["sme@demo.vn"]
     assert "queue" in urls["assessor@demo.vn"] and "self-assessment" not in urls["assessor@demo.vn"]
     assert "queue" not in urls["sme@demo.vn"] and "review" not in urls["brand@demo.vn"]
-    assert [p.url for p in allowed_pages(None)] == ["login", "accept-invitation", "verify"]
+    # the scheme's partners: statistics for an authority, shared results for an association, nothing of a company's
+    assert "scheme" in urls["authority@demo.vn"] and "scheme" in urls["admin@demo.vn"]
+    assert not {"portfolio", "review", "queue", "self-assessment", "cases"} & set(urls["authority@demo.vn"])
+    assert "portfolio" in urls["association@demo.vn"] and "scheme" not in urls["association@demo.vn"]
+    assert [p.url for p in allowed_pages(None)] == ["login", "sign-up", "reset-password", "accept-invitation",
+                                                   "verify", "awardees"]
 
 
 def test_a_page_a_role_may_not_see_cannot_be_reached_by_url(data_dir):

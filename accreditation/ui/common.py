@@ -82,7 +82,7 @@ def current_actor() -> Actor | None:
     or an expiry ends an open tab too): from this session's token, else from the session cookie (a refresh, a new
     tab), else from an identity provider's login (st.login) mapped to a local user by e-mail. A session token in
     the URL (`?s=`, as older versions made) is ignored and removed."""
-    if SESSION_PARAM in st.query_params:
+    if SESSION_PARAM in st.query_params and "p" not in st.query_params:  # a QR link's `s` is its signature
         del st.query_params[SESSION_PARAM]
     if "actor" in st.session_state:
         token = st.session_state.get("token")
