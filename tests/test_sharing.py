@@ -17,11 +17,12 @@ def sme(db):
     return accounts.user_for_email(db, "sme@demo.vn")
 
 
-def test_the_list_of_brands_holds_brands_only_and_never_their_codes(db):
+def test_the_list_holds_brands_and_associations_only_and_never_their_codes(db):
     accounts.create_organisation(db, actor=accounts.SYSTEM, kind="brand", name="An Phát Retail", invite_code="AP-2026")
     listed = sharing.brands(db)
-    assert [b["name"] for b in listed] == ["An Phát Retail", "Demo Apparel Brand Ltd."]
-    assert all(set(b) == {"id", "name"} for b in listed)
+    assert [(b["name"], b["kind"]) for b in listed] == [
+        ("An Phát Retail", "brand"), ("Demo Apparel Brand Ltd.", "brand"), ("Hiệp hội Dệt May (demo)", "association")]
+    assert all(set(b) == {"id", "name", "kind"} for b in listed)  # no invitation code, no chamber, no company
 
 
 def test_share_by_brand_and_withdraw_with_audit_entries(db, sme, brand):
