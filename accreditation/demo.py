@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from accreditation import accounts, review, sharing, workflow
+from accreditation import accounts, register, review, sharing, workflow
 from criteria.datafiles import default_criteria
 from scoring.tax_codes import check_digit
 
@@ -116,6 +116,7 @@ def _suppliers(db: Database) -> list[tuple[str, str, str]]:
         sharing.share(db, user, org_id, brand_id=brand["id"])
         if outcome == "approved":
             _approve(db, assessor, second, draft["id"], criteria, size, issued)
+            register.set_listed(db, user, org_id, True)  # so the public register of awardees is not empty
         elif outcome == "rejected":
             review.start(db, assessor, draft["id"])
             review.reject(db, assessor, draft["id"], "Có trẻ 14 tuổi vận hành máy; thực hiện kế hoạch khắc phục.",
