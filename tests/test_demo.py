@@ -176,5 +176,6 @@ def test_the_printed_address_follows_streamlit_s_options(monkeypatch, argv, env,
 def test_the_demo_register_of_awardees_lists_the_approved_suppliers(db):
     from accreditation import register
 
+    demo.ensure_demo_data(db)
     listed = sorted(e.company_name for e in register.entries(db, date.today()))
     assert listed == ["Công ty TNHH Thêu ren Văn Lâm", "Xưởng Gỗ Mỹ nghệ Đồng Kỵ"]
