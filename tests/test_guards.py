@@ -16,7 +16,7 @@ from typing import Any, Callable
 import pytest
 from argon2 import PasswordHasher
 
-from accreditation import accounts, actions, cases, documents, invitations, notify, review, sharing, workflow
+from accreditation import accounts, actions, cases, documents, invitations, notify, register, review, sharing, workflow
 from accreditation.errors import UserError
 from accreditation.permissions import can
 from accreditation.store.db import open_db
@@ -25,7 +25,7 @@ from scoring.engine import assess
 from seed import VISIT, example_values, record_case_steps, record_checks, review_everything, second_lead
 
 C = default_criteria()
-MODULES = (accounts, workflow, review, sharing, documents, actions, notify, cases, invitations)
+MODULES = (accounts, workflow, review, sharing, documents, actions, notify, cases, invitations, register)
 # Functions that take an actor but change nothing a permission governs, and why.
 EXEMPT = {
     "accounts.start_session": "signs in the user who has just proved their password",
@@ -117,6 +117,15 @@ def _roster_record():
     from seed import ADULTS
 
     return checks.roster_record(ADULTS, "roster.csv", date.today(), C)
+
+
+def _round_with_candidate(db, ids) -> int:
+    """An open award round with one candidate: the company in review, approved (a verified certificate) and
+    listed on the register."""
+    review.approve(db, accounts.user_for_email(db, "assessor2@demo.vn"), ids["review"], C)
+    register.set_listed(db, accounts.get_actor(db, ids["review_user"]), ids["review_org"], True)
+    year = date.today().year
+    return register.open_round(db, accounts.SYSTEM, "Đợt thử", year, date(year, 1, 1), date(year, 12, 31))["id"]
 
 
 # name -> (action, resource(db, ids), call(db, actor, ids))
@@ -313,6 +322,14 @@ CASES: dict[str, tuple[str, Resource, Callable]] = {
         db, a, _closure_requested(db, i), "the school letter is missing")),
     "cases.get_case": ("case.view", _case_resource, lambda db, a, i: cases.get_case(db, a, _case(db, i))),
     "cases.list_cases": ("page.cases", _none, lambda db, a, i: cases.list_cases(db, a)),
+    "register.set_listed": ("listing.manage", _org("submitted_org"), lambda db, a, i: register.set_listed(
+        db, a, i["submitted_org"], True)),
+    "register.open_round": ("round.manage", _none, lambda db, a, i: register.open_round(
+        db, a, "Đợt 1", 2026, date(2026, 1, 1), date(2026, 12, 31))),
+    "register.publish_round": ("round.manage", _none, lambda db, a, i: register.publish_round(
+        db, a, _round_with_candidate(db, i))),
+    "register.cancel_round": ("round.manage", _none, lambda db, a, i: register.cancel_round(
+        db, a, register.open_round(db, accounts.SYSTEM, "Đợt nhầm", 2026, date(2026, 1, 1), date(2026, 12, 31))["id"])),
 }
 
 # Who acts: relative to the company a case is about (`own`), or fixed users of the world.
