@@ -364,6 +364,8 @@ def dashboard(db: Database, actor: Actor, *, provinces: Iterable[str] = (), sect
     if low:
         companies = companies[companies["submitted_at"] >= low]
     companies = companies[_in(companies, scope, provinces, sectors)].reset_index(drop=True)
+    extracted = query.results(db, companies)
+    companies["knockout"] = [extracted[int(i)][1] for i in companies["assessment_id"]]
     companies["size_band"] = size_band(companies["size"])
     companies["tier"] = companies["tier"].map(lambda t: t if isinstance(t, str) and t else NOT_ELIGIBLE)
     companies["formality"] = companies["legal_form"].map(lambda v: FORMALITY.get(v, UNKNOWN))
@@ -384,7 +386,7 @@ def dashboard(db: Database, actor: Actor, *, provinces: Iterable[str] = (), sect
     trends = _trends(subs, span, hide)
 
     ids = companies["assessment_id"].astype("int64").tolist()
-    answers = query.indicator_answers(db, ids)
+    answers = query.indicator_answers(extracted, ids)
     return Dashboard(
         suppressed=hide, threshold=suppression.THRESHOLD, scope_province=scope, as_of=as_of, provinces=provinces,
         sectors=sectors, quarters=(quarter_from, quarter_to), headline=headline, breakdowns=breakdowns,
