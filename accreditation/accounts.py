@@ -336,7 +336,7 @@ def ensure_demo_data(db: Database) -> list[tuple[str, str, str]] | None:
     orgs = {
         "sme": create_organisation(db, actor=SYSTEM, kind="sme", name="Công ty TNHH May mặc Thuận An Xanh", tax_code="3709123455",
                                    address="Đường ĐT743, phường Thuận Giao", province="Thành phố Hồ Chí Minh",
-                                   sector="garment", size=850, products="Áo sơ mi, quần âu xuất khẩu"),
+                                   sector="garment", size=850, legal_form="enterprise", products="Áo sơ mi, quần âu xuất khẩu"),
         "chamber": create_organisation(db, actor=SYSTEM, kind="chamber", name="VCCI — Văn phòng giới sử dụng lao động (demo)"),
         "brand": create_organisation(db, actor=SYSTEM, kind="brand", name="Demo Apparel Brand Ltd.", invite_code="BRAND-DEMO"),
         "admin": create_organisation(db, actor=SYSTEM, kind="admin", name="Ban quản lý Giải thưởng (demo)"),

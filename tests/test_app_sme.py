@@ -42,8 +42,9 @@ def test_answers_autosave_and_come_back_after_a_refresh(data_dir, monkeypatch):
     assert q(fresh, "PRO-01").value == "no"
     db = open_db(data_dir / "accreditation.db")
     assessment = workflow.latest(db, 1)
-    # PRO-05 (the sector) and PRO-06 (the number of workers) are answered by the company profile, not asked again
-    assert workflow.answer_set(db, assessment["id"]).values == {"PRO-01": "no", "PRO-05": "garment", "PRO-06": 850}
+    # PRO-05 (sector), PRO-06 (number of workers) and PRO-07 (legal form) come from the company profile, not asked
+    assert workflow.answer_set(db, assessment["id"]).values == {"PRO-01": "no", "PRO-05": "garment", "PRO-06": 850,
+                                                                "PRO-07": "enterprise"}
 
 
 def test_skip_logic_shows_follow_up_questions_only_when_relevant(data_dir):

@@ -81,7 +81,7 @@ def test_serving_a_network_address_without_a_public_address_is_refused(tmp_path,
 
     monkeypatch.setenv("ACCREDITATION_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("ACCREDITATION_PUBLIC_URL", raising=False)
-    monkeypatch.delenv("STREAMLIT_SERVER_ADDRESS", raising=False)
+    monkeypatch.setenv("STREAMLIT_SERVER_ADDRESS", "localhost")  # serve.main sets it from the options: restored after
     monkeypatch.setenv("ACCREDITATION_LANG", "en")
     assert serve.main(["--server.address", "0.0.0.0"]) == 1
     assert "Set ACCREDITATION_PUBLIC_URL" in capsys.readouterr().err
