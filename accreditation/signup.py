@@ -519,6 +519,23 @@ def request_reset(db: Database, email: str, language: str = "vi") -> None:
         _mail(db, mail, "reset", user["language"] or language, link=reset_link(token), minutes=RESET_MINUTES)
 
 
+def reset_link_for(db: Database, actor: Actor, user_id: int) -> str:
+    """The administrator makes a reset link for a user, to pass on by another channel (an installation without
+    e-mail, a mailbox that lost it). Shown once: only its hash is kept; it works like an e-mailed one."""
+    require(actor, "users.manage")
+    with write_tx(db):
+        users = db.execute_returning_dicts("SELECT id FROM users WHERE id = ? AND active = 1", [user_id])
+        if not users:
+            raise UserError.from_key("signup.no_such_user")
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        now = _now()
+        db.execute("DELETE FROM password_resets WHERE user_id = ? AND used_at IS NULL", [user_id])
+        db["password_resets"].insert({"token_hash": _hash(token), "user_id": user_id, "created_at": _stamp(now),
+                                      "expires_at": _stamp(now + timedelta(minutes=RESET_MINUTES))})
+        audit.record(db, actor=actor.as_dict(), action="password.reset_link", entity="user", entity_id=user_id)
+    return reset_link(token)
+
+
 def _reset_row(db: Database, token: str | None) -> dict[str, Any]:
     token = (token or "").strip()
     if not _TOKEN.fullmatch(token):

@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from apptest import app, data_dir, goto, sign_in, texts  # noqa: F401 - data_dir is a fixture
+from smtp_server import smtp  # noqa: F401 - fixture
+
 from accreditation import accounts, signup
 from accreditation.store.db import open_db
-from smtp_server import smtp  # noqa: F401 - fixture
 
 URL = "https://giaithuong.example.vn"
 
@@ -132,7 +132,7 @@ def test_a_forgotten_password_is_reset_through_the_emailed_link(data_dir, smtp):
 
 def test_without_email_the_forgotten_password_page_says_to_ask_the_administrator(data_dir):
     at = goto(app(), "reset_password")
-    assert "Hãy nhờ quản trị viên đặt mật khẩu mới" in texts(at) and not at.text_input
+    assert "Hãy nhờ quản trị viên gửi cho bạn liên kết đặt mật khẩu mới." in texts(at) and not at.text_input
 
 
 @pytest.mark.parametrize("email", ["sme@demo.vn", "brand@demo.vn", "authority@demo.vn"])
@@ -153,7 +153,11 @@ def test_every_signed_in_user_changes_their_password_with_the_current_one(data_d
 
 
 def test_an_invited_supplier_with_another_address_is_told_to_confirm_it(data_dir, smtp):
-    from test_app_invitations import links, send_list, token  # the brand's list of three
+    from test_app_invitations import (  # the brand's list of three
+        links,
+        send_list,
+        token,
+    )
 
     sent = links(send_list(goto(sign_in("brand@demo.vn"), "invite")))
     smtp.wait_for(3)
@@ -170,3 +174,20 @@ def test_an_invited_supplier_with_another_address_is_told_to_confirm_it(data_dir
     confirm = link_in(smtp.wait_for(4)[3], "confirm")
     done = open_link(confirm, "signup", signup.CONFIRM_PARAM)
     assert "Lời mời của Demo Apparel Brand Ltd. đã được nhận" in texts(done)
+
+
+def test_without_email_the_administrator_makes_a_reset_link_that_works_once(data_dir):
+    admin = goto(sign_in("admin@demo.vn"), "registrations")
+    db = open_db(data_dir / "accreditation.db")
+    sme = accounts.user_for_email(db, "sme@demo.vn")
+    admin.selectbox(key="reg_reset_user").set_value(sme.id).run()
+    admin = button(admin, "Tạo liên kết đặt lại").click().run()
+    assert not admin.exception and "Liên kết đặt lại cho sme@demo.vn" in texts(admin)
+    link = admin.code[0].value
+    assert re.fullmatch(r"http://localhost:8501/reset-password\?reset=[A-Za-z0-9_-]{43}", link), link
+    visitor = open_link(link, "reset_password", signup.RESET_PARAM)
+    visitor.text_input(key="reset_new").input("mat-khau-moi-2026")
+    visitor.text_input(key="reset_new2").input("mat-khau-moi-2026")
+    visitor = button(visitor, "Lưu mật khẩu mới").click().run()
+    assert "Mật khẩu đã được đổi" in texts(visitor)
+    assert "đã được dùng" in texts(open_link(link, "reset_password", signup.RESET_PARAM))

@@ -11,11 +11,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from argon2 import PasswordHasher
+from smtp_server import smtp  # noqa: F401 - fixture
 
 from accreditation import accounts, invitations, sharing, signup
 from accreditation.errors import UserError
 from accreditation.store.db import open_db
-from smtp_server import smtp  # noqa: F401 - fixture
 
 URL = "https://giaithuong.example.vn"
 DEMO_TAX = "3709123455"  # the demo company's
@@ -372,3 +372,16 @@ def test_wrong_current_passwords_are_throttled(db):
             signup.change_password(db, sme, "guess-guess", "mat-khau-moi-2026")
     with pytest.raises(UserError, match="Too many attempts"):
         signup.change_password(db, sme, accounts.DEMO_PASSWORD, "mat-khau-moi-2026")
+
+
+def test_the_administrator_alone_makes_a_reset_link_and_it_ends_every_session(db):
+    sme = accounts.user_for_email(db, "sme@demo.vn")
+    session = accounts.start_session(db, sme)
+    for email in ("sme@demo.vn", "brand@demo.vn", "assessor@demo.vn", "authority@demo.vn"):
+        with pytest.raises(UserError):
+            signup.reset_link_for(db, accounts.user_for_email(db, email), sme.id)
+    link = signup.reset_link_for(db, accounts.user_for_email(db, "admin@demo.vn"), sme.id)
+    assert link.startswith("http://localhost:8501/reset-password?reset=")
+    signup.reset_password(db, token_of(link), "mat-khau-moi-2026")
+    assert accounts.resume_session(db, session) is None
+    assert signed_in(db, "sme@demo.vn", "mat-khau-moi-2026")

@@ -243,7 +243,6 @@ def registrations_page() -> None:
     rows = signup.pending(database, actor)
     if not rows:
         st.info(ui_text("registrations_ui.none"))
-        return
     for row in rows:
         with st.container(border=True):
             what = (ui_text("registrations_ui.join", company=common.md(row["joins"])) if row["joins"]
@@ -265,3 +264,23 @@ def registrations_page() -> None:
                 signup.discard(database, actor, row["id"])
                 common.flash("success", ui_text("registrations_ui.discarded"))
                 st.rerun()
+    _reset_link(database, actor)
+
+
+def _reset_link(database, actor) -> None:
+    """A reset link for a user, made by the administrator to pass on (the forgotten-password page sends people
+    here when the installation has no e-mail)."""
+    from accreditation import accounts
+
+    st.divider()
+    st.subheader(ui_text("registrations_ui.reset_heading"))
+    st.caption(ui_text("registrations_ui.reset_intro", minutes=signup.RESET_MINUTES))
+    users = {u["id"]: f"{u['email']} · {u['organisation']}" for u in accounts.list_users(database, actor)
+             if u["active"] and u["id"] != actor.id}
+    chosen = st.selectbox(ui_text("registrations_ui.reset_user"), list(users), index=None, key="reg_reset_user",
+                          format_func=lambda i: users.get(i, str(i)), placeholder=ui_text("signup_ui.choose"))
+    if st.button(ui_text("registrations_ui.reset_make"), key="reg_reset_make", disabled=chosen is None):
+        link = signup.reset_link_for(database, actor, chosen)
+        st.success(ui_text("registrations_ui.reset_made", email=common.md(users[chosen].split(" · ")[0]),
+                           minutes=signup.RESET_MINUTES))
+        st.code(link, language=None, wrap_lines=True)
