@@ -16,7 +16,10 @@ from typing import Any, Callable
 import pytest
 from argon2 import PasswordHasher
 
-from accreditation import accounts, actions, cases, documents, invitations, notify, register, review, sharing, workflow
+from accreditation import (accounts, actions, cases, criteria_install, documents, invitations, notify, register, review,
+                           sharing, workflow)
+from accreditation.offline import export as offline_export
+from accreditation.offline import importing as offline_import
 from accreditation.errors import UserError
 from accreditation.permissions import can
 from accreditation.store.db import open_db
@@ -25,7 +28,8 @@ from scoring.engine import assess
 from seed import VISIT, example_values, record_case_steps, record_checks, review_everything, second_lead
 
 C = default_criteria()
-MODULES = (accounts, workflow, review, sharing, documents, actions, notify, cases, invitations, register)
+MODULES = (accounts, workflow, review, sharing, documents, actions, notify, cases, invitations, register, offline_import,
+           criteria_install)
 # Functions that take an actor but change nothing a permission governs, and why.
 EXEMPT = {
     "accounts.start_session": "signs in the user who has just proved their password",
@@ -117,6 +121,29 @@ def _roster_record():
     from seed import ADULTS
 
     return checks.roster_record(ADULTS, "roster.csv", date.today(), C)
+
+
+def _offline_workbook() -> bytes:
+    """The questionnaire workbook with one answer picked, as a company fills it offline."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from accreditation.offline.layout import COLUMNS, FIRST_ROW
+
+    book = load_workbook(io.BytesIO(offline_export.build_workbook(C)))
+    sheet = next(ws for ws in book.worksheets if ws.title.startswith("FAM"))
+    row = next(r for r in range(FIRST_ROW, sheet.max_row + 1) if sheet.cell(r, 1).value == "FAM-01")
+    sheet.cell(row, COLUMNS.index("answer") + 1).value = "Có một phần"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _new_criteria_version(tmp: Path) -> bytes:
+    from test_criteria_diff import changed_sheets, write_workbook_of
+
+    return write_workbook_of(changed_sheets("2027.1"), tmp / "criteria-2027.1.xlsx").read_bytes()
 
 
 def _round_with_candidate(db, ids) -> int:
@@ -322,6 +349,11 @@ CASES: dict[str, tuple[str, Resource, Callable]] = {
         db, a, _closure_requested(db, i), "the school letter is missing")),
     "cases.get_case": ("case.view", _case_resource, lambda db, a, i: cases.get_case(db, a, _case(db, i))),
     "cases.list_cases": ("page.cases", _none, lambda db, a, i: cases.list_cases(db, a)),
+    "importing.import_into_draft": ("assessment.edit", _assessment("draft"),
+                                    lambda db, a, i: offline_import.import_into_draft(
+                                        db, a, i["draft"], _offline_workbook(), C, "bang-cau-hoi.xlsx")),
+    "criteria_install.install_criteria": ("criteria.manage", _none, lambda db, a, i: criteria_install.install_criteria(
+        db, a, _new_criteria_version(Path(db.conn.execute("PRAGMA database_list").fetchone()[2]).parent))),
     "register.set_listed": ("listing.manage", _org("submitted_org"), lambda db, a, i: register.set_listed(
         db, a, i["submitted_org"], True)),
     "register.open_round": ("round.manage", _none, lambda db, a, i: register.open_round(
