@@ -80,7 +80,7 @@ def _people(df: pd.DataFrame, first: str, labels: dict[str, str] | None, lang: s
                 out[header] = df[column].map(lambda v: (labels or {}).get(v, v)).astype("object")
         elif column == "section":
             sections = {s.id: s.label.get(lang) for s in criteria.sections}
-            out[header] = df[column].map(lambda v: sections.get(v, v)).astype("object")
+            out[header] = df[column].map(lambda v, words=sections: words.get(v, v)).astype("object")
         else:
             out[header] = pd.Series([_cell(v, column, hidden_word) for v in df[column].tolist()],
                                     index=df.index, dtype="object")
@@ -140,7 +140,7 @@ def export_csv(actor: Actor, dash: Dashboard, lang: str, criteria: Criteria) -> 
         writer.writerow([neutralise("# " + line)])
     writer.writerow([neutralise(_t(f"file.{c}", lang)) for c in ("table", "category", "measure", "value")])
     for title, table in _tables(dash, lang, criteria).items():
-        first, *measures = list(table.columns)
+        _, *measures = list(table.columns)
         for row in table.itertuples(index=False, name=None):
             for measure, value in zip(measures, row[1:]):
                 writer.writerow([neutralise(title), neutralise(str(row[0])), neutralise(measure),

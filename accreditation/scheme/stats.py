@@ -298,8 +298,8 @@ def _training(answers: pd.DataFrame, criteria: Criteria, hide: bool) -> pd.DataF
             continue
         scores = {c.name: c.score for c in criteria.lists[ind.list_name].choices if not c.na}
         mine = answers[answers["indicator"] == ind.id]
-        level = mine["answer"].map(lambda a: None if a not in scores or scores[a] is None else
-                                   "full" if scores[a] >= 100 else "none" if scores[a] <= 0 else "partial")
+        level = mine["answer"].map(lambda a, sc=scores: None if sc.get(a) is None else
+                                   "full" if sc[a] >= 100 else "none" if sc[a] <= 0 else "partial")
         cells = pd.Series({lv: int(mine.loc[level == lv, "answered"].sum()) for lv in ("full", "partial", "none")})
         rows.append((ind.id, int(cells.sum()), cells))
     out = []
