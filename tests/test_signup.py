@@ -385,3 +385,16 @@ def test_the_administrator_alone_makes_a_reset_link_and_it_ends_every_session(db
     signup.reset_password(db, token_of(link), "mat-khau-moi-2026")
     assert accounts.resume_session(db, session) is None
     assert signed_in(db, "sme@demo.vn", "mat-khau-moi-2026")
+
+
+def test_sending_the_link_again_makes_the_previous_one_stop_working(db, smtp):
+    signup.register(db, form())
+    first = token_of(link_in(smtp.wait_for(1)[0], "confirm"))
+    signup.resend_confirmation(db, "Thu@MinhPhat.vn")
+    signup.resend_confirmation(db, "nobody@nowhere.vn")  # says nothing, sends nothing
+    mails = smtp.wait_for(2)
+    assert [m.to for m in mails] == [["thu@minhphat.vn"], ["thu@minhphat.vn"]]
+    second = token_of(link_in(mails[1], "confirm"))
+    with pytest.raises(UserError, match="not valid"):
+        signup.confirm_email(db, first)
+    assert signup.confirm_email(db, second).actor.email == "thu@minhphat.vn"
