@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 from criteria.build import build_parts
@@ -71,10 +72,18 @@ def build_criteria(sheets: dict[str, Sheet], source: str = "") -> Criteria:
             issues += header_issues(parts_of[name], spec)
         elif name != "derivations":  # a derivations file that cannot be read is reported by read_derivations
             issues.append(LoadIssue(ErrorCode.FILE_MISSING, f"{name}.csv"))
+    if "indicators" in parts_of:
+        issues += condition_depth_issues(parts_of["indicators"])
     if issues:
         raise CriteriaLoadError(issues, source)
     parts = build_parts(parts_of, issues)
-    conditions = validate_parts(parts, issues)
+    try:
+        conditions = validate_parts(parts, issues)
+    except RecursionError:  # a condition nested in a way the depth check above did not foresee
+        issues.append(LoadIssue(ErrorCode.VALUE_INVALID, parts_of["indicators"].label, None, "relevant",
+                                {"reason": f"a condition is nested too deeply (at most {MAX_CONDITION_DEPTH} "
+                                           "levels of brackets and `not`)"}))
+        conditions = {}
     if issues or parts.settings is None:
         raise CriteriaLoadError(issues, source)
     return Criteria(
@@ -89,6 +98,39 @@ def build_criteria(sheets: dict[str, Sheet], source: str = "") -> Criteria:
         fingerprint=fingerprint(sheets),
         sheets=dict(sheets),
     )
+
+
+MAX_CONDITION_DEPTH = 32  # brackets and `not`s inside one another; real skip logic uses two or three
+_NOT = re.compile(r"(?<![A-Za-z0-9_{-])not(?![A-Za-z0-9_}-])", re.IGNORECASE)
+
+
+def condition_depth(text: str) -> int:
+    """How deeply a `relevant` condition nests: the deepest bracket plus every `not` (each is one level of the
+    recursive parser in criteria.conditions). Quoted text is not counted."""
+    text = re.sub(r"'[^']*'", "''", text)
+    deepest = depth = 0
+    for char in text:
+        if char == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == ")":
+            depth -= 1
+    return deepest + len(_NOT.findall(text))
+
+
+def condition_depth_issues(indicators: Sheet) -> list[LoadIssue]:
+    """A condition nested deeper than MAX_CONDITION_DEPTH, named by file, row and column, before anything parses
+    it: deeper nesting exhausts the parser's recursion (a crafted workbook, not skip logic anyone writes)."""
+    issues = []
+    for row, cells in indicators.rows:
+        text = cells.get("relevant") or ""
+        if "(" in text or "not" in text.lower():
+            depth = condition_depth(text)
+            if depth > MAX_CONDITION_DEPTH:
+                issues.append(LoadIssue(ErrorCode.VALUE_INVALID, indicators.label, row, "relevant",
+                                        {"reason": f"the condition is nested {depth} levels deep (at most "
+                                                   f"{MAX_CONDITION_DEPTH} levels of brackets and `not`)"}))
+    return issues
 
 
 def fingerprint(sheets: dict[str, Sheet]) -> str:

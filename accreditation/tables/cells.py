@@ -14,7 +14,8 @@ import pyarrow.compute as pc
 
 from accreditation.i18n import catalog_text
 from accreditation.tables.header import Header
-from accreditation.tables.result import CellProblem, ImportedTable
+from accreditation.tables.limits import MAX_CELL_CHARS, MAX_ROWS
+from accreditation.tables.result import CellProblem, ImportedTable, TableError
 from criteria.column_specs import ColumnSpec, TableSpec
 from criteria.yes_no import NO_WORDS, YES_WORDS
 
@@ -121,17 +122,21 @@ _NUMBER = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$"
 
 def _parse_numbers(arr: pa.Array) -> pa.Array:
     try:  # fast path: every cell is a plain number
-        return pc.cast(arr, pa.float64())
+        num = pc.cast(arr, pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        pass
-    arr = pc.replace_substring(arr, ",", ".")  # decimal comma, as Vietnamese Excel writes it
-    valid = pc.match_substring_regex(arr, _NUMBER)
-    return pc.cast(pc.if_else(valid, arr, pa.scalar(None, pa.string())), pa.float64())
+        arr = pc.replace_substring(arr, ",", ".")  # decimal comma, as Vietnamese Excel writes it
+        valid = pc.match_substring_regex(arr, _NUMBER)
+        num = pc.cast(pc.if_else(valid, arr, pa.scalar(None, pa.string())), pa.float64())
+    # "nan", "inf" and 1e309 parse as floats; no hours or head count is one (a bad cell)
+    return pc.if_else(pc.is_finite(num), num, pa.scalar(None, pa.float64()))
+
+
+_INT_LIMIT = 2.0 ** 53  # whole numbers a float holds exactly; 1e20 is not a number of hours or workers
 
 
 def _parse_ints(arr: pa.Array) -> pa.Array:
     num = _parse_numbers(arr)
-    whole = pc.equal(num, pc.floor(num))
+    whole = pc.and_(pc.equal(num, pc.floor(num)), pc.less_equal(pc.abs(num), _INT_LIMIT))
     return pc.cast(pc.if_else(whole, num, pa.scalar(None, pa.float64())), pa.int64())
 
 
@@ -213,9 +218,26 @@ def _to_frame(typed: dict[str, Any], spec: TableSpec, rownums: np.ndarray) -> pd
     return frame
 
 
+def _check_cell_lengths(raw: dict[str, pa.Array], spec: TableSpec, filename: str) -> None:
+    """A cell longer than MAX_CELL_CHARS (Excel's own limit) is refused, naming its row and column: no name, job
+    or code is that long, and such a cell would be stored and shown as it is."""
+    for name, arr in raw.items():
+        lengths = pc.utf8_length(arr)
+        longest = pc.max(lengths).as_py()
+        if longest is not None and longest > MAX_CELL_CHARS:
+            row = int(np.flatnonzero(np.asarray(pc.greater(lengths, MAX_CELL_CHARS).fill_null(False)))[0]) + 1
+            column = spec.column(name).label
+            raise TableError(*(catalog_text("imports.cell_too_long", lang, file=filename, row=row,
+                                            column=getattr(column, lang), chars=f"{longest:,}",
+                                            max=f"{MAX_CELL_CHARS:,}") for lang in ("vi", "en")))
+
+
 def finish(raw: dict[str, pa.Array], spec: TableSpec, header: Header, filename: str, encoding: str,
             delimiter: str | None, sheet: str | None, header_row: int) -> ImportedTable:
     n = len(next(iter(raw.values()))) if raw else 0
+    if n > MAX_ROWS:
+        raise TableError.from_key("imports.too_many_rows", file=filename, max=f"{MAX_ROWS:,}")
+    _check_cell_lengths(raw, spec, filename)
     rownums = np.arange(1, n + 1)
     raw = {k: _null_if_empty(v) for k, v in raw.items()}
     if raw and n:  # drop rows with nothing in any read column (Excel leaves such rows at the end)

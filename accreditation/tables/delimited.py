@@ -13,7 +13,8 @@ import pyarrow.csv as pacsv
 
 from accreditation.tables.cells import finish
 from accreditation.tables.decoding import decode, utf8_fast_path
-from accreditation.tables.header import HEADER_SCAN_ROWS, Header, check_required, find_header
+from accreditation.tables.header import HEADER_SCAN_ROWS, Header, check_required, check_width, find_header
+from accreditation.tables.limits import MAX_CELL_CHARS, MAX_ROWS
 from accreditation.tables.result import ImportedTable, TableError
 from criteria.column_specs import TableSpec
 
@@ -43,7 +44,7 @@ def read_csv(data: bytes, filename: str, spec: TableSpec, wanted: set[str] | Non
             score = (len(h.mapping), len(h.cells))
             if best is None or score > best[0]:
                 best = (score, delim, h)
-    header = check_required(best[2] if best else None, spec, filename)
+    header = check_width(check_required(best[2] if best else None, spec, filename), filename)
     delimiter = best[1]  # type: ignore[index]
     names = [f"c{i}" for i in range(len(header.cells))]
     include = [f"c{pos}" for pos, name in header.mapping.items() if wanted is None or name in wanted or
@@ -81,6 +82,8 @@ def read_csv(data: bytes, filename: str, spec: TableSpec, wanted: set[str] | Non
         raise TableError.from_key("imports.unreadable", file=filename) from None
     if ragged:
         _raise_ragged(text if text is not None else decode(data, filename)[0], delimiter, header, filename)
+    if table.num_rows > MAX_ROWS:
+        raise TableError.from_key("imports.too_many_rows", file=filename, max=f"{MAX_ROWS:,}")
     raw = {header.mapping[int(c[1:])]: table.column(c).combine_chunks() for c in include}
     del table
     return finish(raw, spec, header, filename, encoding, delimiter, None, header.index + 1)
@@ -91,10 +94,14 @@ def _raise_ragged(text: str, delimiter: str, header: Header, filename: str) -> N
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     expected = len(header.cells)
     data_row = 0
-    for i, cells in enumerate(reader):
-        if i <= header.index or not cells:
-            continue
-        data_row += 1
-        if len(cells) != expected:
-            raise TableError.from_key("imports.ragged", file=filename, row=data_row, line=reader.line_num,
-                                      cells=len(cells), expected=expected)
+    try:
+        for i, cells in enumerate(reader):
+            if i <= header.index or not cells:
+                continue
+            data_row += 1
+            if len(cells) != expected:
+                raise TableError.from_key("imports.ragged", file=filename, row=data_row, line=reader.line_num,
+                                          cells=len(cells), expected=expected)
+    except csv.Error:  # a cell longer than the csv module's field limit (131,072), or a quote never closed
+        raise TableError.from_key("imports.line_too_long", file=filename, row=data_row + 1,
+                                  max=f"{MAX_CELL_CHARS:,}") from None

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from accreditation.i18n import catalog_text
+from accreditation.tables.limits import MAX_COLUMNS
 from accreditation.tables.result import TableError
 from criteria.column_specs import TableSpec, normalise_header
 
@@ -72,6 +73,17 @@ def check_required(header: Header | None, spec: TableSpec, filename: str, sheet:
             catalog_text("imports.missing_columns", "en", file=filename, where=_where(sheet, "en"),
               columns="; ".join(f"{c.name} ({c.label.en})" for c in cols)),
         )
+    return header
+
+
+def check_width(header: Header, filename: str) -> Header:
+    """A header of more than MAX_COLUMNS cells (blank ones at its end do not count) is not a table of ours."""
+    width = len(header.cells)
+    while width and not header.cells[width - 1].strip():
+        width -= 1
+    if width > MAX_COLUMNS:
+        raise TableError.from_key("imports.too_many_columns", file=filename, columns=f"{width:,}",
+                                  max=f"{MAX_COLUMNS:,}")
     return header
 
 

@@ -9,7 +9,8 @@ from typing import Any
 import pyarrow as pa
 
 from accreditation.tables.cells import finish
-from accreditation.tables.header import HEADER_SCAN_ROWS, Header, check_required, find_header
+from accreditation.tables.header import HEADER_SCAN_ROWS, Header, check_required, check_width, find_header
+from accreditation.tables.limits import MAX_ROWS
 from accreditation.tables.result import ImportedTable, TableError
 from criteria.column_specs import TableSpec
 from criteria.sheets import cell_text
@@ -29,7 +30,8 @@ def read_workbook(data: bytes, filename: str, spec: TableSpec, sheet: str | None
     candidates = [sheet] if sheet is not None else names
     chosen: tuple[str, list[list[Any]], Header | None] | None = None
     for name in candidates:
-        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        # at most one row past the limit, so that a sheet of a million rows is refused without reading it all
+        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=HEADER_SCAN_ROWS + MAX_ROWS + 1)
         h = find_header([[cell_text(c) for c in r] for r in rows[:HEADER_SCAN_ROWS]], spec)
         ok = h is not None and all(c.name in h.mapping.values() for c in spec.required)
         if chosen is None or (ok and not (chosen[2] is not None and all(
@@ -42,8 +44,10 @@ def read_workbook(data: bytes, filename: str, spec: TableSpec, sheet: str | None
     name, rows, h = chosen
     if not any(any(c not in (None, "") for c in r) for r in rows):
         raise TableError.from_key("imports.empty_sheet", file=filename, sheet=name)
-    header = check_required(h, spec, filename, name)
+    header = check_width(check_required(h, spec, filename, name), filename)
     body = rows[header.index + 1:]
+    if len(body) > MAX_ROWS:
+        raise TableError.from_key("imports.too_many_rows", file=filename, max=f"{MAX_ROWS:,}")
     raw: dict[str, pa.Array] = {}
     for pos, col in header.mapping.items():
         if wanted is not None and col not in wanted and not spec.column(col).required:
