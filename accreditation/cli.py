@@ -61,6 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except (RecursionError, MemoryError):  # input nested or sized past what a reader's own limits foresaw
+        print(f"{_prefix(lang)}{catalog_text('cli.too_demanding', lang)}", file=sys.stderr)
+        return 2
     except Exception as exc:  # the last line of defence: one line, no traceback, unless debugging
         if os.environ.get("ACCREDITATION_DEBUG"):
             raise
@@ -123,17 +126,17 @@ def read_json(path: str) -> Any:
     if len(raw) > MAX_JSON_BYTES:
         raise UserError.from_key("cli.json_too_big", path=path, mb=MAX_JSON_BYTES // (1024 * 1024))
     try:
-        return json.loads(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:  # before ValueError below, of which it is a kind
+        raise UserError.from_key("cli.file_unreadable", path=path, reason=f"not UTF-8 ({exc.reason})") from None
+    try:
+        return json.loads(text)
     except RecursionError:
         raise UserError.from_key("cli.json_too_deep", path=path) from None
-    except ValueError as exc:
-        if not isinstance(exc, json.JSONDecodeError):  # an integer longer than int_max_str_digits
-            raise UserError.from_key("cli.json_number", path=path) from None
-        raise UserError.from_key("cli.bad_json", path=path, line=exc.lineno, column=exc.colno, reason=exc.msg) from None
-    except UnicodeDecodeError as exc:
-        raise UserError.from_key("cli.file_unreadable", path=path, reason=f"not UTF-8 ({exc.reason})") from None
     except json.JSONDecodeError as exc:
         raise UserError.from_key("cli.bad_json", path=path, line=exc.lineno, column=exc.colno, reason=exc.msg) from None
+    except ValueError:  # an integer longer than int_max_str_digits
+        raise UserError.from_key("cli.json_number", path=path) from None
 
 
 def criteria_from(path: str | None) -> "Criteria":

@@ -120,7 +120,8 @@ def classify(status: int, timed_out: bool, err: str) -> str:
     code = os.WEXITSTATUS(status)
     if code == 70:
         return "internal error"
-    if "Traceback (most recent call last)" in err:
+    if any(sign in err for sign in ("Traceback (most recent call last)", "stack backtrace:", "panicked at",
+                                    "Fatal Python error", "memory allocation of")):
         return "traceback"
     if code == 0:
         return "ok"
