@@ -54,10 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CriteriaLoadError as exc:
         print(catalog_text("cli.criteria_problems", lang, count=len(exc.issues), source=exc.source), file=sys.stderr)
         for line in exc.messages(lang):
-            print(f"  {line}", file=sys.stderr)
+            print(f"  {one_line(line)}", file=sys.stderr)
         return 1
     except (UserError, AnswerError) as exc:
-        print(f"{_prefix(lang)}{exc.message(lang)}", file=sys.stderr)
+        print(f"{_prefix(lang)}{one_line(exc.message(lang))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -69,6 +69,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"{_prefix(lang)}{catalog_text('cli.internal_error', lang, kind=type(exc).__name__)}", file=sys.stderr)
         return 70
+
+
+_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7f]}
+_CONTROL.update({0x0a: "\\n", 0x0d: "\\r", 0x09: "\\t", 0x2028: "\\u2028", 0x2029: "\\u2029", 0x85: "\\x85"})
+
+
+def one_line(text: str) -> str:
+    """A message as one line: control characters of values it quotes (a file name, an --as-of value, a cell) are
+    shown escaped, so a crafted value can neither break the message nor forge a line of its own."""
+    return text.translate(_CONTROL)
 
 
 def _prefix(lang: str) -> str:

@@ -72,17 +72,16 @@ def build_criteria(sheets: dict[str, Sheet], source: str = "") -> Criteria:
             issues += header_issues(parts_of[name], spec)
         elif name != "derivations":  # a derivations file that cannot be read is reported by read_derivations
             issues.append(LoadIssue(ErrorCode.FILE_MISSING, f"{name}.csv"))
-    if "indicators" in parts_of:
-        issues += condition_depth_issues(parts_of["indicators"])
+    issues += condition_issues(parts_of)
     if issues:
         raise CriteriaLoadError(issues, source)
     parts = build_parts(parts_of, issues)
     try:
         conditions = validate_parts(parts, issues)
-    except RecursionError:  # a condition nested in a way the depth check above did not foresee
+    except (RecursionError, ValueError) as exc:  # a condition the checks above did not foresee
         issues.append(LoadIssue(ErrorCode.VALUE_INVALID, parts_of["indicators"].label, None, "relevant",
-                                {"reason": f"a condition is nested too deeply (at most {MAX_CONDITION_DEPTH} "
-                                           "levels of brackets and `not`)"}))
+                                {"reason": f"a condition cannot be read ({type(exc).__name__}; at most "
+                                           f"{MAX_CONDITION_DEPTH} levels of brackets and `not`)"}))
         conditions = {}
     if issues or parts.settings is None:
         raise CriteriaLoadError(issues, source)
@@ -118,18 +117,33 @@ def condition_depth(text: str) -> int:
     return deepest + len(_NOT.findall(text))
 
 
-def condition_depth_issues(indicators: Sheet) -> list[LoadIssue]:
-    """A condition nested deeper than MAX_CONDITION_DEPTH, named by file, row and column, before anything parses
-    it: deeper nesting exhausts the parser's recursion (a crafted workbook, not skip logic anyone writes)."""
+MAX_CONDITION_DIGITS = 30  # a number in a condition (a head count, a score) never has more digits
+_LONG_NUMBER = re.compile(r"\d{%d,}" % (MAX_CONDITION_DIGITS + 1))
+
+
+def condition_issues(sheets: dict[str, Sheet]) -> list[LoadIssue]:
+    """Conditions (`relevant` of the indicators, `supplier_check_if` of the settings) nested deeper than
+    MAX_CONDITION_DEPTH or holding a number of more than MAX_CONDITION_DIGITS digits, named by file, row and column
+    before anything parses them: deeper nesting exhausts the parser's recursion and a 5,000-digit number its
+    integer conversion (a crafted workbook, not skip logic anyone writes)."""
     issues = []
-    for row, cells in indicators.rows:
-        text = cells.get("relevant") or ""
+    places = []
+    if "indicators" in sheets:
+        places += [(sheets["indicators"], row, "relevant", cells.get("relevant") or "")
+                   for row, cells in sheets["indicators"].rows]
+    if "settings" in sheets:
+        places += [(sheets["settings"], row, "value", cells.get("value") or "") for row, cells in sheets["settings"].rows
+                   if (cells.get("key") or "").strip() == "supplier_check_if"]
+    for sheet, row, column, text in places:
+        reasons = []
         if "(" in text or "not" in text.lower():
             depth = condition_depth(text)
             if depth > MAX_CONDITION_DEPTH:
-                issues.append(LoadIssue(ErrorCode.VALUE_INVALID, indicators.label, row, "relevant",
-                                        {"reason": f"the condition is nested {depth} levels deep (at most "
-                                                   f"{MAX_CONDITION_DEPTH} levels of brackets and `not`)"}))
+                reasons.append(f"the condition is nested {depth} levels deep (at most {MAX_CONDITION_DEPTH} levels "
+                               "of brackets and `not`)")
+        if _LONG_NUMBER.search(re.sub(r"'[^']*'", "''", text)):
+            reasons.append(f"the condition has a number of more than {MAX_CONDITION_DIGITS} digits")
+        issues += [LoadIssue(ErrorCode.VALUE_INVALID, sheet.label, row, column, {"reason": r}) for r in reasons]
     return issues
 
 
