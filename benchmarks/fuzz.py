@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-import fuzz_corpus  # noqa: E402
+import fuzz_corpus
 
 TIMEOUT_S = 10.0
 GB_KB = 1024 * 1024  # ru_maxrss is in kB on Linux
@@ -59,16 +59,17 @@ def argv_for(door: str, path: Path, i: int, work: Path) -> list[str]:
 
 def _preload() -> None:
     """What the commands import, loaded once before forking."""
-    import accreditation.cli  # noqa: F401
-    import accreditation.roster  # noqa: F401
-    import accreditation.suppliers  # noqa: F401
-    import accreditation.verify  # noqa: F401
-    import accreditation.pdf_qr  # noqa: F401
-    import criteria.datafiles
-    import criteria.loader  # noqa: F401
     import openpyxl  # noqa: F401
     import pypdf  # noqa: F401
     import python_calamine  # noqa: F401
+
+    import accreditation.cli
+    import accreditation.pdf_qr
+    import accreditation.roster
+    import accreditation.suppliers
+    import accreditation.verify  # noqa: F401
+    import criteria.datafiles
+    import criteria.loader
     import scoring.engine  # noqa: F401
 
     criteria.datafiles.default_criteria()

@@ -118,7 +118,7 @@ def condition_depth(text: str) -> int:
 
 
 MAX_CONDITION_DIGITS = 30  # a number in a condition (a head count, a score) never has more digits
-_LONG_NUMBER = re.compile(r"\d{%d,}" % (MAX_CONDITION_DIGITS + 1))
+_LONG_NUMBER = re.compile(rf"\d{{{MAX_CONDITION_DIGITS + 1},}}")
 
 
 def condition_issues(sheets: dict[str, Sheet]) -> list[LoadIssue]:

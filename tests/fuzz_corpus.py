@@ -17,8 +17,8 @@ import json
 import random
 import zipfile
 import zlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,8 +58,8 @@ def _col(n: int) -> str:
 
 def sheet_xml(rows: list[list[str]], dimension: str | None = None, extra_rows: str = "", doctype: str = "") -> str:
     """A worksheet part with inline strings (numbers as numbers)."""
-    out = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{doctype}'
-           '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">']
+    out = [(f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{doctype}'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')]
     if dimension:
         out.append(f'<dimension ref="{dimension}"/>')
     out.append("<sheetData>")
@@ -534,7 +534,7 @@ def criteria_deep_relevant(rng: random.Random, big: bool) -> Case:
 def criteria_odd_values(rng: random.Random, big: bool) -> Case:
     """Weights, scores and days that no officer writes: 1e309, NaN, 5,000 digits, negative, text."""
     def edit(sheets: dict[str, list[list[str]]]) -> None:
-        for name, rows in sheets.items():
+        for rows in sheets.values():
             for r in rows[1:]:
                 for i in range(len(r)):
                     if rng.random() < 0.08:
@@ -625,7 +625,7 @@ def answers_bytes(rng: random.Random, big: bool) -> Case:
     elif how == 3:
         data = truncated(text.encode(), rng)
     else:
-        data = b'{"answers": {"PRO-01": "' + b"x" * ((6 if big else 6) * 1024 * 1024) + b'"}}'  # over 5 MB
+        data = b'{"answers": {"PRO-01": "' + b"x" * (6 * 1024 * 1024) + b'"}}'  # over 5 MB
     return "json_bytes", "tra_loi.json", data
 
 

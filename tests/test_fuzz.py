@@ -12,14 +12,13 @@ import random
 from datetime import date
 from pathlib import Path
 
+import fuzz_corpus
 import pytest
+from apptest import data_dir, goto, sign_in, texts  # noqa: F401 - data_dir is a fixture
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import fuzz_corpus
-from apptest import data_dir, goto, sign_in, texts  # noqa: F401 - data_dir is a fixture
 from accreditation.cli import main
-from accreditation.errors import UserError
 from accreditation.tables import ImportedTable, TableError, read_table
 from criteria.column_specs import load_table_spec
 from criteria.errors import CriteriaLoadError
