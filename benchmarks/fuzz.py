@@ -106,10 +106,14 @@ def start_fork(argv: list[str], out: Path, err: Path, rss_file: Path) -> int:
         os._exit(code if isinstance(code, int) else 1)
 
 
+_PROCS: dict[int, subprocess.Popen] = {}  # kept alive: a collected Popen would be reaped by subprocess itself
+
+
 def start_exec(argv: list[str], out: Path, err: Path, rss_file: Path) -> int:
     with open(out, "wb") as o, open(err, "wb") as e:
         proc = subprocess.Popen([sys.executable, "-m", "accreditation", *argv], stdout=o, stderr=e,
                                 stdin=subprocess.DEVNULL, cwd=ROOT, start_new_session=True)
+    _PROCS[proc.pid] = proc
     return proc.pid
 
 
@@ -165,6 +169,9 @@ def main() -> int:
     def reap(pid: int, status: int, usage: resource.struct_rusage, timed_out: bool) -> None:
         nonlocal done, peak_kb, slowest
         t0, i, door, kind, path, argv = running.pop(pid)
+        proc = _PROCS.pop(pid, None)
+        if proc is not None:
+            proc.returncode = 0  # already reaped here, by os.wait4
         elapsed = time.perf_counter() - t0
         err = (work / f"{i}.err").read_text(errors="replace")
         rss_file = work / f"{i}.rss"
