@@ -51,9 +51,10 @@ KINDS: dict[str, Kind] = {
     "action_overdue": Kind(("sme",), "actions"),
     "expiring": Kind(("sme",), "results"),
     "case_followup": Kind(("sme", "assessor"), "cases"),
-    "supplier_suspended": Kind(("brand",), "portfolio"),
-    "supplier_actions_overdue": Kind(("brand",), "portfolio"),
-    "supplier_expiring": Kind(("brand",), "portfolio"),
+    # A member's association sees what its brands see (its members chose to share with it).
+    "supplier_suspended": Kind(("brand", "association"), "portfolio"),
+    "supplier_actions_overdue": Kind(("brand", "association"), "portfolio"),
+    "supplier_expiring": Kind(("brand", "association"), "portfolio"),
     "invitation_reminder": Kind(("sme",), "home"),
 }
 DATE_PARAMS = ("expires", "due")  # ISO dates in params, shown as dd/mm/yyyy
@@ -82,11 +83,11 @@ def company_users(db: Database, organisation_id: int | None) -> list[int]:
 
 
 def brand_users(db: Database, organisation_id: int | None) -> list[int]:
-    """The users of every brand the company currently shares with."""
+    """The users of every brand and association the company currently shares with."""
     if organisation_id is None:
         return []
     return _ids(db, """SELECT DISTINCT u.id FROM shares s JOIN users u ON u.organisation_id = s.brand_id
-                       WHERE s.organisation_id = ? AND s.withdrawn_at IS NULL AND u.role = 'brand' AND u.active = 1
+                       WHERE s.organisation_id = ? AND s.withdrawn_at IS NULL AND u.role IN ('brand', 'association') AND u.active = 1
                        ORDER BY u.id""", [organisation_id])
 
 

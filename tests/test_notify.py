@@ -54,6 +54,16 @@ def test_an_assigned_assessor_alone_hears_of_a_dispute(journey):
     assert _kinds(db, "lead@demo.vn") == ["submitted"]
 
 
+def test_an_association_the_company_shares_with_hears_what_a_brand_hears(journey):
+    db, sme, assessment = journey
+    sharing.share(db, sme, sme.organisation_id, invite_code="ASSOC-DEMO")
+    assessor = accounts.user_for_email(db, "assessor@demo.vn")
+    review.start(db, assessor, assessment["id"])
+    review.reject(db, assessor, assessment["id"], "policy not signed", C)
+    assert _kinds(db, "association@demo.vn") == ["supplier_suspended"]
+    assert "supplier_expiring" in notify.kinds_for("association")
+
+
 def test_a_closed_account_and_the_person_who_acted_are_not_told(journey):
     db, sme, assessment = journey
     colleague = accounts.create_user(db, actor=accounts.SYSTEM, email="ke-toan@demo.vn", password="password-x",
