@@ -421,3 +421,12 @@ def test_the_brand_sees_open_child_labour_cases_as_a_count_and_an_age(data_dir):
     assert not at.exception and not at.error
     assert "Vụ việc lao động trẻ em đang mở: 1, lâu nhất: 12 ngày." in texts(at)
     assert "E-014" not in texts(at)  # never the employee code
+
+
+def test_an_association_sees_the_members_that_shared_under_its_own_heading(data_dir):
+    db, sme, done = demo_sme_submits(data_dir)
+    sharing.share(db, sme, sme.organisation_id, invite_code="ASSOC-DEMO")
+    at = goto(sign_in("association@demo.vn"), "portfolio")
+    assert not at.exception and at.title[0].value == "Hội viên đã chia sẻ kết quả"
+    assert "**ASSOC-DEMO**" in texts(at) and "nhà cung cấp" not in at.markdown[0].value
+    assert at.dataframe[0].value["Doanh nghiệp"].tolist() == ["Công ty TNHH May mặc Thuận An Xanh"]

@@ -63,8 +63,9 @@ def portfolio_page() -> None:
     lang = common.lang()
     as_of = date.today()
     brand = database["organisations"].get(actor.organisation_id)
-    st.title(ui_text("brand.heading"))
-    st.markdown(ui_text("brand.intro", brand=brand["name"], code=brand.get("invite_code") or "—"))
+    suffix = "_association" if actor.role == "association" else ""  # members, not suppliers
+    st.title(ui_text(f"brand.heading{suffix}"))
+    st.markdown(ui_text(f"brand.intro{suffix}", brand=brand["name"], code=brand.get("invite_code") or "—"))
     df, awaiting = load(actor.organisation_id, as_of, criteria.settings)
     if awaiting:
         st.info(ui_text("brand.awaiting", count=awaiting))
