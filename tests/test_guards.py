@@ -17,7 +17,7 @@ import pytest
 from argon2 import PasswordHasher
 
 from accreditation import (accounts, actions, cases, criteria_install, documents, invitations, notify, register, review,
-                           sharing, workflow)
+                           sharing, signup, workflow)
 from accreditation.offline import export as offline_export
 from accreditation.offline import importing as offline_import
 from accreditation.errors import UserError
@@ -29,7 +29,7 @@ from seed import VISIT, example_values, record_case_steps, record_checks, review
 
 C = default_criteria()
 MODULES = (accounts, workflow, review, sharing, documents, actions, notify, cases, invitations, register, offline_import,
-           criteria_install)
+           criteria_install, signup)
 # Functions that take an actor but change nothing a permission governs, and why.
 EXEMPT = {
     "accounts.start_session": "signs in the user who has just proved their password",
@@ -232,6 +232,34 @@ def _closure_requested(db, ids) -> int:
     return cid
 
 
+def _signup(db, tax_code: str, email: str) -> int:
+    """A sign-up waiting for the administrator (e-mail is off in the tests): a new company, or, under a tax code
+    already registered, a request to join that company."""
+    signup.register(db, signup.Registration(
+        company_name="Cơ sở Mây Tre Mới", tax_code=tax_code, province="Hà Nội", sector="garment",
+        legal_form="enterprise", name="Người đăng ký", email=email, password="password-new-1"))
+    return db.execute("SELECT max(id) FROM signups").fetchone()[0]
+
+
+def _join_request(db, ids) -> int:
+    """A confirmed request to join the submitted company, waiting for one of its users."""
+    sid = _signup(db, "0100233488", "moi@x.vn")
+    signup.activate(db, accounts.SYSTEM, sid)
+    return sid
+
+
+def _password_of(db, actor) -> str:
+    """The world's users have the demo password, the second lead's (tests/seed.py) or "password-x"."""
+    stored = db["users"].get(actor.id)["password_hash"]
+    for password in (accounts.DEMO_PASSWORD, "password-lead2"):
+        try:
+            accounts.HASHER.verify(stored, password)
+            return password
+        except Exception:
+            continue
+    return "password-x"
+
+
 def _invitation(db, ids, tax: str = "0100686209") -> tuple[int, str]:
     """An open invitation from the demo brand to the supplier with tax code `tax` (id and token)."""
     brand = accounts.user_for_email(db, "brand@demo.vn")
@@ -362,10 +390,26 @@ CASES: dict[str, tuple[str, Resource, Callable]] = {
         db, a, _round_with_candidate(db, i))),
     "register.cancel_round": ("round.manage", _none, lambda db, a, i: register.cancel_round(
         db, a, register.open_round(db, accounts.SYSTEM, "Đợt nhầm", 2026, date(2026, 1, 1), date(2026, 12, 31))["id"])),
+    "signup.pending": ("users.manage", _none, lambda db, a, i: signup.pending(db, a)),
+    "signup.activate": ("users.manage", _none, lambda db, a, i: signup.activate(
+        db, a, _signup(db, "0100777128", "co-so-moi@x.vn"))),
+    "signup.discard": ("users.manage", _none, lambda db, a, i: signup.discard(
+        db, a, _signup(db, "0100777128", "co-so-moi@x.vn"))),
+    "signup.reset_link_for": ("users.manage", _none, lambda db, a, i: signup.reset_link_for(
+        db, a, i["submitted_user"])),
+    "signup.team": ("membership.approve", _org("submitted_org"), lambda db, a, i: signup.team(
+        db, a, i["submitted_org"])),
+    "signup.join_requests": ("membership.approve", _org("submitted_org"), lambda db, a, i: signup.join_requests(
+        db, a, i["submitted_org"])),
+    "signup.decide_join": ("membership.approve", _org("submitted_org"), lambda db, a, i: signup.decide_join(
+        db, a, _join_request(db, i), True)),
+    "signup.change_password": ("account.edit", _own, lambda db, a, i: signup.change_password(
+        db, a, _password_of(db, a) if a else "", "a-new-password-2026")),
 }
 
 # Who acts: relative to the company a case is about (`own`), or fixed users of the world.
-ACTORS = ("anonymous", "sme_own", "sme_other", "assessor", "lead", "lead2", "brand", "other_brand_user", "admin")
+ACTORS = ("anonymous", "sme_own", "sme_other", "assessor", "lead", "lead2", "brand", "other_brand_user", "admin",
+          "authority", "association")
 
 
 def _actor(db, who: str, ids: dict, target_org: int | None):
@@ -383,7 +427,8 @@ def _actor(db, who: str, ids: dict, target_org: int | None):
             db, actor=accounts.SYSTEM, email="ob@x.vn", password="password-x", role="brand",
             organisation_id=ids["other_brand"]))
     email = {"assessor": "assessor2@demo.vn", "lead": "assessor@demo.vn", "lead2": "lead2@demo.vn",
-             "brand": "brand@demo.vn", "admin": "admin@demo.vn"}[who]
+             "brand": "brand@demo.vn", "admin": "admin@demo.vn", "authority": "authority@demo.vn",
+             "association": "association@demo.vn"}[who]
     return accounts.user_for_email(db, email)
 
 
