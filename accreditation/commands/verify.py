@@ -48,7 +48,7 @@ def _value(arg: str) -> str | bytes:
 def run(args: argparse.Namespace) -> int:
     from accreditation import signing
     from accreditation.store.db import default_path, open_db
-    from accreditation.verify import verify
+    from accreditation.verify import CLI_PDF_SECONDS, verify
 
     value = _value(args.value)
     keys = None
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.offline and default_path().exists():
         db = open_db()
         signing.check_ready(db)
-    result = verify(value, db=db, as_of=as_of_option(args.as_of), public_keys=keys)
+    result = verify(value, db=db, as_of=as_of_option(args.as_of), public_keys=keys, pdf_seconds=CLI_PDF_SECONDS)
     accepted = result.accepted(require_verified=args.require_verified)
     if args.json:
         print_json(result.as_dict())
