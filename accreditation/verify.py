@@ -138,7 +138,7 @@ class Verification(BaseModel):
 
 
 def verify(value: str | bytes, db: Database | None = None, as_of: date | None = None,
-           public_keys: PublicKeys = None, pdf_seconds: float = PDF_SECONDS) -> Verification:
+           public_keys: PublicKeys = None, pdf_seconds: float | None = None) -> Verification:
     """Verify an id, URL/query string or PDF bytes. `db` None means offline. `public_keys` (one key or several)
     default to every key this installation has published. `as_of` (default today) decides the status.
     `pdf_seconds` bounds reading a PDF (the public page's default answers within a second)."""
@@ -265,12 +265,12 @@ def _expired(payload: dict[str, Any], day: date) -> bool:
 
 
 def verify_pdf(pdf: bytes, db: Database | None, day: date,
-               public_keys: list[Ed25519PublicKey] | None = None, seconds: float = PDF_SECONDS) -> Verification:
+               public_keys: list[Ed25519PublicKey] | None = None, seconds: float | None = None) -> Verification:
     from accreditation import pdf_qr
 
     digest = hashlib.sha256(pdf).hexdigest()
     try:  # anyone, signed out, may upload a PDF: its parsing must not hold the server, so a child reads it
-        read = sandbox.run(pdf_qr.read_certificate_pdf, pdf, seconds=seconds, memory_mb=PDF_MEMORY_MB)
+        read = sandbox.run(pdf_qr.read_certificate_pdf, pdf, seconds=seconds or PDF_SECONDS, memory_mb=PDF_MEMORY_MB)
     except pdf_qr.UnreadablePdf:
         return Verification(status="not_genuine", reason="malformed", details={"sha256": digest})
     except sandbox.Refused:
