@@ -9,6 +9,7 @@ other server sees the same answer. Then one server stops and the proxy moves its
 from __future__ import annotations
 
 import datetime
+import hashlib
 import ipaddress
 import os
 import re
@@ -176,7 +177,7 @@ def stack(tmp_path_factory):
                 raise RuntimeError("haproxy did not serve: " + (root / "haproxy.log").read_text())
             time.sleep(0.3)
         yield {"public": public, "http": f"http://127.0.0.1:{http_port}", "cert": cert, "apps": apps,
-               "endpoint": endpoint, "root": root, "context": context}
+               "endpoint": endpoint, "root": root, "context": context, "dirs": dirs}
 
 
 def test_the_proxy_serves_tls_only_and_answers_health(stack):
@@ -224,12 +225,23 @@ def answer(page, qid: str):
     return page.get_by_role("radiogroup", name=re.compile(rf"\b{re.escape(qid)}\b"))
 
 
-def test_a_journey_through_the_proxy_is_served_by_both_replicas_from_one_database(stack, browser):
+def test_a_journey_through_the_proxy_is_served_by_both_replicas_from_one_database(stack, browser, tmp_path):
     page, first = signed_in_company(browser, stack["public"])
     assert first in ("app1", "app2")
     questionnaire(page)
     answer(page, "PRO-01").get_by_text("Có", exact=True).click()
     idle(page)
+    # An evidence file, uploaded through the proxy (Streamlit's upload request and its XSRF cookie go to the
+    # replica that rendered the page), lands in the shared object store, not on that server's disk.
+    policy = tmp_path / "chinh-sach.pdf"
+    policy.write_bytes(b"%PDF-1.4 child labour policy, uploaded through the proxy")
+    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(policy))
+    expect(page.get_by_text("Đã lưu minh chứng chinh-sach.pdf.")).to_be_visible(timeout=30_000)
+    idle(page)
+    digest = hashlib.sha256(policy.read_bytes()).hexdigest()
+    stored = client(stack["endpoint"]).get_object(Bucket="award", Key=f"files/evidence/{digest}")["Body"].read()
+    assert stored == policy.read_bytes()
+    assert not any((d / "evidence").exists() for d in stack["dirs"])
     page.reload(wait_until="domcontentloaded")  # a refresh: the same replica (sticky), the session from its cookie
     expect(page.get_by_role("heading", name="Tự đánh giá")).to_be_visible(timeout=30_000)
     idle(page)
@@ -243,7 +255,7 @@ def test_a_journey_through_the_proxy_is_served_by_both_replicas_from_one_databas
 
     # The server of the first browser stops: the proxy's check finds it down and sends that browser to the other
     # one, where its session (in the database) goes on.
-    proc, url = stack["apps"][0 if first == "app1" else 1]
+    proc, _ = stack["apps"][0 if first == "app1" else 1]
     proc.terminate()
     proc.wait(15)
     time.sleep(1)
