@@ -222,10 +222,10 @@ def evidence_file(db: Database, actor: Actor, evidence_id: int) -> tuple[dict[st
         raise UserError.from_key("actions.err.no_evidence_file")
     row = rows[0]
     require(actor, "action.view", resource(db, get(db, row["action_id"])["organisation_id"]))
-    path = workflow.evidence_dir() / row["sha256"]
-    if not path.exists():
+    data = workflow.evidence_bytes(row)
+    if data is None:
         raise UserError.from_key("actions.err.file_missing", name=row["filename"])
-    return row, path.read_bytes()
+    return row, data
 
 
 # ------------------------------------------------------------------------------------ from the assessments

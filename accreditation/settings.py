@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -59,7 +60,8 @@ def _me() -> str:
 def write_private(path: Path, data: bytes) -> None:
     """Write a file only its owner can read (worker evidence, issued documents), whole or not at all: a reader
     never sees half of it."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
+    # one temporary name per thread: two sessions keeping the same file at once must not share it
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as out:
         out.write(data)

@@ -92,9 +92,11 @@ def missing_key_error() -> UserError:
 
 
 def _documents_on_disk() -> bool:
-    """Issued PDFs kept in the data directory: documents were signed here."""
-    folder = data_dir() / "documents"
-    return folder.is_dir() and next(folder.glob("*.pdf"), None) is not None
+    """Issued PDFs kept in the storage (the data directory or the shared object store): documents were signed
+    here."""
+    from accreditation.storage import storage
+
+    return storage().has_any("documents")
 
 
 def _registry_has_documents(db: "Database") -> bool:

@@ -29,7 +29,7 @@ from accreditation.accounts import Actor
 from accreditation.errors import UserError
 from accreditation.i18n import catalog_text
 from accreditation.permissions import DECIDED, require
-from accreditation.settings import data_dir, write_private
+from accreditation.storage import storage
 from accreditation.store import audit
 from accreditation.store.db import write_tx
 from criteria.loader import Sheet, build_criteria
@@ -250,15 +250,14 @@ MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 EVIDENCE_MAGIC = {"pdf": b"%PDF-", "png": b"\x89PNG\r\n\x1a\n", "jpg": b"\xff\xd8\xff", "jpeg": b"\xff\xd8\xff"}
 
 
-def evidence_dir() -> Path:
-    path = data_dir() / "evidence"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def evidence_key(sha256: str) -> str:
+    """Where an evidence file is kept (see accreditation.storage): by its SHA-256, whoever uploaded it."""
+    return f"evidence/{sha256}"
 
 
 def keep_evidence_file(filename: str, data: bytes) -> tuple[str, str]:
-    """Check an evidence file (type, size, not empty) and keep it on disk by its SHA-256 (the same file twice is
-    kept once); returns (sha256, mime type). For every kind of evidence: an answer's, a corrective action's."""
+    """Check an evidence file (type, size, not empty) and keep it in the storage by its SHA-256 (the same file twice
+    is kept once); returns (sha256, mime type). For every kind of evidence: an answer's, a corrective action's."""
     ext = Path(filename or "").suffix.lower().lstrip(".")
     if ext not in EVIDENCE_TYPES:
         raise UserError.from_key("errors.evidence_type", name=filename)
@@ -269,15 +268,15 @@ def keep_evidence_file(filename: str, data: bytes) -> tuple[str, str]:
     if not data.startswith(EVIDENCE_MAGIC[ext]):  # judged by content: an SVG or a script named .png is refused
         raise UserError.from_key("errors.evidence_content", name=filename, kind=ext.upper())
     digest = hashlib.sha256(data).hexdigest()
-    target = evidence_dir() / digest
-    if not target.exists():
-        write_private(target, data)
+    store = storage()
+    if not store.exists(evidence_key(digest)):
+        store.put(evidence_key(digest), data)
     return digest, EVIDENCE_TYPES[ext]
 
 
 def add_evidence(db: Database, actor: Actor, assessment_id: int, indicator_id: str, filename: str, data: bytes,
                  criteria: Criteria) -> Result:
-    """Store an evidence file on disk by its SHA-256 (the same file twice is kept once) and record it."""
+    """Store an evidence file by its SHA-256 (the same file twice is kept once) and record it."""
     assessment = get(db, assessment_id)
     _require_editable(assessment)
     require(actor, "assessment.edit", resource(db, assessment))  # before the file touches the disk
@@ -308,8 +307,9 @@ def remove_evidence(db: Database, actor: Actor, assessment_id: int, evidence_id:
         return _store_result(db, assessment_id, criteria)
 
 
-def evidence_path(row: dict[str, Any]) -> Path:
-    return evidence_dir() / row["sha256"]
+def evidence_bytes(row: dict[str, Any]) -> bytes | None:
+    """An evidence row's file (an answer's or an action's), or None if the storage no longer has it."""
+    return storage().get(evidence_key(row["sha256"]))
 
 
 # ----------------------------------------------------------------------------------------- check results

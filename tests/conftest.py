@@ -18,6 +18,9 @@ def _no_real_mail(monkeypatch):
 
     for key in [k for k in os.environ if k.startswith("ACCREDITATION_SMTP_")]:
         monkeypatch.delenv(key)
+    # Nor an object store set there: every test keeps its files in its own data directory unless it starts one.
+    for key in ("ACCREDITATION_STORAGE_URL", "ACCREDITATION_S3_ENDPOINT"):
+        monkeypatch.delenv(key, raising=False)
 
 
 @dataclass

@@ -18,7 +18,6 @@ import json
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
-from pathlib import Path
 from typing import Any, Callable, Literal
 from urllib.parse import quote
 
@@ -26,6 +25,7 @@ from sqlite_utils import Database
 
 from accreditation import signing
 from accreditation.errors import UserError
+from accreditation.storage import storage
 from accreditation.store.db import MIGRATIONS, write_tx
 
 ID_PREFIX = "VN-CLF"
@@ -288,29 +288,22 @@ def _now() -> str:
 # ------------------------------------------------------------------------------------------------ issuing
 
 
-def pdf_dir() -> Path:
-    from accreditation.settings import data_dir
-
-    path = data_dir() / "documents"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def pdf_key(digest: str) -> str:
+    """Where an issued PDF is kept (see accreditation.storage): by its SHA-256."""
+    return f"documents/{digest}.pdf"
 
 
 def _keep_pdf(pdf: bytes, digest: str) -> None:
     """The issued PDF, by its SHA-256: what a company downloads later is these bytes, so a genuine PDF never fails
     its hash check after a font, library, criteria label or address change."""
-    target = pdf_dir() / f"{digest}.pdf"
-    if target.exists():
-        return
-    from accreditation.settings import write_private
-
-    write_private(target, pdf)
+    store = storage()
+    if not store.exists(pdf_key(digest)):
+        store.put(pdf_key(digest), pdf)
 
 
 def issued_pdf(cert: Certificate) -> bytes | None:
     """The PDF as issued, or None if this installation no longer has it."""
-    path = pdf_dir() / f"{cert.pdf_sha256}.pdf"
-    return path.read_bytes() if path.exists() else None
+    return storage().get(pdf_key(cert.pdf_sha256))
 
 
 def issue(db: Database, draft: CertificateDraft, render: Callable[[Certificate], bytes],

@@ -89,20 +89,20 @@ def _answer_text(criteria: Criteria, indicator: Indicator, value: Any) -> str:
 
 def _evidence(database, assessment_id: int, indicator_id: str) -> None:
     for row in workflow.evidence_files(database, assessment_id, indicator_id):
-        path = workflow.evidence_path(row)
         st.caption(f":material/attach_file: {common.md(row['filename'])} · {row['size'] // 1024 + 1} KB · "
                    f"SHA-256 {row['sha256'][:12]}…")
-        if not path.exists():
+        data = workflow.evidence_bytes(row)
+        if data is None:
             continue
         if row["mime"] and row["mime"].startswith("image/"):
-            st.image(str(path), width=360)
+            st.image(data, width=360)
         elif row["mime"] == "application/pdf":
             with st.expander(ui_text("assessor.preview")):
                 try:
-                    st.pdf(path.read_bytes(), height=420)
+                    st.pdf(data, height=420)
                 except Exception:  # the viewer component may be missing; the download still works
                     pass
-                st.download_button(ui_text("assessor.download"), path.read_bytes(), file_name=row["filename"],
+                st.download_button(ui_text("assessor.download"), data, file_name=row["filename"],
                                    mime="application/pdf", key=f"dl-ev-{row['id']}")
 
 
