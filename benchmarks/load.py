@@ -507,7 +507,20 @@ def measure(n: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
     env = {"ACCREDITATION_DATA_DIR": str(data), "ACCREDITATION_DEMO": "0", "STREAMLIT_LOGGER_LEVEL": "warning"}
     if args.database_url:
         env["DATABASE_URL"] = args.database_url
+    saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)  # the set-up and the checks open the same database as the servers
+    try:
+        return _measure(n, brands, run, data, env, args)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _measure(n: int, brands: int, run: str, data: Path, env: dict[str, str], args: argparse.Namespace
+             ) -> dict[str, Any]:
     t0 = time.perf_counter()
     companies, brand_accounts = create_accounts(n + args.replicas, brands, run)
     warm, companies = companies[:args.replicas], companies[args.replicas:]  # one warm-up company per server
@@ -561,7 +574,10 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         p.error("--replicas > 1 needs --port: the proxy forwards to --port, --port+1, …")
     for url in filter(None, (args.proxy, args.database_url.replace("postgresql://", "http://", 1)
                              if args.database_url.startswith("postgresql://") else "")):
-        require_loopback(url)
+        try:
+            require_loopback(url)
+        except ValueError as exc:
+            p.error(str(exc))
     args.users = [int(n) for n in args.users.split(",") if n.strip()]
     if any(n < 1 or n > 1000 for n in args.users):
         p.error("--users: between 1 and 1000 each")
