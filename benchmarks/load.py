@@ -142,7 +142,7 @@ def create_accounts(companies: int, brands: int, run: str) -> tuple[list[Account
         if brand_accounts:
             sharing.share(db, user, org, brand_id=brand_accounts[n % len(brand_accounts)].organisation_id)
         company_accounts.append(Account(email, org, "sme", tax))
-    db.conn.close()
+    db.close()
     return company_accounts, brand_accounts
 
 
@@ -429,7 +429,7 @@ def check_database(companies: list[Account], outcomes: dict[str, Outcome]) -> di
             documents.append(f"{account.email}: {len(current)} current")
         if out.submitted and not any(r["status"] == "submitted" for r in rows):
             not_submitted.append(account.email)
-    db.conn.close()
+    db.close()
     answers = sum(len(outcomes[a.email].saved) for a in companies)
     return {"answers": answers, "statements": statements, "lost": lost, "duplicates": duplicates, "documents": documents,
             "not_submitted": not_submitted}
@@ -474,7 +474,11 @@ def print_table(results: list[dict[str, Any]], setting: str) -> None:
         ("journeys done", lambda r: f"{r['done']}/{r['companies'] + r['brands']}"),
         ("failed users", lambda r: str(r["failed"])),
         ("wall s", lambda r: f"{r['wall']:.0f}"),
+        ("submissions/min", lambda r: f"{sum(o.submitted for o in r['outcomes'].values()) / r['wall'] * 60:.0f}"),
         ("server CPU s", lambda r: f"{r['cpu']:.0f}"),
+        ("CPU s/journey", lambda r: f"{r['cpu'] / max(1, r['companies'] + r['brands']):.1f}"),
+        ("server errors", lambda r: str(r["server_errors"])),
+        ("load avg before/after", lambda r: f"{r['load'][0]:.1f}/{r['load'][1]:.1f}"),
         ("all steps p95 ms", lambda r: ms(r["p95_all"])),
         ("RSS idle MB", lambda r: f"{r['rss_idle'] / 2**20:.0f}"),
         ("RSS peak MB", lambda r: f"{r['rss_peak'] / 2**20:.0f}"),
@@ -522,6 +526,7 @@ def measure(n: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
 def _measure(n: int, brands: int, run: str, data: Path, env: dict[str, str], args: argparse.Namespace
              ) -> dict[str, Any]:
     t0 = time.perf_counter()
+    load_before = os.getloadavg()[0]
     companies, brand_accounts = create_accounts(n + args.replicas, brands, run)
     warm, companies = companies[:args.replicas], companies[args.replicas:]  # one warm-up company per server
     print(f"N={n}: {n} companies and {brands} brands created in {time.perf_counter() - t0:.0f} s", flush=True)
@@ -538,6 +543,9 @@ def _measure(n: int, brands: int, run: str, data: Path, env: dict[str, str], arg
         rss_idle = sum(rss_bytes(p) for p in pids)
         result = asyncio.run(drive(base, companies, brand_accounts, think=args.think, ramp=args.ramp,
                                    views=args.views, timeout=args.timeout, max_seconds=args.max_seconds, pids=pids))
+    # an exception in a page script: the user saw Streamlit's error box (its traceback is in the server's log)
+    server_errors = sum(p.read_text(errors="replace").count("Uncaught app execution")
+                        for p in data.glob("server-*.log"))
     outcomes = {o.email: o for o in result["outcomes"]}
     failures = [o for o in result["outcomes"] if o.failure]
     for o in failures[:5]:
@@ -549,7 +557,8 @@ def _measure(n: int, brands: int, run: str, data: Path, env: dict[str, str], arg
             "p95_all": percentile(every, 95) if every else float("nan"), "rss_idle": rss_idle,
             "rss_peak": result["rss_peak"],
             "per_session": (result["rss_open"] - rss_idle) / max(1, result["sessions"]),
-            "db": check_database(companies, outcomes), "outcomes": outcomes}
+            "db": check_database(companies, outcomes), "outcomes": outcomes,
+            "load": (load_before, os.getloadavg()[0]), "server_errors": server_errors}
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
