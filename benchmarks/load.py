@@ -29,6 +29,7 @@ server it started is stopped.
     python benchmarks/load.py [--users 10,25,50,100] [--think 1.0] [--ramp 10] [--views 3]
     python benchmarks/load.py --database-url postgresql://…@127.0.0.1/db --replicas 2 --port 8601 \\
         --proxy http://127.0.0.1:8600   # a proxy (sticky sessions) in front of ports 8601, 8602
+    python benchmarks/load.py --replicas 2   # two servers, each user keeping to one (no proxy hop)
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterator
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -341,9 +343,10 @@ class Journey:
         self.sessions = []
 
 
-async def drive(base: str, companies: list[Account], brands: list[Account], *, think: float, ramp: float,
+async def drive(bases: list[str], companies: list[Account], brands: list[Account], *, think: float, ramp: float,
                 views: int, timeout: float, max_seconds: float, pids: list[int]) -> dict[str, Any]:
-    """All users at once (each starting at a random moment within `ramp`); returns outcomes and measurements."""
+    """All users at once (each starting at a random moment within `ramp`), the i-th on bases[i % len(bases)];
+    returns outcomes and measurements."""
     loop = asyncio.get_running_loop()
     loop.set_default_executor(ThreadPoolExecutor(max_workers=min(256, 2 * (len(companies) + len(brands)) + 8)))
     journey = Journey(think, timeout)
@@ -364,8 +367,10 @@ async def drive(base: str, companies: list[Account], brands: list[Account], *, t
     watcher = asyncio.create_task(watch())
     cpu_before = sum(cpu_seconds(p) for p in pids)
     begin = time.perf_counter()
-    tasks = [asyncio.ensure_future(later(journey.company(base, a.email))) for a in companies]
-    tasks += [asyncio.ensure_future(later(journey.brand(base, a.email, views))) for a in brands]
+    tasks = [asyncio.ensure_future(later(journey.company(bases[i % len(bases)], a.email)))
+             for i, a in enumerate(companies)]
+    tasks += [asyncio.ensure_future(later(journey.brand(bases[i % len(bases)], a.email, views)))
+              for i, a in enumerate(brands)]
     done, pending = await asyncio.wait(tasks, timeout=max_seconds)
     for t in pending:
         t.cancel()
@@ -533,15 +538,15 @@ def _measure(n: int, brands: int, run: str, data: Path, env: dict[str, str], arg
     ports = [args.port + k for k in range(args.replicas)] if args.port else [free_port() for _ in range(args.replicas)]
     with ExitStack() as stack:
         servers = [stack.enter_context(app_server(data, port, env)) for port in ports]
-        base = args.proxy or servers[0][0]
-        require_loopback(base)
-        if args.proxy and not healthy(base, 30):
-            raise RuntimeError(f"the proxy {base} does not answer /_stcore/health")
+        # through the proxy; without one, each user keeps to one replica (what a sticky proxy does, minus the hop)
+        bases = [args.proxy] if args.proxy else [url for url, _ in servers]
+        if args.proxy and not healthy(args.proxy, 30):
+            raise RuntimeError(f"the proxy {args.proxy} does not answer /_stcore/health")
         pids = [proc.pid for _, proc in servers]
         for (url, _), company in zip(servers, warm):
             asyncio.run(warm_up(url, company, brand_accounts[0]))
         rss_idle = sum(rss_bytes(p) for p in pids)
-        result = asyncio.run(drive(base, companies, brand_accounts, think=args.think, ramp=args.ramp,
+        result = asyncio.run(drive(bases, companies, brand_accounts, think=args.think, ramp=args.ramp,
                                    views=args.views, timeout=args.timeout, max_seconds=args.max_seconds, pids=pids))
     # an exception in a page script: the user saw Streamlit's error box (its traceback is in the server's log)
     server_errors = sum(p.read_text(errors="replace").count("Uncaught app execution")
@@ -571,18 +576,22 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--max-seconds", type=float, default=900.0, help="longest run per N, seconds")
     p.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""),
                    help="postgresql://… on this machine (default: SQLite in a fresh data directory)")
-    p.add_argument("--replicas", type=int, default=1, help="app servers to start (more than one needs --proxy)")
+    p.add_argument("--replicas", type=int, default=1,
+                   help="app servers to start; without --proxy each user keeps to one of them")
     p.add_argument("--port", type=int, default=0, help="first replica's port (default: free ports)")
     p.add_argument("--proxy", default="", help="loopback URL of a sticky-session proxy in front of the replicas")
     p.add_argument("--work", default="", help="directory for data and server logs (default: a temporary one)")
     p.add_argument("--seed", type=int, default=17)
     args = p.parse_args(argv)
-    if args.replicas > 1 and not args.proxy:
-        p.error("--replicas > 1 needs --proxy (Streamlit's websocket needs sticky sessions)")
-    if args.replicas > 1 and not args.port:
-        p.error("--replicas > 1 needs --port: the proxy forwards to --port, --port+1, …")
-    for url in filter(None, (args.proxy, args.database_url.replace("postgresql://", "http://", 1)
-                             if args.database_url.startswith("postgresql://") else "")):
+    if args.proxy and args.replicas > 1 and not args.port:
+        p.error("--proxy with --replicas > 1 needs --port: the proxy forwards to --port, --port+1, …")
+    targets = [args.proxy] if args.proxy else []
+    if args.database_url:  # postgresql://user@host/db; no host at all is a local socket
+        if not args.database_url.startswith(("postgresql://", "postgres://")):
+            p.error("--database-url: a postgresql:// URL")
+        if urlsplit(args.database_url).hostname:
+            targets.append(args.database_url)
+    for url in targets:
         try:
             require_loopback(url)
         except ValueError as exc:

@@ -60,8 +60,11 @@ def test_only_this_machine_is_driven(url):
         load.parse(["--users", "1", "--replicas", "2", "--port", "9000", "--proxy", url])
 
 
-def test_loopback_is_accepted_and_replicas_need_a_proxy():
+def test_loopback_is_accepted_and_a_proxy_needs_the_replicas_ports():
     require_loopback("http://127.0.0.1:8501")
     require_loopback("http://localhost:8501")
     with pytest.raises(SystemExit):
-        load.parse(["--replicas", "2", "--port", "9000"])
+        load.parse(["--replicas", "2", "--proxy", "http://127.0.0.1:8600"])
+    with pytest.raises(SystemExit):
+        load.parse(["--database-url", "postgresql://bench@10.1.2.3/db"])
+    assert load.parse(["--database-url", "postgresql:///bench"]).database_url == "postgresql:///bench"
