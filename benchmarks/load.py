@@ -548,8 +548,9 @@ def _measure(n: int, brands: int, run: str, data: Path, env: dict[str, str], arg
         rss_idle = sum(rss_bytes(p) for p in pids)
         result = asyncio.run(drive(bases, companies, brand_accounts, think=args.think, ramp=args.ramp,
                                    views=args.views, timeout=args.timeout, max_seconds=args.max_seconds, pids=pids))
-    # an exception in a page script: the user saw Streamlit's error box (its traceback is in the server's log)
-    server_errors = sum(p.read_text(errors="replace").count("Uncaught app execution")
+    # an exception in a page script (Streamlit's error box, or the app's "unexpected error" message): each leaves
+    # a traceback in the server's log
+    server_errors = sum(p.read_text(errors="replace").count("Traceback (most recent call last)")
                         for p in data.glob("server-*.log"))
     outcomes = {o.email: o for o in result["outcomes"]}
     failures = [o for o in result["outcomes"] if o.failure]
