@@ -59,6 +59,8 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import requests  # noqa: E402
+
 from benchmarks.st_client import Session, StepFailed, require_loopback  # noqa: E402
 
 PASSWORD = "tai-thu-2026"  # every simulated account's (a throwaway database)
@@ -247,7 +249,10 @@ class Journey:
 
     async def step(self, out: Outcome, name: str, action, check=None):
         start = time.perf_counter()
-        run = await action
+        try:
+            run = await action
+        except (OSError, requests.RequestException, asyncio.TimeoutError) as exc:
+            raise StepFailed(f"{name}: {exc!r}") from exc
         seconds = time.perf_counter() - start
         errors = run.errors()
         if errors:
@@ -543,8 +548,9 @@ def _measure(n: int, brands: int, run: str, data: Path, env: dict[str, str], arg
         if args.proxy and not healthy(args.proxy, 30):
             raise RuntimeError(f"the proxy {args.proxy} does not answer /_stcore/health")
         pids = [proc.pid for _, proc in servers]
-        for (url, _), company in zip(servers, warm):
-            asyncio.run(warm_up(url, company, brand_accounts[0]))
+        if args.warm_up:
+            for (url, _), company in zip(servers, warm):
+                asyncio.run(warm_up(url, company, brand_accounts[0]))
         rss_idle = sum(rss_bytes(p) for p in pids)
         result = asyncio.run(drive(bases, companies, brand_accounts, think=args.think, ramp=args.ramp,
                                    views=args.views, timeout=args.timeout, max_seconds=args.max_seconds, pids=pids))
@@ -583,6 +589,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--proxy", default="", help="loopback URL of a sticky-session proxy in front of the replicas")
     p.add_argument("--work", default="", help="directory for data and server logs (default: a temporary one)")
     p.add_argument("--seed", type=int, default=17)
+    p.add_argument("--no-warm-up", dest="warm_up", action="store_false",
+                   help="skip the unmeasured journey per server before the run (its first runs import the app)")
     args = p.parse_args(argv)
     if args.proxy and args.replicas > 1 and not args.port:
         p.error("--proxy with --replicas > 1 needs --port: the proxy forwards to --port, --port+1, …")

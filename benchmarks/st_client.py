@@ -146,7 +146,11 @@ class Session:
     async def get(self, path: str, **kw: Any) -> requests.Response:
         url = urljoin(self.base + "/", path.lstrip("/"))
         require_loopback(url)
-        response = await asyncio.to_thread(self.http.get, url, timeout=self.timeout, **kw)
+        try:
+            response = await asyncio.to_thread(self.http.get, url, timeout=self.timeout, **kw)
+        except requests.ConnectionError:
+            # a kept-alive connection the server closed as it was reused: browsers retry a GET once, so do we
+            response = await asyncio.to_thread(self.http.get, url, timeout=self.timeout, **kw)
         response.raise_for_status()
         return response
 

@@ -12,7 +12,7 @@ from benchmarks.st_client import Session, require_loopback
 
 
 def test_two_users_walk_the_journey_and_the_database_holds_it(tmp_path):
-    args = load.parse(["--users", "2", "--think", "0", "--ramp", "0", "--views", "1", "--timeout", "60"])
+    args = load.parse(["--users", "2", "--think", "0", "--ramp", "0", "--views", "1", "--timeout", "60", "--no-warm-up"])
     r = load.measure(2, args, tmp_path)
     failures = [o.failure for o in r["outcomes"].values() if o.failure]
     assert failures == [] and r["failed"] == 0
