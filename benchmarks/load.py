@@ -48,20 +48,21 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import requests  # noqa: E402
+import requests
 
-from benchmarks.st_client import Session, StepFailed, require_loopback  # noqa: E402
+from benchmarks.st_client import Session, StepFailed, require_loopback
 
 PASSWORD = "tai-thu-2026"  # every simulated account's (a throwaway database)
 SECTION = "POL"  # the section each user answers through the page (the others are answered in the set-up)
@@ -173,25 +174,24 @@ def healthy(url: str, seconds: float = 90) -> bool:
 @contextmanager
 def app_server(data: Path, port: int, env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen]]:
     """`streamlit run streamlit_app.py` on 127.0.0.1:`port` with its data in `data`; stopped on exit."""
-    log = open(data / f"server-{port}.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
-         "--browser.gatherUsageStats", "false"], cwd=ROOT, env={**os.environ, **env}, stdout=log,
-        stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        if not healthy(url):
-            raise RuntimeError(f"the app did not start on {url}: see {log.name}")
-        yield url, proc
-    finally:
-        proc.terminate()
+    with open(data / f"server-{port}.log", "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
+             "--browser.gatherUsageStats", "false"], cwd=ROOT, env={**os.environ, **env}, stdout=log,
+            stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
         try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-        log.close()
+            if not healthy(url):
+                raise RuntimeError(f"the app did not start on {url}: see {log.name}")
+            yield url, proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
 
 
 def rss_bytes(pid: int) -> int:
@@ -251,7 +251,7 @@ class Journey:
         start = time.perf_counter()
         try:
             run = await action
-        except (OSError, requests.RequestException, asyncio.TimeoutError) as exc:
+        except (TimeoutError, OSError, requests.RequestException) as exc:
             raise StepFailed(f"{name}: {exc!r}") from exc
         seconds = time.perf_counter() - start
         errors = run.errors()
@@ -300,7 +300,7 @@ class Journey:
             run = await self.step(out, "next_section", s.click(nxt),
                                   lambda r: r.one("radio", lambda k: k.endswith(f":{SECTION}-01")))
             for qid, value in self.answers.items():
-                radio = run.find("radio", lambda k, q=qid: k.endswith(f":{qid}"))
+                radio = run.find("radio", lambda k, q=qid: k.endswith(f":{q}"))
                 if not radio:  # hidden by an earlier answer
                     continue
                 label = self.label(qid, value)
@@ -326,7 +326,7 @@ class Journey:
             await self.step(out, "submit", s.click(button),
                             lambda r: r.one("alert", text=self.text("docs.submitted", version=1)))
             out.submitted = True
-        except (StepFailed, OSError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, StepFailed, OSError) as exc:
             out.failure = str(exc) or type(exc).__name__
         return out
 
@@ -339,7 +339,7 @@ class Journey:
             for _ in range(views):
                 await self.step(out, "portfolio", s.goto("portfolio"),
                                 lambda r: r.one("heading", text=self.text("brand.heading")))
-        except (StepFailed, OSError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, StepFailed, OSError) as exc:
             out.failure = str(exc) or type(exc).__name__
         return out
 

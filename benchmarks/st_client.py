@@ -15,21 +15,25 @@ Only loopback addresses are accepted: this is a load generator, and it must neve
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import re
 import time
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Self
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from google.protobuf.message import DecodeError
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.Common_pb2 import FileURLs, UploadedFileInfo
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 XSRF_COOKIE = "_streamlit_xsrf"
 FINISHED = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_SUCCESSFULLY")
@@ -135,10 +139,10 @@ class Session:
         self._finished: asyncio.Queue = asyncio.Queue()
         self._file_urls: dict[str, asyncio.Future] = {}
 
-    async def __aenter__(self) -> "Session":
+    async def __aenter__(self) -> Self:
         return self
 
-    async def __aexit__(self, *exc: Any) -> None:
+    async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
     # ------------------------------------------------------------------------------------------------- HTTP
@@ -180,10 +184,8 @@ class Session:
             self._ws = None
         if self._reader is not None:
             self._reader.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):  # _read catches everything else itself
                 await self._reader
-            except (asyncio.CancelledError, Exception):
-                pass
             self._reader = None
 
     async def _read(self) -> None:
@@ -192,7 +194,7 @@ class Session:
                 msg = ForwardMsg()
                 msg.ParseFromString(raw)
                 self._handle(msg)
-        except Exception as exc:  # a closed socket ends every wait at once, with the reason
+        except (ConnectionClosed, OSError, DecodeError) as exc:  # ends every wait at once, with the reason
             self._finished.put_nowait(exc)
         else:
             self._finished.put_nowait(StepFailed("the server closed the websocket"))
@@ -236,7 +238,7 @@ class Session:
         await self._send(BackMsg(rerun_script=state))
         try:
             done = await asyncio.wait_for(self._finished.get(), self.timeout)
-        except asyncio.TimeoutError as exc:
+        except TimeoutError as exc:
             raise StepFailed(f"no finished run within {self.timeout:g} s") from exc
         if isinstance(done, Exception):
             raise StepFailed(str(done)) from done

@@ -30,7 +30,7 @@ def test_the_session_cookie_signs_in_a_new_tab(tmp_path, monkeypatch):
     """The cookie the sign-in swapped its code for opens the next tab signed in (the app's HTTP exchange)."""
     monkeypatch.setenv("ACCREDITATION_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("ACCREDITATION_DEMO", "0")
-    companies, brands = load.create_accounts(1, 1, "c00c1e")
+    companies, _ = load.create_accounts(1, 1, "c00c1e")
     env = {"ACCREDITATION_DATA_DIR": str(tmp_path), "ACCREDITATION_DEMO": "0"}
 
     async def tabs(base: str) -> None:
