@@ -223,3 +223,47 @@ def test_twenty_people_saving_at_once_lose_no_answer(shared):
     for _, draft in drafts:
         stored = workflow.answer_set(db, draft).values
         assert {k: v for k, v in stored.items() if k in ids} == {i: C.indicator(i).choices[0].name for i in ids}
+
+
+def test_a_writer_that_waits_too_long_is_told_the_server_is_busy_and_nothing_is_half_saved(tmp_path, monkeypatch):
+    """Another process holding the write lock past the busy timeout: the user reads one sentence saying to try
+    again (not "unexpected error"), and nothing of the attempt is stored."""
+    import sqlite3
+    import threading
+
+    from accreditation.errors import UserError
+    from accreditation.store import db as store_db
+
+    path = tmp_path / "busy.db"
+    open_db(path)
+    monkeypatch.setattr(store_db, "BUSY_SECONDS", 0.3)
+    mine = store_db.connect(path)
+    other = sqlite3.connect(path, isolation_level=None)  # another process, outside this one's writer lock
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(UserError, match="busy") as refused:
+            with store_db.write_tx(mine):
+                mine.execute("CREATE TABLE should_not_exist (x)")
+        assert "try again" in str(refused.value)
+    finally:
+        other.execute("ROLLBACK")
+    assert "should_not_exist" not in mine.table_names()
+    # threads of one process queue on the writer lock instead of polling SQLite: 20 writers, none refused
+    monkeypatch.setattr(store_db, "BUSY_SECONDS", 30)
+    store_db.connect(path).execute("CREATE TABLE n (x)")
+    failures: list[Exception] = []
+
+    def write(i: int) -> None:
+        conn = store_db.connect(path)
+        try:
+            with store_db.write_tx(conn):
+                conn.execute("INSERT INTO n VALUES (?)", [i])
+        except Exception as exc:  # noqa: BLE001 - the test counts them
+            failures.append(exc)
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == [] and store_db.connect(path).execute("SELECT count(*) FROM n").fetchone()[0] == 20

@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import os
 import sqlite3
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
@@ -38,6 +39,18 @@ MIGRATION_MODULES: tuple[str, ...] = (
 )
 
 DB_NAME = "accreditation.db"
+BUSY_SECONDS = 30
+
+# One lock per database file and process, taken before BEGIN IMMEDIATE. The app's users are threads of one process;
+# without it they wait in SQLite's busy handler, which polls with sleeps and serves nobody in order: under load
+# (benchmarks/load.py, 50-100 users) some writers waited past the 30 s timeout and saw "database is locked".
+_WRITER_LOCKS: dict[str, threading.Lock] = {}
+_WRITER_LOCKS_GUARD = threading.Lock()
+
+
+def _writer_lock(path: str) -> threading.Lock:
+    with _WRITER_LOCKS_GUARD:
+        return _WRITER_LOCKS.setdefault(path, threading.Lock())
 
 
 def default_path() -> Path:
@@ -64,8 +77,9 @@ def connect(path: str | Path | None = None) -> Database:
     target = str(default_path() if path is None else path)
     if target != ":memory:" and not os.path.exists(target):  # the owner's only; SQLite gives -wal and -shm the same
         os.close(os.open(target, os.O_WRONLY | os.O_CREAT, 0o600))
-    conn = sqlite3.connect(target, timeout=30, check_same_thread=False)
+    conn = sqlite3.connect(target, timeout=BUSY_SECONDS, check_same_thread=False)
     db = Database(conn)
+    db._writer_lock = None if target == ":memory:" else _writer_lock(os.path.realpath(target))
     if target != ":memory:":
         db.enable_wal()
     db.execute("PRAGMA foreign_keys = ON")
@@ -122,19 +136,33 @@ def write_tx(db: Database) -> Iterator[Database]:
         finally:
             db._write_depth = depth
         return
-    db.conn.execute("BEGIN IMMEDIATE")
-    db._write_depth = 1
-    db._after_commit = []
+    from accreditation.errors import UserError
+
+    lock = getattr(db, "_writer_lock", None)
+    if lock is not None and not lock.acquire(timeout=BUSY_SECONDS):
+        raise UserError.from_key("errors.busy")
     try:
-        yield db
-    except BaseException:
-        db.rollback()
+        try:
+            db.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:  # another process held the write lock past the busy timeout
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise UserError.from_key("errors.busy") from None
+            raise
+        db._write_depth = 1
         db._after_commit = []
-        raise
-    else:
-        db.commit()
+        try:
+            yield db
+        except BaseException:
+            db.rollback()
+            db._after_commit = []
+            raise
+        else:
+            db.commit()
+        finally:
+            db._write_depth = 0
     finally:
-        db._write_depth = 0
+        if lock is not None:
+            lock.release()
     callbacks, db._after_commit = db._after_commit, []
     for fn in callbacks:
         fn()
