@@ -264,7 +264,7 @@ for n in range(15):
 """
 
 
-def test_two_processes_issuing_at_once_leave_one_current_document(tmp_path, data_dir):
+def test_two_processes_issuing_at_once_leave_one_current_document(tmp_path, data_dir, backend):
     import subprocess
     import sys
     from pathlib import Path

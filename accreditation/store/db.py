@@ -6,16 +6,23 @@ is the order migrations are applied in on a new database. Add a module at the EN
 or reorder an applied migration: the name is what `_sqlite_migrations` remembers.
 
 Concurrency: WAL, a 30 s busy timeout, and `write_tx` (`BEGIN IMMEDIATE`) instead of
-`db.atomic()` for multi-statement writes, which fails at once under concurrent writers in WAL mode."""
+`db.atomic()` for multi-statement writes, which fails at once under concurrent writers in WAL mode.
+
+Backends: SQLite through sqlite-utils is the default. `DATABASE_URL=postgresql://…` runs the same store on
+PostgreSQL (`accreditation.store.pg`, the same API; see docs/postgresql.md). `ACCREDITATION_TEST_DATABASE_URL`
+is the test harness's: every SQLite path a test opens becomes a schema of that PostgreSQL database instead."""
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import os
 import sqlite3
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
+from urllib.parse import quote
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -49,8 +56,76 @@ def _register_migrations() -> None:
         importlib.import_module(name)  # registering happens at import, once per process
 
 
+DATABASE_URL = "DATABASE_URL"
+TEST_DATABASE_URL = "ACCREDITATION_TEST_DATABASE_URL"
+
+
+def database_url() -> str | None:
+    """The PostgreSQL server set in `DATABASE_URL`, or None for SQLite (unset, empty or a file path)."""
+    from accreditation.store.pg import is_url
+
+    value = os.environ.get(DATABASE_URL, "").strip()
+    return value if is_url(value) else None
+
+
+def _target(path: str | Path | None) -> str:
+    """Where `path` lives: a PostgreSQL URL or a SQLite file (or ":memory:")."""
+    from accreditation.store.pg import is_url
+
+    if path is None:
+        url = database_url()
+        if url:
+            return url
+        if not os.environ.get(TEST_DATABASE_URL):
+            value = os.environ.get(DATABASE_URL, "").strip()
+            if value and not value.startswith("sqlite:"):
+                return value  # a file path in DATABASE_URL
+            if value.startswith("sqlite:///"):
+                return value[len("sqlite:///"):]
+        path = default_path()
+    target = str(path)
+    if is_url(target):
+        return target
+    test_server = os.environ.get(TEST_DATABASE_URL, "").strip()
+    if test_server:
+        return _test_schema_url(test_server, target)
+    return target
+
+
+def _test_schema_url(server: str, target: str) -> str:
+    """The test harness: a SQLite path as a schema of the test server's database. ":memory:" is a new schema each
+    time (private, as in SQLite); a file path is the same schema from every process (the race tests). The file is
+    still created, empty, so code asking whether the database exists gets SQLite's answer."""
+    if target == ":memory:":
+        name = "m_" + uuid.uuid4().hex[:24]
+    else:
+        resolved = str(Path(target).resolve())
+        name = "f_" + hashlib.sha1(resolved.encode()).hexdigest()[:24]
+        if not os.path.exists(resolved) and os.path.isdir(os.path.dirname(resolved)):
+            os.close(os.open(resolved, os.O_WRONLY | os.O_CREAT, 0o600))
+    sep = "&" if "?" in server else "?"
+    return f"{server}{sep}options={quote(f'-csearch_path={name}')}"
+
+
+def dialect(db: Any) -> str:
+    """"postgresql" or "sqlite": for the few queries written per dialect."""
+    return getattr(db, "dialect", "sqlite")
+
+
+def identity(db: Any) -> str:
+    """What names the database `db` is connected to, for caches keyed across databases and for `connect()` from
+    another thread: the file's path ("" for an in-memory SQLite database), or the PostgreSQL URL."""
+    if dialect(db) == "postgresql":
+        return db.identity()
+    for _, name, file in db.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return file or ""
+    return ""
+
+
 def open_db(path: str | Path | None = None) -> Database:
-    """The database at `path` (default: `data_dir()/accreditation.db`), migrated to the current schema.
+    """The database at `path` (default: `DATABASE_URL` if it names a PostgreSQL server, else
+    `data_dir()/accreditation.db`), migrated to the current schema.
 
     `":memory:"` gives a private in-memory database (tests)."""
     db = connect(path)
@@ -61,7 +136,12 @@ def open_db(path: str | Path | None = None) -> Database:
 def connect(path: str | Path | None = None) -> Database:
     """A connection to an already migrated database. Give each thread its own (the app does, see
     `ui.common.db`): a transaction belongs to a connection, so two users sharing one would share transactions."""
-    target = str(default_path() if path is None else path)
+    target = _target(path)
+    from accreditation.store.pg import PGDatabase, is_url
+
+    if is_url(target):
+        # the test harness's stand-in for ":memory:" is private like it: no identity to share or cache by
+        return PGDatabase(target, private=str(path) == ":memory:")  # type: ignore[return-value]
     if target != ":memory:" and not os.path.exists(target):  # the owner's only; SQLite gives -wal and -shm the same
         os.close(os.open(target, os.O_WRONLY | os.O_CREAT, 0o600))
     conn = sqlite3.connect(target, timeout=30, check_same_thread=False)
@@ -77,6 +157,15 @@ def open_registry_readonly(path: str | Path) -> Database:
     only if it is one of ours: a file that is not is refused and never written to (open_db would migrate it)."""
     from accreditation.errors import UserError
 
+    target = _target(path)
+    from accreditation.store.pg import PGDatabase, is_url
+
+    if is_url(target):  # the test harness's stand-in for a file; read-only by the session's default
+        db = PGDatabase(target)
+        if "certificates" not in db.table_names():
+            raise UserError.from_key("errors.not_our_registry", path=str(path))
+        db.conn.raw.execute("SET default_transaction_read_only = on")
+        return db  # type: ignore[return-value]
     try:
         conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=30)
         applied = {r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ?",
@@ -96,6 +185,14 @@ def migrate(db: Database) -> None:
     if not MIGRATIONS.pending(db):
         return
     with write_tx(db):
+        if dialect(db) == "postgresql":
+            from accreditation.store.pg import migrate_new_schema, prepare
+
+            if os.environ.get(TEST_DATABASE_URL) and not db.table_names():
+                names = tuple(m.name for m in MIGRATIONS._migrations)
+                migrate_new_schema(db, names, lambda: MIGRATIONS.apply(db))
+                return
+            prepare(db)
         MIGRATIONS.apply(db)  # each migration's own atomic() becomes a savepoint inside this transaction
 
 
@@ -122,7 +219,10 @@ def write_tx(db: Database) -> Iterator[Database]:
         finally:
             db._write_depth = depth
         return
-    db.conn.execute("BEGIN IMMEDIATE")
+    if dialect(db) == "postgresql":
+        db.begin_write()  # BEGIN, then the schema's writer lock: what BEGIN IMMEDIATE is in SQLite
+    else:
+        db.conn.execute("BEGIN IMMEDIATE")
     db._write_depth = 1
     db._after_commit = []
     try:
@@ -147,3 +247,26 @@ def after_commit(db: Database, fn: Callable[[], None]) -> None:
         db._after_commit.append(fn)
     else:
         fn()
+
+
+# ------------------------------------------------------------------------------ SQL that differs per dialect
+def ids_sql(db: Any, param: str = ":ids") -> str:
+    """A subquery of the integers in the JSON array bound to `param` (`x IN (<this>)`)."""
+    if dialect(db) == "postgresql":
+        return f"SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST({param} AS jsonb)) AS value"
+    return f"SELECT value FROM json_each({param})"
+
+
+def _pg_path(path: str) -> str:
+    """'$.remediation[0].priority' as PostgreSQL's path array literal '{remediation,0,priority}'."""
+    parts = [p for p in path.removeprefix("$").replace("[", ".").replace("]", "").split(".") if p]
+    return "'{" + ",".join(parts) + "}'"
+
+
+def json_paths_sql(db: Any, column: str, paths: list[str] | tuple[str, ...]) -> str:
+    """The values at `paths` of the JSON text in `column`, as one JSON array text (NULL when the column is):
+    SQLite's multi-path `json_extract`. PostgreSQL's text has spaces after separators (`store.pg.json_compact`)."""
+    if dialect(db) == "postgresql":
+        items = ", ".join(f"CAST({column} AS jsonb) #> {_pg_path(p)}" for p in paths)
+        return f"CASE WHEN {column} IS NULL THEN NULL ELSE CAST(jsonb_build_array({items}) AS TEXT) END"
+    return f"json_extract({column}, {', '.join(repr(p) for p in paths)})"
