@@ -87,3 +87,22 @@ def backend(request, monkeypatch) -> str:
     else:
         monkeypatch.setenv(HARNESS, request.getfixturevalue("pg_database_url"))
     return request.param
+
+
+def _integrity_errors() -> tuple[type[Exception], ...]:
+    import sqlite3
+
+    try:
+        import psycopg
+    except ImportError:
+        return (sqlite3.IntegrityError,)
+    return (sqlite3.IntegrityError, psycopg.errors.IntegrityError)
+
+
+# What a refused write raises on either backend (a constraint, the audit log's trigger).
+INTEGRITY_ERRORS = _integrity_errors()
+
+
+def sqlite_only(reason: str):
+    """For a test about SQLite itself (its file format, its PRAGMAs): skipped when the suite runs on PostgreSQL."""
+    return pytest.mark.skipif(bool(os.environ.get(HARNESS)), reason=f"SQLite only: {reason}")

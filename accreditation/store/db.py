@@ -68,6 +68,12 @@ def database_url() -> str | None:
     return value if is_url(value) else None
 
 
+def store_exists() -> bool:
+    """Whether the default store exists yet (a command that only reads must not create one): always, for a
+    PostgreSQL server."""
+    return database_url() is not None or default_path().exists()
+
+
 def _target(path: str | Path | None) -> str:
     """Where `path` lives: a PostgreSQL URL or a SQLite file (or ":memory:")."""
     from accreditation.store.pg import is_url

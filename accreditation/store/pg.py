@@ -169,6 +169,15 @@ class PGConnection:
         cur.executemany(translate(sql), [p if isinstance(p, dict) else list(p) for p in seq])
         return cur
 
+    def iterdump(self) -> Iterator[str]:
+        """Every row of every table as text (sqlite3's `iterdump` for tests that search all stored data)."""
+        tables = [r[0] for r in self.raw.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = current_schema()::regnamespace "
+            "ORDER BY relname").fetchall()]
+        for table in tables:
+            for row in self.raw.execute(f"SELECT * FROM {_ident(table)}").fetchall():
+                yield f"INSERT INTO {_ident(table)} VALUES{row!r};"
+
     def commit(self) -> None:
         self.raw.execute("COMMIT")
 
