@@ -5,7 +5,7 @@ import threading
 from datetime import date, datetime, timezone
 
 import pytest
-from postgres import sqlite_only
+from postgres import INTEGRITY_ERRORS, sqlite_only
 
 from accreditation.errors import UserError
 from accreditation.store import db as store_db
@@ -131,7 +131,7 @@ def test_the_database_refuses_a_second_current_document(db):
     first, _ = reg.issue(db, draft(), fake_pdf)
     row = {k: v for k, v in db["certificates"].get(first.id).items()}
     row.update(id="VN-CLF-2026-000099", seq=99)
-    with pytest.raises(Exception, match="UNIQUE"):
+    with pytest.raises(INTEGRITY_ERRORS, match="UNIQUE|duplicate key.*certificates_one_current_per_subject"):
         db["certificates"].insert(row)
 
 

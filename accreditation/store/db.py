@@ -102,15 +102,32 @@ def _test_schema_url(server: str, target: str) -> str:
     """The test harness: a SQLite path as a schema of the test server's database. ":memory:" is a new schema each
     time (private, as in SQLite); a file path is the same schema from every process (the race tests). The file is
     still created, empty, so code asking whether the database exists gets SQLite's answer."""
+    source = None
     if target == ":memory:":
         name = "m_" + uuid.uuid4().hex[:24]
     else:
+        # The stand-in file holds its schema's name: a copy of it (a test copying a database) names the schema
+        # it was copied from, and opening the copy copies that schema's rows (`pg.copy_schema`).
         resolved = str(Path(target).resolve())
         name = "f_" + hashlib.sha1(resolved.encode()).hexdigest()[:24]
-        if not os.path.exists(resolved) and os.path.isdir(os.path.dirname(resolved)):
-            os.close(os.open(resolved, os.O_WRONLY | os.O_CREAT, 0o600))
+        marker = f"{_MARKER}{name}".encode()
+        if os.path.isdir(os.path.dirname(resolved)):
+            held = Path(resolved).read_bytes()[:100] if os.path.exists(resolved) else b""
+            if held.startswith(_MARKER.encode()) and held != marker:
+                source = held[len(_MARKER):].decode()
+            if held != marker:
+                fd = os.open(resolved, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                os.write(fd, marker)
+                os.close(fd)
     sep = "&" if "?" in server else "?"
-    return f"{server}{sep}options={quote(f'-csearch_path={name}')}"
+    url = f"{server}{sep}options={quote(f'-csearch_path={name}')}"
+    if source:
+        _COPY_FROM[url] = source
+    return url
+
+
+_MARKER = "accreditation-test-schema:"
+_COPY_FROM: dict[str, str] = {}
 
 
 def dialect(db: Any) -> str:
@@ -147,7 +164,14 @@ def connect(path: str | Path | None = None) -> Database:
 
     if is_url(target):
         # the test harness's stand-in for ":memory:" is private like it: no identity to share or cache by
-        return PGDatabase(target, private=str(path) == ":memory:")  # type: ignore[return-value]
+        pg = PGDatabase(target, private=str(path) == ":memory:")
+        source = _COPY_FROM.pop(target, None)
+        if source:
+            from accreditation.store.pg import copy_schema
+
+            migrate(pg)  # type: ignore[arg-type]
+            copy_schema(pg, source)
+        return pg  # type: ignore[return-value]
     if target != ":memory:" and not os.path.exists(target):  # the owner's only; SQLite gives -wal and -shm the same
         os.close(os.open(target, os.O_WRONLY | os.O_CREAT, 0o600))
     conn = sqlite3.connect(target, timeout=30, check_same_thread=False)

@@ -551,6 +551,21 @@ def append_only(db: PGDatabase, table: str) -> None:
                         f"FOR EACH STATEMENT EXECUTE FUNCTION {_ident(fn)}()")
 
 
+def copy_schema(db: PGDatabase, source: str) -> None:
+    """Every row of schema `source` into `db`'s (migrated, same tables): the test harness's copy of a database
+    file. Triggers and foreign keys are off while copying (the rows were consistent where they came from)."""
+    with db.conn.raw.transaction():
+        db.conn.raw.execute("SET LOCAL session_replication_role = replica")
+        for table in db.table_names():
+            db.conn.raw.execute(f"DELETE FROM {_ident(table)}")
+            db.conn.raw.execute(pgsql.SQL("INSERT INTO {} SELECT * FROM {}.{}").format(
+                pgsql.Identifier(table), pgsql.Identifier(source), pgsql.Identifier(table)))
+            pks, columns = db.meta(table)
+            if len(pks) == 1 and columns.get(pks[0]) == "bigint":
+                db.conn.raw.execute(f"SELECT setval(pg_get_serial_sequence(%s, %s), GREATEST((SELECT MAX("
+                                    f"{_ident(pks[0])}) FROM {_ident(table)}), 1))", [_ident(table), pks[0]])
+
+
 _SCRIPTS: dict[tuple[str, ...], list[tuple[str, Any]]] = {}
 
 
