@@ -35,8 +35,7 @@ import pandas as pd
 from sqlite_utils import Database
 
 from accreditation import checks
-from accreditation.store.db import dialect, identity, ids_sql, json_paths_sql
-from accreditation.store.pg import json_compact
+from accreditation.store.db import dialect, identity, ids_sql, json_compact, json_paths_sql
 from criteria.schema import Settings
 from scoring.tax_codes import classify_series
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import json
 import os
 import sqlite3
 import uuid
@@ -60,10 +61,13 @@ DATABASE_URL = "DATABASE_URL"
 TEST_DATABASE_URL = "ACCREDITATION_TEST_DATABASE_URL"
 
 
+def is_url(target: object) -> bool:
+    """A PostgreSQL URL (psycopg is imported only then: SQLite needs none of it)."""
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
 def database_url() -> str | None:
     """The PostgreSQL server set in `DATABASE_URL`, or None for SQLite (unset, empty or a file path)."""
-    from accreditation.store.pg import is_url
-
     value = os.environ.get(DATABASE_URL, "").strip()
     return value if is_url(value) else None
 
@@ -76,8 +80,6 @@ def store_exists() -> bool:
 
 def _target(path: str | Path | None) -> str:
     """Where `path` lives: a PostgreSQL URL or a SQLite file (or ":memory:")."""
-    from accreditation.store.pg import is_url
-
     if path is None:
         url = database_url()
         if url:
@@ -164,9 +166,9 @@ def connect(path: str | Path | None = None) -> Database:
     """A connection to an already migrated database. Give each thread its own (the app does, see
     `ui.common.db`): a transaction belongs to a connection, so two users sharing one would share transactions."""
     target = _target(path)
-    from accreditation.store.pg import PGDatabase, is_url
-
     if is_url(target):
+        from accreditation.store.pg import PGDatabase
+
         # the test harness's stand-in for ":memory:" is private like it: no identity to share or cache by
         pg = PGDatabase(target, private=str(path) == ":memory:")
         source = _COPY_FROM.pop(target, None)
@@ -305,3 +307,10 @@ def json_paths_sql(db: Any, column: str, paths: list[str] | tuple[str, ...]) -> 
         items = ", ".join(f"CAST({column} AS jsonb) #> {_pg_path(p)}" for p in paths)
         return f"CASE WHEN {column} IS NULL THEN NULL ELSE CAST(jsonb_build_array({items}) AS TEXT) END"
     return f"json_extract({column}, {', '.join(repr(p) for p in paths)})"
+
+
+def json_compact(text: str | None) -> str | None:
+    """PostgreSQL's JSON text as SQLite's json_extract writes it (no spaces after separators)."""
+    if text is None:
+        return None
+    return json.dumps(json.loads(text), separators=(",", ":"), ensure_ascii=False)

@@ -19,7 +19,6 @@ they are written (see `accreditation.store.db.dialect`)."""
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 import zlib
@@ -587,10 +586,3 @@ def migrate_new_schema(db: PGDatabase, names: tuple[str, ...], apply: Any) -> No
         _SCRIPTS[names] = db.conn.recording
     finally:
         db.conn.recording = None
-
-
-def json_compact(text: str | None) -> str | None:
-    """PostgreSQL's JSON text as SQLite's json_extract writes it (no spaces after separators)."""
-    if text is None:
-        return None
-    return json.dumps(json.loads(text), separators=(",", ":"), ensure_ascii=False)
