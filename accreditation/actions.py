@@ -31,7 +31,7 @@ from accreditation.accounts import Actor
 from accreditation.errors import UserError
 from accreditation.permissions import can, require
 from accreditation.store import audit
-from accreditation.store.db import write_tx
+from accreditation.store.db import ids_sql, write_tx
 from scoring.result import Action, Result
 
 STATUSES = ("open", "in_progress", "done", "verified")
@@ -146,11 +146,11 @@ def progress_many(db: Database, organisation_ids: list[int], as_of: date | None 
     out: dict[int, dict[str, int]] = {}
     if not organisation_ids:
         return out
-    sql = """
+    sql = f"""
         SELECT organisation_id,
                CASE WHEN status IN ('open', 'in_progress') AND due_date < :day THEN 'overdue' ELSE status END AS shown,
                COUNT(*) AS n
-        FROM tracked_actions WHERE organisation_id IN (SELECT value FROM json_each(:ids))
+        FROM tracked_actions WHERE organisation_id IN ({ids_sql(db)})
         GROUP BY organisation_id, shown"""
     for org, shown, n in db.execute(sql, {"day": day, "ids": json.dumps([int(i) for i in organisation_ids])}):
         got = out.setdefault(org, counts([]))

@@ -33,7 +33,7 @@ from accreditation.errors import UserError
 from accreditation.permissions import can, require
 from accreditation.store import audit
 from accreditation.store.certificates import add_months  # 31 Aug + 6 months = 28/29 Feb
-from accreditation.store.db import write_tx
+from accreditation.store.db import identity, write_tx
 from scoring.result import DerivedAnswers
 
 STATUSES = ("open", "closure_requested", "closed")
@@ -194,7 +194,7 @@ def _roster_children(db: Database, assessment_id: int) -> tuple[str, list[dict[s
     if not check:
         return "", []
     # the database file is part of the key: a process may hold several databases (tests), ids repeat across them
-    key = (db.execute("PRAGMA database_list").fetchone()[2], *check[0])
+    key = (identity(db), *check[0])
     if key not in _CHILDREN:
         if len(_CHILDREN) > 64:
             _CHILDREN.clear()

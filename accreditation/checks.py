@@ -211,7 +211,8 @@ def latest(db: Database, assessment_id: int, kind: str, findings: bool = True,
     if findings:
         where, params = "check_id = ?", [row["id"]]
         if severities is not None:
-            where += f" AND severity IN ({','.join('?' * len(severities))})"
+            # `IN ()` is SQLite only: no severity asked for matches nothing
+            where += f" AND severity IN ({','.join('?' * len(severities))})" if severities else " AND 1 = 0"
             params += list(severities)
         rank = " ".join(f"WHEN '{s}' THEN {i}" for i, s in enumerate(_RANK))
         order = f"CASE severity {rank} ELSE 99 END, row, id" if ordered else "id"

@@ -29,7 +29,7 @@ from typing import Any, Iterable, Iterator
 
 from sqlite_utils import Database
 
-from accreditation.store.db import after_commit, connect, write_tx
+from accreditation.store.db import after_commit, connect, identity, write_tx
 
 log = logging.getLogger("accreditation.mailer")
 
@@ -284,10 +284,7 @@ _threads_lock = threading.Lock()
 
 
 def _db_path(db: Database) -> str:
-    for _, name, file in db.execute("PRAGMA database_list").fetchall():
-        if name == "main":
-            return file or ""
-    return ""
+    return identity(db)
 
 
 def _deliver(path: str, ids: list[int]) -> None:

@@ -9,6 +9,23 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import postgres  # noqa: E402  (the PostgreSQL harness: needs tests/ on sys.path)
+from postgres import backend, pg_database_url  # noqa: E402,F401  (fixtures)
+
+
+def pytest_configure(config):
+    postgres.configure()
+
+
+def pytest_unconfigure(config):
+    postgres.unconfigure()
+
+
+def pytest_report_header(config):
+    import os
+
+    return f"database backend: {'postgresql' if os.environ.get(postgres.HARNESS) else 'sqlite'}"
+
 
 @pytest.fixture(autouse=True)
 def _no_real_mail(monkeypatch):

@@ -2,6 +2,7 @@
 child-centred steps with their due dates, closure only with the assessor's agreement, REM-05 answered from the case
 log through a real assessment, what brands and reminders read, and an audit trail without worker data."""
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -264,7 +265,10 @@ def test_a_closed_case_is_not_prompted_again_until_a_newer_roster_lists_the_chil
 
 def test_a_roster_row_without_an_employee_code_is_prompted_until_its_case_is_opened(world):
     db, sme, aid = world
-    db.execute("UPDATE findings SET data = json_remove(data, '$.employee_id') WHERE row = 4")  # E-014's row
+    row = db["findings"].rows_where("row = 4").__next__()  # E-014's row
+    data = json.loads(row["data"])
+    del data["employee_id"]
+    db["findings"].update(row["id"], {"data": json.dumps(data, ensure_ascii=False)})
     cases._CHILDREN.clear()  # a stored check never changes, except here
     prompt = next(p for p in cases.candidates(db, aid) if p["row"] == 4)
     assert prompt["employee_ref"] is None and prompt["key"] == "roster:row 4"

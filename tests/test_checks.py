@@ -175,19 +175,25 @@ def insert_check(db, kind: str, summary: dict, findings: list[dict]) -> int:
     return check_id
 
 
+def _critical(db):
+    """The stored summary's count of critical suppliers (None before the migration: the old shape has none)."""
+    by_level = json.loads(db.execute("SELECT summary FROM checks").fetchone()[0]).get("by_level")
+    return by_level.get("critical") if isinstance(by_level, dict) else None
+
+
 def test_the_migration_converts_old_per_language_supplier_records(old_db):
     result = check_suppliers(SUPPLIERS, "ncc.csv", AS_OF)
     summary, findings = old_supplier_record(result)
     findings[0]["reasons"]["vi"].append("Lý do cũ không còn trong danh mục.")
     findings[0]["reasons"]["en"].append("An old reason no longer in the catalog.")
     insert_check(old_db, "suppliers", summary, findings)
-    assert old_db.execute("SELECT json_extract(summary, '$.by_level.critical') FROM checks").fetchone()[0] is None
+    assert _critical(old_db) is None
     migrate(old_db)
     assert not MIGRATIONS.pending(old_db)
     got = checks.latest(old_db, 1, "suppliers")
     new = checks.from_suppliers(result, "ncc.csv", "x")
     assert got.summary == new.summary  # one summary, no texts
-    assert old_db.execute("SELECT json_extract(summary, '$.by_level.critical') FROM checks").fetchone()[0] == 1
+    assert _critical(old_db) == 1
     raised = {e["row"]: [r["id"] for r in e["reasons"] if r["effect"] == "raise"] for e in result.entries()}
     for old, conv, fresh in zip(findings, got.findings, new.findings):
         assert (conv["row"], conv["severity"], conv["rule"], conv["tax_code"]) == (

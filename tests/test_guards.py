@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import shutil
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -381,7 +382,7 @@ CASES: dict[str, tuple[str, Resource, Callable]] = {
                                     lambda db, a, i: offline_import.import_into_draft(
                                         db, a, i["draft"], _offline_workbook(), C, "bang-cau-hoi.xlsx")),
     "criteria_install.install_criteria": ("criteria.manage", _none, lambda db, a, i: criteria_install.install_criteria(
-        db, a, _new_criteria_version(Path(db.conn.execute("PRAGMA database_list").fetchone()[2]).parent))),
+        db, a, _new_criteria_version(Path(tempfile.mkdtemp())))),
     "register.set_listed": ("listing.manage", _org("submitted_org"), lambda db, a, i: register.set_listed(
         db, a, i["submitted_org"], True)),
     "register.open_round": ("round.manage", _none, lambda db, a, i: register.open_round(

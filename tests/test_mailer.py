@@ -259,14 +259,14 @@ def test_two_senders_at_once_send_each_message_once(data, smtp):
     """The app's background sender and `remind` retrying at the same moment: each claims what it sends."""
     import threading
 
-    from accreditation.store.db import connect
+    from accreditation.store.db import connect, identity
 
     smtp.stop()
     db, _, _ = submitted_assessment(data)  # two pending: the server was down
     mailer.wait()
     smtp.start()
     smtp.inbox.delay = 0.5
-    path = db.execute("PRAGMA database_list").fetchone()[2]
+    path = identity(db)
     outcomes = []
     threads = [threading.Thread(target=lambda: outcomes.append(mailer.send_pending(connect(path))))
                for _ in range(3)]

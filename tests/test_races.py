@@ -1,5 +1,7 @@
-"""Integrity when two processes act at once on one SQLite file (as two app servers or two browser tabs would):
-saves racing a submission, and two assessors approving the same assessment."""
+"""Integrity when two processes act at once on one database (as two app servers or two browser tabs would): saves
+racing a submission, two assessors approving the same assessment, two issuers recording a company's document.
+Every test runs on each backend (`backend`: a SQLite file, and a PostgreSQL schema when a test server is set),
+since what serialises the writers differs: BEGIN IMMEDIATE in SQLite, the schema's advisory lock in PostgreSQL."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from accreditation import accounts, workflow
 from accreditation.store import audit
 from accreditation.store import certificates as registry
 from accreditation.store.db import open_db
+from postgres import sqlite_only
 from criteria.datafiles import default_criteria
 from seed import example_values, record_checks, review_everything, second_lead
 
@@ -28,6 +31,7 @@ sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(ROOT / "tests")!r})
 from accreditation import accounts, review, workflow
 from accreditation.errors import UserError
 from accreditation.store.db import open_db
+from postgres import sqlite_only
 from criteria.datafiles import default_criteria
 C = default_criteria()
 db = open_db(sys.argv[1])
@@ -74,7 +78,7 @@ print(json.dumps(won))
 
 
 @pytest.fixture
-def shared(tmp_path, monkeypatch):
+def shared(tmp_path, monkeypatch, backend):
     monkeypatch.setenv("ACCREDITATION_DATA_DIR", str(tmp_path))
     monkeypatch.setattr(accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     path = tmp_path / "shared.db"
@@ -225,6 +229,51 @@ def test_twenty_people_saving_at_once_lose_no_answer(shared):
         assert {k: v for k, v in stored.items() if k in ids} == {i: C.indicator(i).choices[0].name for i in ids}
 
 
+ISSUER = """
+import sys, time
+from datetime import date
+sys.path.insert(0, {root!r})
+from accreditation.store import open_db
+from accreditation.store import certificates as registry
+db = open_db(sys.argv[1])
+start = float(sys.argv[2])
+while time.time() < start:  # both processes start issuing at the same moment
+    time.sleep(0.001)
+for n in range({n}):
+    draft = registry.CertificateDraft(company_name="Công ty 0", tax_code="0100112437", tier="pioneer", score=80.0,
+                                      criteria_id="C", criteria_version="1", issued=date(2026, 12, 5),
+                                      expires=date(2027, 12, 4), issuer=sys.argv[3], organisation_id=1)
+    registry.issue(db, draft, lambda c: c.id.encode())
+"""
+
+
+def test_two_processes_issuing_a_companys_document_at_once_leave_exactly_one_current(shared, backend):
+    """The registry's read-then-write (the year's next number, superseding the current document, the new row) under
+    two writers at once: every document gets its own number, and the company is left with one current document,
+    the last one issued, each earlier one superseded by its successor."""
+    import time
+
+    db, path = shared
+    n = 12
+    script = ISSUER.format(root=str(ROOT), n=n)
+    start = str(time.time() + 3)  # both interpreters up and connected before then
+    procs = [_run(script, str(path), start, who) for who in ("issuer-a", "issuer-b")]
+    for p in procs:
+        assert p.wait(timeout=300) == 0, p.stderr.read()
+    fresh = open_db(path)
+    rows = fresh.execute_returning_dicts(
+        "SELECT id, seq, issuer, superseded_by FROM certificates WHERE subject = ? ORDER BY seq",
+        [registry.subject_of("0100112437", 1)])
+    assert len(rows) == 2 * n and len({r["id"] for r in rows}) == 2 * n
+    assert [r["seq"] for r in rows] == list(range(rows[0]["seq"], rows[0]["seq"] + 2 * n))
+    current = [r for r in rows if r["superseded_by"] is None]
+    assert len(current) == 1 and current[0]["id"] == rows[-1]["id"]
+    assert all(r["superseded_by"] == nxt["id"] for r, nxt in zip(rows, rows[1:]))
+    assert {r["issuer"] for r in rows} == {"issuer-a", "issuer-b"}  # both did issue
+    assert registry.current(fresh, "0100112437", 1).id == rows[-1]["id"]
+
+
+@sqlite_only("another process's raw SQLite write lock; PostgreSQL queues writers on an advisory lock")
 def test_a_writer_that_waits_too_long_is_told_the_server_is_busy_and_nothing_is_half_saved(tmp_path, monkeypatch):
     """Another process holding the write lock past the busy timeout: the user reads one sentence saying to try
     again (not "unexpected error"), and nothing of the attempt is stored."""

@@ -148,11 +148,11 @@ def test_two_runs_at_the_same_time_tell_each_reminder_once(world, monkeypatch):
     """Cron and an administrator's manual run, each with its own connection, on the same day."""
     import threading
 
-    from accreditation.store.db import connect
+    from accreditation.store.db import connect, identity
 
     monkeypatch.delenv("ACCREDITATION_SMTP_HOST", raising=False)
     db, sme, cert = world
-    path = db.execute("PRAGMA database_list").fetchone()[2]
+    path = identity(db)
     day = cert.expires - timedelta(days=14)  # the actions are overdue by then too
     results = []
 

@@ -30,9 +30,9 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
 
 def export_public(args: argparse.Namespace) -> int:
     from accreditation import signing
-    from accreditation.store.db import default_path, open_db
+    from accreditation.store.db import open_db, store_exists
 
-    signing.check_ready(open_db() if default_path().exists() else None)
+    signing.check_ready(open_db() if store_exists() else None)
     pem = signing.published_keys_pem(current_only=args.current)
     if args.out is None:
         sys.stdout.write(pem)
@@ -45,9 +45,9 @@ def export_public(args: argparse.Namespace) -> int:
 
 def rotate(args: argparse.Namespace) -> int:
     from accreditation import signing
-    from accreditation.store.db import default_path, open_db
+    from accreditation.store.db import open_db, store_exists
 
-    db = open_db() if default_path().exists() else None
+    db = open_db() if store_exists() else None
     old, new = signing.rotate(db, key_lost=args.key_lost)
     print(catalog_text("keys.rotated", args.lang, old=old or "-", new=new, folder=signing.keyring_dir()))
     return 0

@@ -47,7 +47,7 @@ def _value(arg: str) -> str | bytes:
 
 def run(args: argparse.Namespace) -> int:
     from accreditation import signing
-    from accreditation.store.db import default_path, open_db
+    from accreditation.store.db import open_db, store_exists
     from accreditation.verify import CLI_PDF_SECONDS, verify
 
     value = _value(args.value)
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise UserError.from_key("cli.file_unreadable", path=args.public_key, reason=str(exc)) from None
     db = None
-    if not args.offline and default_path().exists():
+    if not args.offline and store_exists():
         db = open_db()
         signing.check_ready(db)
     result = verify(value, db=db, as_of=as_of_option(args.as_of), public_keys=keys, pdf_seconds=CLI_PDF_SECONDS)

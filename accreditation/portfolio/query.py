@@ -35,6 +35,7 @@ import pandas as pd
 from sqlite_utils import Database
 
 from accreditation import checks
+from accreditation.store.db import dialect, identity, ids_sql, json_compact, json_paths_sql
 from criteria.schema import Settings
 from scoring.tax_codes import classify_series
 
@@ -52,7 +53,7 @@ RISK_RANK = {"not_checked": -1, "low": 0, "medium": 1, "high": 2, "critical": 3}
 # extracted once per assessment version (`RESULT_FIELDS_SQL`) and remembered (`_RESULT_MEMO`).
 _RESULT_PATHS = ["$.knockouts"] + [f"$.remediation[{i}].{k}" for i in range(TOP_RISKS)
                                     for k in ("priority", "indicator", "rule")]
-PORTFOLIO_SQL = f"""
+_PORTFOLIO_SQL = """
 WITH shared AS (
     SELECT organisation_id, MIN(created_at) AS shared_at
     FROM shares WHERE brand_id = :brand AND withdrawn_at IS NULL GROUP BY organisation_id
@@ -61,15 +62,17 @@ WITH shared AS (
         SELECT a.organisation_id, a.id,
                ROW_NUMBER() OVER (PARTITION BY a.organisation_id ORDER BY a.version DESC) AS rn
         FROM assessments a JOIN shared s ON s.organisation_id = a.organisation_id
-        WHERE a.status <> 'draft')
+        WHERE a.status <> 'draft') AS v
     WHERE rn = 1
 ), rejections AS (
-    SELECT a.organisation_id, a.id, MAX(a.version) AS version
-    FROM assessments a JOIN shared s ON s.organisation_id = a.organisation_id
-    WHERE a.status = 'rejected' AND NOT EXISTS (
-        SELECT 1 FROM assessments p WHERE p.organisation_id = a.organisation_id AND p.version > a.version
-                                      AND p.status = 'approved')
-    GROUP BY a.organisation_id
+    SELECT organisation_id, id, version FROM (
+        SELECT a.organisation_id, a.id, a.version,
+               ROW_NUMBER() OVER (PARTITION BY a.organisation_id ORDER BY a.version DESC) AS rn
+        FROM assessments a JOIN shared s ON s.organisation_id = a.organisation_id
+        WHERE a.status = 'rejected' AND NOT EXISTS (
+            SELECT 1 FROM assessments p WHERE p.organisation_id = a.organisation_id AND p.version > a.version
+                                          AND p.status = 'approved')) AS rv
+    WHERE rn = 1
 ), supplier_checks AS (
     SELECT ch.assessment_id, ch.summary,
            ROW_NUMBER() OVER (PARTITION BY ch.assessment_id ORDER BY ch.id DESC) AS rn
@@ -80,7 +83,7 @@ SELECT o.id AS organisation_id, o.name AS company, o.tax_code AS tax_code_raw, o
        s.shared_at, a.id AS assessment_id, a.version, a.status, a.total AS self_score, a.tier AS self_tier,
        a.submitted_at, a.decided_at, a.criteria_version, a.updated_at,
        a.verified_total AS verified_score, a.verified_tier,
-       json_extract(sc.summary, {", ".join(f"'{p}'" for p in checks.LEVEL_PATHS)}) AS supplier_levels,
+       {supplier_levels} AS supplier_levels,
        c.id AS certificate_id, c.issued AS certificate_issued, c.expires AS certificate_expires,
        c.revoked_at AS certificate_revoked_at, c.superseded_at AS certificate_superseded_at,
        c.suspended_at AS certificate_suspended_at, c.verified AS certificate_verified,
@@ -104,10 +107,23 @@ LEFT JOIN supplier_checks sc ON sc.assessment_id = l.id AND sc.rn = 1
 ORDER BY o.name COLLATE NOCASE, o.id
 """
 
-RESULT_FIELDS_SQL = f"""
-SELECT id, json_extract(result, {", ".join(f"'{p}'" for p in _RESULT_PATHS)}) AS result_bits
-FROM assessments WHERE id IN (SELECT value FROM json_each(?))
+_RESULT_FIELDS_SQL = """
+SELECT id, {result_bits} AS result_bits
+FROM assessments WHERE id IN ({ids})
 """
+
+
+def portfolio_sql(db: Database) -> str:
+    """The portfolio's one query, in the dialect of `db` (the JSON extraction differs)."""
+    return _PORTFOLIO_SQL.format(supplier_levels=json_paths_sql(db, "sc.summary", checks.LEVEL_PATHS))
+
+
+def result_fields_sql(db: Database) -> str:
+    return _RESULT_FIELDS_SQL.format(result_bits=json_paths_sql(db, "result", _RESULT_PATHS), ids=ids_sql(db, "?"))
+
+
+PORTFOLIO_SQL = _PORTFOLIO_SQL.format(supplier_levels=json_paths_sql(None, "sc.summary", checks.LEVEL_PATHS))
+RESULT_FIELDS_SQL = result_fields_sql(None)
 _RESULT_MEMO: "OrderedDict[tuple, tuple[str, int, str]]" = OrderedDict()
 _RESULT_MEMO_SIZE = 250_000
 _MEMO_LOCK = threading.Lock()
@@ -164,7 +180,7 @@ def _result_fields(db: Database, raw: pd.DataFrame) -> tuple[pd.Series, pd.Serie
     """Knock-outs, their number and the top risks of each row's assessment: from the memo when this version of the
     assessment was read before (same database file, id, status, decision and update times, total), else extracted
     in one query for the missing ones. An in-memory database is never memoised (its path is not unique)."""
-    path = db.execute("PRAGMA database_list").fetchone()[2] or None
+    path = identity(db) or None
     keys = list(zip(raw["assessment_id"].astype("int64").tolist(), raw["status"].tolist(),
                     raw["decided_at"].tolist(), raw["updated_at"].tolist(), raw["self_score"].tolist()))
     keys = [(path, *k) for k in keys]
@@ -173,8 +189,10 @@ def _result_fields(db: Database, raw: pd.DataFrame) -> tuple[pd.Series, pd.Serie
     missing = [k for k in keys if found.get(k) is None]
     if missing:
         ids = [k[1] for k in missing]
-        got = pd.DataFrame(db.execute(RESULT_FIELDS_SQL, [json.dumps(ids)]).fetchall(),
+        got = pd.DataFrame(db.execute(result_fields_sql(db), [json.dumps(ids)]).fetchall(),
                            columns=["id", "bits"], dtype="object")
+        if dialect(db) == "postgresql":
+            got["bits"] = [json_compact(t) for t in got["bits"].tolist()]
         bits = dict(zip(got["id"].tolist(), got["bits"].tolist()))
         texts = pd.Series([bits.get(i) for i in ids], dtype="object")
         knock, count, risks = _result_bits(texts)
@@ -210,7 +228,7 @@ def portfolio(db: Database, brand_org_id: int, as_of: date, settings: Settings |
         from criteria.datafiles import default_criteria
 
         settings = default_criteria().settings
-    cursor = db.execute(PORTFOLIO_SQL, {"brand": brand_org_id})
+    cursor = db.execute(portfolio_sql(db), {"brand": brand_org_id})
     raw = pd.DataFrame(cursor.fetchall(), columns=[d[0] for d in cursor.description], dtype="object")
     if raw.empty:
         out = pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
@@ -335,8 +353,7 @@ def data_version(db: Database, brand_org_id: int) -> tuple:
                    (SELECT COUNT(*) FROM shares WHERE brand_id = ? AND withdrawn_at IS NULL),
                    (SELECT MAX(id) FROM shares WHERE brand_id = ?)""",
         [*DRAFT_ONLY_ACTIONS, brand_org_id, brand_org_id]).fetchone()
-    path = db.execute("PRAGMA database_list").fetchone()[2]
-    return (path, *row)
+    return (identity(db), *row)
 
 
 def check_summaries(db: Database, assessment_id: int) -> dict[str, dict[str, Any] | None]:

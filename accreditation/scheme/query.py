@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from sqlite_utils import Database
 
+from accreditation.store.db import dialect, identity, ids_sql
 from criteria.provinces import load_provinces
 
 UNKNOWN = "unknown"  # a profile field the company has not filled in, or a province no unit matches
@@ -33,7 +34,7 @@ WITH latest AS (
         SELECT a.organisation_id, a.id,
                ROW_NUMBER() OVER (PARTITION BY a.organisation_id ORDER BY a.version DESC) AS rn
         FROM assessments a
-        WHERE a.status <> 'draft' AND a.submitted_at IS NOT NULL AND a.submitted_at < :until)
+        WHERE a.status <> 'draft' AND a.submitted_at IS NOT NULL AND a.submitted_at < :until) AS v
     WHERE rn = 1
 )
 SELECT o.id AS organisation_id, o.province, o.sector, o.size, o.legal_form,
@@ -74,11 +75,23 @@ SELECT a.id, j.value ->> 'id', j.value ->> 'section', j.value ->> 'answer',
 FROM assessments a LEFT JOIN json_each(a.result, '$.indicators') j ON j.value ->> 'status' = 'answered'
 WHERE a.id IN (SELECT value FROM json_each(:ids))
 """
+# The same on PostgreSQL: `->>` is always text there, so the answer comes as JSON (decoded in `_extract`).
+RESULT_ROWS_SQL_PG = """
+SELECT a.id, j.value ->> 'id', j.value ->> 'section', j.value -> 'answer',
+       CAST(j.value ->> 'max_points' AS DOUBLE PRECISION) > 0 AND CAST(j.value ->> 'points' AS DOUBLE PRECISION) <= 0,
+       COALESCE(j.value ->> 'knockout', '') IN ('true', '1'),
+       CASE WHEN jsonb_typeof(CAST(a.result AS jsonb) -> 'knockouts') = 'array'
+            THEN jsonb_array_length(CAST(a.result AS jsonb) -> 'knockouts') ELSE 0 END > 0
+FROM assessments a LEFT JOIN LATERAL jsonb_array_elements(
+    CASE WHEN jsonb_typeof(CAST(a.result AS jsonb) -> 'indicators') = 'array'
+         THEN CAST(a.result AS jsonb) -> 'indicators' END) AS j(value) ON j.value ->> 'status' = 'answered'
+WHERE a.id IN (SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(:ids AS jsonb)) AS value)
+"""
 
 # Per indicator, over the given assessments: how many the assessor decided on, and how many were adjusted.
 REVIEWS_SQL = """
-SELECT indicator_id AS indicator, COUNT(*) AS reviewed, SUM(decision = 'adjust') AS adjusted
-FROM reviews WHERE assessment_id IN (SELECT value FROM json_each(:ids))
+SELECT indicator_id AS indicator, COUNT(*) AS reviewed, SUM(CASE WHEN decision = 'adjust' THEN 1 ELSE 0 END) AS adjusted
+FROM reviews WHERE assessment_id IN ({ids})
 GROUP BY 1
 """
 
@@ -199,8 +212,25 @@ def _code(key: tuple) -> int:
     return code
 
 
+def _sqlite_value(text: str | None):
+    """A JSON value as SQLite's `->>` gives it: numbers and text as such, true/false as 1/0, arrays and objects
+    as compact JSON text."""
+    if text is None:
+        return None
+    value = json.loads(text)
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return value
+
+
 def _extract(db: Database, ids: list[int]) -> dict[int, tuple[np.ndarray, bool]]:
-    rows = db.execute(RESULT_ROWS_SQL, {"ids": json.dumps(ids)}).fetchall()
+    pg = dialect(db) == "postgresql"
+    rows = db.execute(RESULT_ROWS_SQL_PG if pg else RESULT_ROWS_SQL, {"ids": json.dumps(ids)}).fetchall()
+    if pg:
+        rows = [(aid, indicator, section, _sqlite_value(answer), *rest)
+                for aid, indicator, section, answer, *rest in rows]
     codes: dict[int, list[int]] = {i: [] for i in ids}
     knockout: dict[int, bool] = {i: False for i in ids}
     with _LOCK:
@@ -216,7 +246,7 @@ def results(db: Database, versions: pd.DataFrame) -> dict[int, tuple[np.ndarray,
     """For each assessment of `versions` (columns assessment_id, status, updated_at, decided_at): its answers'
     codes and whether its result holds a knock-out; from the memo when this version was read before (a file
     database only: an in-memory one has no name to key on)."""
-    path = db.execute("PRAGMA database_list").fetchone()[2] or None
+    path = identity(db) or None
     keys = {int(r[0]): (path, int(r[0]), r[1], r[2], r[3]) for r in versions[
         ["assessment_id", "status", "updated_at", "decided_at"]].itertuples(index=False, name=None)}
     found: dict[int, tuple[np.ndarray, bool]] = {}
@@ -263,7 +293,7 @@ def indicator_answers(extracted: dict[int, tuple[np.ndarray, bool]], assessment_
 
 def indicator_reviews(db: Database, assessment_ids: list[int]) -> pd.DataFrame:
     """indicator → reviewed, adjusted, over the given assessments."""
-    df = _frame(db, REVIEWS_SQL, {"ids": json.dumps([int(i) for i in assessment_ids])})
+    df = _frame(db, REVIEWS_SQL.format(ids=ids_sql(db)), {"ids": json.dumps([int(i) for i in assessment_ids])})
     if df.empty:
         return pd.DataFrame({"indicator": pd.Series(dtype="string"), "reviewed": pd.Series(dtype="int64"),
                              "adjusted": pd.Series(dtype="int64")})

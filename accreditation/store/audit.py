@@ -1,5 +1,5 @@
 """The append-only audit log: who did what, when, with the state before and after. Triggers refuse any UPDATE or
-DELETE, so nothing in the application (or a stray SQL statement) can rewrite history."""
+DELETE (and, on PostgreSQL, TRUNCATE), so nothing in the application (or a stray SQL statement) can rewrite history."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from accreditation.store.db import MIGRATIONS
+from accreditation.store.db import MIGRATIONS, dialect
 
 TABLE = "audit_log"
 
@@ -20,6 +20,11 @@ def _create(db: Database) -> None:
                       "entity_id": str, "before": str, "after": str, "comment": str}, pk="id",
                      not_null={"at", "action", "entity"})
     db[TABLE].create_index(["entity", "entity_id"])
+    if dialect(db) == "postgresql":
+        from accreditation.store.pg import append_only
+
+        append_only(db, TABLE)
+        return
     db.execute(f"""CREATE TRIGGER {TABLE}_no_update BEFORE UPDATE ON {TABLE}
                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""")
     db.execute(f"""CREATE TRIGGER {TABLE}_no_delete BEFORE DELETE ON {TABLE}

@@ -15,7 +15,7 @@ from accreditation import accounts
 from accreditation.accounts import Actor
 from accreditation.errors import UserError
 from accreditation.i18n import LANGUAGES, catalog_text, env_language, normalise_language
-from accreditation.store.db import connect, default_path, open_db
+from accreditation.store.db import connect, default_path, identity, open_db
 from accreditation.ui import web
 from criteria.errors import CriteriaLoadError
 from criteria.schema import Criteria, Text
@@ -36,7 +36,7 @@ def _database() -> str:
     # started by plain `streamlit run` (python -m accreditation.serve has created them already): print them now
     for line in serve.demo_lines(created, env_language()):
         print(line, flush=True)
-    return str(default_path())
+    return identity(db) or str(default_path())  # the file, or DATABASE_URL's PostgreSQL database
 
 
 _local = threading.local()
