@@ -516,8 +516,12 @@ def print_table(results: list[dict[str, Any]], setting: str) -> None:
 def measure(n: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
     brands = max(1, n // 10)
     run = os.urandom(4).hex()  # unique names: a PostgreSQL database may hold earlier runs
-    data = work / f"n{n}-{run}"
-    data.mkdir(parents=True)
+    # On PostgreSQL every N shares one data directory, as replicas share their signing keys: a new key beside a
+    # registry that already holds documents signed by another is refused by the app (rightly).
+    data = work / ("shared" if args.database_url else f"n{n}-{run}")
+    data.mkdir(parents=True, exist_ok=True)
+    for old_log in data.glob("server-*.log"):  # each N counts its own servers' errors
+        old_log.unlink()
     env = {"ACCREDITATION_DATA_DIR": str(data), "ACCREDITATION_DEMO": "0", "STREAMLIT_LOGGER_LEVEL": "warning"}
     if args.database_url:
         env["DATABASE_URL"] = args.database_url
