@@ -283,10 +283,6 @@ _threads: set[threading.Thread] = set()
 _threads_lock = threading.Lock()
 
 
-def _db_path(db: Database) -> str:
-    return identity(db)
-
-
 def _deliver(path: str, ids: list[int]) -> None:
     try:
         db = connect(path)
@@ -323,7 +319,7 @@ def deliver_soon(db: Database, ids: list[int]) -> None:
 
     def start() -> None:
         try:
-            path = _db_path(db)
+            path = identity(db)
             if not path:
                 send_pending(db, ids)
                 return

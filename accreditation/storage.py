@@ -163,6 +163,13 @@ def from_url(url: str | None, endpoint: str | None = None) -> Storage:
     raise UserError.from_key("errors.storage_url", url=url)
 
 
+def keep(key: str, data: bytes) -> None:
+    """Keep content-addressed bytes unless they are kept already (the same file twice is stored once)."""
+    store = storage()
+    if not store.exists(key):
+        store.put(key, data)
+
+
 _lock = threading.Lock()
 _cached: dict[tuple[str, str], Storage] = {}
 

@@ -29,7 +29,7 @@ from accreditation.accounts import Actor
 from accreditation.errors import UserError
 from accreditation.i18n import catalog_text
 from accreditation.permissions import DECIDED, require
-from accreditation.storage import storage
+from accreditation.storage import keep, storage
 from accreditation.store import audit
 from accreditation.store.db import write_tx
 from criteria.loader import Sheet, build_criteria
@@ -268,9 +268,7 @@ def keep_evidence_file(filename: str, data: bytes) -> tuple[str, str]:
     if not data.startswith(EVIDENCE_MAGIC[ext]):  # judged by content: an SVG or a script named .png is refused
         raise UserError.from_key("errors.evidence_content", name=filename, kind=ext.upper())
     digest = hashlib.sha256(data).hexdigest()
-    store = storage()
-    if not store.exists(evidence_key(digest)):
-        store.put(evidence_key(digest), data)
+    keep(evidence_key(digest), data)
     return digest, EVIDENCE_TYPES[ext]
 
 

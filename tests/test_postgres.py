@@ -10,7 +10,8 @@ import time
 import pytest
 
 from accreditation.store import db as store_db
-from accreditation.store.pg import is_url, translate
+from accreditation.store.db import is_url
+from accreditation.store.pg import translate
 
 
 @pytest.mark.parametrize("sqlite, psycopg", [

@@ -25,7 +25,7 @@ from sqlite_utils import Database
 
 from accreditation import signing
 from accreditation.errors import UserError
-from accreditation.storage import storage
+from accreditation.storage import keep, storage
 from accreditation.store.db import MIGRATIONS, write_tx
 
 ID_PREFIX = "VN-CLF"
@@ -296,9 +296,7 @@ def pdf_key(digest: str) -> str:
 def _keep_pdf(pdf: bytes, digest: str) -> None:
     """The issued PDF, by its SHA-256: what a company downloads later is these bytes, so a genuine PDF never fails
     its hash check after a font, library, criteria label or address change."""
-    store = storage()
-    if not store.exists(pdf_key(digest)):
-        store.put(pdf_key(digest), pdf)
+    keep(pdf_key(digest), pdf)
 
 
 def issued_pdf(cert: Certificate) -> bytes | None:

@@ -32,12 +32,7 @@ import psycopg
 from psycopg import adapt, errors, sql as pgsql
 from sqlite_utils.db import NotFoundError, jsonify_if_needed
 
-SCHEMES = ("postgresql://", "postgres://")
 APPEND_ONLY_MESSAGE = "the audit log is append-only"
-
-
-def is_url(target: object) -> bool:
-    return isinstance(target, str) and target.startswith(SCHEMES)
 
 
 # ----------------------------------------------------------------------------------------------------- adapting
