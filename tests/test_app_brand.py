@@ -430,3 +430,4 @@ def test_an_association_sees_the_members_that_shared_under_its_own_heading(data_
     assert not at.exception and at.title[0].value == "Hội viên đã chia sẻ kết quả"
     assert "**ASSOC-DEMO**" in texts(at) and "nhà cung cấp" not in at.markdown[0].value
     assert at.dataframe[0].value["Doanh nghiệp"].tolist() == ["Công ty TNHH May mặc Thuận An Xanh"]
+    assert at.metric[0].label == "Hội viên"  # members, not suppliers

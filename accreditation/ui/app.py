@@ -80,9 +80,10 @@ def pages_for(actor, verifying: bool = False) -> dict[str, list[st.Page]]:
     if verifying:
         specs.sort(key=lambda p: p.action != "page.verify")
     for n, spec in enumerate(specs):
-        page = st.Page(str((PAGES / f"{spec.file}.py").relative_to(ROOT)), title=ui_text(spec.title),
+        role = getattr(actor, "role", None)
+        page = st.Page(str((PAGES / f"{spec.file}.py").relative_to(ROOT)), title=common.role_text(spec.title, role),
                        url_path=spec.url, icon=spec.icon, default=n == 0)
-        menu.setdefault(ui_text(spec.group), []).append(page)
+        menu.setdefault(common.role_text(spec.group, role), []).append(page)
     return menu
 
 

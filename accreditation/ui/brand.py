@@ -63,16 +63,15 @@ def portfolio_page() -> None:
     lang = common.lang()
     as_of = date.today()
     brand = database["organisations"].get(actor.organisation_id)
-    suffix = "_association" if actor.role == "association" else ""  # members, not suppliers
-    st.title(ui_text(f"brand.heading{suffix}"))
-    st.markdown(ui_text(f"brand.intro{suffix}", brand=brand["name"], code=brand.get("invite_code") or "—"))
+    st.title(common.role_text("brand.heading", actor.role))
+    st.markdown(common.role_text("brand.intro", actor.role, brand=brand["name"], code=brand.get("invite_code") or "—"))
     df, awaiting = load(actor.organisation_id, as_of, criteria.settings)
     if awaiting:
         st.info(ui_text("brand.awaiting", count=awaiting))
     if df.empty:
         st.info(ui_text("brand.empty"))
         return
-    _metrics(df, criteria.settings)
+    _metrics(df, criteria.settings, actor.role)
     view = _filters(df, criteria, as_of)
     st.caption(ui_text("brand.as_of", date=day(as_of)) + " " + ui_text("brand.privacy"))
     if view.empty:
@@ -84,9 +83,9 @@ def portfolio_page() -> None:
     _drill_down(actor, database, page, criteria, as_of)
 
 
-def _metrics(df: pd.DataFrame, settings: Settings) -> None:
+def _metrics(df: pd.DataFrame, settings: Settings, role: str) -> None:
     cols = [c for _ in range(2) for c in st.columns(3)]  # two rows of three: six in a row cut the labels short
-    cols[0].metric(ui_text("brand.m_suppliers"), f"{len(df):,}".replace(",", "."))
+    cols[0].metric(common.role_text("brand.m_suppliers", role), f"{len(df):,}".replace(",", "."))
     cols[1].metric(ui_text("brand.m_active"), int(pf.certified(df).sum()))  # verified certificates only
     cols[2].metric(ui_text("brand.m_self"), int(((df["certificate_status"] == "active")
                                             & (df["assurance"] == "self_assessed")).sum()))

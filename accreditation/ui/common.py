@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from accreditation import accounts
 from accreditation.accounts import Actor
 from accreditation.errors import UserError
-from accreditation.i18n import LANGUAGES, catalog_text, env_language, normalise_language
+from accreditation.i18n import LANGUAGES, catalog, catalog_text, env_language, normalise_language
 from accreditation.store.db import connect, default_path, identity, open_db
 from accreditation.ui import web
 from criteria.errors import CriteriaLoadError
@@ -71,6 +71,13 @@ def lang() -> str:
 
 def ui_text(key: str, **params: object) -> str:
     return catalog_text(key, lang(), **params)
+
+
+def role_text(key: str, role: str | None, **params: object) -> str:
+    """`key`'s text, or `key_<role>`'s where the catalog words it for that role (an association's members are
+    not a brand's suppliers)."""
+    special = f"{key}_{role}"
+    return ui_text(special if role and special in catalog(lang()) else key, **params)
 
 
 def localised(text: Text) -> str:
